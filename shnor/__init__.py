@@ -1,0 +1,1 @@
+"""ШНОР-Монитор: monitoring the roadmaps of schools with low educational results."""
