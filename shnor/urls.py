@@ -1,6 +1,20 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from shnor.audit.views import audit_log
+from shnor.web.views import LoginView, home
+
 urlpatterns = [
+    path("", home, name="home"),
+    path("login/", LoginView.as_view(), name="login"),
+    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("audit/", audit_log, name="audit_log"),
+    path("", include("shnor.registry.urls")),
+    path("", include("shnor.plans.urls")),
+    path("", include("shnor.monitoring.urls")),
+    path("", include("shnor.analysis.urls")),
+    path("", include("shnor.intake.urls")),
+    path("api/", include("shnor.api.urls")),
 ]

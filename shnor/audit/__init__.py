@@ -1,0 +1,1 @@
+"""The audit log. Every state change calls `record(...)` inside its own transaction."""

@@ -1,5 +1,26 @@
+"""The menu a person sees depends on their roles."""
+
 from __future__ import annotations
+
+from django.urls import reverse
+
+from shnor.registry.models import Membership, Scope
 
 
 def menu_for(user) -> list[tuple[str, str]]:
-    return []
+    if not user.is_authenticated:
+        return []
+    scope = Scope.of(user)
+    items = [("Главная", reverse("home")), ("Кампании", reverse("campaign_list")), ("Школы", reverse("school_list"))]
+    if Membership.Role.CURATOR in scope.roles:
+        items.append(("Очередь на заверение", reverse("curator_queue")))
+    if scope.is_coordinator:
+        items += [
+            ("Аналитика", reverse("dashboard")),
+            ("Поручения", reverse("task_list")),
+            ("Справочники", reverse("catalogue")),
+            ("Журнал", reverse("audit_log")),
+        ]
+    if user.is_staff:
+        items.append(("Администрирование", reverse("admin:index")))
+    return items

@@ -1,0 +1,36 @@
+# ШНОР-Монитор: `make run` sets everything up and serves the demo site; `make test` runs the suite.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast bench lint install demo clean
+
+$(STAMP): pyproject.toml requirements.txt
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -c requirements.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/shnor migrate --no-input
+	$(BIN)/shnor demo
+	@echo "Сайт: http://127.0.0.1:8000/  (остановить: Ctrl+C)"
+	$(BIN)/shnor serve --host 127.0.0.1 --port 8000
+
+test: $(STAMP)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q
+
+test-fast: $(STAMP)
+	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m "not browser and not slow"
+
+bench: $(STAMP)
+	$(BIN)/python -m bench
+
+lint: $(STAMP)
+	$(BIN)/ruff check shnor tests bench
+
+clean:
+	rm -rf $(VENV) var

@@ -1,0 +1,20 @@
+from django.contrib import admin
+
+from .models import Finding, IssuedReport, Task
+
+
+@admin.register(Finding)
+class FindingAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "kind", "rule", "text", "is_dropped"]
+    list_filter = ["kind", "campaign"]
+
+
+@admin.register(IssuedReport)
+class IssuedReportAdmin(admin.ModelAdmin):
+    list_display = ["campaign", "number", "title", "created_at"]
+
+
+@admin.register(Task)
+class TaskAdmin(admin.ModelAdmin):
+    list_display = ["text", "responsible", "deadline", "status"]
+    list_filter = ["status"]

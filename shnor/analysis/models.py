@@ -1,0 +1,107 @@
+"""Findings the coordinator edits, issued справки, and decisions tracked as tasks."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+
+class Finding(models.Model):
+    class Kind(models.TextChoices):
+        CONCLUSION = "conclusion", "вывод"
+        REMARK = "remark", "замечание"
+        DECISION = "decision", "управленческое решение"
+        RECOMMENDATION = "recommendation", "адресная рекомендация"
+
+    campaign = models.ForeignKey("monitoring.Campaign", on_delete=models.CASCADE, related_name="findings", verbose_name="кампания")
+    kind = models.CharField("вид", max_length=20, choices=Kind.choices)
+    rule = models.CharField("правило", max_length=60, blank=True, help_text="пусто — добавлено вручную")
+    text = models.TextField("текст")
+    generated_text = models.TextField("исходный текст правила", blank=True)
+    data = models.JSONField("числа", default=dict, blank=True)
+    addressee = models.CharField("адресат", max_length=300, blank=True)
+    responsible = models.CharField("ответственный", max_length=300, blank=True)
+    deadline_text = models.CharField("срок", max_length=200, blank=True)
+    deadline = models.DateField("срок (дата)", null=True, blank=True)
+    order = models.PositiveIntegerField("порядок", default=0)
+    is_dropped = models.BooleanField("исключено", default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "вывод или решение"
+        verbose_name_plural = "выводы и решения"
+        ordering = ["campaign", "kind", "order", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_manual(self) -> bool:
+        return not self.rule
+
+    @property
+    def is_edited(self) -> bool:
+        return bool(self.rule) and self.text != self.generated_text
+
+
+def spravka_path(instance: IssuedReport, filename: str) -> str:
+    return f"spravki/{instance.campaign_id}/{filename}"
+
+
+class IssuedReport(models.Model):
+    """An issued аналитическая справка: the files and the content they were made from."""
+
+    campaign = models.ForeignKey("monitoring.Campaign", on_delete=models.CASCADE, related_name="issued_reports", verbose_name="кампания")
+    number = models.PositiveIntegerField("номер версии")
+    title = models.CharField("заголовок", max_length=500)
+    author_name = models.CharField("автор", max_length=300, blank=True)
+    author_position = models.CharField("должность автора", max_length=500, blank=True)
+    docx = models.FileField("DOCX", upload_to=spravka_path, max_length=500)
+    pdf = models.FileField("PDF", upload_to=spravka_path, max_length=500, blank=True)
+    content = models.JSONField("содержание", default=dict)
+    created_at = models.DateTimeField("выпущена", auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "аналитическая справка"
+        verbose_name_plural = "аналитические справки"
+        ordering = ["campaign", "-number"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "number"], name="issued_report_unique_number")]
+
+    def __str__(self) -> str:
+        return f"{self.title} (версия {self.number})"
+
+
+class Task(models.Model):
+    """An issued management decision tracked until done; shows up in the next campaign's справка."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "в работе"
+        DONE = "done", "выполнено"
+        CANCELLED = "cancelled", "отменено"
+
+    campaign = models.ForeignKey("monitoring.Campaign", on_delete=models.CASCADE, related_name="tasks", verbose_name="кампания, где принято решение")
+    finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks", verbose_name="решение")
+    issued_report = models.ForeignKey(IssuedReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
+    text = models.TextField("что сделать")
+    responsible = models.CharField("ответственный", max_length=300, blank=True)
+    deadline_text = models.CharField("срок", max_length=200, blank=True)
+    deadline = models.DateField("срок (дата)", null=True, blank=True)
+    status = models.CharField("состояние", max_length=10, choices=Status.choices, default=Status.OPEN)
+    note = models.TextField("отметка об исполнении", blank=True)
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "поручение"
+        verbose_name_plural = "поручения"
+        ordering = ["deadline", "pk"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == self.Status.OPEN and self.deadline is not None and self.deadline < timezone.localdate()

@@ -1,0 +1,78 @@
+"""Build the pure core's records from the database: the one place analysis reads entries via the ORM."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from shnor.core.coverage import Coverage, DirectionInfo, EntryFact, TypeInfo, compute_coverage
+from shnor.monitoring.models import Campaign, ReportEntry, SchoolReport
+from shnor.plans.models import ActivityType, Direction, TypeMapping
+
+
+@dataclass
+class FrameworkMaps:
+    directions: list[DirectionInfo]
+    types: list[TypeInfo]  # the types mapped into this framework
+    type_code: dict[int, str]  # every activity type: id → code
+    type_direction: dict[int, str | None]  # type id → code of its primary direction here
+    direction_code: dict[int, str]  # direction id → code, this framework only
+
+    def effective_direction(self, type_id: int | None, direction_id: int | None) -> str | None:
+        # An explicit direction of this framework wins over the type's primary direction.
+        if direction_id is not None and direction_id in self.direction_code:
+            return self.direction_code[direction_id]
+        return self.type_direction.get(type_id) if type_id is not None else None
+
+
+def framework_maps(framework) -> FrameworkMaps:
+    directions = list(Direction.objects.filter(framework=framework).order_by("order", "code"))
+    direction_code = {d.pk: d.code for d in directions}
+    primary: dict[int, int] = {}
+    for type_id, direction_id, is_primary in TypeMapping.objects.filter(direction__framework=framework).values_list(
+        "activity_type_id", "direction_id", "is_primary"
+    ):
+        if is_primary or type_id not in primary:
+            primary[type_id] = direction_id
+    types = list(ActivityType.objects.order_by("order", "code"))
+    type_direction = {t.pk: direction_code.get(primary.get(t.pk)) for t in types}
+    return FrameworkMaps(
+        directions=[DirectionInfo(d.code, d.name) for d in directions],
+        types=[TypeInfo(t.code, t.name, type_direction[t.pk], t.form) for t in types if t.pk in primary],
+        type_code={t.pk: t.code for t in types},
+        type_direction=type_direction,
+        direction_code=direction_code,
+    )
+
+
+def counted_statuses(include_submitted: bool) -> list[str]:
+    return list(SchoolReport.COUNTED) + ([SchoolReport.Status.SUBMITTED] if include_submitted else [])
+
+
+def entry_facts(campaign: Campaign, maps: FrameworkMaps, include_submitted: bool = False) -> list[EntryFact]:
+    """One fact per distinct (school, type, direction, report status) among the campaign's done entries."""
+    rows = (
+        ReportEntry.objects.filter(
+            report__campaign=campaign, report__status__in=counted_statuses(include_submitted), status__in=ReportEntry.DONE
+        )
+        .values_list("report__school_id", "activity_type_id", "direction_id", "report__status")
+        .distinct()
+    )
+    return [
+        EntryFact(
+            school_id,
+            maps.type_code.get(type_id),
+            maps.effective_direction(type_id, direction_id),
+            report_status != SchoolReport.Status.SUBMITTED,
+        )
+        for school_id, type_id, direction_id, report_status in rows
+    ]
+
+
+def coverage_for(campaign: Campaign, include_submitted: bool = False, school_ids=None) -> Coverage:
+    """The campaign's coverage; `school_ids` narrows it to a subset (a municipality, a user's scope)."""
+    maps = framework_maps(campaign.framework)
+    members = list(campaign.schools.values_list("pk", flat=True))
+    if school_ids is not None:
+        allowed = set(school_ids)
+        members = [s for s in members if s in allowed]
+    return compute_coverage(entry_facts(campaign, maps, include_submitted), members, maps.directions, maps.types)

@@ -1,0 +1,42 @@
+"""The audit log: who changed what, when. Written by `audit.record`, read by coordinators."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class AuditQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from shnor.registry.models import Scope
+
+        scope = Scope.of(user)
+        if scope.is_superuser:
+            return self
+        if not scope.is_coordinator:
+            return self.none()
+        return self.filter(
+            models.Q(school__in=scope.schools()) | models.Q(school__isnull=True, region__in=scope.regions())
+        )
+
+
+class AuditEvent(models.Model):
+    at = models.DateTimeField("когда", auto_now_add=True, db_index=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="кто")
+    action = models.CharField("действие", max_length=60, db_index=True)
+    summary = models.CharField("описание", max_length=1000)
+    object_type = models.CharField("объект", max_length=60)
+    object_id = models.CharField("идентификатор", max_length=40, blank=True)
+    region = models.ForeignKey("registry.Region", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="регион")
+    school = models.ForeignKey("registry.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="школа")
+    changes = models.JSONField("изменения", default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "запись журнала"
+        verbose_name_plural = "журнал изменений"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%d.%m.%Y %H:%M} {self.user}: {self.summary}"

@@ -1,0 +1,160 @@
+"""Coverage: how many of a campaign's schools did each kind of activity, per direction.
+
+A school counts for an activity type when at least one of its entries of that type is done or
+partly done in a report that counts (certified by its curator or accepted; optionally submitted).
+A school counts for a direction when it counts for any activity type of that direction, or has a
+done entry assigned to the direction explicitly. Percentages are of the campaign's schools.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from .russian import count_share, percent
+
+DONE_STATUSES = frozenset({"done", "partial"})
+
+
+@dataclass(frozen=True, slots=True)
+class EntryFact:
+    """One done entry reduced to what coverage needs (built from the database or a document)."""
+
+    school_id: int
+    activity_type: str | None
+    direction: str | None  # the effective direction: explicit, else the type's primary direction
+    certified: bool = True  # False for a submitted, not yet certified report
+
+
+@dataclass(frozen=True)
+class DirectionInfo:
+    code: str
+    name: str
+
+
+@dataclass(frozen=True)
+class TypeInfo:
+    code: str
+    name: str
+    direction: str | None  # primary direction in the campaign's framework
+    form: str = "other"
+
+
+@dataclass
+class CoverageRow:
+    direction: str | None
+    activity_type: str | None  # None: the direction's own row (any activity of the direction)
+    name: str
+    school_ids: list[int]
+    schools_total: int
+    uncertified_ids: list[int] = field(default_factory=list)  # counted only thanks to submitted reports
+
+    @property
+    def schools(self) -> int:
+        return len(self.school_ids)
+
+    @property
+    def percent(self) -> Decimal | None:
+        return percent(self.schools, self.schools_total)
+
+    @property
+    def label(self) -> str:
+        """«13 (81,3 %)»"""
+        return count_share(self.schools, self.schools_total)
+
+    def as_dict(self) -> dict:
+        pct = self.percent
+        return {
+            "activity_type": self.activity_type,
+            "direction": self.direction,
+            "name": self.name,
+            "schools": self.schools,
+            "schools_total": self.schools_total,
+            "percent": float(pct) if pct is not None else None,
+            "school_ids": self.school_ids,
+            "uncertified_school_ids": self.uncertified_ids,
+        }
+
+
+@dataclass
+class Coverage:
+    schools_total: int
+    directions: list[DirectionInfo]
+    rows: list[CoverageRow]
+
+    def direction_row(self, code: str) -> CoverageRow:
+        return next(r for r in self.rows if r.direction == code and r.activity_type is None)
+
+    def type_rows(self, direction: str | None = None) -> list[CoverageRow]:
+        return [r for r in self.rows if r.activity_type is not None and (direction is None or r.direction == direction)]
+
+    def row_for_type(self, code: str) -> CoverageRow | None:
+        return next((r for r in self.rows if r.activity_type == code), None)
+
+    def by_type(self) -> dict[str, int]:
+        return {r.activity_type: r.schools for r in self.type_rows()}
+
+    def as_dicts(self) -> list[dict]:
+        return [r.as_dict() for r in self.rows]
+
+
+def compute_coverage(
+    facts: Iterable[EntryFact],
+    school_ids: Sequence[int],
+    directions: Sequence[DirectionInfo],
+    types: Sequence[TypeInfo],
+) -> Coverage:
+    """Coverage rows in framework order: each direction's row, then its activity types' rows.
+
+    Facts of schools outside `school_ids` are ignored (a school removed from the campaign).
+    Every type of the framework gets a row, zero included, so that gaps are visible.
+    """
+    members = set(school_ids)
+    total = len(members)
+    by_key: dict[tuple[str | None, str | None], dict[int, bool]] = defaultdict(dict)
+    by_direction: dict[str | None, dict[int, bool]] = defaultdict(dict)
+    for fact in facts:
+        if fact.school_id not in members:
+            continue
+        for bucket in (by_key[(fact.direction, fact.activity_type)], by_direction[fact.direction]):
+            # A school is certified for a row when any of its entries there is certified.
+            bucket[fact.school_id] = bucket.get(fact.school_id, False) or fact.certified
+
+    type_names = {t.code: t.name for t in types}
+    rows: list[CoverageRow] = []
+    known_directions = [d.code for d in directions]
+    for d in directions:
+        rows.append(_row(d.code, None, d.name, by_direction.get(d.code, {}), total))
+        listed = [t.code for t in types if t.direction == d.code]
+        extra = sorted(
+            code for (direction, code) in by_key if direction == d.code and code is not None and code not in listed
+        )
+        for code in listed + extra:
+            rows.append(_row(d.code, code, type_names.get(code, code), by_key.get((d.code, code), {}), total))
+    # Done entries with no direction in this framework still appear, so nothing is silently lost.
+    orphan_types = sorted(
+        {code for (direction, code) in by_key if direction not in known_directions and code is not None}
+    )
+    if orphan_types or by_direction.get(None):
+        rows.append(_row(None, None, "Вне направлений этой системы", by_direction.get(None, {}), total))
+        for code in orphan_types:
+            merged: dict[int, bool] = {}
+            for (direction, c), bucket in by_key.items():
+                if c == code and direction not in known_directions:
+                    for school, certified in bucket.items():
+                        merged[school] = merged.get(school, False) or certified
+            rows.append(_row(None, code, type_names.get(code, code), merged, total))
+    return Coverage(schools_total=total, directions=list(directions), rows=rows)
+
+
+def _row(direction, activity_type, name, bucket: dict[int, bool], total: int) -> CoverageRow:
+    return CoverageRow(
+        direction=direction,
+        activity_type=activity_type,
+        name=name,
+        school_ids=sorted(bucket),
+        schools_total=total,
+        uncertified_ids=sorted(s for s, certified in bucket.items() if not certified),
+    )

@@ -1,0 +1,230 @@
+"""Load the demo region. Idempotent: objects are found by natural keys; nothing is duplicated."""
+
+from __future__ import annotations
+
+import random
+import re
+from datetime import date, datetime, time, timedelta
+from decimal import Decimal
+
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+
+from shnor.core.russian import agree
+from shnor.monitoring.indicators import load_indicators
+from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
+from shnor.plans.catalog import load_catalogue
+from shnor.plans.models import ActivityType, Framework, PlannedActivity, Roadmap
+from shnor.registry.models import Membership, Municipality, Region, School, SchoolStatus
+
+from . import bryansk as data
+
+CAMPAIGNS = [
+    # code, title, start, end, period text, due date
+    ("bryansk-2020-h2", "Мониторинг реализации дорожных карт ШНОР, II полугодие 2020 года", date(2020, 7, 1), date(2020, 12, 31), "июль – декабрь 2020 года", date(2021, 1, 15)),
+    ("bryansk-2021-h1", "Мониторинг реализации дорожных карт ШНОР, январь – июнь 2021 года", date(2021, 1, 1), date(2021, 6, 30), "январь – июнь 2021 года", date(2021, 6, 25)),
+    ("bryansk-2021-h2", "Мониторинг реализации дорожных карт ШНОР, II полугодие 2021 года", date(2021, 7, 1), date(2021, 12, 31), "июль – декабрь 2021 года", date(2022, 1, 20)),
+]
+H2_2021_TYPES = ["pk_courses", "open_lessons", "methodical_events", "parent_education", "individual_work", "olympiads_contests", "quality_monitoring", "mentoring"]
+NUMBER = re.compile(r"\{N:([^}]+)\}")
+
+
+def _fill(text: str, rng: random.Random) -> str:
+    """Replace «{N:noun}» with a number and the noun agreeing with it («{N:педагог}» → «12 педагогов»)."""
+    def one(match):
+        n = rng.choice([2, 3, 4, 5, 6, 7, 8, 9, 12, 14, 16, 18, 24, 27])
+        return agree(n, match.group(1))
+    return NUMBER.sub(one, text)
+
+
+@transaction.atomic
+def load_demo() -> dict[str, int]:
+    load_catalogue()
+    load_indicators()
+    region, _ = Region.objects.get_or_create(code=data.REGION[0], defaults={"name": data.REGION[1]})
+    schools = _schools(region)
+    framework = Framework.objects.get(code="cluster4")
+    types = {t.code: t for t in ActivityType.objects.all()}
+    _roadmaps(schools, framework, types)
+    campaigns = {}
+    previous = None
+    for code, title, start, end, period_text, due in CAMPAIGNS:
+        campaign, created = Campaign.objects.get_or_create(code=code, defaults=dict(
+            title=title, region=region, period_start=start, period_end=end, period_text=period_text,
+            framework=framework, due_date=due, previous=previous,
+            status=Campaign.Status.CLOSED if end < date(2021, 7, 1) else Campaign.Status.OPEN,
+        ))
+        if created:
+            campaign.schools.set(schools.values())
+            campaign.indicators.set(Indicator.objects.filter(code__in=["quality", "success_rate", "failing", "olympiad_participants", "kpk_teachers"]))
+        campaigns[code] = campaign
+        previous = campaign
+    users = _users(region, schools)
+    rng = random.Random(2021)
+    _reports(campaigns["bryansk-2020-h2"], schools, types, _done_2020(), users, rng, indicator_index=0)
+    _reports(campaigns["bryansk-2021-h1"], schools, types, data.DONE_2021_H1, users, rng, indicator_index=1, not_done=data.NOT_DONE_2021_H1, unplanned=data.UNPLANNED)
+    _open_campaign(campaigns["bryansk-2021-h2"], schools, types, users, rng)
+    return {"schools": len(schools), "campaigns": len(campaigns), "reports": SchoolReport.objects.filter(campaign__region=region).count()}
+
+
+def _done_2020() -> dict[str, set[int]]:
+    done = {code: set(schools) - data.DROPPED_2020_H2.get(code, set()) for code, schools in data.DONE_2021_H1.items()}
+    for code, schools in data.ADDED_2020_H2.items():
+        done[code] = done.get(code, set()) | schools
+    return done
+
+
+def _schools(region) -> dict[int, School]:
+    result = {}
+    for number, muni_name, short, full, kind, slug in data.SCHOOLS:
+        muni, _ = Municipality.objects.get_or_create(region=region, name=muni_name)
+        school, _ = School.objects.get_or_create(
+            municipality=muni, short_name=short,
+            defaults={"full_name": full, "kind": kind, "website": f"https://{slug}.bryanskedu.example", "email": f"{slug}@bryanskedu.example"},
+        )
+        SchoolStatus.objects.get_or_create(school=school, year=2020, defaults={
+            "status": SchoolStatus.Kind.SHNOR, "basis_number": "1024", "basis_date": date(2020, 12, 14),
+            "basis_issuer": "департамента образования и науки Брянской области",
+            "criteria": "Низкие результаты ВПР и ГИА два года подряд; неблагоприятный социальный контекст",
+        })
+        result[number] = school
+    return result
+
+
+def _roadmaps(schools, framework, types) -> None:
+    for number, school in schools.items():
+        roadmap, created = Roadmap.objects.get_or_create(school=school, is_current=True, defaults={
+            "title": "Дорожная карта по переходу в эффективный режим работы на 2020–2022 годы", "framework": framework,
+            "period_start": date(2020, 9, 1), "period_end": date(2022, 8, 31),
+            "approved_by": f"приказ {school.short_name} от 28.08.2020 № {40 + number}",
+        })
+        if not created:
+            continue
+        codes = sorted({c for c, s in data.DONE_2021_H1.items() if number in s} | {c for c, s in data.NOT_DONE_2021_H1.items() if number in s}
+                       | {c for c, s in _done_2020().items() if number in s}, key=lambda c: types[c].order)
+        for order, code in enumerate(codes, start=1):
+            variants = data.TEXTS[code]
+            title = variants[number % len(variants)][0]
+            activity = PlannedActivity(roadmap=roadmap, number=str(order), title=title, activity_type=types[code], order=order,
+                                       responsible="заместитель директора по УВР" if order % 2 else "директор",
+                                       expected_result="Повышение качества образования; устранение выявленных дефицитов")
+            activity.set_deadline("в течение учебного года" if order % 3 else "по графику")
+            if code in ("mentoring", "student_projects"):
+                activity.set_deadline("с 01 февраля 2021 года")
+            activity.save()
+            activity.directions.set([m.direction for m in types[code].mappings.filter(direction__framework=framework, is_primary=True)])
+
+
+def _users(region, schools) -> dict[str, object]:
+    User = get_user_model()
+    users = {}
+    for username, last, first, role, scope, position in data.USERS:
+        user, created = User.objects.get_or_create(username=username, defaults={"last_name": last, "first_name": first, "email": f"{username}@shnor.example"})
+        if created:
+            user.set_password(data.DEMO_PASSWORD)
+            user.save()
+        users[username] = user
+        if role == "regional" or (role == "observer" and scope == "region"):
+            Membership.objects.get_or_create(user=user, role=role, region=region, municipality=None, school=None, defaults={"position": position})
+        elif role == "municipal":
+            muni = Municipality.objects.get(region=region, name=scope)
+            Membership.objects.get_or_create(user=user, role=role, municipality=muni, region=None, school=None, defaults={"position": position})
+        else:
+            for number in scope if isinstance(scope, list) else [scope]:
+                Membership.objects.get_or_create(user=user, role=role, school=schools[number], region=None, municipality=None, defaults={"position": position})
+    admin, created = User.objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True, "email": "admin@shnor.example", "last_name": "Администратор"})
+    if created:
+        admin.set_password(data.DEMO_PASSWORD)
+        admin.save()
+    return users
+
+
+def _moment(d: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(d, time(hour, 0)))
+
+
+def _reports(campaign, schools, types, done, users, rng, *, indicator_index, not_done=None, unplanned=()) -> None:
+    not_done = not_done or {}
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    for number, school in schools.items():
+        if SchoolReport.objects.filter(campaign=campaign, school=school).exists():
+            continue
+        accepted = number % 3 != 0
+        submitted_at = _moment(campaign.due_date - timedelta(days=number % 5), 10)
+        report = SchoolReport.objects.create(
+            campaign=campaign, school=school, version=3 if accepted else 2,
+            status=SchoolReport.Status.ACCEPTED if accepted else SchoolReport.Status.CERTIFIED,
+            submitted_at=submitted_at, certified_at=submitted_at + timedelta(days=2), accepted_at=submitted_at + timedelta(days=5) if accepted else None,
+            submitted_by=users["head"] if number == 9 else None, certified_by=users["curator"] if number in (9, 10, 14, 15) else None,
+            accepted_by=users["coordinator"] if accepted else None,
+            summary="Мероприятия дорожной карты выполняются в соответствии со сроками.",
+        )
+        planned = {a.activity_type.code: a for a in PlannedActivity.objects.filter(roadmap__school=school, roadmap__is_current=True).select_related("activity_type")}
+        order = 0
+        for code in sorted(planned, key=lambda c: types[c].order):
+            status = "done" if number in done.get(code, set()) else not_done.get(code, {}).get(number)
+            if status is None:
+                continue  # planned for another half-year
+            order += 1
+            variant = data.TEXTS[code][number % len(data.TEXTS[code])]
+            if status == "done" and (number + order) % 7 == 0:
+                status = "partial"
+            entry = ReportEntry.objects.create(report=report, planned_activity=planned[code], title=planned[code].title,
+                                               activity_type=types[code], status=status, actual_result=_fill(variant[1], rng), order=order)
+            if status in ReportEntry.DONE:
+                _evidence(entry, school, variant[2], campaign, order, rng)
+        for school_number, code, title, result in unplanned:
+            if school_number == number:
+                order += 1
+                ReportEntry.objects.create(report=report, title=title, activity_type=types[code], status="done", actual_result=result, order=order)
+        values = data.INDICATORS[number]
+        for code, value in (("quality", values[indicator_index]), ("success_rate", values[2 + indicator_index]), ("failing", values[4 + indicator_index])):
+            IndicatorValue.objects.create(indicator=indicators[code], school=school, campaign=campaign, report=report,
+                                          period_start=campaign.period_start, period_end=campaign.period_end,
+                                          value=Decimal(str(value)), source="отчёт школы")
+
+
+def _evidence(entry, school, spec, campaign, order, rng) -> None:
+    kind, text = spec
+    day = campaign.period_start + timedelta(days=rng.randint(10, 150))
+    if kind == "order":
+        Evidence.objects.create(entry=entry, kind="order", issuer=school.short_name, number=f"{rng.randint(12, 140)}-о", date=day, title=text)
+    elif kind == "minutes":
+        Evidence.objects.create(entry=entry, kind="minutes", number=str(rng.randint(1, 6)), date=day, title=f"Протокол {text}")
+    elif kind == "link":
+        Evidence.objects.create(entry=entry, kind="link", url=f"{school.website}/{text}", title=f"Страница на сайте школы: {text.split('/')[-1]}")
+    else:
+        Evidence.objects.create(entry=entry, kind="other", title=text)
+
+
+def _open_campaign(campaign, schools, types, users, rng) -> None:
+    """The current campaign: some reports in progress, so that completeness and the workflow show."""
+    from shnor.monitoring.workflow import open_report
+
+    states = {1: "accepted", 3: "certified", 5: "submitted", 7: "submitted", 8: "draft", 10: "returned", 11: "draft"}
+    for number, state in states.items():
+        school = schools[number]
+        if SchoolReport.objects.filter(campaign=campaign, school=school).exists():
+            continue
+        report = open_report(campaign, school)
+        for i, entry in enumerate(report.entries.select_related("activity_type")):
+            if state == "draft" and i % 2:
+                continue
+            code = entry.activity_type.code if entry.activity_type else ""
+            entry.status = "done" if code in H2_2021_TYPES or i % 3 else "postponed"
+            entry.actual_result = _fill(data.TEXTS[code][0][1], rng) if entry.status == "done" and code in data.TEXTS else "Перенесено на 2022 год"
+            entry.save()
+        stamp = _moment(date(2022, 1, 10 + number % 7), 11)
+        report.status = state
+        report.version = 2
+        if state in ("submitted", "certified", "accepted", "returned"):
+            report.submitted_at = stamp
+        if state in ("certified", "accepted"):
+            report.certified_at = stamp + timedelta(days=1)
+        if state == "accepted":
+            report.accepted_at, report.accepted_by = stamp + timedelta(days=3), users["coordinator"]
+        if state == "returned":
+            report.remarks = "Не приложены подтверждающие документы по курсам повышения квалификации; уточните число педагогов."
+            report.returned_at = stamp + timedelta(days=2)
+        report.save()

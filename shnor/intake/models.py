@@ -1,0 +1,118 @@
+"""Uploaded documents, what was read from them, and the user's review before commit."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+
+class ImportBatch(models.Model):
+    """One upload of one or many files for a campaign; committed and undone as a whole."""
+
+    class Status(models.TextChoices):
+        READING = "reading", "файлы читаются"
+        READY = "ready", "готов к проверке"
+        COMMITTED = "committed", "внесён в отчёты"
+        UNDONE = "undone", "отменён"
+
+    campaign = models.ForeignKey("monitoring.Campaign", on_delete=models.CASCADE, related_name="imports", verbose_name="кампания")
+    school = models.ForeignKey(
+        "registry.School", null=True, blank=True, on_delete=models.CASCADE, related_name="imports",
+        verbose_name="школа", help_text="пусто — определить школу по тексту документа",
+    )
+    status = models.CharField("состояние", max_length=10, choices=Status.choices, default=Status.READING)
+    files_total = models.PositiveIntegerField(default=0)
+    files_done = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    committed_at = models.DateTimeField(null=True, blank=True)
+    committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    undone_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = "импорт документов"
+        verbose_name_plural = "импорт документов"
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"Импорт №{self.pk} ({self.campaign.code})"
+
+    @property
+    def progress_percent(self) -> int:
+        return 100 if not self.files_total else round(100 * self.files_done / self.files_total)
+
+
+def upload_path(instance: ImportFile, filename: str) -> str:
+    return f"intake/{instance.batch_id}/{filename}"
+
+
+class ImportFile(models.Model):
+    class Status(models.TextChoices):
+        PENDING = "pending", "ждёт чтения"
+        READ = "read", "прочитан"
+        FAILED = "failed", "не прочитан"
+
+    batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files", verbose_name="импорт")
+    file = models.FileField("файл", upload_to=upload_path, max_length=500)
+    file_name = models.CharField("имя файла", max_length=300)
+    size = models.PositiveBigIntegerField("размер", default=0)
+    sha256 = models.CharField(max_length=64, db_index=True)
+    format = models.CharField("формат", max_length=10, blank=True)
+    status = models.CharField("состояние", max_length=10, choices=Status.choices, default=Status.PENDING)
+    error = models.TextField("ошибка", blank=True)
+    school = models.ForeignKey("registry.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="школа")
+    extraction = models.JSONField("извлечённое", default=dict, blank=True)
+
+    class Meta:
+        verbose_name = "загруженный файл"
+        verbose_name_plural = "загруженные файлы"
+        ordering = ["batch", "pk"]
+
+    def __str__(self) -> str:
+        return self.file_name
+
+
+class ImportItem(models.Model):
+    """One extracted activity, indicator or finding, as the reviewer sees and edits it."""
+
+    class Kind(models.TextChoices):
+        ACTIVITY = "activity", "мероприятие"
+        INDICATOR = "indicator", "показатель"
+        FINDING = "finding", "вывод"
+
+    file = models.ForeignKey(ImportFile, on_delete=models.CASCADE, related_name="items", verbose_name="файл")
+    kind = models.CharField("вид", max_length=10, choices=Kind.choices)
+    where = models.CharField("где в документе", max_length=200, blank=True)
+    text = models.TextField("текст")
+    data = models.JSONField("данные", default=dict)
+    school = models.ForeignKey("registry.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="школа")
+    activity_type = models.ForeignKey("plans.ActivityType", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="вид мероприятия")
+    predicted_type = models.CharField(max_length=60, blank=True)
+    confidence = models.FloatField("уверенность", null=True, blank=True)
+    direction = models.ForeignKey("plans.Direction", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="направление")
+    status = models.CharField("отметка о выполнении", max_length=10, blank=True)
+    include = models.BooleanField("включить", default=True)
+    order = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = "извлечённый элемент"
+        verbose_name_plural = "извлечённые элементы"
+        ordering = ["file", "order"]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class TrainingExample(models.Model):
+    """A user's correction of an activity type, used by `shnor retrain`."""
+
+    text = models.TextField("текст")
+    activity_type = models.ForeignKey("plans.ActivityType", on_delete=models.CASCADE, related_name="+", verbose_name="вид мероприятия")
+    predicted_type = models.CharField("предсказано", max_length=60, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "исправление классификации"
+        verbose_name_plural = "исправления классификации"
+        ordering = ["-created_at"]

@@ -1,0 +1,45 @@
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from shnor.registry.access import get_school_for_user
+from shnor.registry.models import Scope
+
+from .models import Campaign, Evidence, SchoolReport
+
+
+def get_campaign_for_user(user, code: str) -> Campaign:
+    try:
+        return Campaign.objects.visible_to(user).select_related("framework", "region", "previous").get(code=code)
+    except Campaign.DoesNotExist:
+        raise Http404("Кампания не найдена") from None
+
+
+def get_coordinated_campaign(user, code: str) -> Campaign:
+    campaign = get_campaign_for_user(user, code)
+    if not Scope.of(user).coordinates_region(campaign.region_id) and not (
+        campaign.municipality_id and any(m.municipality_id == campaign.municipality_id and m.role == "municipal" for m in Scope.of(user).memberships)
+    ):
+        raise PermissionDenied("Это действие доступно только координатору кампании.")
+    return campaign
+
+
+def get_report_context(user, code: str, school_pk):
+    """(campaign, school, report or None) for a school the user may see, in a campaign that includes it."""
+    campaign = get_campaign_for_user(user, code)
+    school = get_school_for_user(user, school_pk)
+    if not campaign.schools.filter(pk=school.pk).exists():
+        raise Http404("Школа не участвует в этой кампании")
+    report = SchoolReport.objects.filter(campaign=campaign, school=school).first()
+    return campaign, school, report
+
+
+def get_evidence_for_user(user, pk) -> Evidence:
+    try:
+        evidence = Evidence.objects.select_related("entry__report__school").get(pk=pk)
+    except (Evidence.DoesNotExist, ValueError):
+        raise Http404("Файл не найден") from None
+    if not Scope.of(user).can_see_school(evidence.entry.report.school):
+        raise Http404("Файл не найден")
+    return evidence

@@ -1,0 +1,218 @@
+"""Forms of the monitoring pages. They validate and convert to workflow inputs; they save nothing."""
+
+from __future__ import annotations
+
+import os
+from datetime import timedelta
+from decimal import Decimal
+
+from django import forms
+from django.conf import settings
+
+from shnor.core.russian import format_decimal
+from shnor.plans.models import ActivityType, Direction
+from shnor.registry.models import School
+
+from .models import Campaign, Evidence, Indicator, ReportEntry, SchoolReport
+from .workflow import EntryChange, EvidenceInput
+
+EVIDENCE_EXTENSIONS = {".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".jpg", ".jpeg", ".png", ".txt", ".rtf", ".ppt", ".pptx"}
+NEW_SLOTS = 3
+STATUS_CHOICES = [("", "— не отмечено —"), *ReportEntry.Status.choices]
+EVIDENCE_KINDS = [("", "— без подтверждения —"), *[(k, v) for k, v in Evidence.Kind.choices]]
+DATE_INPUTS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+
+
+def validate_upload(f, max_mb: int | None = None, extensions=EVIDENCE_EXTENSIONS) -> None:
+    max_mb = max_mb or settings.UPLOAD_MAX_MB
+    ext = os.path.splitext(f.name)[1].lower()
+    if ext not in extensions:
+        allowed = ", ".join(sorted(e.lstrip(".") for e in extensions))
+        raise forms.ValidationError(f"Файл «{f.name}»: такой тип файла не принимается. Допустимые форматы: {allowed}.")
+    if f.size > max_mb * 1024 * 1024:
+        size = format_decimal(f.size / 1024 / 1024, 1)
+        raise forms.ValidationError(f"Файл «{f.name}» весит {size} МБ, а допускается не больше {max_mb} МБ. Сожмите его или разделите.")
+    if f.size == 0:
+        raise forms.ValidationError(f"Файл «{f.name}» пустой.")
+
+
+class TypeChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ReportForm(forms.Form):
+    """One form for the whole report: entries, evidence, unplanned activities and indicators."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    summary = forms.CharField(label="Общие выводы школы", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, report: SchoolReport, entries: list[ReportEntry], indicators: list[Indicator], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.report, self.entries, self.indicators = report, entries, indicators
+        types = ActivityType.objects.filter(is_active=True)
+        directions = Direction.objects.filter(framework_id=report.campaign.framework_id)
+        for e in entries:
+            p = f"e{e.pk}"
+            self.fields[f"{p}-status"] = forms.ChoiceField(label="Отметка", choices=STATUS_CHOICES, required=False, initial=e.status, widget=forms.RadioSelect)
+            self.fields[f"{p}-result"] = forms.CharField(label="Фактический результат", required=False, initial=e.actual_result, widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"{p}-type"] = TypeChoiceField(label="Вид мероприятия", queryset=types, required=False, initial=e.activity_type_id, empty_label="— не указан —")
+            self.fields[f"{p}-direction"] = forms.ModelChoiceField(label="Направление", queryset=directions, required=False, initial=e.direction_id, empty_label="— по виду мероприятия —")
+            if e.is_unplanned:
+                self.fields[f"{p}-title"] = forms.CharField(label="Мероприятие", initial=e.title, widget=forms.Textarea(attrs={"rows": 2}))
+                self.fields[f"{p}-delete"] = forms.BooleanField(label="Удалить", required=False)
+            self._evidence_fields(p)
+        for i in range(NEW_SLOTS):
+            p = f"new{i}"
+            self.fields[f"{p}-title"] = forms.CharField(label="Мероприятие", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"{p}-status"] = forms.ChoiceField(label="Отметка", choices=STATUS_CHOICES, required=False, widget=forms.RadioSelect)
+            self.fields[f"{p}-result"] = forms.CharField(label="Фактический результат", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"{p}-type"] = TypeChoiceField(label="Вид мероприятия", queryset=types, required=False, empty_label="— не указан —")
+            self.fields[f"{p}-direction"] = forms.ModelChoiceField(label="Направление", queryset=directions, required=False, empty_label="— по виду мероприятия —")
+            self._evidence_fields(p)
+        self.indicator_keys: list[tuple[str, Indicator, str]] = []
+        for ind in indicators:
+            field = forms.DecimalField(
+                label=f"{ind.name}, {ind.unit}", required=False, localize=True, max_digits=12, decimal_places=3,
+                min_value=Decimal(0), max_value=Decimal(100) if ind.unit == "%" else None,
+                error_messages={"invalid": "Введите число, например 12,5."},
+            )
+            field.widget.attrs["inputmode"] = "decimal"
+            self.fields[f"ind{ind.pk}"] = field
+            self.indicator_keys.append((f"ind{ind.pk}", ind, ""))
+
+    def _evidence_fields(self, p: str) -> None:
+        self.fields[f"{p}-ev-kind"] = forms.ChoiceField(label="Подтверждение", choices=EVIDENCE_KINDS, required=False)
+        self.fields[f"{p}-ev-title"] = forms.CharField(label="Название документа", required=False, max_length=1000)
+        self.fields[f"{p}-ev-number"] = forms.CharField(label="Номер", required=False, max_length=50)
+        self.fields[f"{p}-ev-date"] = forms.DateField(label="Дата", required=False, input_formats=DATE_INPUTS,
+                                                     widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                                                     error_messages={"invalid": "Введите дату в виде ДД.ММ.ГГГГ."})
+        self.fields[f"{p}-ev-url"] = forms.URLField(label="Ссылка", required=False, max_length=1000, assume_scheme="https",
+                                                   error_messages={"invalid": "Введите ссылку, например https://clck.ru/34PaDg."})
+        self.fields[f"{p}-ev-file"] = forms.FileField(label="Файл", required=False)
+
+    def entry_rows(self):
+        """(entry, bound fields) for the template, in order."""
+        for e in self.entries:
+            yield e, self._bound(f"e{e.pk}-")
+
+    def new_rows(self):
+        for i in range(NEW_SLOTS):
+            yield i, self._bound(f"new{i}-")
+
+    def _bound(self, prefix: str) -> dict:
+        """Bound fields of one entry, keyed for templates: "e12-ev-kind" → "ev_kind"."""
+        return {name[len(prefix):].replace("-", "_"): self[name] for name in self.fields if name.startswith(prefix)}
+
+    def indicator_rows(self):
+        for key, ind, _ in self.indicator_keys:
+            yield ind, self[key]
+
+    def clean(self):
+        data = super().clean()
+        for prefix in [f"e{e.pk}" for e in self.entries] + [f"new{i}" for i in range(NEW_SLOTS)]:
+            f = data.get(f"{prefix}-ev-file")
+            if f:
+                try:
+                    validate_upload(f)
+                except forms.ValidationError as exc:
+                    self.add_error(f"{prefix}-ev-file", exc)
+            kind = data.get(f"{prefix}-ev-kind")
+            has_any = any(data.get(f"{prefix}-ev-{k}") for k in ("title", "number", "date", "url", "file"))
+            if has_any and not kind:
+                data[f"{prefix}-ev-kind"] = "file" if f else "link" if data.get(f"{prefix}-ev-url") and not data.get(f"{prefix}-ev-number") else "order"
+            if kind == "link" and not data.get(f"{prefix}-ev-url"):
+                self.add_error(f"{prefix}-ev-url", "Для подтверждения-ссылки укажите адрес.")
+            if kind == "file" and not f:
+                self.add_error(f"{prefix}-ev-file", "Выберите файл подтверждения.")
+            if kind in ("order", "minutes", "letter") and not (data.get(f"{prefix}-ev-number") or data.get(f"{prefix}-ev-title")):
+                self.add_error(f"{prefix}-ev-number", "Укажите номер или название документа.")
+            if prefix.startswith("new") and (data.get(f"{prefix}-status") or data.get(f"{prefix}-result")) and not data.get(f"{prefix}-title", "").strip():
+                self.add_error(f"{prefix}-title", "Укажите название мероприятия, которое не было запланировано.")
+        return data
+
+    def changes(self) -> tuple[list[EntryChange], list[EvidenceInput], dict]:
+        d = self.cleaned_data
+        entries: list[EntryChange] = []
+        evidence: list[EvidenceInput] = []
+        for e in self.entries:
+            p = f"e{e.pk}"
+            entries.append(EntryChange(
+                pk=e.pk, title=d.get(f"{p}-title", e.title), status=d[f"{p}-status"], actual_result=d[f"{p}-result"].strip(),
+                activity_type_id=d[f"{p}-type"].pk if d[f"{p}-type"] else None,
+                direction_id=d[f"{p}-direction"].pk if d[f"{p}-direction"] else None,
+                delete=d.get(f"{p}-delete", False),
+            ))
+            evidence += self._evidence(p, entry_pk=e.pk)
+        new_index = 0
+        for i in range(NEW_SLOTS):
+            p = f"new{i}"
+            if not d[f"{p}-title"].strip():
+                continue
+            entries.append(EntryChange(
+                pk=None, title=d[f"{p}-title"], status=d[f"{p}-status"], actual_result=d[f"{p}-result"].strip(),
+                activity_type_id=d[f"{p}-type"].pk if d[f"{p}-type"] else None,
+                direction_id=d[f"{p}-direction"].pk if d[f"{p}-direction"] else None,
+            ))
+            evidence += self._evidence(p, new_entry_index=new_index)
+            new_index += 1
+        indicators = {(ind.pk, subject): d.get(key) for key, ind, subject in self.indicator_keys}
+        return entries, evidence, indicators
+
+    def _evidence(self, p: str, entry_pk=None, new_entry_index=None) -> list[EvidenceInput]:
+        d = self.cleaned_data
+        kind = d.get(f"{p}-ev-kind")
+        if not kind:
+            return []
+        return [EvidenceInput(
+            entry_pk=entry_pk, new_entry_index=new_entry_index, kind=kind, title=d[f"{p}-ev-title"].strip(),
+            number=d[f"{p}-ev-number"].strip(), date=d[f"{p}-ev-date"], url=d[f"{p}-ev-url"], file=d.get(f"{p}-ev-file"),
+        )]
+
+
+class ReturnForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+    remarks = forms.CharField(label="Замечания", widget=forms.Textarea(attrs={"rows": 3}),
+                              error_messages={"required": "Укажите замечания: школа должна знать, что исправить."})
+
+
+class ActionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class CampaignForm(forms.ModelForm):
+    schools = forms.ModelMultipleChoiceField(queryset=School.objects.none(), label="Школы", widget=forms.CheckboxSelectMultiple)
+
+    class Meta:
+        model = Campaign
+        fields = ["code", "title", "region", "period_start", "period_end", "period_text", "framework", "due_date", "schools", "indicators", "previous"]
+        widgets = {
+            "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "indicators": forms.CheckboxSelectMultiple,
+        }
+        error_messages = {"code": {"unique": "Кампания с таким кодом уже есть. Выберите другой код."}}
+
+    def __init__(self, *args, scope, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = scope.regions()
+        self.fields["schools"].queryset = scope.schools().select_related("municipality").order_by("municipality__name", "short_name")
+        self.fields["previous"].queryset = Campaign.objects.filter(region__in=scope.regions())
+        for name in ("period_start", "period_end", "due_date"):
+            self.fields[name].input_formats = DATE_INPUTS
+
+    def clean(self):
+        data = super().clean()
+        start, end, due = data.get("period_start"), data.get("period_end"), data.get("due_date")
+        if start and end and start > end:
+            self.add_error("period_end", "Окончание периода раньше его начала.")
+        if start and end and due and not (start <= due <= end + timedelta(days=366)):
+            self.add_error("due_date", "Срок сдачи отчётов должен быть не раньше начала периода и не позже чем через год после его окончания: проверьте год.")
+        region = data.get("region")
+        if region:
+            wrong = [s for s in data.get("schools", []) if s.municipality.region_id != region.pk]
+            if wrong:
+                self.add_error("schools", f"Школы не из этого региона: {', '.join(s.short_name for s in wrong[:5])}.")
+        return data

@@ -1,0 +1,297 @@
+"""Campaigns, school reports, their entries, evidence and indicator values."""
+
+from __future__ import annotations
+
+import os
+from datetime import date
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+
+class Indicator(models.Model):
+    """A quantitative indicator that reports carry (качество знаний, успеваемость, неуспевающие, …)."""
+
+    code = models.SlugField("код", max_length=40, unique=True)
+    name = models.CharField("название", max_length=300)
+    unit = models.CharField("единица", max_length=20, help_text="%, чел., балл, шт.")
+    decimals = models.PositiveSmallIntegerField("знаков после запятой", default=1)
+    higher_is_better = models.BooleanField("чем больше, тем лучше", default=True)
+    per_subject = models.BooleanField("по предметам", default=False)
+    order = models.PositiveSmallIntegerField("порядок", default=0)
+
+    class Meta:
+        verbose_name = "показатель"
+        verbose_name_plural = "показатели"
+        ordering = ["order", "code"]
+
+    def __str__(self) -> str:
+        return f"{self.name}, {self.unit}"
+
+
+class CampaignQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """Campaigns that include at least one school the user may see, or that the user coordinates."""
+        from shnor.registry.models import Scope
+
+        scope = Scope.of(user)
+        if scope.is_superuser:
+            return self
+        schools = scope.schools()
+        return self.filter(Q(schools__in=schools) | Q(region__in=scope.regions())).distinct()
+
+
+class Campaign(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "идёт сбор отчётов"
+        CLOSED = "closed", "завершена"
+
+    code = models.SlugField("код", max_length=60, unique=True)
+    title = models.CharField("название", max_length=500)
+    region = models.ForeignKey("registry.Region", on_delete=models.PROTECT, related_name="campaigns", verbose_name="регион")
+    municipality = models.ForeignKey(
+        "registry.Municipality", null=True, blank=True, on_delete=models.PROTECT, related_name="campaigns",
+        verbose_name="муниципалитет", help_text="для муниципального мониторинга",
+    )
+    period_start = models.DateField("период: начало")
+    period_end = models.DateField("период: окончание")
+    period_text = models.CharField("период (как пишется в документах)", max_length=200, blank=True)
+    framework = models.ForeignKey("plans.Framework", on_delete=models.PROTECT, related_name="campaigns", verbose_name="система направлений")
+    due_date = models.DateField("срок сдачи отчётов")
+    schools = models.ManyToManyField("registry.School", related_name="campaigns", verbose_name="школы")
+    indicators = models.ManyToManyField(Indicator, blank=True, related_name="campaigns", verbose_name="запрашиваемые показатели")
+    previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="предыдущая кампания")
+    status = models.CharField("состояние", max_length=10, choices=Status.choices, default=Status.OPEN)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    objects = CampaignQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "мониторинговая кампания"
+        verbose_name_plural = "мониторинговые кампании"
+        ordering = ["-period_start", "code"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def is_overdue(self) -> bool:
+        return timezone.localdate() > self.due_date
+
+    def period_label(self) -> str:
+        return self.period_text or f"{self.period_start:%d.%m.%Y} – {self.period_end:%d.%m.%Y}"
+
+
+class ReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from shnor.registry.models import Scope
+
+        return self.filter(Scope.of(user).school_q("school"))
+
+    def counted(self, include_submitted: bool = False):
+        """Reports whose entries count in coverage: certified by the curator or accepted."""
+        statuses = list(SchoolReport.COUNTED)
+        if include_submitted:
+            statuses.append(SchoolReport.Status.SUBMITTED)
+        return self.filter(status__in=statuses)
+
+
+class SchoolReport(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", "черновик"
+        SUBMITTED = "submitted", "отправлен, ждёт заверения куратором"
+        CERTIFIED = "certified", "заверен куратором"
+        ACCEPTED = "accepted", "принят"
+        RETURNED = "returned", "возвращён на доработку"
+
+    COUNTED = (Status.CERTIFIED, Status.ACCEPTED)
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="reports", verbose_name="кампания")
+    school = models.ForeignKey("registry.School", on_delete=models.CASCADE, related_name="reports", verbose_name="школа")
+    status = models.CharField("состояние", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    # Optimistic locking: every saved change increments the version; a form posted with an
+    # older version is refused instead of silently overwriting a colleague's work.
+    version = models.PositiveIntegerField("версия", default=1)
+    summary = models.TextField("общие выводы школы", blank=True)
+    remarks = models.TextField("замечания при возврате", blank=True)
+    updated_at = models.DateTimeField("изменён", auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField("отправлен", null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    certified_at = models.DateTimeField("заверен", null=True, blank=True)
+    certified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_at = models.DateTimeField("принят", null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    returned_at = models.DateTimeField("возвращён", null=True, blank=True)
+
+    objects = ReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "отчёт школы"
+        verbose_name_plural = "отчёты школ"
+        ordering = ["campaign", "school__short_name"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "school"], name="report_unique_school")]
+        indexes = [models.Index(fields=["campaign", "status"], name="report_campaign_status")]
+
+    def __str__(self) -> str:
+        return f"Отчёт {self.school} — {self.campaign.code}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+    @property
+    def is_counted(self) -> bool:
+        return self.status in self.COUNTED
+
+    def is_overdue(self, today: date | None = None) -> bool:
+        today = today or timezone.localdate()
+        return self.status in self.EDITABLE and today > self.campaign.due_date
+
+
+class EntryQuerySet(models.QuerySet):
+    def done(self):
+        return self.filter(status__in=ReportEntry.DONE)
+
+
+class ReportEntry(models.Model):
+    class Status(models.TextChoices):
+        DONE = "done", "выполнено"
+        PARTIAL = "partial", "выполнено частично"
+        NOT_DONE = "not_done", "не выполнено"
+        POSTPONED = "postponed", "перенесено"
+
+    DONE = (Status.DONE, Status.PARTIAL)
+
+    report = models.ForeignKey(SchoolReport, on_delete=models.CASCADE, related_name="entries", verbose_name="отчёт")
+    planned_activity = models.ForeignKey(
+        "plans.PlannedActivity", null=True, blank=True, on_delete=models.SET_NULL, related_name="entries",
+        verbose_name="мероприятие дорожной карты", help_text="пусто — мероприятие не было запланировано",
+    )
+    title = models.TextField("мероприятие")
+    activity_type = models.ForeignKey("plans.ActivityType", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="вид мероприятия")
+    direction = models.ForeignKey(
+        "plans.Direction", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="направление",
+        help_text="пусто — основное направление вида мероприятия",
+    )
+    status = models.CharField("отметка о выполнении", max_length=10, choices=Status.choices, blank=True)
+    actual_result = models.TextField("фактический результат", blank=True)
+    order = models.PositiveIntegerField("порядок", default=0)
+    import_batch = models.ForeignKey(
+        "intake.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="entries", verbose_name="импорт"
+    )
+
+    objects = EntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "запись отчёта"
+        verbose_name_plural = "записи отчёта"
+        ordering = ["report", "order", "pk"]
+        indexes = [models.Index(fields=["report", "status"], name="entry_report_status")]
+
+    def __str__(self) -> str:
+        return self.title[:80]
+
+    @property
+    def is_unplanned(self) -> bool:
+        return self.planned_activity_id is None
+
+    @property
+    def counts(self) -> bool:
+        return self.status in self.DONE
+
+
+def evidence_path(instance: Evidence, filename: str) -> str:
+    report = instance.entry.report
+    return f"evidence/{report.campaign_id}/{report.school_id}/{os.path.basename(filename)}"
+
+
+class Evidence(models.Model):
+    class Kind(models.TextChoices):
+        ORDER = "order", "приказ"
+        MINUTES = "minutes", "протокол"
+        LETTER = "letter", "письмо"
+        LINK = "link", "ссылка"
+        FILE = "file", "файл"
+        OTHER = "other", "иное"
+
+    entry = models.ForeignKey(ReportEntry, on_delete=models.CASCADE, related_name="evidence", verbose_name="запись")
+    kind = models.CharField("вид", max_length=10, choices=Kind.choices)
+    title = models.CharField("название", max_length=1000, blank=True)
+    number = models.CharField("номер", max_length=50, blank=True)
+    date = models.DateField("дата", null=True, blank=True)
+    issuer = models.CharField("кто издал", max_length=300, blank=True)
+    url = models.URLField("ссылка", max_length=1000, blank=True)
+    file = models.FileField("файл", upload_to=evidence_path, blank=True, max_length=500)
+    file_name = models.CharField("имя файла", max_length=300, blank=True)
+    file_size = models.PositiveBigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "подтверждение"
+        verbose_name_plural = "подтверждения"
+        ordering = ["entry", "pk"]
+
+    def __str__(self) -> str:
+        return self.describe()
+
+    def describe(self) -> str:
+        """«Приказ от 09.03.2022 № 52 «О посещении семинара…»» — as people cite documents."""
+        if self.kind == self.Kind.LINK and not (self.title or self.number):
+            return self.url
+        if self.kind == self.Kind.FILE and not self.title:
+            return self.file_name
+        parts = [self.get_kind_display().capitalize()]
+        if self.issuer:
+            parts.append(self.issuer)
+        if self.date:
+            parts.append(f"от {self.date:%d.%m.%Y}")
+        if self.number:
+            parts.append(f"№ {self.number}")
+        if self.title:
+            parts.append(f"«{self.title.strip('«»')}»")
+        return " ".join(parts)
+
+
+class IndicatorValue(models.Model):
+    """A value always belongs to a school (or a municipality) and a period."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values", verbose_name="показатель")
+    school = models.ForeignKey("registry.School", null=True, blank=True, on_delete=models.CASCADE, related_name="indicator_values", verbose_name="школа")
+    municipality = models.ForeignKey("registry.Municipality", null=True, blank=True, on_delete=models.CASCADE, related_name="indicator_values", verbose_name="муниципалитет")
+    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.CASCADE, related_name="indicator_values", verbose_name="кампания")
+    report = models.ForeignKey(SchoolReport, null=True, blank=True, on_delete=models.CASCADE, related_name="indicator_values", verbose_name="отчёт")
+    period_start = models.DateField("период: начало")
+    period_end = models.DateField("период: окончание")
+    subject = models.CharField("предмет", max_length=100, blank=True)
+    value = models.DecimalField("значение", max_digits=12, decimal_places=3)
+    source = models.CharField("источник", max_length=200, blank=True)
+    import_batch = models.ForeignKey("intake.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="indicator_values")
+
+    class Meta:
+        verbose_name = "значение показателя"
+        verbose_name_plural = "значения показателей"
+        ordering = ["indicator", "period_start"]
+        constraints = [
+            models.CheckConstraint(
+                name="indicator_value_owner",
+                condition=Q(school__isnull=False) | Q(municipality__isnull=False),
+            ),
+            models.UniqueConstraint(
+                fields=["indicator", "school", "campaign", "subject"], name="indicator_value_unique_campaign",
+                condition=Q(campaign__isnull=False, school__isnull=False),
+            ),
+        ]
+        indexes = [models.Index(fields=["campaign", "indicator"], name="indicator_value_campaign")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name}: {self.value}"

@@ -1,0 +1,49 @@
+"""Reminder e-mails to schools that have not submitted their report by the due date."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.core.mail import EmailMessage, get_connection
+from django.db import transaction
+from django.urls import reverse
+
+from shnor.audit.log import record
+from shnor.registry.models import Membership
+
+from .completeness import completeness
+from .models import Campaign
+
+
+def recipients_for(school) -> list[str]:
+    emails = {school.email} if school.email else set()
+    emails |= {
+        m.user.email
+        for m in Membership.objects.filter(school=school, role__in=[Membership.Role.HEAD, Membership.Role.STAFF]).select_related("user")
+        if m.user.email and m.user.is_active
+    }
+    return sorted(emails)
+
+
+@transaction.atomic
+def send_reminders(campaign: Campaign, user, schools=None) -> tuple[int, list[str]]:
+    """Send one letter per overdue school. Returns (letters sent, schools without any address)."""
+    overdue = completeness(campaign, schools).overdue
+    messages, missing = [], []
+    for row in overdue:
+        to = recipients_for(row.school)
+        if not to:
+            missing.append(row.school.short_name)
+            continue
+        link = settings.SITE_URL.rstrip("/") + reverse("report_detail", args=[campaign.code, row.school.pk])
+        body = (
+            f"Здравствуйте!\n\nСрок сдачи отчёта по кампании «{campaign.title}» истёк {campaign.due_date:%d.%m.%Y}, "
+            f"а отчёт школы {row.school.short_name} ещё не отправлен (состояние: {row.label}).\n"
+            f"Пожалуйста, заполните и отправьте отчёт: {link}\n\n"
+            "Это письмо отправлено системой ШНОР-Монитор."
+        )
+        messages.append(EmailMessage(f"Напоминание: отчёт по кампании «{campaign.title}»", body, to=to))
+    if messages:
+        get_connection().send_messages(messages)
+    record(user, "campaign.remind", campaign, f"Отправлены напоминания по кампании «{campaign.title}»: {len(messages)}",
+           region=campaign.region, changes={"школы": [r.school.short_name for r in overdue], "без адреса": missing})
+    return len(messages), missing

@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import exports, views
+
+urlpatterns = [
+    path("campaigns/", views.campaign_list, name="campaign_list"),
+    path("campaigns/new/", views.campaign_create, name="campaign_create"),
+    path("campaigns/<slug:code>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<slug:code>/coverage/", views.coverage_detail, name="coverage_detail"),
+    path("campaigns/<slug:code>/remind/", views.campaign_remind, name="campaign_remind"),
+    path("campaigns/<slug:code>/export/<slug:table>.<slug:fmt>", exports.export_table, name="export_table"),
+    path("campaigns/<slug:code>/schools/<int:school_pk>/", views.report_detail, name="report_detail"),
+    path("campaigns/<slug:code>/schools/<int:school_pk>/edit/", views.report_edit, name="report_edit"),
+    path("campaigns/<slug:code>/schools/<int:school_pk>/<slug:action>/", views.report_action, name="report_action"),
+    path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
+    path("queue/", views.curator_queue, name="curator_queue"),
+]

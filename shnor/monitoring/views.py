@@ -1,0 +1,246 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from shnor.analysis.records import coverage_for, framework_maps
+from shnor.audit.models import AuditEvent
+from shnor.core.russian import agree
+from shnor.registry.models import Membership, Scope
+
+from . import workflow
+from .access import get_campaign_for_user, get_coordinated_campaign, get_evidence_for_user, get_report_context
+from .completeness import completeness
+from .forms import ActionForm, CampaignForm, ReportForm, ReturnForm
+from .models import Campaign, Evidence, ReportEntry, SchoolReport
+from .reminders import send_reminders
+
+
+@login_required
+def campaign_list(request):
+    campaigns = Campaign.objects.visible_to(request.user).select_related("region", "framework")
+    return render(request, "monitoring/campaign_list.html", {"title": "Мониторинговые кампании", "campaigns": campaigns,
+                                                             "can_create": Scope.of(request.user).is_regional})
+
+
+@login_required
+def campaign_create(request):
+    scope = Scope.of(request.user)
+    if not scope.is_regional:
+        raise PermissionDenied("Создавать кампании может региональный координатор.")
+    form = CampaignForm(request.POST or None, scope=scope)
+    if request.method == "POST" and form.is_valid():
+        campaign = workflow.create_campaign(form, request.user)
+        messages.success(request, f"Кампания «{campaign.title}» создана.")
+        return redirect("campaign_detail", campaign.code)
+    return render(request, "monitoring/campaign_form.html", {"title": "Новая кампания", "form": form})
+
+
+@login_required
+def campaign_detail(request, code):
+    campaign = get_campaign_for_user(request.user, code)
+    scope = Scope.of(request.user)
+    visible = campaign.schools.filter(pk__in=scope.schools().values("pk"))
+    include_submitted = request.GET.get("submitted") == "1"
+    progress = completeness(campaign, visible)
+    coverage = coverage_for(campaign, include_submitted, [r.school.pk for r in progress.rows])
+    return render(request, "monitoring/campaign_detail.html", {
+        "title": campaign.title,
+        "campaign": campaign,
+        "progress": progress,
+        "coverage": coverage,
+        "include_submitted": include_submitted,
+        "is_coordinator": scope.coordinates_region(campaign.region_id) or scope.is_coordinator,
+        "partial_view": len(progress.rows) < campaign.schools.count(),
+    })
+
+
+@login_required
+def coverage_detail(request, code):
+    """Drill-down: the schools and entries behind one number of the coverage table."""
+    campaign = get_campaign_for_user(request.user, code)
+    scope = Scope.of(request.user)
+    include_submitted = request.GET.get("submitted") == "1"
+    type_code, direction = request.GET.get("type") or None, request.GET.get("direction") or None
+    visible_ids = list(campaign.schools.filter(pk__in=scope.schools().values("pk")).values_list("pk", flat=True))
+    coverage = coverage_for(campaign, include_submitted, visible_ids)
+    row = next((r for r in coverage.rows if r.activity_type == type_code and r.direction == direction), None)
+    if row is None:
+        raise Http404("Такой строки в таблице охвата нет")
+    statuses = list(SchoolReport.COUNTED) + ([SchoolReport.Status.SUBMITTED] if include_submitted else [])
+    entries = ReportEntry.objects.filter(
+        report__campaign=campaign, report__school_id__in=row.school_ids, report__status__in=statuses, status__in=ReportEntry.DONE
+    ).select_related("report__school", "activity_type").prefetch_related("evidence").order_by("report__school__short_name", "order")
+    if type_code:
+        entries = entries.filter(activity_type__code=type_code)
+    maps = framework_maps(campaign.framework)
+    entries = [e for e in entries if maps.effective_direction(e.activity_type_id, e.direction_id) == direction]
+    schools = campaign.schools.filter(pk__in=row.school_ids).select_related("municipality")
+    missing = campaign.schools.filter(pk__in=visible_ids).exclude(pk__in=row.school_ids).select_related("municipality")
+    return render(request, "monitoring/coverage_detail.html", {
+        "title": f"{row.name}: {row.label}", "campaign": campaign, "row": row, "entries": entries, "schools": schools,
+        "missing": missing, "include_submitted": include_submitted,
+    })
+
+
+@login_required
+@require_POST
+def campaign_remind(request, code):
+    campaign = get_coordinated_campaign(request.user, code)
+    sent, missing = send_reminders(campaign, request.user)
+    if sent:
+        messages.success(request, f"Отправлено напоминаний: {sent}.")
+    else:
+        messages.info(request, "Просроченных отчётов с известным адресом нет — напоминания не отправлялись.")
+    if missing:
+        messages.warning(request, f"Нет адреса электронной почты у {agree(len(missing), 'школа')}: {', '.join(missing)}.")
+    return redirect("campaign_detail", campaign.code)
+
+
+def _report_page_context(request, campaign, school, report):
+    scope = Scope.of(request.user)
+    entries = []
+    if report:
+        entries = list(report.entries.select_related("activity_type", "direction", "planned_activity").prefetch_related("evidence"))
+    history = AuditEvent.objects.filter(object_type="monitoring.schoolreport", object_id=str(report.pk)).select_related("user")[:30] if report else []
+    return {
+        "campaign": campaign, "school": school, "report": report, "entries": entries,
+        "indicator_values": report.indicator_values.select_related("indicator") if report else [],
+        "history": history,
+        "can_edit": scope.can_edit_report_of(school) and (report is None or report.is_editable) and campaign.status == Campaign.Status.OPEN,
+        "can_submit": scope.can_submit_report_of(school) and report is not None and report.is_editable,
+        "can_certify": scope.can_certify_report_of(school) and report is not None and report.status == SchoolReport.Status.SUBMITTED,
+        "can_accept": scope.can_accept_report_of(school) and report is not None and report.status == SchoolReport.Status.CERTIFIED,
+        "can_return": report is not None and (
+            (report.status == SchoolReport.Status.SUBMITTED and (scope.can_certify_report_of(school) or scope.can_accept_report_of(school)))
+            or (report.status == SchoolReport.Status.CERTIFIED and scope.can_accept_report_of(school))
+        ),
+    }
+
+
+@login_required
+def report_detail(request, code, school_pk):
+    campaign, school, report = get_report_context(request.user, code, school_pk)
+    context = _report_page_context(request, campaign, school, report)
+    context["title"] = f"Отчёт: {school.short_name}"
+    context["return_form"] = ReturnForm(initial={"version": report.version}) if report else None
+    return render(request, "monitoring/report_detail.html", context)
+
+
+@login_required
+def report_edit(request, code, school_pk):
+    campaign, school, report = get_report_context(request.user, code, school_pk)
+    scope = Scope.of(request.user)
+    if not scope.can_edit_report_of(school):
+        raise PermissionDenied("Заполнять отчёт могут только руководитель и сотрудники школы.")
+    if campaign.status != Campaign.Status.OPEN:
+        raise PermissionDenied("Кампания завершена: отчёты больше не принимаются.")
+    if report is None:
+        report = workflow.open_report(campaign, school, request.user)
+    if not report.is_editable:
+        messages.info(request, f"Отчёт в состоянии «{report.get_status_display()}» — изменить его нельзя.")
+        return redirect("report_detail", campaign.code, school.pk)
+    entries = list(report.entries.select_related("activity_type", "planned_activity").prefetch_related(
+        Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))))
+    indicators = list(campaign.indicators.all())
+    values = {(v.indicator_id, v.subject): v.value for v in report.indicator_values.all()}
+    initial = {"version": report.version, "summary": report.summary, **{f"ind{i.pk}": values.get((i.pk, "")) for i in indicators}}
+    form = ReportForm(request.POST or None, request.FILES or None, report=report, entries=entries, indicators=indicators, initial=initial)
+    if request.method == "POST":
+        if form.is_valid():
+            entry_changes, evidence, indicator_values = form.changes()
+            try:
+                if "submit" in request.POST:
+                    workflow.save_and_submit(report, request.user, form.cleaned_data["version"], entry_changes, indicator_values, evidence, form.cleaned_data["summary"])
+                    messages.success(request, "Отчёт сохранён и отправлен куратору на заверение.")
+                    return redirect("report_detail", campaign.code, school.pk)
+                workflow.save_report(report, request.user, form.cleaned_data["version"], entry_changes, indicator_values, evidence, form.cleaned_data["summary"])
+                messages.success(request, "Изменения сохранены.")
+                return redirect("report_edit", campaign.code, school.pk)
+            except workflow.WorkflowError as exc:
+                form.add_error(None, str(exc))
+        else:
+            form.add_error(None, "Отчёт не сохранён: исправьте отмеченные поля.")
+    return render(request, "monitoring/report_form.html", {
+        "title": f"Отчёт школы: {school.short_name}", "campaign": campaign, "school": school, "report": report, "form": form,
+    }, status=400 if request.method == "POST" else 200)
+
+
+ACTIONS = {
+    "submit": (workflow.submit, "Отчёт отправлен куратору на заверение."),
+    "certify": (workflow.certify, "Отчёт заверен."),
+    "accept": (workflow.accept, "Отчёт принят. Теперь он закрыт для изменений."),
+}
+
+
+@login_required
+@require_POST
+def report_action(request, code, school_pk, action):
+    campaign, school, report = get_report_context(request.user, code, school_pk)
+    if report is None:
+        raise Http404("Отчёт ещё не начат")
+    if action == "return":
+        form = ReturnForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
+            return redirect("report_detail", campaign.code, school.pk)
+        step = lambda r, u, v: workflow.return_report(r, u, v, form.cleaned_data["remarks"])  # noqa: E731
+        done = "Отчёт возвращён школе на доработку."
+    elif action in ACTIONS:
+        form = ActionForm(request.POST)
+        if not form.is_valid():
+            messages.error(request, "Форма устарела: обновите страницу.")
+            return redirect("report_detail", campaign.code, school.pk)
+        step, done = ACTIONS[action]
+    else:
+        raise Http404()
+    _check_role(request.user, school, action)
+    try:
+        step(report, request.user, form.cleaned_data["version"])
+        messages.success(request, done)
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else reverse("report_detail", args=[campaign.code, school.pk]))
+
+
+def _check_role(user, school, action) -> None:
+    """Refuse with 403 before touching the workflow when the user has no role for this action at all."""
+    scope = Scope.of(user)
+    allowed = {
+        "submit": scope.can_submit_report_of(school),
+        "certify": scope.can_certify_report_of(school),
+        "accept": scope.can_accept_report_of(school),
+        "return": scope.can_certify_report_of(school) or scope.can_accept_report_of(school),
+    }[action]
+    if not allowed:
+        raise PermissionDenied("У вас нет прав на это действие с отчётом этой школы.")
+
+
+@login_required
+def evidence_file(request, pk):
+    evidence = get_evidence_for_user(request.user, pk)
+    if not evidence.file:
+        raise Http404("У подтверждения нет файла")
+    try:
+        handle = evidence.file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Файл не найден в хранилище") from None
+    return FileResponse(handle, as_attachment=True, filename=evidence.file_name or evidence.file.name.rsplit("/", 1)[-1])
+
+
+@login_required
+def curator_queue(request):
+    scope = Scope.of(request.user)
+    school_ids = [m.school_id for m in scope.memberships if m.role == Membership.Role.CURATOR]
+    if not school_ids:
+        raise PermissionDenied("Очередь на заверение есть только у кураторов.")
+    reports = SchoolReport.objects.filter(school_id__in=school_ids).select_related("school", "campaign").order_by("status", "submitted_at")
+    waiting = [r for r in reports if r.status == SchoolReport.Status.SUBMITTED]
+    others = [r for r in reports if r.status != SchoolReport.Status.SUBMITTED]
+    return render(request, "monitoring/curator_queue.html", {"title": "Очередь на заверение", "waiting": waiting, "others": others})

@@ -1,0 +1,125 @@
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from shnor.audit.log import diff, record
+from shnor.registry.access import get_school_for_user, require_coordinator
+from shnor.registry.models import Scope
+
+from .forms import ActivityTypeForm, DirectionForm, PlannedActivityForm
+from .models import ActivityType, Direction, Framework, PlannedActivity, Roadmap, TypeMapping
+
+
+@login_required
+def catalogue(request):
+    require_coordinator(request.user)
+    frameworks = Framework.objects.prefetch_related("directions__mappings__activity_type")
+    return render(request, "plans/catalogue.html", {
+        "title": "Справочники", "frameworks": frameworks, "types": ActivityType.objects.all(),
+        "can_edit": Scope.of(request.user).is_regional,
+    })
+
+
+def _require_regional(user) -> None:
+    if not Scope.of(user).is_regional:
+        raise PermissionDenied("Справочники редактирует региональный координатор.")
+
+
+@login_required
+def activity_type_edit(request, code):
+    _require_regional(request.user)
+    obj = get_object_or_404(ActivityType, code=code)
+    form = ActivityTypeForm(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            before = {"name": obj.name, "examples": obj.examples, "form": obj.form, "is_active": obj.is_active}
+            before_dirs = set(obj.mappings.values_list("direction_id", flat=True))
+            obj = form.save()
+            chosen = {d.pk for d in form.cleaned_data["directions"]}
+            TypeMapping.objects.filter(activity_type=obj).exclude(direction_id__in=chosen).delete()
+            for d in form.cleaned_data["directions"]:
+                # The first direction chosen within a framework that has none yet becomes primary.
+                has_primary = TypeMapping.objects.filter(activity_type=obj, direction__framework=d.framework, is_primary=True).exists()
+                TypeMapping.objects.get_or_create(activity_type=obj, direction=d, defaults={"is_primary": not has_primary})
+            changes = diff(before, {"name": obj.name, "examples": obj.examples, "form": obj.form, "is_active": obj.is_active})
+            if before_dirs != chosen:
+                changes["направления"] = [sorted(before_dirs), sorted(chosen)]
+            record(request.user, "catalogue.type_edit", obj, f"Изменён вид мероприятия «{obj.name}»", changes=changes)
+        messages.success(request, "Вид мероприятия сохранён.")
+        return redirect("catalogue")
+    return render(request, "plans/form.html", {"title": f"Вид мероприятия: {obj.code}", "form": form})
+
+
+@login_required
+def direction_edit(request, pk):
+    _require_regional(request.user)
+    obj = get_object_or_404(Direction, pk=pk)
+    form = DirectionForm(request.POST or None, instance=obj)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            old = obj.name
+            form.save()
+            record(request.user, "catalogue.direction_edit", obj, f"Изменено направление «{obj.code}»", changes={"name": [old, obj.name]})
+        messages.success(request, "Направление сохранено.")
+        return redirect("catalogue")
+    return render(request, "plans/form.html", {"title": f"Направление {obj.framework.code}: {obj.code}", "form": form})
+
+
+def _roadmap_for(user, school_pk) -> tuple:
+    school = get_school_for_user(user, school_pk)
+    if not Scope.of(user).can_edit_roadmap_of(school):
+        raise PermissionDenied("Дорожную карту этой школы вы изменить не можете.")
+    roadmap = school.roadmaps.filter(is_current=True).first()
+    return school, roadmap
+
+
+@login_required
+def roadmap_edit(request, school_pk, activity_pk=None):
+    school, roadmap = _roadmap_for(request.user, school_pk)
+    if roadmap is None:
+        with transaction.atomic():
+            roadmap = Roadmap.objects.create(school=school, title="Дорожная карта", framework=Framework.objects.filter(code="cluster4").first())
+            record(request.user, "roadmap.create", roadmap, f"Создана дорожная карта школы {school}", school=school)
+    instance = None
+    if activity_pk is not None:
+        instance = roadmap.activities.filter(pk=activity_pk).first()
+        if instance is None:
+            raise Http404("Мероприятие не найдено")
+    form = PlannedActivityForm(request.POST or None, instance=instance, framework=roadmap.framework)
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            activity = form.save(commit=False)
+            activity.roadmap = roadmap
+            if instance is None:
+                activity.order = (roadmap.activities.order_by("-order").values_list("order", flat=True).first() or 0) + 1
+            activity.set_deadline(form.cleaned_data["deadline"])
+            activity.save()
+            form.save_m2m()
+            record(request.user, "roadmap.activity_save", activity, f"{'Изменено' if instance else 'Добавлено'} мероприятие дорожной карты школы {school}: {activity.title[:80]}", school=school)
+        messages.success(request, "Мероприятие сохранено." + ("" if activity.deadline_start or not activity.deadline_text else " Срок не удалось перевести в даты — он сохранён как написан."))
+        return redirect("roadmap_edit", school.pk)
+    return render(request, "plans/roadmap_edit.html", {
+        "title": f"Дорожная карта: {school.short_name}", "school": school, "roadmap": roadmap, "form": form, "editing": instance,
+        "activities": roadmap.activities.select_related("activity_type"),
+    })
+
+
+@login_required
+@require_POST
+def roadmap_activity_delete(request, school_pk, activity_pk):
+    school, roadmap = _roadmap_for(request.user, school_pk)
+    activity = get_object_or_404(PlannedActivity, pk=activity_pk, roadmap=roadmap)
+    if activity.entries.exists():
+        messages.error(request, "Мероприятие уже есть в отчётах школы — удалить его нельзя, только изменить.")
+        return redirect("roadmap_edit", school.pk)
+    with transaction.atomic():
+        record(request.user, "roadmap.activity_delete", activity, f"Удалено мероприятие дорожной карты школы {school}: {activity.title[:80]}", school=school)
+        activity.delete()
+    messages.success(request, "Мероприятие удалено.")
+    return redirect("roadmap_edit", school.pk)

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import render
+
+from shnor.analysis.records import coverage_for
+from shnor.core.sheets import SheetError, write_xlsx
+from shnor.monitoring.forms import validate_upload
+from shnor.monitoring.models import SchoolReport
+
+from .access import get_school_for_user, require_coordinator
+from .importing import COLUMNS, import_schools
+from .models import Municipality, School, SchoolStatus, Scope
+
+
+@login_required
+def school_list(request):
+    scope = Scope.of(request.user)
+    schools = scope.schools().select_related("municipality").order_by("municipality__name", "short_name")
+    q = request.GET.get("q", "").strip()
+    muni = request.GET.get("municipality", "")
+    status = request.GET.get("status", "")
+    if q:
+        schools = schools.search(q)
+    if muni.isdigit():
+        schools = schools.filter(municipality_id=int(muni))
+    if status in SchoolStatus.Kind.values:
+        schools = schools.filter(statuses__status=status).distinct()
+    page = Paginator(schools, 100).get_page(request.GET.get("page"))
+    return render(request, "registry/school_list.html", {
+        "title": "Школы", "page": page, "q": q, "municipality": muni, "status": status,
+        "municipalities": Municipality.objects.filter(schools__in=scope.schools()).distinct().order_by("name"),
+        "statuses": SchoolStatus.Kind.choices, "can_import": scope.is_regional,
+    })
+
+
+@login_required
+def school_detail(request, pk):
+    school = get_school_for_user(request.user, pk)
+    reports = list(SchoolReport.objects.filter(school=school).select_related("campaign__framework").order_by("-campaign__period_start"))
+    roadmap = school.roadmaps.filter(is_current=True).prefetch_related("activities__activity_type").first()
+    gaps = None
+    latest = next((r for r in reports if r.is_counted or r.status == SchoolReport.Status.SUBMITTED), None)
+    if latest:
+        coverage = coverage_for(latest.campaign, include_submitted=True, school_ids=[school.pk])
+        gaps = {
+            "campaign": latest.campaign,
+            "empty_directions": [coverage.direction_row(d.code).name for d in coverage.directions if not coverage.direction_row(d.code).schools],
+            "done_types": [r.name for r in coverage.type_rows() if r.schools],
+        }
+    return render(request, "registry/school_detail.html", {
+        "title": school.short_name, "school": school, "reports": reports, "roadmap": roadmap,
+        "statuses": school.statuses.prefetch_related("risk_profiles"), "gaps": gaps,
+        "can_edit_roadmap": Scope.of(request.user).can_edit_roadmap_of(school),
+    })
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(label="Файл XLSX или CSV", error_messages={"required": "Выберите файл."})
+    region = forms.ModelChoiceField(queryset=None, label="Регион", empty_label=None)
+
+    def __init__(self, *args, regions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["region"].queryset = regions
+
+    def clean_file(self):
+        f = self.cleaned_data["file"]
+        validate_upload(f, extensions={".xlsx", ".csv"})
+        return f
+
+
+@login_required
+def school_import(request):
+    scope = require_coordinator(request.user)
+    form = UploadForm(request.POST or None, request.FILES or None, regions=scope.regions())
+    result = None
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            result = import_schools(f.read(), f.name, form.cleaned_data["region"], request.user)
+        except SheetError as exc:
+            form.add_error("file", str(exc))
+        else:
+            if result.committed:
+                messages.success(request, f"Список школ загружен: создано {result.created}, обновлено {result.updated}.")
+            else:
+                messages.error(request, "Список не загружен: исправьте ошибки в строках ниже и загрузите файл снова. Ничего не изменено.")
+    return render(request, "registry/school_import.html", {"title": "Загрузка списка школ", "form": form, "result": result},
+                  status=400 if request.method == "POST" and (not form.is_valid() or (result and not result.committed)) else 200)
+
+
+@login_required
+def school_template(request):
+    require_coordinator(request.user)
+    data = write_xlsx("Школы", COLUMNS, [[c.example for c in COLUMNS]], notes=["Шаблон списка школ. Строка-пример ниже: замените её своими данными. * — обязательные столбцы."])
+    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    response["Content-Disposition"] = 'attachment; filename="shablon_shkoly.xlsx"'
+    return response
