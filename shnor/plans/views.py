@@ -9,7 +9,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from shnor.audit.log import diff, record
-from shnor.registry.access import get_school_for_user, require_coordinator
+from shnor.registry.access import get_school_for_user, require_coordinator, require_regional
 from shnor.registry.models import Scope
 
 from .forms import ActivityTypeForm, DirectionForm, PlannedActivityForm
@@ -26,14 +26,9 @@ def catalogue(request):
     })
 
 
-def _require_regional(user) -> None:
-    if not Scope.of(user).is_regional:
-        raise PermissionDenied("Справочники редактирует региональный координатор.")
-
-
 @login_required
 def activity_type_edit(request, code):
-    _require_regional(request.user)
+    require_regional(request.user)
     obj = get_object_or_404(ActivityType, code=code)
     form = ActivityTypeForm(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():
@@ -58,7 +53,7 @@ def activity_type_edit(request, code):
 
 @login_required
 def direction_edit(request, pk):
-    _require_regional(request.user)
+    require_regional(request.user)
     obj = get_object_or_404(Direction, pk=pk)
     form = DirectionForm(request.POST or None, instance=obj)
     if request.method == "POST" and form.is_valid():

@@ -20,3 +20,10 @@ def require_coordinator(user) -> Scope:
     if not scope.is_coordinator:
         raise PermissionDenied("Эта страница доступна только координаторам.")
     return scope
+
+
+def require_regional(user) -> Scope:
+    scope = Scope.of(user)
+    if not scope.is_regional:
+        raise PermissionDenied("Эта страница доступна только региональному координатору.")
+    return scope

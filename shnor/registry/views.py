@@ -12,7 +12,7 @@ from shnor.core.sheets import SheetError, write_xlsx
 from shnor.monitoring.forms import validate_upload
 from shnor.monitoring.models import SchoolReport
 
-from .access import get_school_for_user, require_coordinator
+from .access import get_school_for_user, require_regional
 from .importing import COLUMNS, import_schools
 from .models import Municipality, School, SchoolStatus, Scope
 
@@ -75,7 +75,7 @@ class UploadForm(forms.Form):
 
 @login_required
 def school_import(request):
-    scope = require_coordinator(request.user)
+    scope = require_regional(request.user)
     form = UploadForm(request.POST or None, request.FILES or None, regions=scope.regions())
     result = None
     if request.method == "POST" and form.is_valid():
@@ -95,7 +95,7 @@ def school_import(request):
 
 @login_required
 def school_template(request):
-    require_coordinator(request.user)
+    require_regional(request.user)
     data = write_xlsx("Школы", COLUMNS, [[c.example for c in COLUMNS]], notes=["Шаблон списка школ. Строка-пример ниже: замените её своими данными. * — обязательные столбцы."])
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
     response["Content-Disposition"] = 'attachment; filename="shablon_shkoly.xlsx"'

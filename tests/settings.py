@@ -1,0 +1,9 @@
+"""Test settings: the real settings with a fast password hasher and a throw-away media folder."""
+
+import tempfile
+from pathlib import Path
+
+from shnor.settings import *  # noqa: F401,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="shnor-test-media-"))
