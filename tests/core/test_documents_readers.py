@@ -146,10 +146,11 @@ def test_it_reads_pdf_tables(tmp_path):
 
 
 def test_it_warns_about_text_boxes_it_does_not_read():
+    import io
+
     import docx
     from docx.oxml import parse_xml
     from docx.oxml.ns import nsdecls
-    import io
 
     source = docx.Document()
     source.add_paragraph("Основной текст")
@@ -166,8 +167,9 @@ def test_it_warns_about_text_boxes_it_does_not_read():
 
 
 def test_it_flattens_a_nested_table_into_its_cell():
-    import docx
     import io
+
+    import docx
 
     source = docx.Document()
     table = source.add_table(rows=1, cols=2)

@@ -78,7 +78,7 @@ def _read_page(page, number: int, document: Document) -> bool:
     items.sort(key=lambda item: item[0])
     left = min((line["x0"] for line in lines), default=0.0)
     right = max((line["x1"] for line in lines), default=float(page.width))
-    gaps = sorted(b["top"] - a["bottom"] for a, b in zip(lines, lines[1:]) if b["top"] > a["bottom"])
+    gaps = sorted(b["top"] - a["bottom"] for a, b in zip(lines, lines[1:], strict=False) if b["top"] > a["bottom"])
     usual_gap = gaps[len(gaps) // 2] if gaps else 0.0
     paragraph: list[dict] = []
     counters = {"paragraph": 0, "table": 0}

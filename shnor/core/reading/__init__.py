@@ -1,0 +1,28 @@
+"""Blocks of a document → records: activities, indicators, findings, schools and the report's period.
+
+    extraction = extract(read_document(data, name), ReadingContext(schools=registry))
+    extraction_to_dict(extraction)  # JSON for `shnor import --dry-run --json` and the review screen
+
+One job per module: `tables` (table rows), `columns` (headers → roles), `prose` (lead-ins, findings, results
+lines, activities in sentences), `evidence`, `quantities`, `indicators`, `schools`, `status`, `period`,
+`activities` (drafts → activities, with classification), `checks` (stated percentages), `extraction` (the whole).
+"""
+
+from shnor.core.reading.extraction import extract, extraction_to_dict
+from shnor.core.reading.model import (
+    Activity,
+    Evidence,
+    Extraction,
+    Finding,
+    Indicator,
+    PeriodRef,
+    Quantity,
+    ReadingContext,
+    SchoolMention,
+    SchoolRef,
+)
+
+__all__ = [
+    "Activity", "Evidence", "Extraction", "Finding", "Indicator", "PeriodRef", "Quantity", "ReadingContext",
+    "SchoolMention", "SchoolRef", "extract", "extraction_to_dict",
+]

@@ -1,0 +1,118 @@
+"""Drafts (cells as text) → activities: status, deadline, evidence, quantities, schools and activity type."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date
+
+from shnor.core.reading.evidence import find_evidence, unreadable_dates
+from shnor.core.reading.model import Activity, Draft, PeriodRef, ReadingContext
+from shnor.core.reading.quantities import find_quantities
+from shnor.core.reading.schools import find_school_names, mention
+from shnor.core.reading.status import read_status
+
+Classify = Callable[[list[str]], list[tuple[str | None, float]]]
+
+
+def build(drafts: list[Draft], context: ReadingContext, warnings: list[str]) -> list[Activity]:
+    classify = classifier(context)
+    types = classify([_classified_text(d) for d in drafts]) if drafts else []
+    activities = []
+    for draft, (code, confidence) in zip(drafts, types, strict=True):
+        activity = _activity(draft, context, warnings)
+        activity.activity_type = code
+        activity.confidence = round(float(confidence), 3)
+        activity.direction = context.type_directions.get(code) if code else None
+        activities.append(activity)
+    return activities
+
+
+def _activity(draft: Draft, context: ReadingContext, warnings: list[str]) -> Activity:
+    status = read_status(draft.status) if draft.status else None
+    inferred = False
+    if status is None and draft.origin != "prose":
+        status = read_status(draft.actual)
+        if status is None and draft.actual.strip() and not _only_evidence(draft.actual):
+            status, inferred = "done", True
+    elif status is not None and draft.origin == "prose":
+        inferred = True  # «проведены …» reports the work done; nobody ticked a status
+    evidence_text = "\n".join(part for part in (draft.evidence, draft.actual) if part)
+    for bad in unreadable_dates(evidence_text):
+        warnings.append(f"{_capital(draft.where)}: не удалось прочитать дату «{bad}».")
+    schools = [mention(name, context.schools) for name in draft.schools]
+    for _, _, name in find_school_names(" ".join((draft.text, draft.actual if draft.origin != "prose" else ""))):
+        schools.append(mention(name, context.schools))
+    return Activity(
+        text=draft.text,
+        where=draft.where,
+        section=draft.section,
+        number=draft.number,
+        deadline=deadline(draft, context.reference_date, warnings),
+        responsible=draft.responsible,
+        expected_result=draft.expected,
+        actual_result=draft.actual if draft.origin != "prose" else "",
+        indicator=draft.indicator,
+        status=status,
+        status_inferred=inferred,
+        evidence=find_evidence(evidence_text),
+        quantities=find_quantities(draft.actual if draft.origin != "prose" else draft.text),
+        schools=_unique_schools(schools),
+        count=draft.count,
+        stated_percent=draft.stated_percent,
+        origin=draft.origin,
+    )
+
+
+def _only_evidence(text: str) -> bool:
+    return bool(re.fullmatch(r"\s*(?:https?://\S+|\S+\.(?:ru|рф)/\S*)\s*", text))
+
+
+def deadline(draft: Draft, reference: date | None, warnings: list[str]) -> PeriodRef | None:
+    text = " ".join(draft.deadline.split())
+    if not text:
+        return None
+    period = period_of(text, reference)
+    if period.kind == "unknown" and re.search(r"\d", text):
+        warnings.append(f"{_capital(draft.where)}: не удалось распознать срок «{text}».")
+    return period
+
+
+def period_of(text: str, reference: date | None) -> PeriodRef:
+    from shnor.core.periods import parse_period
+
+    period = parse_period(text, reference)
+    return PeriodRef(text=text, start=period.start, end=period.end, kind=period.kind)
+
+
+def classifier(context: ReadingContext) -> Classify:
+    """A batch classifier: the context's callable applied text by text, or the project's model in one batch."""
+    if context.classify is not None:
+        single = context.classify
+        return lambda texts: [single(text) for text in texts]
+    from shnor.core.classify import default_classifier
+
+    model = default_classifier()
+
+    def predict(texts: list[str]) -> list[tuple[str | None, float]]:
+        return [(p.code, p.confidence) for p in model.predict_many(texts)]
+
+    return predict
+
+
+def _classified_text(draft: Draft) -> str:
+    return draft.text
+
+
+def _unique_schools(schools):
+    seen, result = set(), []
+    for school in schools:
+        key = school.school_id if school.school_id is not None else school.text
+        if key not in seen:
+            seen.add(key)
+            result.append(school)
+    return result
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]

@@ -1,0 +1,140 @@
+"""What reading a document produces: activities, indicators and findings, each with where it was found."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+
+
+@dataclass
+class SchoolRef:
+    id: int
+    name: str
+    short_name: str = ""
+    municipality: str = ""
+
+
+@dataclass
+class ReadingContext:
+    schools: list[SchoolRef] = field(default_factory=list)
+    type_directions: dict[str, str] = field(default_factory=dict)  # activity_type code → direction code
+    classify: Callable[[str], tuple[str | None, float]] | None = None  # None → the project's default classifier
+    reference_date: date | None = None  # resolves periods written without a year
+    schools_total: int | None = None  # checks stated percentages when the document does not list its schools
+
+
+@dataclass
+class PeriodRef:
+    text: str
+    start: date | None = None
+    end: date | None = None
+    kind: str = "unknown"
+
+
+@dataclass
+class Evidence:
+    kind: str  # "order" | "minutes" | "link" | "letter" | "other"
+    text: str
+    number: str = ""
+    date: date | None = None
+    url: str = ""
+    issuer: str = ""
+
+
+@dataclass
+class Quantity:
+    value: Decimal
+    unit: str  # the lemma of the counted noun: «педагог», «неделя», «ОУ»
+    text: str
+    of: Decimal | None = None  # «в 5 из 8 ОУ» → 8
+
+
+@dataclass
+class SchoolMention:
+    text: str
+    school_id: int | None = None
+
+
+@dataclass
+class Activity:
+    text: str
+    where: str
+    section: str = ""
+    number: str = ""  # the row number as written («1.», «2.3»)
+    activity_type: str | None = None
+    direction: str | None = None
+    confidence: float = 0.0
+    deadline: PeriodRef | None = None
+    responsible: str = ""
+    expected_result: str = ""
+    actual_result: str = ""
+    indicator: str = ""
+    status: str | None = None  # "done" | "partial" | "not_done" | "postponed" | None
+    status_inferred: bool = False  # True when "done" was assumed from a non-empty result without a status word
+    evidence: list[Evidence] = field(default_factory=list)
+    quantities: list[Quantity] = field(default_factory=list)
+    schools: list[SchoolMention] = field(default_factory=list)
+    count: int | None = None  # «мастер-классы - 13 (81%)» → 13
+    stated_percent: Decimal | None = None  # … → 81
+    origin: str = "table"  # "table" | "list" (a results line) | "prose" (a sentence)
+
+
+@dataclass
+class Draft:
+    """An activity as read, all cells still text; `activities.build` turns it into an Activity."""
+
+    text: str
+    where: str
+    section: str = ""
+    number: str = ""
+    responsible: str = ""
+    expected: str = ""
+    actual: str = ""
+    indicator: str = ""
+    deadline: str = ""
+    evidence: str = ""
+    status: str = ""  # the status cell, when the table has one apart from the result
+    schools: list[str] = field(default_factory=list)
+    count: int | None = None
+    stated_percent: Decimal | None = None
+    origin: str = "table"
+    line: str = ""  # a results line as written, quoted in warnings
+
+
+@dataclass
+class Indicator:
+    name: str
+    value: Decimal | None
+    unit: str
+    text: str
+    where: str
+    code: str | None = None
+    previous: Decimal | None = None
+    change: bool = False  # the value is a change («повысилось на 1,1 %»), not a level
+    subject: str = ""
+    stage: str = ""
+
+
+@dataclass
+class Finding:
+    kind: str  # "conclusion" | "remark" | "decision" | "recommendation" | "cause" | "deficit" | "goal" | "task"
+    text: str
+    where: str
+    addressee: str = ""
+    group: str = ""  # deficits: управленческие / предметные / оценочные / психолого-педагогические
+    responsible: str = ""
+    deadline: PeriodRef | None = None
+
+
+@dataclass
+class Extraction:
+    source: str
+    format: str
+    period: PeriodRef | None = None
+    schools: list[SchoolMention] = field(default_factory=list)
+    activities: list[Activity] = field(default_factory=list)
+    indicators: list[Indicator] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)

@@ -1,0 +1,54 @@
+"""Counted things in free text: «18 предметных недель», «12 педагогов», «в 5 из 8 ОУ» → value, unit, text."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from shnor.core.reading.model import Quantity
+from shnor.core.reading.words import parse
+
+_QUANTITY = re.compile(
+    r"(?<![\w.,/№–—-])(\d+(?:,\d+)?)(?:\s+из\s+(\d+))?\s+"
+    r"((?:[А-ЯЁ]{2,}[а-я]{0,3}(?![А-ЯЁа-яё])|[А-ЯЁа-яё][а-яё]*(?:-[а-яё]+)?)(?:\s+[а-яё]+(?:-[а-яё]+)?){0,2})"
+)
+_ABBREVIATION = re.compile(r"^[А-ЯЁ]{2,}")
+_NOT_COUNTED = {"год", "г", "гг", "час", "минута", "процент", "балл", "раз", "класс", "пгт", "пос", "село", "поселок"}
+_NUMBER_SIGN = re.compile(r"№\s*$")
+_MONTHS = re.compile(r"^(январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)")
+_SKIPPED_POS = {"ADJF", "PRTF", "NUMR", "ADJS"}
+
+
+def find_quantities(text: str) -> list[Quantity]:
+    result: list[Quantity] = []
+    for match in _QUANTITY.finditer(text or ""):
+        spans = list(re.finditer(r"\S+", match.group(3)))
+        words = [m.group(0) for m in spans]
+        unit, used = _unit(words)
+        if not unit or _MONTHS.match(words[0].casefold()) or _NUMBER_SIGN.search(text[:match.start()]):
+            continue
+        value = Decimal(match.group(1).replace(",", "."))
+        if unit in _NOT_COUNTED or (unit == "год" and 1900 <= value <= 2100):
+            continue
+        of = Decimal(match.group(2)) if match.group(2) else None
+        end = match.start(3) + spans[used - 1].end()
+        result.append(Quantity(value=value, unit=unit, text=text[match.start():end], of=of))
+    return result
+
+
+def _unit(words: list[str]) -> tuple[str, int]:
+    """The counted noun's lemma (or an abbreviation as written) and how many words it took to reach it."""
+    first_adjective = ""
+    for i, word in enumerate(words):
+        abbreviation = _ABBREVIATION.match(word)
+        if abbreviation and word.isupper():
+            return abbreviation.group(0), i + 1
+        lemma, pos = parse(word)
+        if pos == "NOUN":
+            return lemma, i + 1
+        if pos in _SKIPPED_POS:
+            first_adjective = first_adjective or lemma
+            continue
+        break
+    # «25 обучающихся занимаются»: a participle used as a noun.
+    return (first_adjective, 1) if first_adjective else ("", 0)

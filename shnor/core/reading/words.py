@@ -1,0 +1,57 @@
+"""Word-level helpers for reading: normalised text, parts of speech, lemmas of single words (cached)."""
+
+from __future__ import annotations
+
+import re
+import threading
+from functools import lru_cache
+
+_QUOTES = re.compile(r"[«»\"“”„'`]")
+_morph = None
+_lock = threading.Lock()
+
+
+def _analyzer():
+    global _morph
+    if _morph is None:
+        with _lock:
+            if _morph is None:
+                import pymorphy3
+
+                _morph = pymorphy3.MorphAnalyzer()
+    return _morph
+
+
+def fold(text: str) -> str:
+    """Lower case, ё → е, quotes dropped, spaces collapsed: the form texts are compared in."""
+    text = _QUOTES.sub(" ", text.casefold().replace("ё", "е"))
+    return " ".join(text.split())
+
+
+@lru_cache(maxsize=100_000)
+def parse(word: str) -> tuple[str, str]:
+    """(lemma, part of speech) of one word by pymorphy's most likely reading; ("", "") for non-words."""
+    word = word.casefold()
+    if not re.fullmatch(r"[а-яё]+(?:-[а-яё]+)?", word):
+        return "", ""
+    best = _analyzer().parse(word)[0]
+    pos = str(best.tag.POS or "")
+    if pos in ("PRTF", "ADJF"):
+        # A participle's normal form is its verb («обучающихся» → «обучаться»); we want «обучающийся».
+        nominative = best.inflect({"nomn", "sing", "masc"})
+        if nominative is not None:
+            return nominative.word.replace("ё", "е"), pos
+    return best.normal_form.replace("ё", "е"), pos
+
+
+def lemma(word: str) -> str:
+    return parse(word)[0] or word.casefold()
+
+
+@lru_cache(maxsize=100_000)
+def is_infinitive(word: str) -> bool:
+    word = word.casefold()
+    if not re.fullmatch(r"[а-яё]+", word):
+        return False
+    # «внести», «организовать»: any reading as an infinitive counts; nouns rarely end in -ть/-ти/-чь.
+    return any(p.tag.POS == "INFN" for p in _analyzer().parse(word)[:2])
