@@ -35,7 +35,11 @@ def test_lemmas_split_words_run_together():
 
 
 def test_lemmas_split_hyphenated_compounds():
-    assert lemmas("психолого-педагогическое сопровождение") == ["психолого", "педагогический", "сопровождение"]
+    assert lemmas("психолого-педагогическое сопровождение") == [
+        "психолого",
+        "педагогический",
+        "сопровождение",
+    ]
 
 
 def test_lemmas_replace_yo_with_ye():
