@@ -151,6 +151,8 @@ def read_prose(blocks: list[Block]) -> ProseResult:
 
 def _lead_in(text: str, block: Block) -> tuple[str, str] | None:
     """(kind, text after the colon) when the block introduces a section; None otherwise."""
+    if block.kind == "list_item" and not text.endswith(":"):
+        return None  # an item of a list is a lead-in only when a list follows it
     marker, bare, _ = split_marker(text)
     bare = bare if marker and block.kind != "list_item" else text
     folded = fold(bare)
