@@ -11,7 +11,6 @@ from django.views.decorators.http import require_POST
 
 from shnor.analysis.records import coverage_for, framework_maps
 from shnor.audit.models import AuditEvent
-from shnor.core.russian import agree
 from shnor.registry.models import Membership, Scope
 
 from . import workflow
@@ -99,7 +98,7 @@ def campaign_remind(request, code):
     else:
         messages.info(request, "Просроченных отчётов с известным адресом нет — напоминания не отправлялись.")
     if missing:
-        messages.warning(request, f"Нет адреса электронной почты у {agree(len(missing), 'школа')}: {', '.join(missing)}.")
+        messages.warning(request, f"Напоминание не отправлено — нет адреса электронной почты: {', '.join(missing)}.")
     return redirect("campaign_detail", campaign.code)
 
 
