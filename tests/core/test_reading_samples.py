@@ -247,3 +247,13 @@ def test_it_gives_the_json_shape_the_cli_and_review_screen_use():
     assert {"name", "value", "unit", "previous", "text", "where", "code"} <= set(indicator)
     finding_keys = {"kind", "text", "addressee", "group", "responsible", "deadline", "where"}
     assert all(finding_keys <= set(f) for f in extraction_to_dict(read("bryansk_spravka.docx"))["findings"])
+
+
+@pytest.mark.slow
+def test_it_classifies_uyar_rows_with_the_projects_model_and_maps_directions():
+    document = read_document((FIXTURES / "uyar_table.docx").read_bytes(), "uyar_table.docx")
+    extraction = extract(document, ReadingContext(type_directions={"pk_courses": "teachers"}))
+    typed = [a for a in extraction.activities if a.activity_type]
+    assert len(typed) == 21
+    assert all(0 <= a.confidence <= 1 for a in typed)
+    assert all(a.direction == "teachers" for a in typed if a.activity_type == "pk_courses")
