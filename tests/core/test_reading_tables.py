@@ -176,3 +176,19 @@ def test_it_never_crashes_on_any_prose(texts, kinds):
     blocks = [Block(kind=kind, text=text, index=i, where=f"абзац {i + 1}") for i, (text, kind) in
               enumerate(zip(texts, kinds, strict=False))]
     extract(Document(source="p.txt", format="txt", blocks=blocks), ReadingContext(classify=no_type))
+
+
+def test_it_takes_a_numbered_row_over_sub_numbered_rows_for_a_section():
+    result = read_table(table([
+        ["№", "Мероприятие", "Срок", "Отметка о выполнении"],
+        ["1.", "Работа с педагогами", "", ""],
+        ["1.1", "Методический семинар", "Октябрь 2023", "выполнено"],
+        ["1.2", "Открытые уроки", "Ноябрь 2023", "частично"],
+        ["№", "Мероприятие", "Срок", "Отметка о выполнении"],
+        ["2", "Родительское собрание", "Декабрь 2023", ""],
+    ]))
+    assert [(a.number, a.section, a.text) for a in result.activities] == [
+        ("1.1", "1. Работа с педагогами", "Методический семинар"),
+        ("1.2", "1. Работа с педагогами", "Открытые уроки"),
+        ("2", "", "Родительское собрание"),
+    ]

@@ -65,19 +65,25 @@ def _read_rows(block: Block, columns: Columns, body_start: int, result: TableRes
     rows = [_Row(cells, i) for i, cells in enumerate(block.rows or []) if i >= body_start and any(c.strip() for c in cells)]
     numbered = sum(1 for row in rows if _NUMBERED.match(columns.get(row.cells, "number")))
     numbering_used = "number" in columns.roles and numbered >= max(1, len(rows) // 3)
-    section = ""
+    header = [cell.strip() for cell in (block.rows or [])[columns.header_at]]
+    section, section_number = "", ""
     current: Draft | None = None
-    for row in rows:
+    for position, row in enumerate(rows):
         cells = row.cells
         where = f"{block.where}, строка {block.first_row + row.index}"
-        if is_column_numbers(cells) or _TOTAL.match(" ".join(cells)):
-            continue
-        section_text = _section_text(cells, columns)
+        if is_column_numbers(cells) or _TOTAL.match(" ".join(cells)) or [c.strip() for c in cells] == header:
+            continue  # column numbers, totals, and a header row repeated on a new page
+        following = rows[position + 1].cells if position + 1 < len(rows) else None
+        numbered = _numbered_section(cells, following, columns)
+        section_text = _section_text(cells, columns) or numbered
         if section_text is not None:
             section = section_text
+            section_number = columns.get(cells, "number").rstrip(".") + "." if numbered else ""
             current = None
             continue
         number = columns.get(cells, "number")
+        if section_number and number and not number.startswith(section_number):
+            section, section_number = "", ""  # «2» after «1.1», «1.2»: out of the numbered section
         title = columns.get(cells, "title")
         if current is not None and _continues(cells, columns, numbering_used, number, title):
             _append(current, cells, columns)
@@ -126,6 +132,18 @@ def _section_text(cells: list[str], columns: Columns) -> str | None:
         if text.endswith((",", ";")) or len(text) > 200:
             return None
     return re.sub(r"[:.]\s*$", "", " ".join(text.split()))
+
+
+def _numbered_section(cells: list[str], following: list[str] | None, columns: Columns) -> str | None:
+    """«1. | Работа с педагогами» followed by «1.1 | …»: a numbered heading of the rows under it."""
+    number, title = columns.get(cells, "number").rstrip("."), columns.get(cells, "title")
+    if not number or not title or following is None or not _NUMBERED.match(number):
+        return None
+    if any(cell.strip() for j, cell in enumerate(cells) if j not in (columns.roles.get("number"), columns.roles.get("title"))):
+        return None
+    if not columns.get(following, "number").startswith(number + "."):
+        return None
+    return f"{number}. {_one_line(title)}"
 
 
 def _continues(cells: list[str], columns: Columns, numbering_used: bool, number: str, title: str) -> bool:
