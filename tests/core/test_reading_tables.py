@@ -192,3 +192,13 @@ def test_it_takes_a_numbered_row_over_sub_numbered_rows_for_a_section():
         ("1.2", "1. Работа с педагогами", "Открытые уроки"),
         ("2", "", "Родительское собрание"),
     ]
+
+
+def test_it_carries_a_direction_merged_down_its_column_to_the_rows_below():
+    result = read_table(table([
+        ["Направление", "Мероприятие", "Результат"],
+        ["Работа с родителями", "Родительское собрание", "Проведено"],
+        ["", "Анкетирование родителей", "Проведено"],
+        ["Работа с педагогами", "Семинар", "Проведён"],
+    ]))
+    assert [a.section for a in result.activities] == ["Работа с родителями", "Работа с родителями", "Работа с педагогами"]

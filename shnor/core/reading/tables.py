@@ -66,7 +66,7 @@ def _read_rows(block: Block, columns: Columns, body_start: int, result: TableRes
     numbered = sum(1 for row in rows if _NUMBERED.match(columns.get(row.cells, "number")))
     numbering_used = "number" in columns.roles and numbered >= max(1, len(rows) // 3)
     header = [cell.strip() for cell in (block.rows or [])[columns.header_at]]
-    section, section_number = "", ""
+    section, section_number, direction = "", "", ""
     current: Draft | None = None
     for position, row in enumerate(rows):
         cells = row.cells
@@ -94,10 +94,12 @@ def _read_rows(block: Block, columns: Columns, body_start: int, result: TableRes
             current = None
             continue
         school = columns.get(cells, "school")
+        # A direction cell merged down a column is written once: it holds for the rows below until the next one.
+        direction = _one_line(columns.get(cells, "direction")) or direction
         current = Draft(
             text=_one_line(title),
             where=where,
-            section=section or _one_line(columns.get(cells, "direction")),
+            section=section or direction,
             number=number.strip(),
             responsible=_one_line(columns.get(cells, "responsible")),
             expected=columns.get(cells, "expected"),
