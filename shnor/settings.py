@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "shnor.monitoring",
     "shnor.intake",
     "shnor.analysis",
+    "shnor.exchange",
     "shnor.api",
     "shnor.web",
 ]

@@ -16,5 +16,6 @@ urlpatterns = [
     path("", include("shnor.monitoring.urls")),
     path("", include("shnor.analysis.urls")),
     path("", include("shnor.intake.urls")),
+    path("", include("shnor.exchange.urls")),
     path("api/", include("shnor.api.urls")),
 ]
