@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "rest_framework.authtoken",
     "django_filters",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "shnor.audit",
     "shnor.registry",
     "shnor.plans",
@@ -212,6 +213,9 @@ SPECTACULAR_SETTINGS = {
     "DESCRIPTION": "REST API системы мониторинга дорожных карт школ с низкими образовательными результатами",
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
 }
 
 LOGGING = {
