@@ -23,7 +23,7 @@ def read(name: str, **context):
 
 # ---------------------------------------------------------------- Uyar: a municipal table over two pages
 
-UYAR = ["uyar_table.docx", "uyar_table.xlsx", "uyar_table.txt"]
+UYAR = ["uyar_table.docx", "uyar_table.xlsx", "uyar_table.txt", "uyar_table.pdf"]
 
 
 @pytest.mark.parametrize("name", UYAR)

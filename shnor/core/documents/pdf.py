@@ -64,7 +64,7 @@ def _read_page(page, number: int, document: Document) -> bool:
     """Adds the page's blocks; False when the page has no text at all."""
     if not page.chars:
         return False
-    tables = [t for t in page.find_tables() if t.bbox]
+    tables = [t for t in page.find_tables(_table_settings(page)) if t.bbox]
     boxes = [t.bbox for t in tables]
 
     def outside(obj) -> bool:
@@ -103,6 +103,15 @@ def _read_page(page, number: int, document: Document) -> bool:
     return True
 
 
+def _table_settings(page) -> dict:
+    """Close tables at the ends of their vertical rules: a row cut by a page break has no border line at the
+    page edge, and pdfplumber would otherwise drop it from the table."""
+    verticals = [edge for edge in page.edges if edge.get("orientation") == "v"]
+    if len({round(edge["x0"]) for edge in verticals}) < 3:
+        return {}
+    return {"explicit_horizontal_lines": [min(e["top"] for e in verticals), max(e["bottom"] for e in verticals)]}
+
+
 def _starts_paragraph(paragraph: list[dict], line: dict, left: float, right: float, usual_gap: float) -> bool:
     previous, first = paragraph[-1], paragraph[0]
     height = max(line["bottom"] - line["top"], 1.0)
@@ -129,6 +138,9 @@ def _join_lines(lines: list[str]) -> str:
         line = line.strip()
         # A line ending in a hyphen is most often a compound («психолого-» / «педагогических»): keep the hyphen.
         glue = "" if re.search(r"\w-$", text) and line[:1].islower() else " "
+        # A link wrapped at the line end («https://cloud.mail.ru/public/» / «FSxG/kG5LS9qcg»).
+        if re.search(r"(?:https?://|www\.)\S*$", text) and re.match(r"[^\sА-Яа-яЁё]+(?:\s|$)", line):
+            glue = ""
         text = f"{text}{glue}{line}" if text else line
     return text
 
@@ -146,7 +158,8 @@ def _add_paragraph(document: Document, text: str, page: int, counters: dict[str,
 
 
 def _add_table(document: Document, raw: list[list[str | None]], page: int, counters: dict[str, int]) -> None:
-    rows = [[clean(cell or "") for cell in row] for row in raw]
+    # Line breaks inside a PDF cell are where the text wrapped, not paragraphs: join them like paragraph lines.
+    rows = [[clean(_join_lines((cell or "").split("\n"))) for cell in row] for row in raw]
     rows = [row for row in rows if any(row)]
     if not rows:
         return
