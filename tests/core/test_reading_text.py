@@ -178,3 +178,14 @@ def test_it_reads_causes_and_deficits_by_group():
     assert (first.kind, first.addressee, first.deadline.end) == (
         "recommendation", "Муниципальным органам управления образованием", date(2021, 12, 1))
     assert (second.addressee, second.responsible) == ("Образовательным организациям", "руководителям ОО")
+
+
+def test_it_reads_done_items_under_a_results_lead_in_as_activities():
+    lines = [("paragraph", "Результаты:"), ("list_item", "Проведён педсовет «Пути преодоления неуспеваемости»."),
+             ("list_item", "Организованы консультации для родителей (МБОУ СОШ № 2).")]
+    blocks = [Block(kind=kind, text=text, index=i, where=f"абзац {i + 1}") for i, (kind, text) in enumerate(lines)]
+    activities = extract(Document(source="s.docx", format="docx", blocks=blocks),
+                         ReadingContext(classify=lambda t: (None, 0.0))).activities
+    assert [(a.text, a.status) for a in activities] == [
+        ("Проведён педсовет «Пути преодоления неуспеваемости»", "done"),
+        ("Организованы консультации для родителей (МБОУ СОШ № 2)", "done")]

@@ -106,7 +106,7 @@ class _State:
 def read_prose(blocks: list[Block]) -> ProseResult:
     result = ProseResult()
     state = _State()
-    for block in blocks:
+    for position, block in enumerate(blocks):
         if block.kind == "table":
             state.mode = None
             continue
@@ -136,7 +136,7 @@ def read_prose(blocks: list[Block]) -> ProseResult:
             continue
         if state.mode in FINDING_KINDS and _finding(text, block, state, result):
             continue
-        if state.mode == "results" and (block.kind == "list_item" or text.endswith(":")):
+        if state.mode == "results" and _heads_results(block, text, blocks[position + 1:position + 2]):
             state.cluster = _clean_item(text).rstrip(":").strip()
             continue
         if state.mode == "schools" and block.kind == "list_item":
@@ -147,6 +147,16 @@ def read_prose(blocks: list[Block]) -> ProseResult:
         state.mode = None if state.mode not in (None, "results") else state.mode
         result.body.append(block)
     return result
+
+
+def _heads_results(block: Block, text: str, following: list[Block]) -> bool:
+    """A cluster heading inside «Результаты анализа»: it ends with a colon, or results lines follow it."""
+    if text.endswith(":"):
+        return True
+    if block.kind != "list_item" or not following:
+        return False
+    after = following[0]
+    return bool(COUNT_LINE.match(" ".join(after.text.split()))) or (after.kind == "list_item" and after.level > block.level)
 
 
 def _lead_in(text: str, block: Block) -> tuple[str, str] | None:
