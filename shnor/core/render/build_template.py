@@ -1,0 +1,237 @@
+"""Build the default Word template of the справка: `python -m shnor.core.render.build_template [OUT]`.
+
+The template is a plain DOCX with docxtpl (jinja2) tags; a region may replace it with its own letterhead
+keeping the same variables (listed in VARIABLES). A4, Times New Roman 14 pt, margins 30/15/20/20 mm.
+Run this script again after changing it and commit the resulting templates/spravka.docx.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from docx import Document
+from docx.enum.section import WD_ORIENT
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml.ns import qn
+from docx.shared import Mm, Pt
+
+OUT = Path(__file__).parent / "templates" / "spravka.docx"
+FONT = "Times New Roman"
+
+# What a region's own template may use (shown to coordinators on the upload form).
+VARIABLES = {
+    "title, subtitle, date_text": "заголовок, подзаголовок и дата справки",
+    "region, campaign_title": "регион и название кампании",
+    "notes": "предупреждения о неполноте данных (список)",
+    "goal, tasks": "цель и задачи (tasks — список)",
+    "object_text, sources": "объект, период и источники анализа (sources — список)",
+    "schools": "школы: number, name, municipality, reported",
+    "directions, not_analysed": "направления (кластеры) и пояснение о неанализируемых",
+    "results": "результаты по направлениям: title, label, lines (каждая — text)",
+    "charts": "диаграммы: image, title",
+    "municipalities": "сравнение муниципалитетов: name, schools, reported, directions_share, completion",
+    "dynamics_lead, dynamics_rows, dynamics_indicators": "динамика: пояснение, строки (name, before, after, delta), показатели",
+    "previous_tasks_lead, previous_tasks": "исполнение решений предыдущего периода: text, responsible, deadline, status, note",
+    "conclusions, remarks": "выводы и замечания (списки строк)",
+    "decisions": "управленческие решения: number, text, responsible, deadline",
+    "recommendations": "адресные рекомендации: addressee, text",
+    "author_name, author_position": "автор и его должность",
+}
+
+
+def _fonts(style, size: int) -> None:
+    style.font.name = FONT
+    style.font.size = Pt(size)
+    rpr = style.element.get_or_add_rPr()
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = rpr.makeelement(qn("w:rFonts"), {})
+        rpr.append(fonts)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
+
+
+def _para(doc, text: str = "", *, bold: bool = False, align=None, keep: bool = False):
+    p = doc.add_paragraph()
+    if text:
+        run = p.add_run(text)
+        run.bold = bold
+    if align is not None:
+        p.alignment = align
+    if keep:
+        p.paragraph_format.keep_with_next = True
+    return p
+
+
+def _heading(doc, text: str):
+    return _para(doc, text, bold=True, keep=True)
+
+
+def _table(doc, headers: list[str], loop: str, cells: list[str], widths_mm: list[int]):
+    table = doc.add_table(rows=4, cols=len(headers))
+    table.style = "Table Grid"
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    for i, header in enumerate(headers):
+        cell = table.rows[0].cells[i]
+        cell.text = ""
+        run = cell.paragraphs[0].add_run(header)
+        run.bold = True
+    table.rows[1].cells[0].text = f"{{%tr for {loop} %}}"
+    for i, text in enumerate(cells):
+        table.rows[2].cells[i].text = text
+    table.rows[3].cells[0].text = "{%tr endfor %}"
+    # Fixed column widths: Word reads the cells' widths, LibreOffice the table grid's.
+    table.autofit = False
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=True):
+        col.set(qn("w:w"), str(int(Mm(width).twips)))
+    for row in table.rows:
+        for i, width in enumerate(widths_mm):
+            row.cells[i].width = Mm(width)
+            for p in row.cells[i].paragraphs:
+                p.paragraph_format.first_line_indent = Mm(0)
+                p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+                for run in p.runs:
+                    run.font.size = Pt(12)
+    return table
+
+
+def _numbered(doc, var: str, item: str = "{{ loop.index }}) {{ x }}"):
+    _para(doc, f"{{%p for x in {var} %}}")
+    _para(doc, item)
+    _para(doc, "{%p endfor %}")
+
+
+def build(out: Path = OUT) -> Path:
+    doc = Document()
+    section = doc.sections[0]
+    section.orientation = WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = Mm(210), Mm(297)
+    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    section.top_margin, section.bottom_margin = Mm(20), Mm(20)
+    normal = doc.styles["Normal"]
+    _fonts(normal, 14)
+    normal.paragraph_format.space_after = Pt(0)
+    normal.paragraph_format.line_spacing = 1.0
+    normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
+    normal.paragraph_format.first_line_indent = Mm(12.5)
+    _fonts(doc.styles["Table Grid"], 12)
+
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    for text, bold in (("{{ title }}", True), ("{{ subtitle }}", False), ("{{ date_text }}", False)):
+        p = _para(doc, text, bold=bold, align=center)
+        p.paragraph_format.first_line_indent = Mm(0)
+    _para(doc)
+    _para(doc, "{%p for n in notes %}")
+    p = _para(doc, "{{ n }}")
+    p.runs[0].italic = True
+    _para(doc, "{%p endfor %}")
+
+    p = _para(doc)
+    p.add_run("Цель: ").bold = True
+    p.add_run("{{ goal }}")
+    _heading(doc, "Задачи:")
+    _numbered(doc, "tasks")
+    p = _para(doc)
+    p.add_run("Объект анализа").bold = True
+    p.add_run(" — {{ object_text }}.")
+    _heading(doc, "Источники:")
+    _numbered(doc, "sources", "· {{ x }}")
+
+    _heading(doc, "Перечень образовательных организаций")
+    _table(doc, ["№", "Образовательная организация", "Муниципалитет"], "school in schools",
+           ["{{ school.number }}", "{{ school.name }}{% if not school.reported %} (отчёт не представлен){% endif %}", "{{ school.municipality }}"],
+           [12, 100, 53])
+
+    _para(doc, "{%p if directions %}")
+    _heading(doc, "Направления анализа (кластеры):")
+    _numbered(doc, "directions")
+    _para(doc, "{%p if not_analysed %}")
+    _para(doc, "{{ not_analysed }}")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p endif %}")
+
+    _para(doc, "{%p if results %}")
+    _heading(doc, "Результаты анализа:")
+    _para(doc, "{%p for r in results %}")
+    _para(doc, "{{ loop.index }}) {{ r.title }} — {{ r.label }}:")
+    _para(doc, "{%p for line in r.lines %}")
+    _para(doc, "· {{ line.text }}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p endif %}")
+
+    _para(doc, "{%p for c in charts %}")
+    p = _para(doc, "{{ c.image }}", align=center)
+    p.paragraph_format.first_line_indent = Mm(0)
+    p.paragraph_format.keep_with_next = True
+    p = _para(doc, "{{ c.title }}", align=center)
+    p.paragraph_format.first_line_indent = Mm(0)
+    p.runs[0].italic = True
+    _para(doc, "{%p endfor %}")
+
+    _para(doc, "{%p if municipalities %}")
+    _heading(doc, "Сравнение муниципалитетов")
+    _table(doc, ["Муниципалитет", "Школ", "Представили отчёт", "Доля направлений с мероприятиями", "Выполнено запланированного"],
+           "m in municipalities", ["{{ m.name }}", "{{ m.schools }}", "{{ m.reported }}", "{{ m.directions_share }}", "{{ m.completion }}"],
+           [55, 18, 28, 34, 30])
+    _para(doc, "{%p endif %}")
+
+    _para(doc, "{%p if dynamics_lead %}")
+    p = _para(doc)
+    p.add_run("Динамика. ").bold = True
+    p.add_run("{{ dynamics_lead }}")
+    _table(doc, ["Направление", "Предыдущий период", "Текущий период", "Изменение"], "row in dynamics_rows",
+           ["{{ row.name }}", "{{ row.before }}", "{{ row.after }}", "{{ row.delta }}"], [75, 30, 30, 30])
+    _para(doc, "{%p if dynamics_indicators %}")
+    _para(doc, "Показатели результатов:")
+    _numbered(doc, "dynamics_indicators", "· {{ x }}")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p endif %}")
+
+    _para(doc, "{%p if previous_tasks_lead %}")
+    p = _para(doc)
+    p.add_run("Исполнение управленческих решений предыдущего периода. ").bold = True
+    p.add_run("{{ previous_tasks_lead }}")
+    _para(doc, "{%p if previous_tasks %}")
+    _table(doc, ["Решение", "Ответственный", "Срок", "Исполнение"], "t in previous_tasks",
+           ["{{ t.text }}", "{{ t.responsible }}", "{{ t.deadline }}", "{{ t.status }}{% if t.note %}: {{ t.note }}{% endif %}"], [75, 35, 25, 30])
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p endif %}")
+
+    for var, title in (("conclusions", "Выводы:"), ("remarks", "Замечания по мониторингу реализации мероприятий «дорожных карт»:")):
+        _para(doc, f"{{%p if {var} %}}")
+        _heading(doc, title)
+        _numbered(doc, var)
+        _para(doc, "{%p endif %}")
+
+    _para(doc, "{%p if decisions %}")
+    _heading(doc, "Управленческие решения:")
+    _table(doc, ["№", "Решение", "Ответственный", "Срок"], "d in decisions",
+           ["{{ d.number }}", "{{ d.text }}", "{{ d.responsible }}", "{{ d.deadline }}"], [10, 95, 35, 25])
+    _para(doc, "{%p endif %}")
+
+    _para(doc, "{%p if recommendations %}")
+    _heading(doc, "Адресные рекомендации:")
+    _para(doc, "{%p for r in recommendations %}")
+    p = _para(doc)
+    p.add_run("{{ loop.index }}) ")
+    p.add_run("{{ r.addressee }}:").bold = True
+    p.add_run(" {{ r.text }}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p endif %}")
+
+    _para(doc)
+    _para(doc)
+    p = _para(doc, "{{ author_name }}{% if author_name and author_position %}, {% endif %}{{ author_position }}")
+    p.paragraph_format.first_line_indent = Mm(0)
+    p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(out)
+    return out
+
+
+if __name__ == "__main__":
+    print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))

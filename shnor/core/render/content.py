@@ -1,0 +1,252 @@
+"""The справка's content: every section as plain strings and lists, built once from the analysis and the
+(possibly edited) findings; each renderer (DOCX, HTML, PDF) only lays it out.
+
+`Spravka.as_dict()` is JSON-safe (charts without their PNG bytes) and is what an issued справка keeps.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+
+from ..analysis import Analysis
+from ..findings import Finding, indicator_text, lower_first
+from ..russian import count_share, format_date, format_decimal, format_percent, percent
+from .charts import Chart
+
+GOAL = "оказание методической помощи школам с низкими образовательными результатами обучающихся"
+TASKS = [
+    "контролировать эффективность реализации мероприятий дорожных карт",
+    "выявить динамику изменений в работе школ по преодолению рисков неуспешности",
+    "запланировать мероприятия по оказанию методической помощи",
+]
+SUBTITLE = (
+    "по результатам мониторинга реализации мероприятий «дорожных карт» образовательных организаций, "
+    "включённых в перечень ОО с низкими образовательными результатами обучающихся"
+)
+
+
+@dataclass
+class TaskLine:
+    """A decision of the previous period tracked as a task."""
+
+    text: str
+    responsible: str
+    deadline: str
+    status: str  # «выполнено», «в работе», «в работе, срок истёк», «отменено»
+    note: str = ""
+
+
+@dataclass
+class Meta:
+    date: date
+    author_name: str = ""
+    author_position: str = ""
+    scope_note: str = ""  # e.g. «по школам, доступным муниципальному координатору (Рогнединский район)»
+    previous_tasks: list[TaskLine] = field(default_factory=list)
+
+
+@dataclass
+class Spravka:
+    title: str
+    subtitle: str
+    date_text: str
+    region: str
+    campaign_title: str
+    goal: str
+    tasks: list[str]
+    object_text: str
+    sources: list[str]
+    schools: list[dict]  # number, name, municipality, reported
+    directions: list[str]
+    not_analysed: str
+    results: list[dict]  # title, label, lines: [{text, name, label}]
+    municipalities: list[dict]  # name, schools, reported, directions_share, completion
+    dynamics_lead: str
+    dynamics_rows: list[dict]  # name, before, after, delta
+    dynamics_indicators: list[str]
+    previous_tasks_lead: str
+    previous_tasks: list[dict]
+    conclusions: list[str]
+    remarks: list[str]
+    decisions: list[dict]  # number, text, responsible, deadline
+    recommendations: list[dict]  # addressee, text
+    author_name: str
+    author_position: str
+    notes: list[str]
+    charts: list[Chart] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["charts"] = [{"key": c.key, "title": c.title} for c in self.charts]
+        return d
+
+    def text_lines(self) -> list[str]:
+        """Every line of the content as plain text (for search and checks of stated numbers)."""
+        lines = [self.title, self.subtitle, self.date_text, self.goal, *self.tasks, self.object_text, *self.sources]
+        lines += [s["name"] for s in self.schools] + self.directions
+        for r in self.results:
+            lines.append(f"{r['title']} — {r['label']}")
+            lines += [line["text"] for line in r["lines"]]
+        lines += [self.dynamics_lead, *self.dynamics_indicators, *self.conclusions, *self.remarks]
+        lines += [d["text"] for d in self.decisions] + [f"{r['addressee']}: {r['text']}" for r in self.recommendations]
+        return [line for line in lines if line]
+
+
+def punctuate(items: list[str]) -> list[str]:
+    """«1) …;» … «n) ….» as lists are written in a справка: the last item ends with a full stop."""
+    cleaned = [item.strip().rstrip(".;,") for item in items if item and item.strip()]
+    return [f"{item}{'.' if i == len(cleaned) - 1 else ';'}" for i, item in enumerate(cleaned)]
+
+
+def build(analysis: Analysis, findings: list[Finding], meta: Meta, charts: list[Chart] | None = None) -> Spravka:
+    data = analysis.data
+    total = analysis.schools_total
+    reported = len(analysis.reported)
+    notes = _notes(analysis)
+    if meta.scope_note:
+        notes.insert(0, meta.scope_note)
+    by_kind: dict[str, list[Finding]] = {k: [] for k in ("conclusion", "remark", "decision", "recommendation")}
+    for f in findings:
+        by_kind.setdefault(f.kind, []).append(f)
+    return Spravka(
+        title="Аналитическая справка",
+        subtitle=SUBTITLE,
+        date_text=format_date(meta.date),
+        region=data.region,
+        campaign_title=data.title,
+        goal=GOAL,
+        tasks=punctuate(TASKS),
+        object_text=(f"результаты деятельности ОО в период: {data.period_text}; форма — отчёты, заверенные руководителем "
+                     f"и куратором ОО ({_of(reported, total)})"),
+        sources=punctuate(_sources(analysis)),
+        schools=[{"number": i, "name": s.name, "municipality": s.municipality, "reported": s.reported}
+                 for i, s in enumerate(data.schools, start=1)],
+        directions=punctuate([lower_first(d.name) for d in analysis.analysed]),
+        not_analysed=_not_analysed(analysis),
+        results=_results(analysis),
+        municipalities=_municipalities(analysis),
+        dynamics_lead=_dynamics_lead(analysis),
+        dynamics_rows=_dynamics_rows(analysis),
+        dynamics_indicators=punctuate([indicator_text(ch) for ch in analysis.dynamics.indicators]) if analysis.dynamics else [],
+        previous_tasks_lead=_tasks_lead(analysis, meta),
+        previous_tasks=[asdict(t) for t in meta.previous_tasks],
+        conclusions=punctuate([f.text for f in by_kind["conclusion"]]),
+        remarks=punctuate([f.text for f in by_kind["remark"]]),
+        decisions=[{"number": i, "text": text, "responsible": f.responsible, "deadline": f.deadline_text}
+                   for i, (f, text) in enumerate(zip(by_kind["decision"], punctuate([f.text for f in by_kind["decision"]]), strict=True), start=1)],
+        recommendations=[{"addressee": f.addressee.rstrip(":"), "text": text}
+                         for f, text in zip(by_kind["recommendation"], punctuate([f.text for f in by_kind["recommendation"]]), strict=True)],
+        author_name=meta.author_name,
+        author_position=meta.author_position,
+        notes=notes,
+        charts=list(charts or []),
+    )
+
+
+def _of(n: int, total: int) -> str:
+    return f"{n} из {total}" if n != total else f"все {total}" if total > 1 else "1 из 1"
+
+
+def _notes(a: Analysis) -> list[str]:
+    notes = []
+    total, reported = a.schools_total, len(a.reported)
+    if total == 0:
+        notes.append("В кампании нет ни одной школы: анализировать нечего.")
+    elif reported == 0:
+        notes.append("Ни одна школа не представила заверенный отчёт: результаты, выводы и решения по данным сформировать нельзя.")
+    elif reported < total:
+        notes.append(f"Заверенные отчёты представили {reported} из {total} школ; доли рассчитаны от всех {total} школ кампании.")
+    if total == 1:
+        notes.append("В кампании одна школа: доли рассчитаны от одной школы и сравнение школ между собой невозможно.")
+    if a.previous_missing:
+        notes.append("Предыдущая кампания не указана: динамика по сравнению с предыдущим периодом не рассчитывается.")
+    elif a.dynamics is not None and not a.dynamics.school_ids:
+        notes.append("Нет школ, представивших заверенные отчёты в обоих периодах: динамика не рассчитывается.")
+    return notes
+
+
+def _sources(a: Analysis) -> list[str]:
+    sources = [f"отчёты ОО о реализации дорожных карт, заверенные руководителем и куратором ОО ({_of(len(a.reported), a.schools_total)})",
+               "подтверждающие документы: приказы, протоколы, страницы сайтов школ"]
+    names = []
+    for r in a.data.indicators:
+        if r.name not in names:
+            names.append(r.name)
+    if names:
+        sources.append("показатели результатов из отчётов школ: " + ", ".join(lower_first(n) for n in names))
+    return sources
+
+
+def _not_analysed(a: Analysis) -> str:
+    if not a.not_analysed or not a.analysed:
+        return ""
+    names = ", ".join(f"«{lower_first(d.name)}»" for d in a.not_analysed)
+    if len(a.not_analysed) == 1:
+        return f"Мероприятий по направлению {names} в отчётах школ нет; это направление не анализировалось."
+    return f"Мероприятий по направлениям {names} в отчётах школ нет; эти направления не анализировались."
+
+
+def _results(a: Analysis) -> list[dict]:
+    sections = []
+    for d in a.analysed:
+        row = a.coverage.direction_row(d.code)
+        lines = []
+        for r in a.coverage.type_rows(d.code):
+            if r.schools == 0:
+                continue
+            lines.append({"name": lower_first(r.name), "label": r.label, "text": f"{lower_first(r.name)} — {r.label}"})
+        texts = punctuate([line["text"] for line in lines])
+        for line, text in zip(lines, texts, strict=True):
+            line["text"] = text
+        sections.append({"title": lower_first(d.name), "label": row.label, "lines": lines})
+    return sections
+
+
+def _municipalities(a: Analysis) -> list[dict]:
+    if len(a.municipalities) < 2:
+        return []
+    return [{"name": m.name, "schools": m.schools, "reported": m.reported,
+             "directions_share": format_percent(m.directions_share), "completion": format_percent(m.completion)}
+            for m in a.municipalities]
+
+
+def _dynamics_lead(a: Analysis) -> str:
+    d = a.dynamics
+    if d is None or not d.school_ids:
+        return ""
+    period = f" ({d.previous_period})" if d.previous_period else ""
+    return (f"Сравнение с предыдущим периодом{period} по {len(d.school_ids)} "
+            f"{'школе' if len(d.school_ids) % 10 == 1 and len(d.school_ids) % 100 != 11 else 'школам'}, "
+            "представившим заверенные отчёты в оба периода (число школ, в которых проводились мероприятия направления):")
+
+
+def _dynamics_rows(a: Analysis) -> list[dict]:
+    d = a.dynamics
+    if d is None or not d.school_ids:
+        return []
+    n = len(d.school_ids)
+    rows = []
+    for ch in d.directions:
+        delta = ch.delta
+        rows.append({"name": lower_first(ch.name), "before": count_share(ch.before, n), "after": count_share(ch.after, n),
+                     "delta": (f"+{delta}" if delta > 0 else f"−{-delta}" if delta < 0 else "0")
+                     + f" ({_pp(percent(ch.after, n), percent(ch.before, n))})"})
+    return rows
+
+
+def _pp(after, before) -> str:
+    if after is None or before is None:
+        return "—"
+    diff = after - before
+    text = format_decimal(diff)
+    return ("+" + text if diff > 0 else text) + "\u00a0п.п."
+
+
+def _tasks_lead(a: Analysis, meta: Meta) -> str:
+    if meta.previous_tasks:
+        done = sum(1 for t in meta.previous_tasks if t.status == "выполнено")
+        return f"Из {len(meta.previous_tasks)} решений предыдущего периода выполнено {done}."
+    if a.previous_missing:
+        return ""
+    return "Управленческие решения по итогам предыдущего периода в системе не зафиксированы."
