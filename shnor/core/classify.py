@@ -3,7 +3,7 @@
 The model is small on purpose: TF-IDF on lemmas (word 1–2-grams) plus TF-IDF on character n-grams of the
 raw text, and a linear classifier. Character n-grams carry what lemmas lose in report wording: typos,
 words run together, clipped words («пед.», «самообраз.»). It trains in a few seconds on the packaged
-corpus and answers in about a millisecond, so it can run inside an import without a model server.
+corpus and answers in one or two milliseconds, so it can run inside an import without a model server.
 """
 
 from __future__ import annotations
@@ -35,12 +35,13 @@ from shnor.core.text import lemma_text, normalise
 
 logger = logging.getLogger(__name__)
 
-# Chosen from the out-of-fold predictions on the corpus (5 folds, LogisticRegression, 946 texts):
-#   top probability      <0.2   0.2–0.3  0.3–0.4  0.4–0.5  0.5–0.6  0.6–0.7  0.7–0.8  0.8–0.9  ≥0.9
-#   share correct        0.29   0.60     0.70     0.68     0.71     0.83     0.85     0.94     1.00
-# At 0.6, 71 % of texts are accepted and 95 % of those are right, and 3 errors in 4 go to review;
-# below it a suggestion is wrong one time in three or more. Real reports are messier than the corpus,
-# so the threshold leans to sending more to a person rather than fewer.
+# Chosen from the out-of-fold predictions on the corpus (5 folds, LogisticRegression, 1,031 texts):
+#   top probability   <0.2  0.2–0.3  0.3–0.4  0.4–0.5  0.5–0.6  0.6–0.7  0.7–0.8  0.8–0.9  ≥0.9
+#   share correct     0.27  0.55     0.62     0.64     0.77     0.85     0.89     0.95     1.00
+# At 0.6, 71 % of texts pass and 96 % of those are right, and 4 errors in 5 go to review (at 0.5: 78 %
+# pass, 94 % right, 2 errors in 3 caught). Real reports are messier than the corpus, so the threshold
+# leans towards sending more to a person. The right code is among the top three 97 % of the time,
+# which is why a review shows the alternatives.
 LOW_CONFIDENCE = 0.6
 
 DATA_DIR = Path(__file__).parent / "data"
@@ -135,6 +136,9 @@ def _features() -> FeatureUnion:
 
 
 def _pipeline(kind: str) -> Pipeline:
+    # Compared on the corpus (5 folds, seeds 0–2): logistic regression macro-F1 0.862 (accuracy 0.857),
+    # calibrated LinearSVC 0.846 (0.842) and ~15 ms per single prediction against ~1.6 ms. C=100 scored a
+    # little higher than 10 or 30 and gave the best-calibrated probabilities.
     if kind == "logreg":
         model: Any = LogisticRegression(C=100.0, max_iter=3000)
     elif kind == "svc":
