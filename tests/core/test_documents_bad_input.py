@@ -63,6 +63,7 @@ def test_it_refuses_a_zip_that_unpacks_to_more_than_the_total_limit(monkeypatch)
         (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 512, "97–2003"),
         (b"{\\rtf1\\ansi Hello}", "RTF"),
         (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "изображение"),
+        (b"<!DOCTYPE html><html><body>report</body></html>", "HTML"),
     ],
 )
 def test_it_names_formats_it_does_not_read(data, expected):

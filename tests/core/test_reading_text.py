@@ -189,3 +189,18 @@ def test_it_reads_done_items_under_a_results_lead_in_as_activities():
     assert [(a.text, a.status) for a in activities] == [
         ("Проведён педсовет «Пути преодоления неуспеваемости»", "done"),
         ("Организованы консультации для родителей (МБОУ СОШ № 2)", "done")]
+
+
+@pytest.mark.parametrize(
+    "text, responsible",
+    [
+        ("руководителям ОО совместно с куратором внести корректировки в дорожную карту", "руководителям ОО совместно с куратором"),
+        ("Рекомендовать руководителям ОО обеспечить участие педагогов в КПК", "руководителям ОО"),
+        ("ЦНППМ запланировать практикумы", "ЦНППМ"),
+        ("Организовать методическую помощь школам", ""),
+    ],
+)
+def test_it_reads_who_a_decision_is_for(text, responsible):
+    from shnor.core.reading.prose import responsible_of
+
+    assert responsible_of(text) == responsible

@@ -8,6 +8,7 @@ failure into a `DocumentError` whose Russian message tells the user what to do.
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -125,6 +126,10 @@ def detect_format(data: bytes, filename: str) -> str:
                 f"Файл «{filename}» — это изображение ({what}), а не документ. "
                 "Загрузите исходный документ Word, Excel или PDF с текстом."
             )
+    if re.search(rb"<html|<!doctype html", data[:2048], re.IGNORECASE):
+        raise DocumentError(
+            f"Файл «{filename}» — веб-страница (HTML). Откройте его в Word и сохраните как DOCX, затем загрузите снова."
+        )
     from shnor.core.documents.txt import looks_like_text
 
     if looks_like_text(data):

@@ -207,7 +207,8 @@ def responsible_of(text: str) -> str:
     """Who a decision is addressed to: the words before its first infinitive («ЦНППМ запланировать …»)."""
     words = list(re.finditer(r"[А-ЯЁа-яё]+(?:-[А-ЯЁа-яё]+)?", text))
     for i, word in enumerate(words[:16]):
-        if word.group(0)[:1].islower() and is_infinitive(word.group(0)):
+        # Past the first word, a capital means a name («О.Г.Викульевой»), never the verb.
+        if (i == 0 or word.group(0)[:1].islower()) and is_infinitive(word.group(0)):
             if i == 0:
                 if fold(word.group(0)) in ("рекомендовать", "поручить", "обязать", "предложить"):
                     rest = text[word.end():]
