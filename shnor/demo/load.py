@@ -160,6 +160,8 @@ def _reports(campaign, schools, types, done, users, rng, *, indicator_index, not
             accepted_by=users["coordinator"] if accepted else None,
             summary="Мероприятия дорожной карты выполняются в соответствии со сроками.",
         )
+        # auto_now stamps the loading time; the demo shows when the report was really last changed.
+        SchoolReport.objects.filter(pk=report.pk).update(updated_at=report.accepted_at or report.certified_at)
         planned = {a.activity_type.code: a for a in PlannedActivity.objects.filter(roadmap__school=school, roadmap__is_current=True).select_related("activity_type")}
         order = 0
         for code in sorted(planned, key=lambda c: types[c].order):
@@ -228,3 +230,4 @@ def _open_campaign(campaign, schools, types, users, rng) -> None:
             report.remarks = "Не приложены подтверждающие документы по курсам повышения квалификации; уточните число педагогов."
             report.returned_at = stamp + timedelta(days=2)
         report.save()
+        SchoolReport.objects.filter(pk=report.pk).update(updated_at=report.accepted_at or report.certified_at or report.returned_at or stamp)
