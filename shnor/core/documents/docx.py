@@ -1,16 +1,19 @@
 """DOCX → Document: paragraphs and tables in body order, Word numbering rendered, merged cells de-duplicated.
 
-We walk the body XML ourselves instead of python-docx's `paragraphs`/`tables`, because those lose the order of
-paragraphs and tables, repeat a merged cell's text in every grid cell, and read text boxes into the text.
+We walk the body XML ourselves (lxml, the parser python-docx uses) instead of python-docx's `paragraphs` and
+`tables`, because those lose the order of paragraphs and tables, repeat a merged cell's text in every grid cell
+and read text boxes into the text.
 """
 
 from __future__ import annotations
 
+import posixpath
 import re
+import zipfile
 from dataclasses import dataclass, field
 from io import BytesIO
 
-import docx as python_docx
+from lxml import etree
 
 from shnor.core.documents import Block, Document
 from shnor.core.documents.lines import classify_line, clean, split_marker
@@ -25,9 +28,11 @@ _TRANSPARENT = {W + "sdt", W + "sdtContent", W + "customXml", W + "ins", W + "sm
 
 
 def read(data: bytes, filename: str) -> Document:
-    source = python_docx.Document(BytesIO(data))
-    reader = _Reader(styles=_styles(source), numbering=_Numbering.of(source))
-    body = source.element.body
+    parts = _Parts(data)
+    body = parts.root("document").find(W + "body")
+    if body is None:
+        raise ValueError("word/document.xml has no body")
+    reader = _Reader(styles=_styles(parts.root("styles")), numbering=_Numbering.of(parts.root("numbering")))
     reader.walk(body)
     document = Document(source=filename, format="docx", blocks=reader.blocks, warnings=[])
     if body.find(".//" + W + "txbxContent") is not None:
@@ -38,6 +43,49 @@ def read(data: bytes, filename: str) -> Document:
     return document
 
 
+# Entities are never resolved and nothing is fetched: a DOCX is untrusted input.
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+_OFFICE_DOCUMENT = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument"
+_PART_TYPES = {
+    "styles": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/styles",
+    "numbering": "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering",
+}
+
+
+class _Parts:
+    """The three XML parts we read, found through the package relationships.
+
+    Reading them straight from the zip costs a third of what opening the whole package with python-docx does,
+    which matters when a municipality uploads a hundred school reports at once."""
+
+    def __init__(self, data: bytes) -> None:
+        self.archive = zipfile.ZipFile(BytesIO(data))
+        self.names = set(self.archive.namelist())
+        self.main = self._target("_rels/.rels", _OFFICE_DOCUMENT, "", "word/document.xml")
+        folder = self.main.rsplit("/", 1)[0] + "/" if "/" in self.main else ""
+        rels = f"{folder}_rels/{self.main.rsplit('/', 1)[-1]}.rels"
+        self.paths = {"document": self.main}
+        for name, kind in _PART_TYPES.items():
+            self.paths[name] = self._target(rels, kind, folder, f"{folder}{name}.xml")
+
+    def _target(self, rels: str, kind: str, folder: str, default: str) -> str:
+        if rels in self.names:
+            for rel in etree.fromstring(self.archive.read(rels), _PARSER).findall(_RELS + "Relationship"):
+                if rel.get("Type") == kind and rel.get("TargetMode") != "External":
+                    target = rel.get("Target") or ""
+                    return target.lstrip("/") if target.startswith("/") else posixpath.normpath(folder + target)
+        return default
+
+    def root(self, name: str):
+        path = self.paths.get(name, "")
+        if path not in self.names:
+            if name == "document":
+                raise KeyError(path)
+            return None
+        return etree.fromstring(self.archive.read(path), _PARSER)
+
+
 @dataclass
 class _Style:
     name: str
@@ -46,9 +94,9 @@ class _Style:
     ilvl: int = 0
 
 
-def _styles(source) -> dict[str, _Style]:
+def _styles(root) -> dict[str, _Style]:
     raw: dict[str, tuple[str, str | None, int | None, str | None, int]] = {}
-    for element in source.styles.element.findall(W + "style"):
+    for element in root.findall(W + "style") if root is not None else []:
         style_id = element.get(W + "styleId") or ""
         name_el = element.find(W + "name")
         based = element.find(W + "basedOn")
@@ -109,11 +157,9 @@ class _Numbering:
     counters: dict[str, dict[int, int]] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, source) -> _Numbering:
+    def of(cls, root) -> _Numbering:
         numbering = cls()
-        try:
-            root = source.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
+        if root is None:
             return numbering
         abstract: dict[str, dict[int, _Level]] = {}
         for element in root.findall(W + "abstractNum"):
