@@ -93,23 +93,9 @@ def _read_rows(block: Block, columns: Columns, body_start: int, result: TableRes
                 result.warnings.append(f"{_capital(where)}: нет названия мероприятия; строка пропущена.")
             current = None
             continue
-        school = columns.get(cells, "school")
         # A direction cell merged down a column is written once: it holds for the rows below until the next one.
         direction = _one_line(columns.get(cells, "direction")) or direction
-        current = Draft(
-            text=_one_line(title),
-            where=where,
-            section=section or direction,
-            number=number.strip(),
-            responsible=_one_line(columns.get(cells, "responsible")),
-            expected=columns.get(cells, "expected"),
-            actual=columns.get(cells, "actual"),
-            indicator=columns.get(cells, "indicator"),
-            deadline=columns.get(cells, "deadline"),
-            evidence=columns.get(cells, "evidence"),
-            status=columns.get(cells, "status") if _separate_status(columns) else "",
-            schools=[school] if school else [],
-        )
+        current = _draft(cells, columns, where, section or direction)
         result.activities.append(current)
 
 
@@ -154,6 +140,24 @@ def _continues(cells: list[str], columns: Columns, numbering_used: bool, number:
     if numbering_used:
         return True  # an unnumbered row in a numbered table is the rest of the row above
     return not title or title[:1].islower()
+
+
+def _draft(cells: list[str], columns: Columns, where: str, section: str) -> Draft:
+    school = columns.get(cells, "school")
+    return Draft(
+        text=_one_line(columns.get(cells, "title")),
+        where=where,
+        section=section,
+        number=columns.get(cells, "number"),
+        responsible=_one_line(columns.get(cells, "responsible")),
+        expected=columns.get(cells, "expected"),
+        actual=columns.get(cells, "actual"),
+        indicator=columns.get(cells, "indicator"),
+        deadline=columns.get(cells, "deadline"),
+        evidence=columns.get(cells, "evidence"),
+        status=columns.get(cells, "status") if _separate_status(columns) else "",
+        schools=[school] if school else [],
+    )
 
 
 def _separate_status(columns: Columns) -> bool:
