@@ -204,3 +204,13 @@ def test_it_reads_who_a_decision_is_for(text, responsible):
     from shnor.core.reading.prose import responsible_of
 
     assert responsible_of(text) == responsible
+
+
+def test_it_reads_a_deficit_group_heading_as_the_start_of_deficits():
+    lines = [("heading", "Группа 1 «Управленческие компетенции»"), ("list_item", "планирование по итогам ВПР;"),
+             ("heading", "Группа 3 «Оценочные компетенции»"), ("list_item", "критериальное оценивание.")]
+    blocks = [Block(kind=kind, text=text, index=i, where=f"абзац {i + 1}") for i, (kind, text) in enumerate(lines)]
+    findings = extract(Document(source="s.docx", format="docx", blocks=blocks),
+                       ReadingContext(classify=lambda t: (None, 0.0))).findings
+    assert [(f.kind, f.group, f.text) for f in findings] == [
+        ("deficit", "управленческие", "планирование по итогам ВПР"), ("deficit", "оценочные", "критериальное оценивание")]
