@@ -92,6 +92,8 @@ class Task(models.Model):
     status = models.CharField("состояние", max_length=10, choices=Status.choices, default=Status.OPEN)
     note = models.TextField("отметка об исполнении", blank=True)
     done_at = models.DateTimeField(null=True, blank=True)
+    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                verbose_name="отметил исполнение")
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -105,3 +107,28 @@ class Task(models.Model):
     @property
     def is_overdue(self) -> bool:
         return self.status == self.Status.OPEN and self.deadline is not None and self.deadline < timezone.localdate()
+
+    def status_label(self) -> str:
+        """«выполнено», «в работе», «в работе, срок истёк»: as the next справка reports it."""
+        return f"{self.get_status_display()}, срок истёк" if self.is_overdue else self.get_status_display()
+
+
+def template_path(instance: SpravkaTemplate, filename: str) -> str:
+    return f"spravka-templates/{instance.region_id}/{filename}"
+
+
+class SpravkaTemplate(models.Model):
+    """A region's own Word template of the справка (its letterhead); without one the default is used."""
+
+    region = models.OneToOneField("registry.Region", on_delete=models.CASCADE, related_name="spravka_template", verbose_name="регион")
+    file = models.FileField("шаблон DOCX", upload_to=template_path, max_length=500)
+    file_name = models.CharField("имя файла", max_length=300)
+    uploaded_at = models.DateTimeField("загружен", auto_now=True)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "шаблон справки"
+        verbose_name_plural = "шаблоны справок"
+
+    def __str__(self) -> str:
+        return f"{self.file_name} ({self.region})"

@@ -76,3 +76,62 @@ def coverage_for(campaign: Campaign, include_submitted: bool = False, school_ids
         allowed = set(school_ids)
         members = [s for s in members if s in allowed]
     return compute_coverage(entry_facts(campaign, maps, include_submitted), members, maps.directions, maps.types)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Everything the analysis and the справка need about one campaign, in a fixed number of queries.
+# ---------------------------------------------------------------------------------------------------------
+
+
+def campaign_data(campaign: Campaign, school_ids=None, include_submitted: bool = False, maps: FrameworkMaps | None = None):
+    """The campaign as plain records for shnor.core.analysis: seven queries whatever the number of schools.
+
+    `school_ids` narrows it to the schools a user may see (a municipal coordinator sees only theirs).
+    Entries and indicator values come from counted reports only (see `counted_statuses`).
+    """
+    from django.db.models import Exists, OuterRef, Q
+
+    from shnor.core.analysis import CampaignData, EntryRecord, IndicatorRecord, SchoolInfo
+    from shnor.monitoring.models import Evidence, IndicatorValue
+
+    maps = maps or framework_maps(campaign.framework)
+    schools_qs = campaign.schools.select_related("municipality").order_by("municipality__name", "short_name")
+    if school_ids is not None:
+        schools_qs = schools_qs.filter(pk__in=list(school_ids))
+    schools = list(schools_qs.values_list("pk", "short_name", "municipality__name"))
+    members = {pk for pk, _, _ in schools}
+    statuses = counted_statuses(include_submitted)
+    reported = set(
+        SchoolReport.objects.filter(campaign=campaign, status__in=statuses, school_id__in=members).values_list("school_id", flat=True)
+    )
+    rows = (
+        ReportEntry.objects.filter(report__campaign=campaign, report__status__in=statuses, report__school_id__in=members)
+        .annotate(has_evidence=Exists(Evidence.objects.filter(entry=OuterRef("pk"))))
+        .values_list("report__school_id", "activity_type_id", "direction_id", "status", "planned_activity_id", "report__status", "has_evidence")
+    )
+    entries = [
+        EntryRecord(school_id, maps.type_code.get(type_id), maps.effective_direction(type_id, direction_id), status or "",
+                    planned_id is not None, bool(has_evidence), report_status != SchoolReport.Status.SUBMITTED)
+        for school_id, type_id, direction_id, status, planned_id, report_status, has_evidence in rows.iterator(chunk_size=5000)
+    ]
+    values = (
+        IndicatorValue.objects.filter(campaign=campaign, school_id__in=members)
+        .filter(Q(report__isnull=True) | Q(report__status__in=statuses))
+        .order_by("indicator__order", "school_id")
+        .values_list("school_id", "indicator__code", "indicator__name", "indicator__unit", "value", "indicator__higher_is_better",
+                     "indicator__decimals", "subject")
+    )
+    indicators = [IndicatorRecord(*row) for row in values]
+    return CampaignData(
+        code=campaign.code,
+        title=campaign.title,
+        period_text=campaign.period_label(),
+        period_start=campaign.period_start,
+        period_end=campaign.period_end,
+        schools=[SchoolInfo(pk, name, muni, pk in reported) for pk, name, muni in schools],
+        directions=maps.directions,
+        types=maps.types,
+        entries=entries,
+        indicators=indicators,
+        region=campaign.region.name,
+    )

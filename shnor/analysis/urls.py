@@ -4,6 +4,16 @@ from . import views
 
 urlpatterns = [
     path("campaigns/<slug:code>/spravka/", views.spravka, name="spravka"),
+    path("campaigns/<slug:code>/spravka/findings/add/", views.finding_add, name="finding_add"),
+    path("campaigns/<slug:code>/spravka/findings/regenerate/", views.findings_regenerate, name="findings_regenerate"),
+    path("campaigns/<slug:code>/spravka/findings/<int:pk>/", views.finding_edit, name="finding_edit"),
+    path("campaigns/<slug:code>/spravka/findings/<int:pk>/drop/", views.finding_drop, name="finding_drop"),
+    path("campaigns/<slug:code>/spravka/issue/", views.spravka_issue, name="spravka_issue"),
+    path("campaigns/<slug:code>/spravka/template/", views.spravka_template, name="spravka_template"),
+    path("campaigns/<slug:code>/spravka/draft.<slug:fmt>", views.spravka_download, name="spravka_download"),
+    path("campaigns/<slug:code>/spravka/<int:pk>.<slug:fmt>", views.issued_file, name="issued_file"),
+    path("campaigns/<slug:code>/analytics/schools/", views.dashboard_schools, name="dashboard_schools"),
     path("dashboard/", views.dashboard, name="dashboard"),
     path("tasks/", views.task_list, name="task_list"),
+    path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
 ]

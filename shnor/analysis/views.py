@@ -1,18 +1,235 @@
-# TEMPORARY: replaced by the analysis work (issue 3).
+from __future__ import annotations
+
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from shnor.core.render import CONTENT_TYPES, html
+from shnor.core.render.build_template import VARIABLES
+from shnor.core.render.docx import TemplateError
+from shnor.monitoring.models import Campaign
+
+from . import dashboard as dashboard_model
+from . import spravka as workflow
+from .access import (
+    get_analysis_access,
+    get_editable_campaign,
+    get_issued_for_user,
+    get_task_for_edit,
+    require_analyst,
+    tasks_visible_to,
+)
+from .forms import DashboardFilter, FindingForm, IssueForm, NewFindingForm, TaskDoneForm, TemplateForm
+from .models import Finding, IssuedReport, SpravkaTemplate, Task
 
 
 @login_required
 def spravka(request, code):
-    return render(request, "web/error.html", {"title": "Справка", "message": "Раздел готовится."})
+    access = get_analysis_access(request.user, code)
+    campaign = access.campaign
+    if access.can_edit:
+        workflow.ensure_findings(campaign, request.user)
+    name, position = workflow.default_author(request.user)
+    last = IssuedReport.objects.filter(campaign=campaign).first()
+    initial = {"author_name": last.author_name if last else name, "author_position": last.author_position if last else position}
+    prepared = workflow.prepare(campaign, access.school_ids, whole=access.whole, author_name=initial["author_name"],
+                                author_position=initial["author_position"])
+    return render(request, "analysis/spravka.html", {
+        "title": f"Аналитическая справка: {campaign.title}", "campaign": campaign, "access": access,
+        "preview": html.render_fragment(prepared.spravka), "preview_css": html.CSS,
+        "findings": workflow.stored_findings(campaign) if access.can_edit else [],
+        "kinds": Finding.Kind.choices, "issue_form": IssueForm(initial=initial), "new_form": NewFindingForm(),
+        "issued": IssuedReport.objects.filter(campaign=campaign).select_related("created_by") if access.whole else [],
+        "template": SpravkaTemplate.objects.filter(region_id=campaign.region_id).first(), "template_form": TemplateForm(),
+        "variables": VARIABLES,
+    })
+
+
+def _finding_for_edit(request, code, pk) -> tuple[Campaign, Finding]:
+    campaign = get_editable_campaign(request.user, code)
+    return campaign, get_object_or_404(Finding, campaign=campaign, pk=pk)
+
+
+@login_required
+@require_POST
+def finding_edit(request, code, pk):
+    campaign, finding = _finding_for_edit(request, code, pk)
+    form = FindingForm(request.POST, schools_total=campaign.schools.count())
+    if not form.is_valid():
+        messages.error(request, "Пункт не сохранён: " + " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect(f"{_spravka_url(campaign)}#finding-{finding.pk}")
+    workflow.edit_finding(finding, request.user, **{k: form.cleaned_data[k] for k in workflow.EDITABLE_FIELDS})
+    messages.success(request, "Пункт справки сохранён.")
+    return redirect(f"{_spravka_url(campaign)}#finding-{finding.pk}")
+
+
+@login_required
+@require_POST
+def finding_drop(request, code, pk):
+    campaign, finding = _finding_for_edit(request, code, pk)
+    workflow.set_dropped(finding, request.user, not finding.is_dropped)
+    messages.success(request, "Пункт исключён из справки." if not finding.is_dropped else "Пункт возвращён в справку.")
+    return redirect(f"{_spravka_url(campaign)}#finding-{finding.pk}")
+
+
+@login_required
+@require_POST
+def finding_add(request, code):
+    campaign = get_editable_campaign(request.user, code)
+    form = NewFindingForm(request.POST, schools_total=campaign.schools.count())
+    if not form.is_valid():
+        messages.error(request, "Пункт не добавлен: " + " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect(_spravka_url(campaign) + "#findings")
+    workflow.ensure_findings(campaign, request.user)
+    data = form.cleaned_data
+    workflow.add_finding(campaign, request.user, data["kind"], data["text"], data["addressee"], data["responsible"], data["deadline_text"], data["deadline"])
+    messages.success(request, "Пункт добавлен в справку.")
+    return redirect(_spravka_url(campaign) + "#findings")
+
+
+@login_required
+@require_POST
+def findings_regenerate(request, code):
+    campaign = get_editable_campaign(request.user, code)
+    added, removed = workflow.regenerate_findings(campaign, request.user)
+    messages.success(request, f"Выводы пересчитаны по данным: добавлено {added}, заменено {removed}. Изменённые вручную пункты сохранены.")
+    return redirect(_spravka_url(campaign) + "#findings")
+
+
+@login_required
+@require_POST
+def spravka_issue(request, code):
+    campaign = get_editable_campaign(request.user, code)
+    form = IssueForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Укажите автора справки и его должность.")
+        return redirect(_spravka_url(campaign) + "#issue")
+    try:
+        issued = workflow.issue(campaign, request.user, form.cleaned_data["author_name"], form.cleaned_data["author_position"])
+    except workflow.SpravkaError as exc:
+        messages.error(request, f"Справка не выпущена. {exc}")
+        return redirect(_spravka_url(campaign) + "#issue")
+    messages.success(request, f"Справка выпущена (версия {issued.number}). Управленческие решения переданы в поручения.")
+    return redirect(_spravka_url(campaign) + "#issued")
+
+
+@login_required
+def spravka_download(request, code, fmt):
+    """The справка as it stands now (not issued), for the schools this user may see."""
+    if fmt not in CONTENT_TYPES:
+        raise Http404("Нет такого формата")
+    access = get_analysis_access(request.user, code)
+    name, position = workflow.default_author(request.user)
+    prepared = workflow.prepare(access.campaign, access.school_ids, whole=access.whole, author_name=name, author_position=position)
+    try:
+        data = workflow.render(prepared.spravka, fmt, access.campaign.region_id)
+    except workflow.SpravkaError as exc:
+        messages.error(request, str(exc))
+        return redirect(_spravka_url(access.campaign))
+    return _attachment(data, fmt, f"spravka-{access.campaign.code}-proekt.{fmt}")
+
+
+@login_required
+def issued_file(request, code, pk, fmt):
+    issued = get_issued_for_user(request.user, code, pk)
+    field = {"docx": issued.docx, "pdf": issued.pdf}.get(fmt)
+    if not field:
+        raise Http404("Такого файла у справки нет")
+    try:
+        handle = field.open("rb")
+    except FileNotFoundError:
+        raise Http404("Файл справки не найден в хранилище") from None
+    return FileResponse(handle, as_attachment=True, filename=f"spravka-{issued.campaign.code}-v{issued.number}.{fmt}",
+                        content_type=CONTENT_TYPES[fmt])
+
+
+@login_required
+@require_POST
+def spravka_template(request, code):
+    campaign = get_editable_campaign(request.user, code)
+    if request.POST.get("remove"):
+        removed = workflow.remove_region_template(campaign.region, request.user)
+        messages.success(request, "Шаблон региона удалён: используется шаблон по умолчанию." if removed else "Шаблон региона не был загружен.")
+        return redirect(_spravka_url(campaign) + "#template")
+    form = TemplateForm(request.POST, request.FILES)
+    if not form.is_valid():
+        messages.error(request, "Шаблон не загружен: " + " ".join(e for errs in form.errors.values() for e in errs))
+        return redirect(_spravka_url(campaign) + "#template")
+    sample = workflow.prepare(campaign).spravka
+    try:
+        workflow.set_region_template(campaign.region, request.user, form.cleaned_data["file"].read(), form.cleaned_data["file"].name, sample)
+    except TemplateError as exc:
+        messages.error(request, f"Шаблон не принят. {exc.message}")
+        return redirect(_spravka_url(campaign) + "#template")
+    messages.success(request, "Шаблон справки региона загружен и проверен.")
+    return redirect(_spravka_url(campaign) + "#template")
 
 
 @login_required
 def dashboard(request):
-    return render(request, "web/error.html", {"title": "Аналитика", "message": "Раздел готовится."})
+    scope = require_analyst(request.user)
+    campaigns = list(Campaign.objects.visible_to(request.user).select_related("region", "framework", "previous"))
+    if not campaigns:
+        return render(request, "analysis/dashboard.html", {"title": "Аналитика", "board": None})
+    code = request.GET.get("campaign") or campaigns[0].code
+    access = get_analysis_access(request.user, code)
+    board = dashboard_model.build(access.campaign, access.school_ids, request.GET.get("municipality", ""), request.GET.get("direction", ""))
+    municipalities = dashboard_model.municipality_names(access.campaign, access.school_ids)
+    form = DashboardFilter(request.GET or None, campaigns=campaigns, municipalities=municipalities, directions=board.analysis.data.directions)
+    return render(request, "analysis/dashboard.html", {"title": f"Аналитика: {access.campaign.title}", "board": board, "form": form,
+                                                       "access": access, "is_regional": scope.is_regional})
+
+
+@login_required
+def dashboard_schools(request, code):
+    """Drill-down from a number of the dashboard: the schools (and their entries) behind it."""
+    access = get_analysis_access(request.user, code)
+    drill = dashboard_model.drill_down(access.campaign, access.school_ids, municipality=request.GET.get("municipality", ""),
+                                       direction=request.GET.get("direction", ""), type_code=request.GET.get("type", ""),
+                                       missing=request.GET.get("missing") == "1")
+    return render(request, "analysis/dashboard_schools.html", {"title": f"{drill.label}: школы", "campaign": access.campaign, "drill": drill})
 
 
 @login_required
 def task_list(request):
-    return render(request, "web/error.html", {"title": "Поручения", "message": "Раздел готовится."})
+    tasks = tasks_visible_to(request.user).select_related("campaign", "done_by").order_by("status", "deadline", "pk")
+    code = request.GET.get("campaign")
+    if code:
+        tasks = tasks.filter(campaign__code=code)
+    status = request.GET.get("status")
+    if status in Task.Status.values:
+        tasks = tasks.filter(status=status)
+    return render(request, "analysis/task_list.html", {"title": "Поручения", "tasks": tasks[:1000], "form": TaskDoneForm(),
+                                                       "statuses": Task.Status.choices, "status": status, "campaign_code": code})
+
+
+@login_required
+@require_POST
+def task_done(request, pk):
+    task = get_task_for_edit(request.user, pk)
+    form = TaskDoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Опишите, что сделано: отметка об исполнении обязательна.")
+        return redirect("task_list")
+    try:
+        workflow.mark_task_done(task, request.user, form.cleaned_data["note"])
+    except workflow.SpravkaError as exc:
+        messages.info(request, str(exc))
+        return redirect("task_list")
+    messages.success(request, "Исполнение поручения отмечено.")
+    return redirect("task_list")
+
+
+def _spravka_url(campaign) -> str:
+    from django.urls import reverse
+
+    return reverse("spravka", args=[campaign.code])
+
+
+def _attachment(data: bytes, fmt: str, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    disposition = "inline" if fmt == "html" else "attachment"
+    response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    return response

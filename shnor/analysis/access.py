@@ -1,0 +1,96 @@
+"""Who may see and change the analysis of a campaign.
+
+* Regional coordinators of the campaign's region (and municipal coordinators of a municipal campaign) edit
+  findings, issue справки, mark tasks done, upload the region's template.
+* Other coordinators and observers who see the campaign may view; a municipal coordinator sees only the
+  numbers of their own schools. Issued справки (region-wide files) are for those who see every school.
+* School heads, staff, curators and outsiders get 403/404.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from shnor.monitoring.access import get_campaign_for_user, get_coordinated_campaign
+from shnor.monitoring.models import Campaign
+from shnor.registry.models import Membership, Scope
+
+from .models import IssuedReport, Task
+
+
+@dataclass
+class AnalysisAccess:
+    campaign: Campaign
+    school_ids: list[int]  # the campaign's schools this user may see
+    whole: bool  # sees every school of the campaign
+    can_edit: bool
+
+
+def can_view_analysis(user) -> bool:
+    scope = Scope.of(user)
+    return scope.is_coordinator or Membership.Role.OBSERVER in scope.roles
+
+
+def require_analyst(user) -> Scope:
+    if not can_view_analysis(user):
+        raise PermissionDenied("Аналитика доступна координаторам и наблюдателям.")
+    return Scope.of(user)
+
+
+def _coordinates(user, campaign: Campaign) -> bool:
+    try:
+        get_coordinated_campaign(user, campaign.code)
+    except PermissionDenied:
+        return False
+    return True
+
+
+def get_analysis_access(user, code: str) -> AnalysisAccess:
+    """The campaign for a viewer of its analysis: 404 outside the user's scope, 403 for roles without analytics."""
+    campaign = get_campaign_for_user(user, code)
+    scope = require_analyst(user)
+    all_ids = list(campaign.schools.values_list("pk", flat=True))
+    visible = set(scope.schools().filter(pk__in=all_ids).values_list("pk", flat=True))
+    school_ids = [pk for pk in all_ids if pk in visible]
+    return AnalysisAccess(campaign, school_ids, len(school_ids) == len(all_ids), _coordinates(user, campaign))
+
+
+def get_editable_campaign(user, code: str) -> Campaign:
+    """The campaign for a change to its справка: only its coordinators."""
+    require_analyst(user)
+    return get_coordinated_campaign(user, code)
+
+
+def get_issued_for_user(user, code: str, pk) -> IssuedReport:
+    access = get_analysis_access(user, code)
+    if not access.whole:
+        raise PermissionDenied("Выпущенные справки содержат данные всех школ кампании и доступны тем, кто видит их все.")
+    try:
+        return IssuedReport.objects.get(campaign=access.campaign, pk=pk)
+    except (IssuedReport.DoesNotExist, ValueError):
+        raise Http404("Справка не найдена") from None
+
+
+def tasks_visible_to(user):
+    """Tasks of the campaigns whose whole analysis the user may see (regional coordinators, observers)."""
+    scope = require_analyst(user)
+    if scope.is_superuser:
+        return Task.objects.all()
+    regions = {m.region_id for m in scope.memberships if m.role in (Membership.Role.REGIONAL, Membership.Role.OBSERVER) and m.region_id}
+    municipalities = {m.municipality_id for m in scope.memberships if m.role == Membership.Role.MUNICIPAL}
+    if any(m.role == Membership.Role.OBSERVER and not m.region_id and not m.municipality_id for m in scope.memberships):
+        return Task.objects.all()
+    return Task.objects.filter(campaign__region_id__in=regions) | Task.objects.filter(campaign__municipality_id__in=municipalities)
+
+
+def get_task_for_edit(user, pk) -> Task:
+    try:
+        task = tasks_visible_to(user).select_related("campaign").get(pk=pk)
+    except (Task.DoesNotExist, ValueError):
+        raise Http404("Поручение не найдено") from None
+    if not _coordinates(user, task.campaign):
+        raise PermissionDenied("Отмечать исполнение может координатор кампании.")
+    return task

@@ -1,0 +1,308 @@
+"""The справка workflow: analyse a campaign, keep its findings as the coordinator edits them, issue the
+document, and track issued decisions as tasks.
+
+Every state change runs in one transaction and writes an audit event. The pure work (analysis, findings,
+charts, rendering) is in shnor.core; this module reads the database and stores the results.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from shnor.audit.log import record
+from shnor.core import findings as core_findings
+from shnor.core.analysis import Analysis, analyse
+from shnor.core.render import RENDERERS, charts, content
+from shnor.core.render.docx import TemplateError, check_template
+from shnor.monitoring.models import Campaign
+from shnor.registry.models import Membership, Region
+
+from .models import Finding, IssuedReport, SpravkaTemplate, Task
+from .records import campaign_data, framework_maps
+
+EDITABLE_FIELDS = ("text", "addressee", "responsible", "deadline_text", "deadline")
+
+
+class SpravkaError(Exception):
+    """A справка that cannot be made as asked; the message is for the coordinator."""
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Analysis
+# ---------------------------------------------------------------------------------------------------------
+
+
+def analysis_for(campaign: Campaign, school_ids=None) -> Analysis:
+    """The campaign's analysis on `school_ids` (all its schools when None), with dynamics against its previous campaign."""
+    maps = framework_maps(campaign.framework)
+    current = campaign_data(campaign, school_ids, maps=maps)
+    previous = None
+    if campaign.previous_id:
+        prev = campaign.previous
+        prev_maps = maps if prev.framework_id == campaign.framework_id else framework_maps(prev.framework)
+        previous = campaign_data(prev, school_ids, maps=prev_maps)
+    return analyse(current, previous)
+
+
+def next_campaign(campaign: Campaign) -> Campaign | None:
+    return Campaign.objects.filter(previous=campaign).order_by("period_start").first()
+
+
+def findings_context(campaign: Campaign, author: str = "") -> core_findings.Context:
+    following = next_campaign(campaign)
+    return core_findings.Context(author=author, next_due=following.due_date if following else None)
+
+
+def default_author(user) -> tuple[str, str]:
+    """(«О. Г. Викульева», position) of a coordinator, for the signature line and the decision on individual help."""
+    if user is None or not user.is_authenticated:
+        return "", ""
+    initials = "".join(f"{part[0]}. " for part in user.first_name.split() if part)
+    name = f"{initials}{user.last_name}".strip() or user.get_username()
+    position = next((m.position for m in user.memberships.all() if m.role == Membership.Role.REGIONAL and m.position), "")
+    position = position or next((m.position for m in user.memberships.all() if m.position), "")
+    return name, position
+
+
+def _to_core(row: Finding) -> core_findings.Finding:
+    return core_findings.Finding(row.kind, row.rule, row.data.get("key", ""), row.text, row.data, row.addressee,
+                                 row.responsible, row.deadline_text, row.deadline, row.data.get("school_ids", []))
+
+
+def _new_row(campaign: Campaign, draft: core_findings.Finding, order: int, user) -> Finding:
+    return Finding(campaign=campaign, kind=draft.kind, rule=draft.rule, text=draft.text, generated_text=draft.text,
+                   data={**draft.data, "key": draft.key, "school_ids": draft.school_ids}, addressee=draft.addressee,
+                   responsible=draft.responsible, deadline_text=draft.deadline_text, deadline=draft.deadline, order=order,
+                   updated_by=user if getattr(user, "is_authenticated", False) else None)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Findings the coordinator edits
+# ---------------------------------------------------------------------------------------------------------
+
+
+def stored_findings(campaign: Campaign) -> list[Finding]:
+    rows = list(campaign.findings.all())
+    return sorted(rows, key=lambda f: (core_findings.KINDS.index(f.kind), f.order, f.pk))
+
+
+@transaction.atomic
+def ensure_findings(campaign: Campaign, user, analysis: Analysis | None = None) -> list[Finding]:
+    """The campaign's findings; the first call stores the rules' drafts so that the coordinator can edit them."""
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # two first visits must not both generate
+    rows = stored_findings(campaign)
+    if rows:
+        return rows
+    analysis = analysis or analysis_for(campaign)
+    drafts = core_findings.generate(analysis, findings_context(campaign, default_author(user)[0]))
+    Finding.objects.bulk_create([_new_row(campaign, d, i, user) for i, d in enumerate(drafts)])
+    record(user, "findings.generate", campaign, f"Сформированы выводы и решения по данным: {len(drafts)}", region=campaign.region,
+           changes={"count": len(drafts)})
+    return stored_findings(campaign)
+
+
+@transaction.atomic
+def regenerate_findings(campaign: Campaign, user) -> tuple[int, int]:
+    """Recompute the rules' drafts from the current data. Findings edited, dropped or added by hand stay;
+    untouched drafts are replaced. Returns (added, removed)."""
+    Campaign.objects.select_for_update().filter(pk=campaign.pk).first()
+    rows = stored_findings(campaign)
+    untouched = [r for r in rows if r.rule and not r.is_edited and not r.is_dropped]
+    kept = {(r.rule, r.data.get("key", "")) for r in rows if r not in untouched}
+    drafts = core_findings.generate(analysis_for(campaign), findings_context(campaign, default_author(user)[0]))
+    Finding.objects.filter(pk__in=[r.pk for r in untouched]).delete()
+    order = max((r.order for r in rows), default=0) + 1
+    new = [_new_row(campaign, d, order + i, user) for i, d in enumerate(drafts) if (d.rule, d.key) not in kept]
+    Finding.objects.bulk_create(new)
+    record(user, "findings.regenerate", campaign, f"Выводы пересчитаны по данным: заменено {len(untouched)}, добавлено {len(new)}",
+           region=campaign.region, changes={"removed": len(untouched), "added": len(new)})
+    return len(new), len(untouched)
+
+
+@transaction.atomic
+def edit_finding(finding: Finding, user, **fields) -> Finding:
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    before = {k: getattr(finding, k) for k in EDITABLE_FIELDS}
+    for name, value in fields.items():
+        if name not in EDITABLE_FIELDS:
+            raise ValueError(f"not an editable field: {name}")
+        setattr(finding, name, value)
+    finding.updated_by = user
+    finding.save()
+    after = {k: getattr(finding, k) for k in EDITABLE_FIELDS}
+    from shnor.audit.log import diff
+
+    record(user, "finding.edit", finding, f"Изменён пункт «{finding.get_kind_display()}»: {finding.text[:200]}",
+           region=finding.campaign.region, changes=diff(before, after))
+    return finding
+
+
+@transaction.atomic
+def set_dropped(finding: Finding, user, dropped: bool) -> Finding:
+    finding = Finding.objects.select_for_update().get(pk=finding.pk)
+    finding.is_dropped = dropped
+    finding.updated_by = user
+    finding.save(update_fields=["is_dropped", "updated_by", "updated_at"])
+    action = "finding.drop" if dropped else "finding.restore"
+    verb = "Исключён" if dropped else "Возвращён"
+    record(user, action, finding, f"{verb} пункт «{finding.get_kind_display()}»: {finding.text[:200]}", region=finding.campaign.region)
+    return finding
+
+
+@transaction.atomic
+def add_finding(campaign: Campaign, user, kind: str, text: str, addressee: str = "", responsible: str = "",
+                deadline_text: str = "", deadline: date | None = None) -> Finding:
+    if kind not in Finding.Kind.values:
+        raise ValueError(f"unknown kind {kind!r}")
+    order = (campaign.findings.aggregate(m=Max("order"))["m"] or 0) + 1
+    finding = Finding.objects.create(campaign=campaign, kind=kind, rule="", text=text, addressee=addressee, responsible=responsible,
+                                     deadline_text=deadline_text, deadline=deadline, order=order, updated_by=user)
+    record(user, "finding.add", finding, f"Добавлен пункт «{finding.get_kind_display()}»: {text[:200]}", region=campaign.region)
+    return finding
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The document
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Prepared:
+    analysis: Analysis
+    findings: list[core_findings.Finding]
+    spravka: content.Spravka
+
+
+def previous_tasks(campaign: Campaign) -> list[content.TaskLine]:
+    if not campaign.previous_id:
+        return []
+    return [content.TaskLine(t.text, t.responsible, t.deadline_text, t.status_label(), t.note)
+            for t in Task.objects.filter(campaign_id=campaign.previous_id).order_by("deadline", "pk")]
+
+
+def prepare(campaign: Campaign, school_ids=None, *, whole: bool = True, author_name: str = "", author_position: str = "",
+            on: date | None = None, analysis: Analysis | None = None) -> Prepared:
+    """The справка's content for the schools a viewer may see. The whole campaign uses the stored (edited)
+    findings when there are any; a part of it (a municipal coordinator) gets the rules' findings on that part."""
+    analysis = analysis or analysis_for(campaign, None if whole else school_ids)
+    rows = stored_findings(campaign) if whole else []
+    if rows:
+        found = [_to_core(r) for r in rows if not r.is_dropped]
+    else:
+        found = core_findings.generate(analysis, findings_context(campaign, author_name))
+    scope_note = "" if whole else f"Справка составлена по школам, доступным пользователю: {len(analysis.data.schools)} из {campaign.schools.count()}."
+    meta = content.Meta(on or timezone.localdate(), author_name, author_position, scope_note, previous_tasks(campaign))
+    spravka = content.build(analysis, found, meta, charts.draw_charts(analysis))
+    return Prepared(analysis, found, spravka)
+
+
+def region_template(region_id: int) -> bytes | None:
+    template = SpravkaTemplate.objects.filter(region_id=region_id).first()
+    if template is None:
+        return None
+    try:
+        with template.file.open("rb") as fh:
+            return fh.read()
+    except FileNotFoundError:
+        raise SpravkaError("Файл шаблона справки региона не найден в хранилище. Загрузите шаблон заново или удалите его.") from None
+
+
+def render(spravka: content.Spravka, fmt: str, region_id: int | None = None) -> bytes:
+    """Render in `fmt`; a region's broken template becomes a SpravkaError with the reason in Russian."""
+    template = region_template(region_id) if fmt == "docx" and region_id is not None else None
+    try:
+        return RENDERERS[fmt](spravka, template)
+    except TemplateError as exc:
+        raise SpravkaError(exc.message) from exc
+
+
+def issue(campaign: Campaign, user, author_name: str, author_position: str) -> IssuedReport:
+    """Issue the справка: render DOCX and PDF, keep them with their content, turn its decisions into tasks."""
+    ensure_findings(campaign, user)
+    prepared = prepare(campaign, author_name=author_name, author_position=author_position)
+    docx = render(prepared.spravka, "docx", campaign.region_id)  # rendered before the transaction: slow, and may fail
+    pdf = render(prepared.spravka, "pdf")
+    with transaction.atomic():
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # serialises version numbers
+        number = (IssuedReport.objects.filter(campaign=campaign).aggregate(m=Max("number"))["m"] or 0) + 1
+        issued = IssuedReport(campaign=campaign, number=number, title=f"{prepared.spravka.title} — {campaign.title}",
+                              author_name=author_name, author_position=author_position, content=prepared.spravka.as_dict(), created_by=user)
+        issued.docx.save(f"spravka-{campaign.code}-v{number}.docx", ContentFile(docx), save=False)
+        issued.pdf.save(f"spravka-{campaign.code}-v{number}.pdf", ContentFile(pdf), save=False)
+        issued.save()
+        created, updated, cancelled = _sync_tasks(campaign, issued)
+        record(user, "spravka.issue", issued, f"Выпущена аналитическая справка, версия {number}: {campaign.title}", region=campaign.region,
+               changes={"number": number, "tasks_created": created, "tasks_updated": updated, "tasks_cancelled": cancelled})
+    return issued
+
+
+def _sync_tasks(campaign: Campaign, issued: IssuedReport) -> tuple[int, int, int]:
+    """Each decision of the справка is one task; re-issuing updates open tasks and cancels those of dropped decisions."""
+    decisions = [f for f in stored_findings(campaign) if f.kind == Finding.Kind.DECISION]
+    existing = {t.finding_id: t for t in Task.objects.select_for_update().filter(campaign=campaign, finding__isnull=False)}
+    created = updated = cancelled = 0
+    for f in decisions:
+        task = existing.get(f.pk)
+        if f.is_dropped:
+            if task and task.status == Task.Status.OPEN:
+                task.status, task.note = Task.Status.CANCELLED, f"решение исключено из справки (версия {issued.number})"
+                task.save(update_fields=["status", "note"])
+                cancelled += 1
+            continue
+        if task is None:
+            Task.objects.create(campaign=campaign, finding=f, issued_report=issued, text=f.text, responsible=f.responsible,
+                                deadline_text=f.deadline_text, deadline=f.deadline)
+            created += 1
+        elif task.status == Task.Status.OPEN:
+            task.text, task.responsible, task.deadline_text, task.deadline, task.issued_report = f.text, f.responsible, f.deadline_text, f.deadline, issued
+            task.save(update_fields=["text", "responsible", "deadline_text", "deadline", "issued_report"])
+            updated += 1
+    return created, updated, cancelled
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The region's template, tasks
+# ---------------------------------------------------------------------------------------------------------
+
+
+def set_region_template(region: Region, user, data: bytes, file_name: str, sample: content.Spravka) -> SpravkaTemplate:
+    """Accept a region's Word template only when it fills without errors (TemplateError otherwise)."""
+    check_template(data, sample)
+    with transaction.atomic():
+        template, _ = SpravkaTemplate.objects.select_for_update().get_or_create(region=region, defaults={"file_name": file_name})
+        if template.file:
+            template.file.delete(save=False)
+        template.file.save(f"spravka-template-{region.code}.docx", ContentFile(data), save=False)
+        template.file_name, template.uploaded_by = file_name, user
+        template.save()
+        record(user, "spravka.template", template, f"Загружен шаблон справки региона: {file_name}", region=region)
+    return template
+
+
+@transaction.atomic
+def remove_region_template(region: Region, user) -> bool:
+    template = SpravkaTemplate.objects.select_for_update().filter(region=region).first()
+    if template is None:
+        return False
+    record(user, "spravka.template_remove", template, f"Удалён шаблон справки региона: {template.file_name}", region=region)
+    template.file.delete(save=False)
+    template.delete()
+    return True
+
+
+@transaction.atomic
+def mark_task_done(task: Task, user, note: str) -> Task:
+    task = Task.objects.select_for_update().get(pk=task.pk)
+    if task.status == Task.Status.DONE:
+        raise SpravkaError("Поручение уже отмечено как выполненное.")
+    task.status, task.note, task.done_at, task.done_by = Task.Status.DONE, note, timezone.now(), user
+    task.save(update_fields=["status", "note", "done_at", "done_by"])
+    record(user, "task.done", task, f"Отмечено исполнение поручения: {task.text[:200]}", region=task.campaign.region,
+           changes={"note": note})
+    return task
