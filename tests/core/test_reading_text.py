@@ -214,3 +214,10 @@ def test_it_reads_a_deficit_group_heading_as_the_start_of_deficits():
                        ReadingContext(classify=lambda t: (None, 0.0))).findings
     assert [(f.kind, f.group, f.text) for f in findings] == [
         ("deficit", "управленческие", "планирование по итогам ВПР"), ("deficit", "оценочные", "критериальное оценивание")]
+
+
+def test_it_tells_namesake_schools_apart_by_the_municipality_the_text_names():
+    registry = [SchoolRef(1, "МБОУ СОШ № 1", municipality="Кавалеровский муниципальный район"),
+                SchoolRef(2, "МБОУ СОШ № 1", municipality="Ольгинский муниципальный район")]
+    assert match_school("МБОУ СОШ № 1 Кавалеровского района", registry) == 1
+    assert match_school("МБОУ СОШ № 1", registry) is None

@@ -5,7 +5,8 @@
 
 One job per module: `tables` (table rows), `columns` (headers → roles), `prose` (lead-ins, findings, results
 lines, activities in sentences), `evidence`, `quantities`, `indicators`, `schools`, `status`, `period`,
-`activities` (drafts → activities, with classification), `checks` (stated percentages), `extraction` (the whole).
+`activities` (drafts → activities, with classification), `checks` (stated percentages), `extraction` (the whole),
+`model` (the dataclasses), `words` (cached pymorphy lookups), `bench` (speed figures for `make bench`).
 """
 
 from shnor.core.reading.extraction import extract, extraction_to_dict

@@ -162,9 +162,18 @@ def match_school(name: str, schools: list[SchoolRef]) -> int | None:
     if not scored:
         return None
     scored.sort(reverse=True)
-    if len(scored) > 1 and scored[1][0] == scored[0][0] and scored[1][1] != scored[0][1]:
-        return None  # two schools fit equally well: do not guess
+    tied = [school_id for score, school_id in scored if score == scored[0][0]]
+    if len(set(tied)) > 1:
+        # Namesakes in different municipalities: the one whose municipality the text names, or none at all.
+        by_id = {school.id: school for school in schools}
+        named = [i for i in tied if _names_municipality(name, by_id[i].municipality)]
+        return named[0] if len(named) == 1 else None
     return scored[0][1]
+
+
+def _names_municipality(text: str, municipality: str) -> bool:
+    stems = [word[:-3].casefold() for word in re.findall(r"[А-ЯЁ][а-яё]{4,}", municipality)]
+    return any(stem in text.casefold() for stem in stems)
 
 
 def _score(text: _Key, school: _Key) -> float:
