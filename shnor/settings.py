@@ -159,6 +159,8 @@ LOGOUT_REDIRECT_URL = "login"
 # Russian message; Django's own limits only bound what is held in memory.
 UPLOAD_MAX_MB = env_int("SHNOR_UPLOAD_MAX_MB", 20)
 INTAKE_MAX_MB = env_int("SHNOR_INTAKE_MAX_MB", 50)
+# Batches of several files are read by a background thread; tests inside a transaction read inline.
+INTAKE_BACKGROUND = env_bool("SHNOR_INTAKE_BACKGROUND", True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

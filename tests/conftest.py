@@ -22,7 +22,9 @@ def pytest_collection_modifyitems(config, items):
     # last so that the demo data loaded for the session stays for everything else.
     def is_transactional(item):
         names = getattr(item, "fixturenames", ())
-        return "live_server" in names or "transactional_db" in names or item.get_closest_marker("browser") is not None
+        marker = item.get_closest_marker("django_db")
+        return ("live_server" in names or "transactional_db" in names or item.get_closest_marker("browser") is not None
+                or bool(marker and marker.kwargs.get("transaction")))
 
     items.sort(key=is_transactional)
 

@@ -9,6 +9,8 @@ from django.db import models
 class ImportBatch(models.Model):
     """One upload of one or many files for a campaign; committed and undone as a whole."""
 
+    BACKGROUND_FROM = 3  # batches of this many files or more are read in the background
+
     class Status(models.TextChoices):
         READING = "reading", "файлы читаются"
         READY = "ready", "готов к проверке"
@@ -93,6 +95,11 @@ class ImportItem(models.Model):
     status = models.CharField("отметка о выполнении", max_length=10, blank=True)
     include = models.BooleanField("включить", default=True)
     order = models.PositiveIntegerField(default=0)
+    # What committing did, so that the import can be undone exactly: the entry or value written,
+    # and the fields it had before when an existing (planned) entry was filled in.
+    entry = models.ForeignKey("monitoring.ReportEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    indicator_value = models.ForeignKey("monitoring.IndicatorValue", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    previous = models.JSONField(null=True, blank=True)
 
     class Meta:
         verbose_name = "извлечённый элемент"

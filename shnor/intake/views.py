@@ -1,8 +1,176 @@
-# TEMPORARY: replaced by the intake work (issue 4).
+from __future__ import annotations
+
+from django import forms
+from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from shnor.core.classify import LOW_CONFIDENCE
+from shnor.monitoring.access import get_campaign_for_user
+from shnor.monitoring.models import ReportEntry
+from shnor.plans.models import ActivityType, Direction
+from shnor.registry.models import Membership, Scope
+
+from . import services
+from .models import ImportBatch, ImportItem
+
+
+def _intake_schools(user, campaign):
+    """Schools whose reports this user may fill from documents: a coordinator's, or the user's own school."""
+    scope = Scope.of(user)
+    schools = campaign.schools.filter(pk__in=scope.schools().values("pk")).select_related("municipality").order_by("short_name")
+    if scope.is_coordinator:
+        return schools
+    own = [m.school_id for m in scope.memberships if m.role in (Membership.Role.HEAD, Membership.Role.STAFF)]
+    return schools.filter(pk__in=own)
+
+
+class MultipleFileInput(forms.ClearableFileInput):
+    allow_multiple_selected = True
+
+
+class MultipleFileField(forms.FileField):
+    """Several files in one field (the pattern of Django's documentation)."""
+
+    def clean(self, data, initial=None):
+        if isinstance(data, (list, tuple)):
+            return [super(MultipleFileField, self).clean(d, initial) for d in data] or super().clean(None, initial)
+        return [super().clean(data, initial)]
+
+
+class UploadForm(forms.Form):
+    school = forms.ModelChoiceField(queryset=None, required=False, label="Школа",
+                                    empty_label="— определить по тексту документа —")
+    files = MultipleFileField(label="Файлы", widget=MultipleFileInput(attrs={"accept": ".docx,.xlsx,.xlsm,.pdf,.txt,.csv"}),
+                              error_messages={"required": "Выберите хотя бы один файл.", "empty": "Файл пустой: выберите файл с содержимым."})
+
+    def __init__(self, *args, schools, coordinator: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["school"].queryset = schools
+        if not coordinator:
+            self.fields["school"].required = True
+            self.fields["school"].empty_label = None
+
+
+def _get_batch(user, pk) -> ImportBatch:
+    try:
+        batch = ImportBatch.objects.select_related("campaign", "school").get(pk=pk)
+    except ImportBatch.DoesNotExist:
+        raise Http404("Импорт не найден") from None
+    scope = Scope.of(user)
+    # The person who uploaded, or a regional coordinator of the campaign; nobody else (a batch may
+    # hold documents of many schools).
+    if batch.created_by_id != user.pk and not scope.coordinates_region(batch.campaign.region_id):
+        raise Http404("Импорт не найден")
+    get_campaign_for_user(user, batch.campaign.code)
+    return batch
 
 
 @login_required
 def upload(request, code):
-    return render(request, "web/error.html", {"title": "Загрузка документов", "message": "Раздел готовится."})
+    campaign = get_campaign_for_user(request.user, code)
+    schools = _intake_schools(request.user, campaign)
+    if not schools.exists():
+        raise PermissionDenied("Загружать документы могут координаторы и сотрудники школ этой кампании.")
+    coordinator = Scope.of(request.user).is_coordinator
+    form = UploadForm(request.POST or None, request.FILES or None, schools=schools, coordinator=coordinator)
+    if request.method == "POST" and form.is_valid():
+        uploads = [services.Upload(f.name, f.read()) for f in form.cleaned_data["files"]]
+        try:
+            batch, warnings = services.create_batch(campaign, form.cleaned_data["school"], uploads, request.user)
+        except services.IntakeError as exc:
+            form.add_error("files", str(exc))
+        else:
+            for w in warnings:
+                messages.warning(request, w)
+            if settings.INTAKE_BACKGROUND and batch.files_total >= ImportBatch.BACKGROUND_FROM:
+                services.process_in_background(batch.pk)
+            else:
+                services.process_batch(batch.pk)
+            return redirect("intake_batch", batch.pk)
+    batches = ImportBatch.objects.filter(campaign=campaign).select_related("school", "created_by")
+    if not coordinator:
+        batches = batches.filter(created_by=request.user)
+    return render(request, "intake/upload.html", {"title": "Загрузка документов", "campaign": campaign, "form": form,
+                                                  "batches": batches[:50], "max_mb": settings.INTAKE_MAX_MB},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+def batch_detail(request, pk):
+    batch = _get_batch(request.user, pk)
+    files = list(batch.files.select_related("school"))
+    items = list(ImportItem.objects.filter(file__batch=batch).select_related("file", "school", "activity_type", "direction", "entry"))
+    return render(request, "intake/batch.html", {
+        "title": f"Импорт № {batch.pk}", "batch": batch, "files": files,
+        "activities": [i for i in items if i.kind == ImportItem.Kind.ACTIVITY],
+        "indicators": [i for i in items if i.kind == ImportItem.Kind.INDICATOR],
+        "findings": [i for i in items if i.kind == ImportItem.Kind.FINDING],
+        "schools": _intake_schools(request.user, batch.campaign),
+        "types": ActivityType.objects.filter(is_active=True),
+        "directions": Direction.objects.filter(framework=batch.campaign.framework),
+        "statuses": ReportEntry.Status.choices, "low_confidence": LOW_CONFIDENCE,
+        "reading": batch.status == ImportBatch.Status.READING,
+    })
+
+
+@login_required
+def batch_progress(request, pk):
+    batch = _get_batch(request.user, pk)
+    return JsonResponse({"status": batch.status, "files_done": batch.files_done, "files_total": batch.files_total, "percent": batch.progress_percent})
+
+
+def _int_or_none(value):
+    try:
+        return int(value) if value else None
+    except (TypeError, ValueError):
+        return None
+
+
+@login_required
+@require_POST
+def batch_review(request, pk):
+    batch = _get_batch(request.user, pk)
+    allowed_schools = set(_intake_schools(request.user, batch.campaign).values_list("pk", flat=True))
+    statuses = {"", *ReportEntry.Status.values}
+    changes = []
+    for item_id in request.POST.getlist("item"):
+        item_id = _int_or_none(item_id)
+        if item_id is None:
+            continue
+        school = _int_or_none(request.POST.get(f"school-{item_id}"))
+        status = request.POST.get(f"status-{item_id}", "")
+        changes.append(services.ReviewChange(
+            item_id=item_id, include=request.POST.get(f"include-{item_id}") == "on",
+            school_id=school if school in allowed_schools else None,
+            activity_type_id=_int_or_none(request.POST.get(f"type-{item_id}")),
+            direction_id=_int_or_none(request.POST.get(f"direction-{item_id}")),
+            status=status if status in statuses else "",
+        ))
+    try:
+        services.save_review(batch, changes, request.user)
+        if "commit" in request.POST:
+            counts = services.commit_batch(batch, request.user)
+            messages.success(request, f"Внесено в отчёты: новых записей {counts['entries']}, заполнено запланированных мероприятий "
+                                      f"{counts['filled']}, показателей {counts['indicators']}.")
+        else:
+            messages.success(request, "Проверка сохранена.")
+    except services.IntakeError as exc:
+        messages.error(request, str(exc))
+    return redirect("intake_batch", batch.pk)
+
+
+@login_required
+@require_POST
+def batch_undo(request, pk):
+    batch = _get_batch(request.user, pk)
+    try:
+        services.undo_batch(batch, request.user)
+        messages.success(request, f"Импорт № {batch.pk} отменён: всё, что он внёс, удалено из отчётов.")
+    except services.IntakeError as exc:
+        messages.error(request, str(exc))
+    return redirect("intake_batch", batch.pk)

@@ -235,6 +235,7 @@ class Evidence(models.Model):
     file_size = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    import_batch = models.ForeignKey("intake.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence")
 
     class Meta:
         verbose_name = "подтверждение"

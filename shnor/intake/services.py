@@ -1,0 +1,342 @@
+"""Intake: store uploaded files, read them into reviewable items, commit them into reports, undo.
+
+Each file is read in its own transaction: a file that fails leaves a message and nothing else, and the
+other files of the batch are still read. Committing a batch is one transaction; so is undoing it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+import threading
+from dataclasses import dataclass
+from decimal import Decimal, InvalidOperation
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import close_old_connections, transaction
+from django.utils import timezone
+from rapidfuzz import fuzz
+
+from shnor.audit.log import record
+from shnor.core.documents import DocumentError, read_document
+from shnor.core.reading import ReadingContext, SchoolRef, extract, extraction_to_dict
+from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
+from shnor.monitoring.workflow import WorkflowError, open_report
+from shnor.plans.models import ActivityType, Direction
+from shnor.registry.models import Scope
+
+from .classifier import classify
+from .models import ImportBatch, ImportFile, ImportItem, TrainingExample
+
+log = logging.getLogger(__name__)
+ACCEPTED_EXTENSIONS = {".docx", ".xlsx", ".xlsm", ".pdf", ".txt", ".csv"}
+TITLE_MATCH = 85  # rapidfuzz token_set_ratio above which an extracted activity is the planned one
+
+
+class IntakeError(Exception):
+    """A refused intake action; the message is Russian and says what to do."""
+
+
+@dataclass
+class Upload:
+    name: str
+    data: bytes
+
+
+def reading_context(campaign: Campaign) -> ReadingContext:
+    from shnor.analysis.records import framework_maps
+
+    schools = campaign.schools.select_related("municipality")
+    maps = framework_maps(campaign.framework)
+    return ReadingContext(
+        schools=[SchoolRef(s.pk, s.full_name, s.short_name, s.municipality.name) for s in schools],
+        type_directions={t.code: t.direction for t in maps.types if t.direction},
+        classify=classify,
+        reference_date=campaign.period_start,
+        schools_total=len(schools),
+    )
+
+
+@transaction.atomic
+def create_batch(campaign: Campaign, school, uploads: list[Upload], user) -> tuple[ImportBatch, list[str]]:
+    """Store the files of one upload. Returns the batch and a warning per file not taken."""
+    if not uploads:
+        raise IntakeError("Выберите хотя бы один файл.")
+    limit = settings.INTAKE_MAX_MB * 1024 * 1024
+    batch = ImportBatch.objects.create(campaign=campaign, school=school, created_by=user)
+    warnings, kept = [], 0
+    for upload in uploads:
+        name = os.path.basename(upload.name)[:200] or "без имени"
+        ext = os.path.splitext(name)[1].lower()
+        if ext not in ACCEPTED_EXTENSIONS:
+            warnings.append(f"«{name}»: такие файлы не читаются. Загрузите DOCX, XLSX, PDF с текстом или TXT.")
+            continue
+        if len(upload.data) > limit:
+            warnings.append(f"«{name}»: файл больше {settings.INTAKE_MAX_MB} МБ. Разделите документ или сожмите вложенные картинки.")
+            continue
+        digest = hashlib.sha256(upload.data).hexdigest()
+        earlier = ImportFile.objects.filter(sha256=digest, batch__campaign=campaign, batch__status=ImportBatch.Status.COMMITTED).select_related("batch").first()
+        if earlier:
+            warnings.append(f"«{name}»: этот файл уже внесён в отчёты (импорт № {earlier.batch_id} от {timezone.localtime(earlier.batch.committed_at):%d.%m.%Y}). Повторно он не загружается.")
+            continue
+        f = ImportFile(batch=batch, file_name=name, size=len(upload.data), sha256=digest)
+        f.file.save(f"{digest[:12]}{ext}", ContentFile(upload.data), save=False)
+        f.save()
+        kept += 1
+    if not kept:
+        raise IntakeError(" ".join(warnings) or "Ни один файл не принят.")
+    batch.files_total = kept
+    batch.save(update_fields=["files_total"])
+    record(user, "intake.upload", batch, f"Загружено файлов: {kept} (кампания «{campaign.title}»)", school=school, region=campaign.region)
+    return batch, warnings
+
+
+def process_batch(batch_id: int) -> None:
+    """Read every pending file of the batch, one transaction per file, updating the progress."""
+    batch = ImportBatch.objects.select_related("campaign__framework", "school").get(pk=batch_id)
+    context = reading_context(batch.campaign)
+    for f in batch.files.filter(status=ImportFile.Status.PENDING):
+        read_file(f, batch, context)
+        ImportBatch.objects.filter(pk=batch.pk).update(files_done=batch.files.exclude(status=ImportFile.Status.PENDING).count())
+    ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.READING).update(status=ImportBatch.Status.READY)
+
+
+def process_in_background(batch_id: int) -> None:
+    """Large batches are read by a thread of the serving process; `shnor intake-worker` picks up any leftovers."""
+    def work():
+        try:
+            process_batch(batch_id)
+        except Exception:  # the thread must not die silently: the batch page shows the files still pending
+            log.exception("reading import batch %s failed", batch_id)
+        finally:
+            close_old_connections()
+
+    threading.Thread(target=work, name=f"intake-{batch_id}", daemon=True).start()
+
+
+def read_file(f: ImportFile, batch: ImportBatch, context: ReadingContext) -> None:
+    try:
+        with f.file.open("rb") as fh:
+            data = fh.read()
+        document = read_document(data, f.file_name, max_bytes=settings.INTAKE_MAX_MB * 1024 * 1024)
+        extraction = extract(document, context)
+    except DocumentError as exc:
+        ImportFile.objects.filter(pk=f.pk).update(status=ImportFile.Status.FAILED, error=str(exc))
+        return
+    except Exception:
+        log.exception("unexpected failure reading %s", f.file_name)
+        ImportFile.objects.filter(pk=f.pk).update(
+            status=ImportFile.Status.FAILED,
+            error="Файл не удалось прочитать из-за внутренней ошибки. Сохраните его заново в Word или Excel и загрузите ещё раз.")
+        return
+    payload = extraction_to_dict(extraction)
+    with transaction.atomic():
+        school_id = batch.school_id or _only_school(payload)
+        f.format, f.extraction, f.school_id, f.status = document.format, payload, school_id, ImportFile.Status.READ
+        f.save()
+        ImportItem.objects.bulk_create(_items(f, payload, school_id, batch.campaign))
+
+
+def _only_school(payload: dict) -> int | None:
+    ids = {s["school_id"] for s in payload.get("schools", []) if s.get("school_id")}
+    return ids.pop() if len(ids) == 1 else None
+
+
+def _items(f: ImportFile, payload: dict, school_id, campaign) -> list[ImportItem]:
+    types = dict(ActivityType.objects.values_list("code", "pk"))
+    directions = dict(Direction.objects.filter(framework=campaign.framework).values_list("code", "pk"))
+    items = []
+    for order, a in enumerate(payload.get("activities", []), start=1):
+        mentioned = [s["school_id"] for s in a.get("schools", []) if s.get("school_id")]
+        items.append(ImportItem(
+            file=f, kind=ImportItem.Kind.ACTIVITY, where=a.get("where", "")[:200], text=a["text"], data=a, order=order,
+            school_id=mentioned[0] if len(mentioned) == 1 else school_id,
+            activity_type_id=types.get(a.get("activity_type")), predicted_type=a.get("activity_type") or "",
+            confidence=a.get("confidence"), direction_id=directions.get(a.get("direction")), status=a.get("status") or "",
+            # Lines of an analytical справка («курсы — 16 (100%)») are counts over many schools, not one school's work.
+            include=a.get("count") is None,
+        ))
+    base = len(items)
+    for order, i in enumerate(payload.get("indicators", []), start=base + 1):
+        items.append(ImportItem(file=f, kind=ImportItem.Kind.INDICATOR, where=i.get("where", "")[:200], text=i.get("text") or i["name"],
+                                data=i, order=order, school_id=school_id, include=bool(i.get("code")) and not i.get("change")))
+    base = len(items)
+    for order, finding in enumerate(payload.get("findings", []), start=base + 1):
+        items.append(ImportItem(file=f, kind=ImportItem.Kind.FINDING, where=finding.get("where", "")[:200], text=finding["text"],
+                                data=finding, order=order, school_id=school_id, include=False))
+    return items
+
+
+@dataclass
+class ReviewChange:
+    item_id: int
+    include: bool
+    school_id: int | None
+    activity_type_id: int | None
+    direction_id: int | None
+    status: str
+
+
+@transaction.atomic
+def save_review(batch: ImportBatch, changes: list[ReviewChange], user) -> int:
+    if batch.status != ImportBatch.Status.READY:
+        raise IntakeError("Этот импорт уже не редактируется.")
+    items = {i.pk: i for i in ImportItem.objects.filter(file__batch=batch)}
+    changed = 0
+    for c in changes:
+        item = items.get(c.item_id)
+        if item is None:
+            continue
+        new = (c.include, c.school_id, c.activity_type_id, c.direction_id, c.status)
+        if new != (item.include, item.school_id, item.activity_type_id, item.direction_id, item.status):
+            item.include, item.school_id, item.activity_type_id, item.direction_id, item.status = new
+            item.save(update_fields=["include", "school", "activity_type", "direction", "status"])
+            changed += 1
+    if changed:
+        record(user, "intake.review", batch, f"Проверка импорта № {batch.pk}: изменено элементов {changed}", region=batch.campaign.region)
+    return changed
+
+
+@transaction.atomic
+def commit_batch(batch: ImportBatch, user) -> dict[str, int]:
+    """Write the included items into the schools' reports, all or nothing."""
+    batch = ImportBatch.objects.select_for_update().select_related("campaign").get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.READY:
+        raise IntakeError("Внести можно только прочитанный и ещё не внесённый импорт.")
+    items = list(ImportItem.objects.filter(file__batch=batch, include=True).exclude(kind=ImportItem.Kind.FINDING).select_related("activity_type", "school"))
+    missing = [i for i in items if i.school_id is None]
+    if missing:
+        raise IntakeError(f"Не указана школа для элементов: {', '.join(i.where or i.text[:40] for i in missing[:5])}"
+                          f"{' и других' if len(missing) > 5 else ''}. Выберите школу или снимите отметку «включить».")
+    scope = Scope.of(user)
+    counts = {"entries": 0, "filled": 0, "indicators": 0, "corrections": 0}
+    reports: dict[int, SchoolReport] = {}
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    seen_values: set[tuple] = set()
+    for item in items:
+        if not (scope.coordinates_school(item.school) or scope.can_edit_report_of(item.school)):
+            raise IntakeError(f"Вносить данные в отчёт школы {item.school} вы не можете.")
+        report = reports.get(item.school_id)
+        if report is None:
+            report = reports[item.school_id] = open_report(batch.campaign, item.school, user)
+            if not report.is_editable:
+                raise IntakeError(f"Отчёт школы {item.school} в состоянии «{report.get_status_display()}»: вносить в него нельзя. "
+                                  "Снимите отметку с её элементов или попросите вернуть отчёт на доработку.")
+        if item.kind == ImportItem.Kind.ACTIVITY:
+            _commit_activity(item, report, batch, user, counts)
+        else:
+            # A document often states a value twice (a table and the text): the first one is written.
+            key = (item.school_id, item.data.get("code"), item.data.get("subject") or "")
+            if key not in seen_values:
+                seen_values.add(key)
+                _commit_indicator(item, report, batch, indicators, counts)
+    for report in reports.values():
+        SchoolReport.objects.filter(pk=report.pk).update(version=report.version + 1, updated_by=user, updated_at=timezone.now())
+    batch.status, batch.committed_at, batch.committed_by = ImportBatch.Status.COMMITTED, timezone.now(), user
+    batch.save()
+    record(user, "intake.commit", batch, f"Импорт № {batch.pk} внесён: записей {counts['entries']}, заполнено запланированных {counts['filled']}, "
+           f"показателей {counts['indicators']}", region=batch.campaign.region, changes=counts)
+    return counts
+
+
+def _commit_activity(item: ImportItem, report: SchoolReport, batch, user, counts) -> None:
+    data = item.data
+    planned = _matching_planned(report, item.text)
+    if planned is not None:
+        item.previous = {"status": planned.status, "actual_result": planned.actual_result,
+                         "activity_type_id": planned.activity_type_id, "direction_id": planned.direction_id}
+        entry = planned
+        entry.status = item.status or entry.status
+        entry.actual_result = (entry.actual_result + "\n" if entry.actual_result else "") + (data.get("actual_result") or "")
+        entry.activity_type_id = entry.activity_type_id or item.activity_type_id
+        entry.direction_id = entry.direction_id or item.direction_id
+        entry.import_batch = batch
+        entry.save()
+        counts["filled"] += 1
+    else:
+        entry = ReportEntry.objects.create(
+            report=report, title=item.text[:4000], activity_type_id=item.activity_type_id, direction_id=item.direction_id,
+            status=item.status, actual_result=data.get("actual_result") or "", order=10000 + item.order, import_batch=batch)
+        counts["entries"] += 1
+    for ev in data.get("evidence", []):
+        Evidence.objects.create(entry=entry, kind=ev.get("kind") if ev.get("kind") in Evidence.Kind.values else "other",
+                                title=(ev.get("title") or ev.get("text") or "")[:1000], number=(ev.get("number") or "")[:50],
+                                date=ev.get("date") or None, issuer=(ev.get("issuer") or "")[:300], url=(ev.get("url") or "")[:1000],
+                                created_by=user, import_batch=batch)
+    item.entry = entry
+    item.save(update_fields=["entry", "previous"])
+    if item.activity_type_id and item.predicted_type != (item.activity_type.code if item.activity_type else ""):
+        TrainingExample.objects.create(text=item.text, activity_type_id=item.activity_type_id, predicted_type=item.predicted_type, created_by=user)
+        counts["corrections"] += 1
+
+
+def _matching_planned(report: SchoolReport, text: str) -> ReportEntry | None:
+    """A planned entry of the report, still blank, whose title is the extracted activity's."""
+    best, best_score = None, 0.0
+    for entry in report.entries.filter(planned_activity__isnull=False, status="", actual_result=""):
+        score = fuzz.token_set_ratio(entry.title.casefold(), text.casefold())
+        if score > best_score:
+            best, best_score = entry, score
+    return best if best_score >= TITLE_MATCH else None
+
+
+def _commit_indicator(item: ImportItem, report: SchoolReport, batch, indicators, counts) -> None:
+    data = item.data
+    indicator = indicators.get(data.get("code") or "")
+    if indicator is None:
+        return
+    try:
+        value = Decimal(str(data.get("value")))
+    except (InvalidOperation, TypeError):
+        raise IntakeError(f"Показатель «{item.text[:60]}»: значение не число.") from None
+    subject = (data.get("subject") or "")[:100]
+    existing = IndicatorValue.objects.filter(indicator=indicator, school=report.school, campaign=report.campaign, subject=subject).first()
+    if existing:
+        item.previous = {"value": str(existing.value), "source": existing.source}
+        existing.value, existing.source, existing.import_batch = value, f"импорт № {batch.pk}", batch
+        existing.save()
+        target = existing
+    else:
+        target = IndicatorValue.objects.create(indicator=indicator, school=report.school, campaign=report.campaign, report=report,
+                                               subject=subject, period_start=report.campaign.period_start,
+                                               period_end=report.campaign.period_end, value=value, source=f"импорт № {batch.pk}",
+                                               import_batch=batch)
+    item.indicator_value = target
+    item.save(update_fields=["indicator_value", "previous"])
+    counts["indicators"] += 1
+
+
+@transaction.atomic
+def undo_batch(batch: ImportBatch, user) -> None:
+    """Take back everything the batch wrote, exactly; refused once a report it touched has moved on."""
+    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.status != ImportBatch.Status.COMMITTED:
+        raise IntakeError("Отменить можно только внесённый импорт.")
+    items = list(ImportItem.objects.filter(file__batch=batch).exclude(entry=None, indicator_value=None).select_related("entry__report", "indicator_value"))
+    touched = {i.entry.report for i in items if i.entry} | {SchoolReport.objects.get(pk=i.indicator_value.report_id) for i in items if i.indicator_value and i.indicator_value.report_id}
+    locked = [r for r in touched if not r.is_editable]
+    if locked:
+        raise IntakeError("Отменить импорт нельзя: отчёты уже отправлены или приняты — "
+                          + ", ".join(f"{r.school} («{r.get_status_display()}»)" for r in locked) + ". Сначала отчёт должны вернуть на доработку.")
+    Evidence.objects.filter(import_batch=batch).delete()
+    for item in items:
+        if item.entry and item.previous is not None:
+            ReportEntry.objects.filter(pk=item.entry_id).update(import_batch=None, **item.previous)
+        elif item.entry:
+            item.entry.delete()
+        if item.indicator_value and item.previous is not None:
+            IndicatorValue.objects.filter(pk=item.indicator_value_id).update(value=Decimal(item.previous["value"]), source=item.previous["source"], import_batch=None)
+        elif item.indicator_value:
+            item.indicator_value.delete()
+    ImportItem.objects.filter(file__batch=batch).update(entry=None, indicator_value=None, previous=None)
+    for report in touched:
+        SchoolReport.objects.filter(pk=report.pk).update(version=report.version + 1, updated_by=user, updated_at=timezone.now())
+    batch.status, batch.undone_at = ImportBatch.Status.UNDONE, timezone.now()
+    batch.save()
+    record(user, "intake.undo", batch, f"Импорт № {batch.pk} отменён", region=batch.campaign.region)
+
+
+def raise_for_workflow(exc: WorkflowError) -> None:
+    raise IntakeError(str(exc)) from exc

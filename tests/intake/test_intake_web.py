@@ -1,0 +1,195 @@
+"""Uploading documents, reviewing what was read, committing it into reports and undoing it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from shnor.audit.models import AuditEvent
+from shnor.intake.models import ImportBatch, ImportFile, ImportItem, TrainingExample
+from shnor.monitoring.models import Evidence, IndicatorValue, ReportEntry, SchoolReport
+from shnor.monitoring.workflow import open_report
+
+FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "intake"
+
+
+def upload(world, role, *names, school=None):
+    files = [SimpleUploadedFile(name, (FIXTURES / name).read_bytes() if (FIXTURES / name).exists() else name.encode()) for name in names]
+    data = {"files": files}
+    if school is not None:
+        data["school"] = school.pk
+    return world.client(role).post(reverse("intake_upload", args=[world.campaign.code]), data)
+
+
+def latest_batch():
+    return ImportBatch.objects.latest("pk")
+
+
+def review_post(batch, **overrides):
+    data = {}
+    for item in ImportItem.objects.filter(file__batch=batch):
+        data.setdefault("item", []).append(item.pk)
+        if item.include:
+            data[f"include-{item.pk}"] = "on"
+        data[f"school-{item.pk}"] = item.school_id or ""
+        data[f"type-{item.pk}"] = item.activity_type_id or ""
+        data[f"direction-{item.pk}"] = item.direction_id or ""
+        data[f"status-{item.pk}"] = item.status
+    data.update(overrides)
+    return data
+
+
+def test_a_school_report_is_read_reviewed_committed_and_undone(world):
+    response = upload(world, "head", "school_report.docx", school=world.a1)
+    assert response.status_code == 302
+    batch = latest_batch()
+    assert batch.status == "ready" and batch.files_done == 1
+    page = world.client("head").get(reverse("intake_batch", args=[batch.pk])).content.decode()
+    assert "таблица 1, строка 4" in page and "Курсы повышения квалификации по программе" in page
+    assert "уверенность" in page and "Качество знаний" in page.replace("качество знаний", "Качество знаний")
+    activities = ImportItem.objects.filter(file__batch=batch, kind="activity")
+    assert activities.count() == 8
+    # The reviewer corrects one activity type: the correction is kept for retraining.
+    anketa = activities.get(text__startswith="Анкетирование родителей")
+    parent_governance = world.type("parent_governance")
+    client = world.client("head")
+    response = client.post(reverse("intake_review", args=[batch.pk]), review_post(batch, **{f"type-{anketa.pk}": parent_governance.pk, "commit": "1"}), follow=True)
+    assert "Внесено в отчёты" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == "committed"
+    report = SchoolReport.objects.get(campaign=world.campaign, school=world.a1)
+    kpk = report.entries.get(title="Курсы повышения квалификации учителей математики")  # the planned entry is left alone (title differs)
+    assert kpk.status == ""
+    imported = report.entries.filter(import_batch=batch)
+    assert imported.count() == 8
+    assert imported.get(title__startswith="Анкетирование родителей").activity_type == parent_governance
+    assert Evidence.objects.filter(import_batch=batch).count() >= 5
+    quality = IndicatorValue.objects.get(report=report, indicator__code="quality")
+    assert float(quality.value) == 41.2
+    assert TrainingExample.objects.filter(activity_type=parent_governance, predicted_type="school_climate").exists()
+    assert AuditEvent.objects.filter(action="intake.commit", object_id=str(batch.pk)).exists()
+    # Undo takes everything back.
+    response = client.post(reverse("intake_undo", args=[batch.pk]), follow=True)
+    assert "отменён" in response.content.decode()
+    assert not report.entries.filter(import_batch=batch).exists()
+    assert not ReportEntry.objects.filter(title__startswith="Анкетирование родителей", report=report).exists()
+    assert not Evidence.objects.filter(import_batch=batch).exists()
+    assert not IndicatorValue.objects.filter(report=report).exists()
+    assert report.entries.count() == 3  # the planned entries remain
+
+
+def test_a_planned_entry_is_filled_in_and_restored_on_undo(world):
+    report = open_report(world.campaign, world.a1)
+    target = report.entries.get(title="Курсы повышения квалификации учителей математики")
+    text = "№\tМероприятие\tСрок\tОтметка о выполнении\n1.\tКурсы повышения квалификации учителей математики\tОктябрь 2021\tВыполнено, 3 учителя, приказ от 01.10.2021 № 77\n"
+    world.client("head").post(reverse("intake_upload", args=[world.campaign.code]),
+                              {"files": [SimpleUploadedFile("plan.txt", text.encode("cp1251"))], "school": world.a1.pk})
+    batch = latest_batch()
+    assert ImportItem.objects.filter(file__batch=batch, kind="activity").count() == 1
+    world.client("head").post(reverse("intake_review", args=[batch.pk]), review_post(batch, commit="1"))
+    target.refresh_from_db()
+    assert target.status == "done" and "3 учителя" in target.actual_result
+    assert target.evidence.get().number == "77"
+    world.client("head").post(reverse("intake_undo", args=[batch.pk]))
+    target.refresh_from_db()
+    assert (target.status, target.actual_result, target.evidence.count()) == ("", "", 0)
+
+
+def test_broken_files_get_a_message_and_the_others_are_still_read(world):
+    response = upload(world, "coordinator", "bad_corrupt.docx", "bad_scan.pdf", "uyar_table.docx", "bad_zip_bomb.docx", school=world.a1)
+    assert response.status_code == 302
+    batch = latest_batch()
+    assert batch.status == "ready" and batch.files_done == 4
+    files = {f.file_name: f for f in batch.files.all()}
+    assert files["uyar_table.docx"].status == "read"
+    assert "текстового слоя" in files["bad_scan.pdf"].error
+    assert files["bad_corrupt.docx"].status == "failed" and files["bad_corrupt.docx"].error
+    assert files["bad_zip_bomb.docx"].status == "failed"
+    assert not ImportItem.objects.filter(file__in=[files["bad_corrupt.docx"], files["bad_scan.pdf"]]).exists()
+    assert ImportItem.objects.filter(file=files["uyar_table.docx"], kind="activity").count() == 21
+
+
+@pytest.mark.parametrize("name, content, message", [
+    ("virus.exe", b"MZ", "такие файлы не читаются"),
+    ("empty.docx", b"", "Файл пустой: выберите файл с содержимым."),
+])
+def test_a_file_that_cannot_be_taken_is_refused_with_a_message(world, name, content, message):
+    response = world.client("head").post(reverse("intake_upload", args=[world.campaign.code]),
+                                         {"files": [SimpleUploadedFile(name, content)], "school": world.a1.pk})
+    body = response.content.decode()
+    if response.status_code == 302:  # stored, then refused by the reader
+        batch = latest_batch()
+        assert message in batch.files.get().error
+    else:
+        assert response.status_code == 400 and message in body
+        assert not ImportFile.objects.filter(file_name=name).exists()
+
+
+def test_a_duplicate_upload_of_a_committed_file_is_refused(world):
+    upload(world, "head", "school_report.docx", school=world.a1)
+    batch = latest_batch()
+    world.client("head").post(reverse("intake_review", args=[batch.pk]), review_post(batch, commit="1"))
+    response = upload(world, "head", "school_report.docx", school=world.a1)
+    assert response.status_code == 400
+    assert "этот файл уже внесён в отчёты" in response.content.decode()
+
+
+def test_committing_into_a_submitted_report_is_refused_and_writes_nothing(world):
+    from shnor.monitoring.workflow import EntryChange, save_report, submit
+
+    report = open_report(world.campaign, world.a1)
+    report = save_report(report, world.users["head"], report.version, [EntryChange(e.pk, e.title, "done", "ok") for e in report.entries.all()])
+    submit(report, world.users["head"], report.version)
+    upload(world, "coordinator", "school_report.docx", school=world.a1)
+    batch = latest_batch()
+    response = world.client("coordinator").post(reverse("intake_review", args=[batch.pk]), review_post(batch, commit="1"), follow=True)
+    assert "вносить в него нельзя" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == "ready" and not ReportEntry.objects.filter(import_batch=batch).exists()
+
+
+def test_a_head_cannot_upload_for_another_school_and_outsiders_see_no_batch(world):
+    response = upload(world, "head", "school_report.docx", school=world.b1)
+    assert response.status_code == 400 and not ImportBatch.objects.filter(school=world.b1).exists()
+    upload(world, "head", "school_report.docx", school=world.a1)
+    batch = latest_batch()
+    for role in ("outsider", "head_b1", "curator2", "municipal2", "far_coordinator", "staff"):
+        assert world.client(role).get(reverse("intake_batch", args=[batch.pk])).status_code == 404, role
+        assert world.client(role).post(reverse("intake_undo", args=[batch.pk])).status_code == 404, role
+    for role in ("outsider", "far_coordinator", "curator", "observer"):
+        assert world.client(role).get(reverse("intake_upload", args=[world.campaign.code])).status_code in (403, 404), role
+    assert world.client("coordinator").get(reverse("intake_batch", args=[batch.pk])).status_code == 200
+
+
+def test_the_progress_endpoint_reports_the_reading(world):
+    upload(world, "head", "uyar_table.txt", school=world.a1)
+    batch = latest_batch()
+    data = world.client("head").get(reverse("intake_progress", args=[batch.pk])).json()
+    assert data == {"status": "ready", "files_done": 1, "files_total": 1, "percent": 100}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_large_batch_is_read_in_the_background_with_progress(world):
+    import time
+
+    from shnor.intake.services import Upload, create_batch, process_in_background
+
+    uploads = [Upload(name, (FIXTURES / name).read_bytes()) for name in ("uyar_table.docx", "uyar_table.xlsx", "kavalerovo_prose.docx")]
+    batch, warnings = create_batch(world.campaign, world.a1, uploads, world.users["coordinator"])
+    assert batch.files_total == 3 and warnings == []
+    process_in_background(batch.pk)
+    states = []
+    for _ in range(600):
+        batch.refresh_from_db()
+        states.append((batch.status, batch.files_done))
+        if batch.status != "reading":
+            break
+        time.sleep(0.05)
+    assert states[-1] == ("ready", 3)
+    assert [done for _, done in states] == sorted(done for _, done in states)  # progress only goes forward
+    progress = world.client("coordinator").get(reverse("intake_progress", args=[batch.pk])).json()
+    assert progress == {"status": "ready", "files_done": 3, "files_total": 3, "percent": 100}
+    assert ImportItem.objects.filter(file__batch=batch, kind="activity").count() > 40
