@@ -303,7 +303,8 @@ def forms_of_work(a: Analysis, c: Context) -> list[Finding]:
         return f" ({'; '.join(shown)})" if shown else ""
 
     trad_part = f"традиционные (репродуктивные) формы{examples('traditional')} — {format_decimal(trad, 0)} из {count_in(both, 'мероприятие', 'gent')} ({format_decimal(percent(trad, both))}{NBSP}%)"
-    inter_part = (f"интерактивные и проектные формы{examples('interactive')} — {format_decimal(inter, 0)} ({format_decimal(percent(inter, both))}{NBSP}%), "
+    # «19 мероприятий (23,5 %)», never «19 (23,5 %)»: that form is kept for shares of the campaign's schools.
+    inter_part = (f"интерактивные и проектные формы{examples('interactive')} — {agree(inter, 'мероприятие')} ({format_decimal(percent(inter, both))}{NBSP}%), "
                   f"их {verb(f.schools_interactive, 'применяет', 'применяют')} {of_total(f.schools_interactive, f.schools_total)}")
     lead = "в работе школ преобладают традиционные формы" if f.traditional_dominate else "традиционные и интерактивные формы работы представлены соразмерно"
     data = {"traditional": trad, "interactive": inter, "schools_interactive": f.schools_interactive, "schools_total": f.schools_total,
