@@ -13,6 +13,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shnor.settings")
 # section name → module; each has run() -> list[Figure]
 SECTIONS = {
     "campaign_page": "bench.campaign_page",
+    "intake": "bench.intake",
 }
 
 
