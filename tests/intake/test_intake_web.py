@@ -193,3 +193,32 @@ def test_a_large_batch_is_read_in_the_background_with_progress(world):
     progress = world.client("coordinator").get(reverse("intake_progress", args=[batch.pk])).json()
     assert progress == {"status": "ready", "files_done": 3, "files_total": 3, "percent": 100}
     assert ImportItem.objects.filter(file__batch=batch, kind="activity").count() > 40
+
+
+def test_a_file_over_the_intake_limit_is_refused(world, settings):
+    settings.INTAKE_MAX_MB = 1
+    big = SimpleUploadedFile("big.docx", b"PK" + b"0" * (1024 * 1024 + 1))
+    response = world.client("head").post(reverse("intake_upload", args=[world.campaign.code]), {"files": [big], "school": world.a1.pk})
+    assert response.status_code == 400
+    assert "файл больше 1 МБ" in response.content.decode()
+    assert not ImportFile.objects.filter(file_name="big.docx").exists()
+
+
+def test_retrain_learns_from_the_reviewers_corrections(world, settings, tmp_path):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from shnor.intake import classifier
+
+    settings.VAR_DIR = tmp_path
+    text = "Клуб выходного дня «Папа, мама, я — читающая семья»"
+    target = world.type("parent_joint_events")
+    for i in range(6):
+        TrainingExample.objects.create(text=f"{text} (встреча {i + 1})", activity_type=target, predicted_type="media_library")
+    out = StringIO()
+    call_command("retrain", stdout=out)
+    assert "исправлений пользователей: 6" in out.getvalue()
+    assert (tmp_path / "models" / "classifier.joblib").exists()
+    code, confidence = classifier.classify(text)
+    assert code == "parent_joint_events"
