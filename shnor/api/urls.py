@@ -1,1 +1,31 @@
-urlpatterns: list = []
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.routers import SimpleRouter
+
+from . import views
+from .errors import not_found
+
+router = SimpleRouter()
+router.register("regions", views.RegionViewSet, basename="api-region")
+router.register("municipalities", views.MunicipalityViewSet, basename="api-municipality")
+router.register("schools", views.SchoolViewSet, basename="api-school")
+router.register("frameworks", views.FrameworkViewSet, basename="api-framework")
+router.register("activity-types", views.ActivityTypeViewSet, basename="api-activity-type")
+router.register("indicators", views.IndicatorViewSet, basename="api-indicator")
+router.register("roadmaps", views.RoadmapViewSet, basename="api-roadmap")
+router.register("planned-activities", views.PlannedActivityViewSet, basename="api-planned-activity")
+router.register("campaigns", views.CampaignViewSet, basename="api-campaign")
+router.register("reports", views.ReportViewSet, basename="api-report")
+router.register("indicator-values", views.IndicatorValueViewSet, basename="api-indicator-value")
+
+# The schema and the docs page hold no data; they are open so that an integrator can read them first.
+docs = {"authentication_classes": [], "permission_classes": []}
+
+urlpatterns = [
+    path("v1/me/", views.MeView.as_view(), name="api-me"),
+    path("v1/", include(router.urls)),
+    path("schema/", SpectacularAPIView.as_view(**docs), name="api-schema"),
+    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", **docs), name="api-docs"),
+    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema", **docs), name="api-redoc"),
+    re_path(r"^.*$", not_found),
+]

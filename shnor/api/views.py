@@ -1,0 +1,475 @@
+"""The REST API. Each view: fetch the object *for this user* (404 outside their scope) → check the action
+(403) → validate → one domain call → respond. Scoping is `Scope`'s, exactly as on the web pages.
+"""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
+from django.http import Http404
+from django_filters.rest_framework import DjangoFilterBackend
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import NotFound, ValidationError
+from rest_framework.pagination import LimitOffsetPagination
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.permissions import IsAuthenticated
+from rest_framework.renderers import JSONRenderer
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from shnor.analysis.records import coverage_for
+from shnor.audit.log import record
+from shnor.monitoring import workflow
+from shnor.monitoring.completeness import completeness
+from shnor.monitoring.forms import CampaignForm
+from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
+from shnor.plans.models import ActivityType, Framework, PlannedActivity, Roadmap
+from shnor.registry.models import Municipality, Region, SchoolStatus, Scope
+
+from . import filters
+from . import serializers as s
+from .permissions import AUTHENTICATION_CLASSES, HasRole, require
+from .schema import ApiSchema
+
+SLUG = r"[-a-zA-Z0-9_]+"
+
+
+class Pagination(LimitOffsetPagination):
+    max_limit = 1000
+
+
+class ApiMixin:
+    authentication_classes = AUTHENTICATION_CLASSES
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+    parser_classes = [JSONParser]
+    pagination_class = Pagination
+    filter_backends = [DjangoFilterBackend]
+    schema = ApiSchema()
+    lookup_value_regex = r"\d+"
+    not_found_message = "Не найдено."
+
+    @property
+    def scope(self) -> Scope:
+        # The schema generator calls views without a user: it then sees nothing.
+        return Scope.of(getattr(self.request, "user", None))
+
+    def get_object(self):
+        try:
+            return super().get_object()
+        except Http404:
+            raise NotFound(self.not_found_message) from None
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Registry
+# ---------------------------------------------------------------------------------------------------------
+
+
+class RegionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Regions in which the user sees a school or coordinates."""
+
+    serializer_class = s.RegionSerializer
+    lookup_field, lookup_value_regex = "code", SLUG
+    not_found_message = "Регион не найден."
+
+    def get_queryset(self):
+        scope = self.scope
+        return Region.objects.filter(
+            Q(pk__in=scope.schools().values("municipality__region_id")) | Q(pk__in=scope.regions().values("pk"))
+        ).order_by("name")
+
+
+class MunicipalityViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.MunicipalitySerializer
+    filterset_class = filters.MunicipalityFilter
+    not_found_message = "Муниципалитет не найден."
+
+    def get_queryset(self):
+        scope = self.scope
+        return Municipality.objects.filter(
+            Q(pk__in=scope.schools().values("municipality_id")) | Q(pk__in=scope.municipalities().values("pk"))
+        ).select_related("region").order_by("region__name", "name")
+
+
+class SchoolViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Schools the user may see, with their yearly statuses (ШНОР, зона риска, лидер) and the basis."""
+
+    serializer_class = s.SchoolSerializer
+    filterset_class = filters.SchoolFilter
+    not_found_message = "Школа не найдена."
+
+    def get_queryset(self):
+        statuses = SchoolStatus.objects.prefetch_related("risk_profiles__framework")
+        return (
+            self.scope.schools().select_related("municipality__region")
+            .prefetch_related(Prefetch("statuses", queryset=statuses)).order_by("municipality__name", "short_name", "pk")
+        )
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Frameworks and the catalogue: reference data for everyone with a role
+# ---------------------------------------------------------------------------------------------------------
+
+
+class CatalogueMixin(ApiMixin):
+    permission_classes = [IsAuthenticated, HasRole]
+    lookup_field, lookup_value_regex = "code", SLUG
+
+
+class FrameworkViewSet(CatalogueMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.FrameworkSerializer
+    queryset = Framework.objects.select_related("region").prefetch_related("directions").order_by("code")
+    not_found_message = "Система направлений не найдена."
+
+
+class ActivityTypeViewSet(CatalogueMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.ActivityTypeSerializer
+    filterset_class = filters.ActivityTypeFilter
+    queryset = ActivityType.objects.prefetch_related("mappings__direction__framework").order_by("order", "code")
+    not_found_message = "Вид мероприятия не найден."
+
+
+class IndicatorViewSet(CatalogueMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.IndicatorSerializer
+    queryset = Indicator.objects.order_by("order", "code")
+    not_found_message = "Показатель не найден."
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Roadmaps: read by everyone who sees the school, changed by its head, curator or coordinators
+# ---------------------------------------------------------------------------------------------------------
+
+ROADMAP_REFUSED = "Дорожную карту этой школы вы изменить не можете."
+
+
+class RoadmapViewSet(ApiMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, viewsets.ReadOnlyModelViewSet):
+    filterset_class = filters.RoadmapFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    not_found_message = "Дорожная карта не найдена."
+
+    def get_queryset(self):
+        qs = Roadmap.objects.filter(school__in=self.scope.schools()).select_related("school__municipality", "framework")
+        if self.action == "retrieve":
+            activities = PlannedActivity.objects.select_related("activity_type").prefetch_related("directions")
+            return qs.prefetch_related(Prefetch("activities", queryset=activities))
+        return qs.annotate(activities_count=Count("activities")).order_by("school__short_name", "-is_current", "-period_start", "pk")
+
+    def get_serializer_class(self):
+        return s.RoadmapDetailSerializer if self.action == "retrieve" else s.RoadmapSerializer
+
+    def get_serializer(self, *args, **kwargs):
+        kwargs.setdefault("context", self.get_serializer_context())
+        return self.get_serializer_class()(*args, schools=self.scope.schools(), **kwargs)
+
+    def update(self, request, *args, **kwargs):
+        # Refuse before validating: the roadmap is visible, the change is not the user's.
+        require(self.scope.can_edit_roadmap_of(self.get_object().school), ROADMAP_REFUSED)
+        return super().update(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        school = serializer.validated_data["school"]
+        require(self.scope.can_edit_roadmap_of(school), ROADMAP_REFUSED)
+        with transaction.atomic():
+            roadmap = serializer.save()
+            record(self.request.user, "roadmap.create", roadmap, f"Создана дорожная карта школы {school}", school=school)
+
+    def perform_update(self, serializer):
+        school = serializer.instance.school
+        with transaction.atomic():
+            roadmap = serializer.save()
+            record(self.request.user, "roadmap.edit", roadmap, f"Изменена дорожная карта школы {school}", school=school)
+
+
+class PlannedActivityViewSet(ApiMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
+                             viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.PlannedActivitySerializer
+    filterset_class = filters.PlannedActivityFilter
+    http_method_names = ["get", "post", "patch", "delete", "head", "options"]
+    conflict_actions = {"destroy"}
+    not_found_message = "Мероприятие дорожной карты не найдено."
+
+    def get_queryset(self):
+        return (
+            PlannedActivity.objects.filter(roadmap__school__in=self.scope.schools())
+            .select_related("activity_type", "roadmap__school__municipality").prefetch_related("directions")
+            .order_by("roadmap", "order", "pk")
+        )
+
+    def get_serializer(self, *args, **kwargs):
+        kwargs.setdefault("context", self.get_serializer_context())
+        roadmaps = Roadmap.objects.filter(school__in=self.scope.schools()).select_related("school__municipality")
+        return s.PlannedActivitySerializer(*args, roadmaps=roadmaps, **kwargs)
+
+    def update(self, request, *args, **kwargs):
+        # Refuse before validating: the activity is visible, the change is not the user's.
+        require(self.scope.can_edit_roadmap_of(self.get_object().roadmap.school), ROADMAP_REFUSED)
+        return super().update(request, *args, **kwargs)
+
+    def perform_create(self, serializer):
+        school = serializer.validated_data["roadmap"].school
+        require(self.scope.can_edit_roadmap_of(school), ROADMAP_REFUSED)
+        self._save(serializer, school, "Добавлено")
+
+    def perform_update(self, serializer):
+        self._save(serializer, serializer.instance.roadmap.school, "Изменено")
+
+    def _save(self, serializer, school, verb: str) -> None:
+        with transaction.atomic():
+            activity = serializer.save()
+            record(self.request.user, "roadmap.activity_save", activity,
+                   f"{verb} мероприятие дорожной карты школы {school}: {activity.title[:80]}", school=school)
+
+    def perform_destroy(self, activity):
+        school = activity.roadmap.school
+        require(self.scope.can_edit_roadmap_of(school), ROADMAP_REFUSED)
+        if activity.entries.exists():
+            raise workflow.WorkflowError("Мероприятие уже есть в отчётах школы — удалить его нельзя, только изменить.")
+        with transaction.atomic():
+            record(self.request.user, "roadmap.activity_delete", activity,
+                   f"Удалено мероприятие дорожной карты школы {school}: {activity.title[:80]}", school=school)
+            activity.delete()
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Campaigns, their coverage and completeness
+# ---------------------------------------------------------------------------------------------------------
+
+
+class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelViewSet):
+    filterset_class = filters.CampaignFilter
+    lookup_field, lookup_value_regex = "code", SLUG
+    not_found_message = "Кампания не найдена."
+
+    def get_queryset(self):
+        members = (
+            Campaign.schools.through.objects.filter(campaign_id=OuterRef("pk")).order_by()
+            .values("campaign_id").annotate(n=Count("*")).values("n")
+        )
+        return (
+            Campaign.objects.visible_to(self.request.user).select_related("region", "framework", "previous")
+            .prefetch_related("indicators").annotate(schools_total=Subquery(members, output_field=IntegerField()))
+            .order_by("-period_start", "code")
+        )
+
+    def get_serializer_class(self):
+        return s.CampaignSerializer if self.action == "list" else s.CampaignDetailSerializer
+
+    def visible_school_ids(self, campaign, municipality: int | None = None) -> list[int]:
+        schools = campaign.schools.filter(pk__in=self.scope.schools().values("pk"))
+        if municipality is not None:
+            schools = schools.filter(municipality_id=municipality)
+        return list(schools.order_by("pk").values_list("pk", flat=True))
+
+    def _detail(self, campaign) -> dict:
+        return s.CampaignDetailSerializer(campaign, context={"visible_school_ids": self.visible_school_ids(campaign)}).data
+
+    def retrieve(self, request, *args, **kwargs):
+        return Response(self._detail(self.get_object()))
+
+    @extend_schema(request=s.CampaignCreateSerializer, responses={201: s.CampaignDetailSerializer})
+    def create(self, request, *args, **kwargs):
+        scope = self.scope
+        require(scope.is_regional, "Создавать кампании может региональный координатор.")
+        shape = s.CampaignCreateSerializer(data=request.data)
+        shape.is_valid(raise_exception=True)
+        form = CampaignForm(shape.validated_data, scope=scope)
+        if not form.is_valid():
+            raise ValidationError({("non_field_errors" if k == "__all__" else k): [str(m) for m in v] for k, v in form.errors.items()})
+        campaign = workflow.create_campaign(form, request.user)
+        return Response(self._detail(self.get_queryset().get(pk=campaign.pk)), status=status.HTTP_201_CREATED)
+
+    @extend_schema(parameters=[s.CoverageQuerySerializer], responses=s.CoverageSerializer)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def coverage(self, request, code=None):
+        """How many of the campaign's schools (those the user sees) did each activity type, per direction."""
+        campaign = self.get_object()
+        query = s.CoverageQuerySerializer(data=request.query_params)
+        query.is_valid(raise_exception=True)
+        include_submitted = query.validated_data["submitted"]
+        result = coverage_for(campaign, include_submitted, self.visible_school_ids(campaign, query.validated_data.get("municipality")))
+        return Response({
+            "campaign": campaign.code, "include_submitted": include_submitted, "schools_total": result.schools_total,
+            "rows": [{**row.as_dict(), "label": row.label} for row in result.rows],
+        })
+
+    @extend_schema(responses=s.CompletenessSerializer)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def completeness(self, request, code=None):
+        """Who has reported: every school of the campaign the user sees, its report's state, overdue or not."""
+        campaign = self.get_object()
+        progress = completeness(campaign, campaign.schools.filter(pk__in=self.scope.schools().values("pk")))
+        return Response(s.CompletenessSerializer(progress).data)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# School reports and their workflow
+# ---------------------------------------------------------------------------------------------------------
+
+ACTION_REFUSED = "У вас нет прав на это действие с отчётом этой школы."
+STEPS = {
+    "submit": (workflow.submit, Scope.can_submit_report_of),
+    "certify": (workflow.certify, Scope.can_certify_report_of),
+    "accept": (workflow.accept, Scope.can_accept_report_of),
+}
+
+
+class ReportViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Reports of the schools the user sees. Every change goes through shnor.monitoring.workflow."""
+
+    filterset_class = filters.ReportFilter
+    http_method_names = ["get", "post", "patch", "head", "options"]
+    conflict_actions = {"partial_update", "submit", "certify", "accept", "return_report", "evidence"}
+    not_found_message = "Отчёт не найден."
+
+    def get_queryset(self):
+        # A report counts as visible while its school is still in the campaign, as on the report page.
+        qs = SchoolReport.objects.visible_to(self.request.user).filter(school__campaigns=F("campaign"))
+        if self.action != "list":
+            entries = ReportEntry.objects.select_related("activity_type", "direction").prefetch_related(
+                Prefetch("evidence", queryset=Evidence.objects.order_by("pk")))
+            values = IndicatorValue.objects.select_related("indicator", "campaign")
+            return qs.select_related("campaign__framework", "school__municipality").prefetch_related(
+                Prefetch("entries", queryset=entries), Prefetch("indicator_values", queryset=values))
+        return qs.select_related("campaign", "school").order_by("campaign__code", "school__short_name", "pk")
+
+    def get_serializer_class(self):
+        return s.ReportSerializer if self.action == "list" else s.ReportDetailSerializer
+
+    def _detail(self, pk, status_code=status.HTTP_200_OK) -> Response:
+        report = self.get_queryset().get(pk=pk)
+        return Response(s.ReportDetailSerializer(report, context={"permissions": self._permissions(report)}).data, status=status_code)
+
+    def _permissions(self, report) -> dict:
+        scope, school, Status = self.scope, report.school, SchoolReport.Status
+        may_accept = scope.can_accept_report_of(school)
+        return {
+            "can_edit": scope.can_edit_report_of(school) and report.is_editable and report.campaign.status == Campaign.Status.OPEN,
+            "can_submit": scope.can_submit_report_of(school) and report.is_editable,
+            "can_certify": scope.can_certify_report_of(school) and report.status == Status.SUBMITTED,
+            "can_accept": may_accept and report.status == Status.CERTIFIED,
+            "can_return": (report.status == Status.SUBMITTED and (scope.can_certify_report_of(school) or may_accept))
+            or (report.status == Status.CERTIFIED and may_accept),
+        }
+
+    def retrieve(self, request, *args, **kwargs):
+        return self._detail(self.get_object().pk)
+
+    def _require_editor(self, campaign, school) -> None:
+        require(self.scope.can_edit_report_of(school), "Заполнять отчёт могут только руководитель и сотрудники школы.")
+        require(campaign.status == Campaign.Status.OPEN, "Кампания завершена: отчёты больше не принимаются.")
+
+    @extend_schema(request=s.ReportOpenSerializer, responses={200: s.ReportDetailSerializer, 201: s.ReportDetailSerializer})
+    def create(self, request):
+        """Open the school's report for a campaign (created with its planned activities on first use)."""
+        query = s.ReportOpenSerializer(data=request.data)
+        query.is_valid(raise_exception=True)
+        campaign = Campaign.objects.visible_to(request.user).filter(code=query.validated_data["campaign"]).first()
+        if campaign is None:
+            raise ValidationError({"campaign": ["Кампания не найдена."]})
+        school = campaign.schools.filter(pk__in=self.scope.schools().values("pk")).select_related("municipality") \
+            .filter(pk=query.validated_data["school"]).first()
+        if school is None:
+            raise ValidationError({"school": ["Школа не найдена среди школ этой кампании."]})
+        self._require_editor(campaign, school)
+        existed = SchoolReport.objects.filter(campaign=campaign, school=school).exists()
+        report = workflow.open_report(campaign, school, request.user)
+        return self._detail(report.pk, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+
+    @extend_schema(request=s.ReportSaveSerializer, responses=s.ReportDetailSerializer)
+    def partial_update(self, request, pk=None):
+        """Save entries, evidence (without files), indicator values and the summary, with the version seen."""
+        report = self.get_object()
+        self._require_editor(report.campaign, report.school)
+        data = s.ReportSaveSerializer(data=request.data, context={"report": report})
+        data.is_valid(raise_exception=True)
+        entries, evidence, indicators = data.validated_data["changes"]
+        workflow.save_report(report, request.user, data.validated_data["version"], entries, indicators, evidence,
+                             data.validated_data.get("summary"))
+        return self._detail(report.pk)
+
+    @extend_schema(request={"multipart/form-data": s.EvidenceUploadSerializer}, responses={201: s.ReportDetailSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
+    def evidence(self, request, pk=None):
+        """Attach a file (an order, minutes, a photo report) to one entry of the report."""
+        report = self.get_object()
+        self._require_editor(report.campaign, report.school)
+        data = s.EvidenceUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        if not report.entries.filter(pk=d["entry"]).exists():
+            raise ValidationError({"entry": ["Запись отчёта не найдена."]})
+        upload = workflow.EvidenceInput(entry_pk=d["entry"], kind=d["kind"], title=d["title"].strip(), number=d["number"].strip(),
+                                        date=d["date"], file=d["file"])
+        workflow.save_report(report, request.user, d["version"], [], evidence=[upload])
+        return self._detail(report.pk, status.HTTP_201_CREATED)
+
+    def _step(self, request, name: str) -> Response:
+        report = self.get_object()
+        step, allowed = STEPS[name]
+        require(allowed(self.scope, report.school), ACTION_REFUSED)
+        data = s.VersionSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        step(report, request.user, data.validated_data["version"])
+        return self._detail(report.pk)
+
+    @extend_schema(request=s.VersionSerializer, responses=s.ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """The head sends the report to the curator for certification."""
+        return self._step(request, "submit")
+
+    @extend_schema(request=s.VersionSerializer, responses=s.ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def certify(self, request, pk=None):
+        """The school's curator certifies a submitted report."""
+        return self._step(request, "certify")
+
+    @extend_schema(request=s.VersionSerializer, responses=s.ReportDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def accept(self, request, pk=None):
+        """A coordinator of the school accepts a certified report; it is then closed for changes."""
+        return self._step(request, "accept")
+
+    @extend_schema(request=s.ReturnSerializer, responses=s.ReportDetailSerializer)
+    @action(detail=True, methods=["post"], url_path="return", url_name="return")
+    def return_report(self, request, pk=None):
+        """The curator or a coordinator returns the report to the school with remarks."""
+        report = self.get_object()
+        scope = self.scope
+        require(scope.can_certify_report_of(report.school) or scope.can_accept_report_of(report.school), ACTION_REFUSED)
+        data = s.ReturnSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        workflow.return_report(report, request.user, data.validated_data["version"], data.validated_data["remarks"])
+        return self._detail(report.pk)
+
+
+class IndicatorValueViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Indicator values of the schools (and municipalities) the user sees."""
+
+    serializer_class = s.IndicatorValueSerializer
+    filterset_class = filters.IndicatorValueFilter
+    not_found_message = "Значение показателя не найдено."
+
+    def get_queryset(self):
+        schools = self.scope.schools()
+        return (
+            IndicatorValue.objects.filter(Q(school__in=schools) | Q(school__isnull=True, municipality__in=schools.values("municipality_id")))
+            .select_related("indicator", "campaign").order_by("indicator__order", "period_start", "school_id", "pk")
+        )
+
+
+class MeView(APIView):
+    """Who the caller is and which roles they hold."""
+
+    authentication_classes = AUTHENTICATION_CLASSES
+    permission_classes = [IsAuthenticated]
+    renderer_classes = [JSONRenderer]
+    schema = ApiSchema()
+
+    @extend_schema(responses=s.MeSerializer)
+    def get(self, request):
+        user = request.user
+        return Response({**s.MeSerializer(user).data, "memberships": s.MembershipSerializer(Scope.of(user).memberships, many=True).data})
