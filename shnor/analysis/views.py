@@ -171,10 +171,10 @@ def spravka_template(request, code):
 def dashboard(request):
     scope = require_analyst(request.user)
     campaigns = list(Campaign.objects.visible_to(request.user).select_related("region", "framework", "previous"))
-    if not campaigns:
+    code = request.GET.get("campaign") or (campaigns[0].code if campaigns else None)
+    if code is None:
         return render(request, "analysis/dashboard.html", {"title": "Аналитика", "board": None})
-    code = request.GET.get("campaign") or campaigns[0].code
-    access = get_analysis_access(request.user, code)
+    access = get_analysis_access(request.user, code)  # 404 for a campaign outside the user's scope
     board = dashboard_model.build(access.campaign, access.school_ids, request.GET.get("municipality", ""), request.GET.get("direction", ""))
     municipalities = dashboard_model.municipality_names(access.campaign, access.school_ids)
     form = DashboardFilter(request.GET or None, campaigns=campaigns, municipalities=municipalities, directions=board.analysis.data.directions)

@@ -1,0 +1,362 @@
+"""The analysis pages and the справка workflow on the database: access for every view, edits, issue, tasks,
+templates, bad input, bounded queries, and the demo campaign's справка."""
+
+from __future__ import annotations
+
+from datetime import date
+from io import BytesIO
+
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+from docx import Document
+
+from shnor.analysis import spravka as workflow
+from shnor.analysis.models import Finding, IssuedReport, SpravkaTemplate, Task
+from shnor.audit.models import AuditEvent
+from shnor.core.russian import normalize_spaces
+from shnor.monitoring.models import Campaign, ReportEntry, SchoolReport
+
+pytestmark = pytest.mark.django_db
+
+
+def report(campaign, school, *codes, status=SchoolReport.Status.ACCEPTED, world=None, not_done=()):
+    from shnor.plans.models import ActivityType
+
+    r = SchoolReport.objects.create(campaign=campaign, school=school, status=status)
+    for i, code in enumerate(codes):
+        ReportEntry.objects.create(report=r, title=f"Мероприятие {code}", activity_type=ActivityType.objects.get(code=code), status="done", order=i)
+    for code in not_done:
+        ReportEntry.objects.create(report=r, title=f"Не сделано {code}", activity_type=ActivityType.objects.get(code=code), status="not_done")
+    return r
+
+
+@pytest.fixture
+def reported(world):
+    """The world's campaign with two accepted reports and one school that has not reported."""
+    report(world.campaign, world.a1, "pk_courses", "pedagogical_council", "quality_monitoring", "individual_work")
+    report(world.campaign, world.b1, "pk_courses", "open_lessons")
+    return world
+
+
+def url(name, world, *extra):
+    return reverse(name, args=[world.campaign.code, *extra])
+
+
+# --- access ------------------------------------------------------------------------------------------------
+
+REFUSED = ("outsider", "far_coordinator", "head", "curator")
+
+
+def _views(world):
+    finding = Finding.objects.create(campaign=world.campaign, kind="remark", text="Тестовое замечание")
+    issued = IssuedReport.objects.create(campaign=world.campaign, number=1, title="Справка", docx="spravki/x.docx")
+    task = Task.objects.create(campaign=world.campaign, text="Тестовое поручение")
+    code = world.campaign.code
+    return [
+        ("get", reverse("spravka", args=[code]), {}),
+        ("post", reverse("finding_add", args=[code]), {"kind": "remark", "text": "Новое"}),
+        ("post", reverse("findings_regenerate", args=[code]), {}),
+        ("post", reverse("finding_edit", args=[code, finding.pk]), {"text": "Изменено"}),
+        ("post", reverse("finding_drop", args=[code, finding.pk]), {}),
+        ("post", reverse("spravka_issue", args=[code]), {"author_name": "А", "author_position": "Б"}),
+        ("post", reverse("spravka_template", args=[code]), {"remove": "1"}),
+        ("get", reverse("spravka_download", args=[code, "docx"]), {}),
+        ("get", reverse("issued_file", args=[code, issued.pk, "docx"]), {}),
+        ("get", reverse("dashboard_schools", args=[code]), {}),
+        ("get", reverse("dashboard") + f"?campaign={code}", {}),
+        ("post", reverse("task_done", args=[task.pk]), {"note": "Сделано"}),
+    ]
+
+
+@pytest.mark.parametrize("role", REFUSED)
+def test_it_refuses_every_analysis_view_to_users_outside_the_campaigns_analysis(world, role):
+    client = world.client(role)
+    for method, path, data in _views(world):
+        response = getattr(client, method)(path, data)
+        assert response.status_code in (403, 404), (role, path, response.status_code)
+    assert Finding.objects.get(text="Тестовое замечание").is_dropped is False
+    assert not IssuedReport.objects.filter(number=2).exists()
+
+
+@pytest.mark.parametrize("role", ["outsider", "head", "curator"])
+def test_it_refuses_the_dashboard_and_tasks_to_users_without_an_analysts_role(world, role):
+    client = world.client(role)
+    assert client.get(reverse("dashboard")).status_code == 403
+    assert client.get(reverse("task_list")).status_code == 403
+
+
+def test_it_redirects_anonymous_users_to_the_login_page(world):
+    client = world.client("anonymous")
+    for name in ("dashboard", "task_list"):
+        assert client.get(reverse(name)).status_code == 302
+    assert client.get(url("spravka", world)).status_code == 302
+
+
+def test_a_coordinator_of_another_region_does_not_see_its_tasks(world):
+    Task.objects.create(campaign=world.campaign, text="Поручение тестовой области")
+    response = world.client("far_coordinator").get(reverse("task_list"))
+    assert response.status_code == 200 and "Поручение тестовой области" not in response.content.decode()
+
+
+@pytest.mark.parametrize("role", ["observer", "municipal"])
+def test_observers_and_municipal_coordinators_view_but_do_not_change(reported, role):
+    client = reported.client(role)
+    assert client.get(url("spravka", reported)).status_code == 200
+    assert client.get(reverse("dashboard") + f"?campaign={reported.campaign.code}").status_code == 200
+    assert client.get(url("spravka_download", reported, "docx")).status_code == 200
+    for name, data in (("finding_add", {"kind": "remark", "text": "x"}), ("spravka_issue", {"author_name": "А", "author_position": "Б"}),
+                       ("findings_regenerate", {})):
+        assert client.post(url(name, reported), data).status_code == 403
+    assert not IssuedReport.objects.exists() and not Finding.objects.exists()
+
+
+def test_a_municipal_coordinator_sees_only_the_numbers_of_their_schools(reported):
+    page = reported.client("municipal").get(url("spravka", reported)).content.decode()
+    assert "по школам, доступным пользователю: 2 из 3" in normalize_spaces(page)
+    assert reported.a1.short_name.replace("«", "&laquo;") in page or "Альфа" in page
+    assert "СОШ № 2" not in page  # b1 is in the other municipality
+    issued = workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "координатор")
+    assert reported.client("municipal").get(url("issued_file", reported, issued.pk, "docx")).status_code == 403
+    assert reported.client("observer").get(url("issued_file", reported, issued.pk, "docx")).status_code == 200
+
+
+# --- findings ------------------------------------------------------------------------------------------------
+
+
+def test_the_coordinators_first_visit_stores_the_rules_findings(reported):
+    response = reported.client("coordinator").get(url("spravka", reported))
+    assert response.status_code == 200
+    rules = set(Finding.objects.filter(campaign=reported.campaign).values_list("rule", flat=True))
+    assert {"reports_and_completion", "missing_reports", "roadmap_correction", "next_report"} <= rules
+    assert AuditEvent.objects.filter(action="findings.generate").count() == 1
+    reported.client("coordinator").get(url("spravka", reported))
+    assert AuditEvent.objects.filter(action="findings.generate").count() == 1  # not twice
+
+
+def test_a_coordinator_edits_drops_and_adds_findings_with_an_audit_trail(reported):
+    client = reported.client("coordinator")
+    client.get(url("spravka", reported))
+    remark = Finding.objects.get(campaign=reported.campaign, rule="missing_reports")
+    response = client.post(url("finding_edit", reported, remark.pk), {"text": "МБОУ Бета ООШ не представила отчёт в срок"})
+    assert response.status_code == 302
+    remark.refresh_from_db()
+    assert remark.text == "МБОУ Бета ООШ не представила отчёт в срок" and remark.is_edited
+    event = AuditEvent.objects.get(action="finding.edit")
+    assert event.changes["text"][1] == "МБОУ Бета ООШ не представила отчёт в срок"
+
+    client.post(url("finding_drop", reported, remark.pk))
+    remark.refresh_from_db()
+    assert remark.is_dropped
+    page = client.get(url("spravka", reported)).content.decode()
+    assert "не представила отчёт в срок" not in page.split('id="spravka-preview"')[1].split("</section>")[0]
+
+    client.post(url("finding_add", reported), {"kind": "decision", "text": "Провести совещание с директорами", "responsible": "департамент",
+                                               "deadline_text": "до 01.03.2022"})
+    added = Finding.objects.get(rule="", text="Провести совещание с директорами")
+    assert added.deadline == date(2022, 3, 1) and added.responsible == "департамент"
+    assert {"finding.edit", "finding.drop", "finding.add"} <= set(AuditEvent.objects.values_list("action", flat=True))
+
+
+def test_a_finding_with_a_wrong_share_is_refused(reported):
+    client = reported.client("coordinator")
+    client.get(url("spravka", reported))
+    remark = Finding.objects.filter(campaign=reported.campaign).first()
+    response = client.post(url("finding_edit", reported, remark.pk), {"text": "курсы прошли 2 (17 %) школ"}, follow=True)
+    assert "2 из 3 — это 66,7 %" in response.content.decode()
+    remark.refresh_from_db()
+    assert "17 %" not in remark.text
+
+
+def test_regenerating_keeps_what_the_coordinator_changed(reported):
+    client = reported.client("coordinator")
+    client.get(url("spravka", reported))
+    edited = Finding.objects.get(rule="missing_reports")
+    workflow.edit_finding(edited, reported.users["coordinator"], text="отредактировано")
+    workflow.add_finding(reported.campaign, reported.users["coordinator"], "remark", "вручную")
+    report(reported.campaign, reported.a2, "pk_courses")  # now everyone reported
+    client.post(url("findings_regenerate", reported))
+    rules = list(Finding.objects.filter(campaign=reported.campaign).values_list("rule", "text"))
+    assert ("missing_reports", "отредактировано") in rules and ("", "вручную") in rules
+    completion = Finding.objects.get(rule="reports_and_completion")
+    assert "представили все школы: 3 (100 %)" in normalize_spaces(completion.text)
+
+
+# --- issuing, tasks ------------------------------------------------------------------------------------------
+
+
+def test_issuing_stores_docx_and_pdf_and_turns_decisions_into_tasks(reported):
+    client = reported.client("coordinator")
+    client.get(url("spravka", reported))
+    response = client.post(url("spravka_issue", reported), {"author_name": "О. Координатова", "author_position": "начальник отдела"})
+    assert response.status_code == 302
+    issued = IssuedReport.objects.get(campaign=reported.campaign)
+    assert issued.number == 1 and issued.docx.read().startswith(b"PK") and issued.pdf.read().startswith(b"%PDF")
+    assert issued.content["author_name"] == "О. Координатова"
+    decisions = Finding.objects.filter(campaign=reported.campaign, kind="decision")
+    assert Task.objects.filter(campaign=reported.campaign).count() == decisions.count() >= 2
+    assert AuditEvent.objects.filter(action="spravka.issue", object_id=str(issued.pk)).exists()
+    download = client.get(url("issued_file", reported, issued.pk, "docx"))
+    text = "\n".join(p.text for p in Document(BytesIO(b"".join(download.streaming_content))).paragraphs)
+    assert "О. Координатова, начальник отдела" in text
+
+    dropped = decisions.first()
+    workflow.set_dropped(dropped, reported.users["coordinator"], True)
+    client.post(url("spravka_issue", reported), {"author_name": "О. Координатова", "author_position": "начальник отдела"})
+    assert IssuedReport.objects.filter(campaign=reported.campaign).count() == 2
+    assert Task.objects.filter(campaign=reported.campaign).count() == decisions.count()  # no duplicates
+    assert Task.objects.get(finding=dropped).status == Task.Status.CANCELLED
+    history = client.get(url("spravka", reported)).content.decode()
+    assert history.count('class="issued-docx"') == 2
+
+
+def test_a_task_marked_done_shows_in_the_next_campaigns_spravka(reported):
+    workflow.ensure_findings(reported.campaign, reported.users["coordinator"])
+    workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "координатор")
+    task = Task.objects.filter(campaign=reported.campaign).first()
+    response = reported.client("coordinator").post(reverse("task_done", args=[task.pk]), {"note": "Приказ от 01.09.2021 № 5"})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.status == Task.Status.DONE and task.done_by == reported.users["coordinator"]
+    assert AuditEvent.objects.filter(action="task.done", object_id=str(task.pk)).exists()
+    following = Campaign.objects.create(code="test-2022-h1", title="Следующий мониторинг", region=reported.region, period_start=date(2022, 1, 1),
+                                        period_end=date(2022, 6, 30), framework=reported.framework, due_date=date(2022, 7, 1), previous=reported.campaign)
+    following.schools.set([reported.a1, reported.a2, reported.b1])
+    spravka = workflow.prepare(following).spravka
+    statuses = {t["text"]: t["status"] for t in spravka.previous_tasks}
+    assert statuses[task.text] == "выполнено" and spravka.previous_tasks_lead.startswith(f"Из {len(statuses)} решений")
+    assert reported.client("coordinator").get(reverse("task_list") + "?campaign=" + reported.campaign.code).status_code == 200
+
+
+def test_the_tasks_page_lists_open_tasks_with_their_deadlines(reported):
+    Task.objects.create(campaign=reported.campaign, text="Подготовить отчёт", responsible="руководители ОО", deadline_text="до 1 декабря 2021 г.",
+                        deadline=date(2021, 12, 1))
+    page = reported.client("coordinator").get(reverse("task_list")).content.decode()
+    assert "Подготовить отчёт" in page and "срок истёк" in page
+
+
+# --- templates and bad input ---------------------------------------------------------------------------------
+
+
+def _docx(*paragraphs):
+    doc = Document()
+    for p in paragraphs:
+        doc.add_paragraph(p)
+    out = BytesIO()
+    doc.save(out)
+    out.name = "blank.docx"
+    out.seek(0)
+    return out
+
+
+def test_a_broken_template_is_refused_with_a_message_and_a_good_one_is_used(reported):
+    client = reported.client("coordinator")
+    response = client.post(url("spravka_template", reported), {"file": _docx("{% for x in %}")}, follow=True)
+    assert "Шаблон не принят" in response.content.decode() and not SpravkaTemplate.objects.exists()
+    client.post(url("spravka_template", reported), {"file": _docx("БЛАНК ОБЛАСТИ", "{{ title }}")})
+    assert SpravkaTemplate.objects.filter(region=reported.region).exists()
+    data = client.get(url("spravka_download", reported, "docx")).content
+    assert "БЛАНК ОБЛАСТИ" in "\n".join(p.text for p in Document(BytesIO(data)).paragraphs)
+    assert AuditEvent.objects.filter(action="spravka.template").exists()
+
+
+def test_a_template_broken_in_storage_stops_the_issue_with_a_message(reported):
+    from django.core.files.base import ContentFile
+
+    template = SpravkaTemplate(region=reported.region, file_name="бланк.docx")
+    template.file.save("broken.docx", ContentFile(b"not a docx at all"), save=True)
+    client = reported.client("coordinator")
+    response = client.post(url("spravka_issue", reported), {"author_name": "А", "author_position": "Б"}, follow=True)
+    assert "Справка не выпущена" in response.content.decode() and "не является документом Word" in response.content.decode()
+    assert not IssuedReport.objects.exists()
+
+
+def test_a_campaign_without_reports_gives_a_spravka_that_says_so(world):
+    page = world.client("coordinator").get(url("spravka", world)).content.decode()
+    assert "Ни одна школа не представила заверенный отчёт" in page
+    assert "Предыдущая кампания не указана" in page
+    response = world.client("coordinator").get(url("spravka_download", world, "pdf"))
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    dash = world.client("coordinator").get(reverse("dashboard") + f"?campaign={world.campaign.code}")
+    assert dash.status_code == 200 and "динамика не рассчитывается" in dash.content.decode()
+
+
+def test_a_campaign_of_one_school_gives_a_spravka_that_says_so(world):
+    world.campaign.schools.set([world.a1])
+    report(world.campaign, world.a1, "pk_courses")
+    spravka = workflow.prepare(world.campaign).spravka
+    assert any("одна школа" in n for n in spravka.notes)
+    assert normalize_spaces(spravka.results[0]["label"]) == "1 (100 %)"
+
+
+def test_a_previous_campaign_without_common_reports_gives_no_dynamics(reported):
+    earlier = Campaign.objects.create(code="test-2021-h1", title="Раньше", region=reported.region, period_start=date(2021, 1, 1),
+                                      period_end=date(2021, 6, 30), framework=reported.framework, due_date=date(2021, 7, 1))
+    earlier.schools.set([reported.a1])
+    reported.campaign.previous = earlier
+    reported.campaign.save()
+    spravka = workflow.prepare(Campaign.objects.select_related("previous").get(pk=reported.campaign.pk)).spravka
+    assert any("динамика не рассчитывается" in n for n in spravka.notes) and spravka.dynamics_rows == []
+
+
+# --- dashboard -------------------------------------------------------------------------------------------
+
+
+def test_the_dashboard_filters_and_drills_down_to_schools_and_entries(reported):
+    client = reported.client("coordinator")
+    page = client.get(reverse("dashboard") + f"?campaign={reported.campaign.code}").content.decode()
+    assert "Охват по направлениям" in page and "Сравнение муниципалитетов" in page
+    filtered = client.get(reverse("dashboard") + f"?campaign={reported.campaign.code}&municipality=Первый район&direction=teachers").content.decode()
+    assert "Первый район" in filtered and "СОШ № 2" not in filtered.split("dashboard-coverage")[1].split("</table>")[0]
+    drill = client.get(url("dashboard_schools", reported) + "?direction=teachers&type=pk_courses")
+    body = drill.content.decode()
+    assert drill.status_code == 200 and "Альфа" in body and "Мероприятие pk_courses" in body
+    missing = client.get(url("dashboard_schools", reported) + "?direction=teachers&type=pk_courses&missing=1").content.decode()
+    assert "Бета" in missing and "Альфа" not in missing
+
+
+def test_the_dashboard_of_the_demo_campaign_uses_a_bounded_number_of_queries(world, django_assert_max_num_queries):
+    from shnor.registry.models import Membership, Region
+
+    from ..conftest import make_user
+
+    bryansk = Region.objects.get(code="bryansk")
+    user = make_user("t_bryansk", (Membership.Role.REGIONAL, {"region": bryansk}))
+    client = world.client("coordinator")
+    client.force_login(user)
+    client.get(reverse("dashboard") + "?campaign=bryansk-2021-h1")
+    with django_assert_max_num_queries(40):
+        response = client.get(reverse("dashboard") + "?campaign=bryansk-2021-h1")
+    assert response.status_code == 200
+    with django_assert_max_num_queries(40):
+        client.get(reverse("dashboard") + "?campaign=bryansk-2021-h1&municipality=Рогнединский район")
+
+
+# --- the demo справка ----------------------------------------------------------------------------------------
+
+
+def test_the_demo_spravka_has_the_samples_counts_sections_and_dynamics():
+    campaign = Campaign.objects.select_related("previous", "region", "framework").get(code="bryansk-2021-h1")
+    spravka = workflow.prepare(campaign, author_name="О. Г. Викульева", author_position="заведующий центром мониторинга").spravka
+    text = normalize_spaces("\n".join(spravka.text_lines()))
+    for label in ["2 (12,5 %)", "13 (81,3 %)", "1 (6,3 %)", "16 (100 %)", "3 (18,8 %)", "14 (87,5 %)", "4 (25 %)", "11 (68,8 %)", "9 (56,3 %)", "8 (50 %)"]:
+        assert label in text
+    systemic = next(c for c in spravka.conclusions if c.startswith("принятие управленческих решений на основе результатов мониторинга"))
+    assert "в 2 школах" in normalize_spaces(systemic)
+    assert "МБОУ Дроновская СОШ имени Героя Советского Союза И.К.Хахерина" in systemic and "МБОУ Карпиловская ООШ" in systemic
+    assert "ведётся в МБОУ «Пацынская СОШ»" in text
+    assert "необходимо выстроить ВСОКО в ОО: мониторинг качества образования (ВСОКО) — 3 (18,8 %)" in text
+    assert "июль – декабрь 2020 года" in spravka.dynamics_lead and spravka.dynamics_rows
+    assert len(spravka.schools) == 16 and {c.key for c in spravka.charts} == {"directions", "municipalities", "dynamics"}
+    next_report = next(d for d in spravka.decisions if d["text"].startswith("образовательным организациям подготовить отчёт"))
+    assert normalize_spaces(next_report["deadline"]) == "до 20 января 2022 г."  # the due date of bryansk-2021-h2
+
+
+def test_the_report_command_writes_each_format(tmp_path):
+    for fmt in ("docx", "html"):
+        out = tmp_path / f"s.{fmt}"
+        call_command("report", campaign="bryansk-2021-h1", fmt=fmt, out=str(out), author="О. Г. Викульева", position="заведующий")
+        assert out.stat().st_size > 10_000
+    assert "16 (100" in out.read_text(encoding="utf-8")
+    with pytest.raises(CommandError, match="не найдена"):
+        call_command("report", campaign="no-such", fmt="docx", out=str(tmp_path / "x.docx"))
