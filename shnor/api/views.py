@@ -338,8 +338,9 @@ class ReportViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     def get_serializer_class(self):
         return s.ReportSerializer if self.action == "list" else s.ReportDetailSerializer
 
-    def _detail(self, pk, status_code=status.HTTP_200_OK) -> Response:
-        report = self.get_queryset().get(pk=pk)
+    def _detail(self, report, status_code=status.HTTP_200_OK, reload: bool = True) -> Response:
+        if reload:  # after a change: fresh rows, with the prefetches
+            report = self.get_queryset().get(pk=report.pk)
         return Response(s.ReportDetailSerializer(report, context={"permissions": self._permissions(report)}).data, status=status_code)
 
     def _permissions(self, report) -> dict:
@@ -355,7 +356,7 @@ class ReportViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         }
 
     def retrieve(self, request, *args, **kwargs):
-        return self._detail(self.get_object().pk)
+        return self._detail(self.get_object(), reload=False)
 
     def _require_editor(self, campaign, school) -> None:
         require(self.scope.can_edit_report_of(school), "Заполнять отчёт могут только руководитель и сотрудники школы.")
@@ -376,7 +377,7 @@ class ReportViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         self._require_editor(campaign, school)
         existed = SchoolReport.objects.filter(campaign=campaign, school=school).exists()
         report = workflow.open_report(campaign, school, request.user)
-        return self._detail(report.pk, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
+        return self._detail(report, status.HTTP_200_OK if existed else status.HTTP_201_CREATED)
 
     @extend_schema(request=s.ReportSaveSerializer, responses=s.ReportDetailSerializer)
     def partial_update(self, request, pk=None):
@@ -388,7 +389,7 @@ class ReportViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         entries, evidence, indicators = data.validated_data["changes"]
         workflow.save_report(report, request.user, data.validated_data["version"], entries, indicators, evidence,
                              data.validated_data.get("summary"))
-        return self._detail(report.pk)
+        return self._detail(report)
 
     @extend_schema(request={"multipart/form-data": s.EvidenceUploadSerializer}, responses={201: s.ReportDetailSerializer})
     @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser])
@@ -404,7 +405,7 @@ class ReportViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         upload = workflow.EvidenceInput(entry_pk=d["entry"], kind=d["kind"], title=d["title"].strip(), number=d["number"].strip(),
                                         date=d["date"], file=d["file"])
         workflow.save_report(report, request.user, d["version"], [], evidence=[upload])
-        return self._detail(report.pk, status.HTTP_201_CREATED)
+        return self._detail(report, status.HTTP_201_CREATED)
 
     def _step(self, request, name: str) -> Response:
         report = self.get_object()
@@ -413,7 +414,7 @@ class ReportViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         data = s.VersionSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         step(report, request.user, data.validated_data["version"])
-        return self._detail(report.pk)
+        return self._detail(report)
 
     @extend_schema(request=s.VersionSerializer, responses=s.ReportDetailSerializer)
     @action(detail=True, methods=["post"])
@@ -443,7 +444,7 @@ class ReportViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         data = s.ReturnSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         workflow.return_report(report, request.user, data.validated_data["version"], data.validated_data["remarks"])
-        return self._detail(report.pk)
+        return self._detail(report)
 
 
 class IndicatorValueViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
