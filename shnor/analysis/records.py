@@ -69,13 +69,84 @@ def entry_facts(campaign: Campaign, maps: FrameworkMaps, include_submitted: bool
 
 
 def coverage_for(campaign: Campaign, include_submitted: bool = False, school_ids=None) -> Coverage:
-    """The campaign's coverage; `school_ids` narrows it to a subset (a municipality, a user's scope)."""
+    """The campaign's coverage; `school_ids` narrows it to a subset (a municipality, a user's scope).
+
+    The same result as `compute_coverage(entry_facts(...))`, computed from one aggregate query that returns the
+    distinct schools per (activity type, direction) instead of one row per school: for a region of 500 schools
+    this is the difference between 15 000 rows turned into objects and 40 rows (tests compare the two).
+    """
     maps = framework_maps(campaign.framework)
     members = list(campaign.schools.values_list("pk", flat=True))
     if school_ids is not None:
         allowed = set(school_ids)
         members = [s for s in members if s in allowed]
-    return compute_coverage(entry_facts(campaign, maps, include_submitted), members, maps.directions, maps.types)
+    sets = _done_school_sets(campaign.pk, counted_statuses(include_submitted))
+    if sets is None:  # a database without a distinct string aggregate
+        return compute_coverage(entry_facts(campaign, maps, include_submitted), members, maps.directions, maps.types)
+    submitted: set[int] = set()
+    if include_submitted:
+        submitted = set(SchoolReport.objects.filter(campaign_id=campaign.pk, status=SchoolReport.Status.SUBMITTED).values_list("school_id", flat=True))
+    by_key: dict[tuple[str | None, str | None], set[int]] = {}
+    for (type_id, direction_id), schools in sets.items():
+        key = (maps.effective_direction(type_id, direction_id), maps.type_code.get(type_id))
+        by_key.setdefault(key, set()).update(schools)
+    return coverage_from_sets(by_key, submitted, members, maps.directions, maps.types)
+
+
+def _done_school_sets(campaign_id: int, statuses: list[str]) -> dict[tuple[int | None, int | None], set[int]] | None:
+    """(activity type id, direction id) → the schools with a done entry there, in counted reports; None when the
+    database has no distinct string aggregate. Raw SQL: the ORM has no portable GROUP_CONCAT."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        aggregate = "GROUP_CONCAT(DISTINCT r.school_id)"
+    elif connection.vendor == "postgresql":
+        aggregate = "STRING_AGG(DISTINCT r.school_id::text, ',')"
+    else:
+        return None
+    marks = ", ".join(["%s"] * len(statuses))
+    sql = (
+        f"SELECT e.activity_type_id, e.direction_id, {aggregate} "
+        f"FROM {ReportEntry._meta.db_table} e JOIN {SchoolReport._meta.db_table} r ON e.report_id = r.id "
+        f"WHERE r.campaign_id = %s AND r.status IN ({marks}) AND e.status IN (%s, %s) "
+        "GROUP BY e.activity_type_id, e.direction_id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [campaign_id, *statuses, *ReportEntry.DONE])
+        return {(type_id, direction_id): {int(s) for s in ids.split(",")} for type_id, direction_id, ids in cursor.fetchall()}
+
+
+def coverage_from_sets(by_key: dict[tuple[str | None, str | None], set[int]], uncertified: set[int], school_ids, directions, types) -> Coverage:
+    """compute_coverage's rows from (direction, type) → schools: same order, same rows, same numbers."""
+    from shnor.core.coverage import CoverageRow
+
+    members = set(school_ids)
+    total = len(members)
+    keys = {key: schools & members for key, schools in by_key.items()}
+    keys = {key: schools for key, schools in keys.items() if schools}
+    by_direction: dict[str | None, set[int]] = {}
+    for (direction, _code), schools in keys.items():
+        by_direction.setdefault(direction, set()).update(schools)
+
+    def row(direction, code, name, schools) -> CoverageRow:
+        return CoverageRow(direction, code, name, sorted(schools), total, sorted(schools & uncertified))
+
+    type_names = {t.code: t.name for t in types}
+    known = [d.code for d in directions]
+    rows = []
+    for d in directions:
+        rows.append(row(d.code, None, d.name, by_direction.get(d.code, set())))
+        listed = [t.code for t in types if t.direction == d.code]
+        extra = sorted(code for (direction, code) in keys if direction == d.code and code is not None and code not in listed)
+        for code in listed + extra:
+            rows.append(row(d.code, code, type_names.get(code, code), keys.get((d.code, code), set())))
+    orphan_types = sorted({code for (direction, code) in keys if direction not in known and code is not None})
+    if orphan_types or by_direction.get(None):
+        rows.append(row(None, None, "Вне направлений этой системы", by_direction.get(None, set())))
+        for code in orphan_types:
+            merged = set().union(*(s for (direction, c), s in keys.items() if c == code and direction not in known))
+            rows.append(row(None, code, type_names.get(code, code), merged))
+    return Coverage(schools_total=total, directions=list(directions), rows=rows)
 
 
 # ---------------------------------------------------------------------------------------------------------
