@@ -180,11 +180,15 @@ def campaign_data(campaign: Campaign, school_ids=None, include_submitted: bool =
         .annotate(has_evidence=Exists(Evidence.objects.filter(entry=OuterRef("pk"))))
         .values_list("report__school_id", "activity_type_id", "direction_id", "status", "planned_activity_id", "report__status", "has_evidence")
     )
-    entries = [
-        EntryRecord(school_id, maps.type_code.get(type_id), maps.effective_direction(type_id, direction_id), status or "",
-                    planned_id is not None, bool(has_evidence), report_status != SchoolReport.Status.SUBMITTED)
-        for school_id, type_id, direction_id, status, planned_id, report_status, has_evidence in rows.iterator(chunk_size=5000)
-    ]
+    # (type, direction) pairs are few: resolve each once rather than once per entry.
+    keys: dict[tuple[int | None, int | None], tuple[str | None, str | None]] = {}
+    entries = []
+    for school_id, type_id, direction_id, status, planned_id, report_status, has_evidence in rows.iterator(chunk_size=5000):
+        key = keys.get((type_id, direction_id))
+        if key is None:
+            key = keys[(type_id, direction_id)] = (maps.type_code.get(type_id), maps.effective_direction(type_id, direction_id))
+        entries.append(EntryRecord(school_id, key[0], key[1], status or "", planned_id is not None, bool(has_evidence),
+                                   report_status != SchoolReport.Status.SUBMITTED))
     values = (
         IndicatorValue.objects.filter(campaign=campaign, school_id__in=members)
         .filter(Q(report__isnull=True) | Q(report__status__in=statuses))

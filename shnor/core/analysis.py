@@ -133,9 +133,13 @@ class CampaignData:
     entries: list[EntryRecord] = field(default_factory=list)
     indicators: list[IndicatorRecord] = field(default_factory=list)
     region: str = ""
+    _facts: list[EntryFact] | None = field(default=None, repr=False, compare=False)
 
     def facts(self) -> list[EntryFact]:
-        return [EntryFact(e.school_id, e.activity_type, e.direction, e.certified) for e in self.entries if e.done]
+        """One fact per done entry, deduplicated (coverage counts schools, not entries); computed once."""
+        if self._facts is None:
+            self._facts = list({EntryFact(e.school_id, e.activity_type, e.direction, e.certified) for e in self.entries if e.done})
+        return self._facts
 
     def coverage(self) -> Coverage:
         return compute_coverage(self.facts(), [s.id for s in self.schools], self.directions, self.types)

@@ -54,7 +54,8 @@ def _figure(bars: int, groups: int = 1, legend: bool = False) -> Figure:
 
 def _png(fig: Figure) -> bytes:
     buf = BytesIO()
-    fig.savefig(buf, format="png", dpi=DPI)
+    # zlib level 1: a tenth of the encoding time of the default for a file a quarter larger.
+    fig.savefig(buf, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
     return buf.getvalue()
 
 
