@@ -14,6 +14,7 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shnor.settings")
 SECTIONS = {
     "campaign_page": "bench.campaign_page",
     "intake": "bench.intake",
+    "analysis": "bench.analysis",
 }
 
 
