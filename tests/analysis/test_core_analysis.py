@@ -116,3 +116,16 @@ def test_it_infers_the_total_without_a_hundred_percent_statement():
 def test_it_checks_shares_against_a_given_total():
     assert [s.ok for s in check_shares("3 (18,8 %) и 3 (20 %)", total=16)] == [True, False]
     assert check_shares("без долей", total=16) == []
+
+
+def test_it_finds_every_wrong_share_of_the_real_bryansk_spravka():
+    from pathlib import Path
+
+    from shnor.core.documents import read_document
+
+    path = Path(__file__).parent.parent / "fixtures" / "intake" / "bryansk_spravka.docx"
+    checked = check_shares(read_document(path.read_bytes(), path.name).text())
+    assert len(checked) == 27 and {s.total for s in checked} == {16}  # every activity line of the sample
+    wrong = sorted({(s.count, str(s.stated).replace(".", ",")) for s in checked if not s.ok})
+    # «2 (17%)» is 12,5 %; «4 (24%)» is 25 %; «13 (81%)», «9 (56%)», «3 (18,75%)» are right to their precision.
+    assert wrong == [(2, "17"), (4, "24")]
