@@ -14,6 +14,7 @@ from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404, JsonResponse
+from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -104,6 +105,7 @@ def _russian(exc: exceptions.APIException, default: str) -> str:
     return default
 
 
+@csrf_exempt  # nothing is changed here, and a CSRF refusal would answer in HTML
 def not_found(request, *args, **kwargs):
     """Unknown addresses under /api/ answer in JSON too, not with the HTML error page."""
     return JsonResponse(error_body("not_found", "Такого адреса в API нет: проверьте путь и косую черту в конце."), status=404,

@@ -2,8 +2,12 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from shnor.monitoring.models import Campaign, Evidence, ReportEntry, SchoolReport
+from shnor.registry.models import School, SchoolStatus
+
 from . import views
 from .errors import not_found
+from .serializers import EVIDENCE_KINDS
 
 router = SimpleRouter()
 router.register("regions", views.RegionViewSet, basename="api-region")
@@ -20,11 +24,21 @@ router.register("indicator-values", views.IndicatorValueViewSet, basename="api-i
 
 # The schema and the docs page hold no data; they are open so that an integrator can read them first.
 docs = {"authentication_classes": [], "permission_classes": []}
+# Several fields are called `status` or `kind` with different choices; name their enums explicitly.
+ENUMS = {
+    "ReportStatusEnum": SchoolReport.Status.choices,
+    "EntryStatusEnum": ReportEntry.Status.choices,
+    "CampaignStatusEnum": Campaign.Status.choices,
+    "SchoolStatusEnum": SchoolStatus.Kind.choices,
+    "SchoolKindEnum": School.Kind.choices,
+    "EvidenceKindEnum": Evidence.Kind.choices,
+    "EvidenceInputKindEnum": EVIDENCE_KINDS,
+}
 
 urlpatterns = [
     path("v1/me/", views.MeView.as_view(), name="api-me"),
     path("v1/", include(router.urls)),
-    path("schema/", SpectacularAPIView.as_view(**docs), name="api-schema"),
+    path("schema/", SpectacularAPIView.as_view(custom_settings={"ENUM_NAME_OVERRIDES": ENUMS}, **docs), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", **docs), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema", **docs), name="api-redoc"),
     re_path(r"^.*$", not_found),
