@@ -1,0 +1,133 @@
+"""Excel exchange pages: exports of the tables the pages show, templates, and the two imports."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+
+from shnor.core.sheets import SheetError
+from shnor.monitoring.access import get_campaign_for_user
+from shnor.monitoring.models import Campaign
+from shnor.registry.access import get_school_for_user
+from shnor.registry.models import Membership, Scope
+
+from . import tables
+from .access import coordinated_schools, require_indicator_loader, require_roadmap_editor, roadmap_schools
+from .blanks import indicator_template, roadmap_template
+from .formats import FORMATS, XLSX, csv_chunks, xlsx_file
+from .forms import IndicatorUploadForm, SheetUploadForm
+from .indicators import import_indicators
+from .roadmaps import import_roadmaps
+
+
+@login_required
+def index(request):
+    scope = Scope.of(request.user)
+    return render(request, "exchange/index.html", {
+        "title": "Обмен данными с Excel",
+        "campaigns": Campaign.objects.visible_to(request.user).select_related("region")[:50],
+        "is_coordinator": scope.is_coordinator, "is_regional": scope.is_regional,
+        "can_load_roadmaps": scope.is_coordinator or bool({Membership.Role.HEAD, Membership.Role.CURATOR} & scope.roles),
+    })
+
+
+def _download(table: tables.Table, fmt: str):
+    if fmt == "csv":
+        response = StreamingHttpResponse(csv_chunks(table), content_type=FORMATS["csv"])
+    else:
+        response = FileResponse(xlsx_file(table), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{table.name}.{fmt}"'
+    return response
+
+
+@login_required
+def export(request, table, fmt, code=None):
+    if fmt not in FORMATS:
+        raise Http404("Нет такого формата: выгрузка бывает в XLSX или CSV")
+    campaign = get_campaign_for_user(request.user, code) if code else None
+    if campaign is None and request.GET.get("campaign"):
+        campaign = get_campaign_for_user(request.user, request.GET["campaign"])
+    return _download(tables.build_table(request.user, table, request.GET, campaign), fmt)
+
+
+def _xlsx(data: bytes, filename: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+def roadmap_blank(request):
+    require_roadmap_editor(request.user)
+    schools = None
+    if request.GET.get("school"):
+        school = get_school_for_user(request.user, request.GET["school"])
+        schools = roadmap_schools(request.user).filter(pk=school.pk)
+    return _xlsx(roadmap_template(schools), "shablon_dorozhnaya_karta.xlsx")
+
+
+@login_required
+def indicator_blank(request):
+    require_indicator_loader(request.user)
+    campaign = get_campaign_for_user(request.user, request.GET["campaign"]) if request.GET.get("campaign") else None
+    schools = coordinated_schools(request.user).filter(campaigns=campaign) if campaign else None
+    return _xlsx(indicator_template(campaign, schools), f"shablon_pokazateli{'_' + campaign.code if campaign else ''}.xlsx")
+
+
+def _finish(request, result, done: str):
+    if result.committed:
+        messages.success(request, done)
+        for note in result.notes:
+            messages.info(request, note)
+    else:
+        messages.error(request, "Файл не загружен: исправьте ошибки в строках ниже и загрузите его снова. Ничего не изменено.")
+
+
+@login_required
+def roadmap_import(request):
+    require_roadmap_editor(request.user)
+    form = SheetUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            result = import_roadmaps(f.read(), f.name, request.user, roadmap_schools(request.user))
+        except SheetError as exc:
+            form.add_error("file", str(exc))
+        else:
+            _finish(request, result, f"Дорожные карты загружены: школ {result.schools}, мероприятий {result.created}.")
+    return render(request, "exchange/import.html", {
+        "title": "Загрузка дорожных карт из Excel", "form": form, "result": result, "kind": "roadmaps",
+        "school": request.GET.get("school", ""),
+    }, status=_status(request, form, result))
+
+
+@login_required
+def indicator_import(request):
+    require_indicator_loader(request.user)
+    scope = Scope.of(request.user)
+    campaigns = Campaign.objects.all() if scope.is_superuser else Campaign.objects.filter(region__in=scope.regions())
+    form = IndicatorUploadForm(request.POST or None, request.FILES or None, campaigns=campaigns,
+                               initial={"campaign": request.GET.get("campaign")})
+    result = None
+    if request.method == "POST" and form.is_valid():
+        f, campaign = form.cleaned_data["file"], form.cleaned_data["campaign"]
+        try:
+            result = import_indicators(f.read(), f.name, request.user, coordinated_schools(request.user), campaign)
+        except SheetError as exc:
+            form.add_error("file", str(exc))
+        else:
+            _finish(request, result, f"Показатели загружены: новых значений {result.created}, изменено {result.updated}, "
+                                     f"без изменений {result.unchanged}, строк без значения {result.skipped}.")
+    return render(request, "exchange/import.html", {
+        "title": "Загрузка показателей из Excel", "form": form, "result": result, "kind": "indicators",
+        "campaign": request.GET.get("campaign", ""),
+    }, status=_status(request, form, result))
+
+
+def _status(request, form, result) -> int:
+    if request.method != "POST":
+        return 200
+    return 400 if not form.is_valid() or (result is not None and not result.committed) else 200
