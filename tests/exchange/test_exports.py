@@ -166,3 +166,18 @@ def test_the_exchange_page_lists_exports_and_imports_by_role(world):
     assert reverse("exchange_export", args=["audit", "xlsx"]) not in body
     body = world.client("outsider").get(reverse("exchange")).content.decode()
     assert reverse("exchange_roadmap_import") not in body and "Загружать данные могут" in body
+
+
+def test_the_pages_link_to_their_exports_and_imports(world):
+    body = world.client("head").get(reverse("school_detail", args=[world.a1.pk])).content.decode()
+    assert reverse("exchange_export", args=["roadmaps", "xlsx"]) + f"?school={world.a1.pk}" in body
+    assert reverse("exchange_roadmap_import") + f"?school={world.a1.pk}" in body
+    body = world.client("observer").get(reverse("school_detail", args=[world.a1.pk])).content.decode()
+    assert reverse("exchange_roadmap_import") not in body
+    body = world.client("coordinator").get(reverse("school_list")).content.decode()
+    assert reverse("exchange_export", args=["schools", "xlsx"]) in body and reverse("exchange") in body
+    body = world.client("coordinator").get(reverse("campaign_detail", args=[world.campaign.code])).content.decode()
+    assert reverse("exchange_campaign_export", args=[world.campaign.code, "reports", "xlsx"]) in body
+    assert reverse("exchange_indicator_import") + f"?campaign={world.campaign.code}" in body
+    body = world.client("head").get(reverse("campaign_detail", args=[world.campaign.code])).content.decode()
+    assert reverse("exchange_indicator_import") not in body
