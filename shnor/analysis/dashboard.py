@@ -81,8 +81,9 @@ def _dynamics(a: Analysis, direction: str) -> list[dict]:
     if d is None or not d.school_ids:
         return []
     n = len(d.school_ids)
+    order = {dir_.code: i for i, dir_ in enumerate(a.data.directions)}
     changes = [c for c in d.directions + d.types if not direction or c.direction == direction]
-    changes.sort(key=lambda c: (c.direction or "", c.activity_type is not None))
+    changes.sort(key=lambda c: (order.get(c.direction, len(order)), c.activity_type is not None))  # stable: framework order within
     return [{"name": c.name, "is_direction": c.activity_type is None, "direction": c.direction or "", "type": c.activity_type or "",
              "before": count_share(c.before, n), "after": count_share(c.after, n), "delta": c.delta,
              "gained": len(c.gained), "lost": len(c.lost)} for c in changes]

@@ -53,6 +53,8 @@ class NewFindingForm(FindingForm):
 
 
 class IssueForm(forms.Form):
+    date = forms.DateField(label="Дата справки", required=False, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           help_text="пусто — сегодня")
     author_name = forms.CharField(label="Автор (подпись)", max_length=300, help_text="например: О. Г. Викульева")
     author_position = forms.CharField(label="Должность автора", max_length=500)
 

@@ -92,6 +92,13 @@ def stored_findings(campaign: Campaign) -> list[Finding]:
     return sorted(rows, key=lambda f: (core_findings.KINDS.index(f.kind), f.order, f.pk))
 
 
+def findings_by_kind(campaign: Campaign) -> list[tuple[str, list[Finding]]]:
+    """[(«Выводы», [...]), («Замечания», [...]), …] in the order of the справка, empty kinds left out."""
+    rows = stored_findings(campaign)
+    groups = [(core_findings.KIND_TITLES[kind], [f for f in rows if f.kind == kind]) for kind in core_findings.KINDS]
+    return [(title, items) for title, items in groups if items]
+
+
 @transaction.atomic
 def ensure_findings(campaign: Campaign, user, analysis: Analysis | None = None) -> list[Finding]:
     """The campaign's findings; the first call stores the rules' drafts so that the coordinator can edit them."""
@@ -222,10 +229,10 @@ def render(spravka: content.Spravka, fmt: str, region_id: int | None = None) -> 
         raise SpravkaError(exc.message) from exc
 
 
-def issue(campaign: Campaign, user, author_name: str, author_position: str) -> IssuedReport:
+def issue(campaign: Campaign, user, author_name: str, author_position: str, on: date | None = None) -> IssuedReport:
     """Issue the справка: render DOCX and PDF, keep them with their content, turn its decisions into tasks."""
     ensure_findings(campaign, user)
-    prepared = prepare(campaign, author_name=author_name, author_position=author_position)
+    prepared = prepare(campaign, author_name=author_name, author_position=author_position, on=on)
     docx = render(prepared.spravka, "docx", campaign.region_id)  # rendered before the transaction: slow, and may fail
     pdf = render(prepared.spravka, "pdf")
     with transaction.atomic():

@@ -39,7 +39,7 @@ def spravka(request, code):
     return render(request, "analysis/spravka.html", {
         "title": f"Аналитическая справка: {campaign.title}", "campaign": campaign, "access": access,
         "preview": html.render_fragment(prepared.spravka), "preview_css": html.CSS,
-        "findings": workflow.stored_findings(campaign) if access.can_edit else [],
+        "groups": workflow.findings_by_kind(campaign) if access.can_edit else [],
         "kinds": Finding.Kind.choices, "issue_form": IssueForm(initial=initial), "new_form": NewFindingForm(),
         "issued": IssuedReport.objects.filter(campaign=campaign).select_related("created_by") if access.whole else [],
         "template": SpravkaTemplate.objects.filter(region_id=campaign.region_id).first(), "template_form": TemplateForm(),
@@ -107,7 +107,8 @@ def spravka_issue(request, code):
         messages.error(request, "Укажите автора справки и его должность.")
         return redirect(_spravka_url(campaign) + "#issue")
     try:
-        issued = workflow.issue(campaign, request.user, form.cleaned_data["author_name"], form.cleaned_data["author_position"])
+        issued = workflow.issue(campaign, request.user, form.cleaned_data["author_name"], form.cleaned_data["author_position"],
+                                form.cleaned_data["date"])
     except workflow.SpravkaError as exc:
         messages.error(request, f"Справка не выпущена. {exc}")
         return redirect(_spravka_url(campaign) + "#issue")

@@ -188,9 +188,11 @@ def test_regenerating_keeps_what_the_coordinator_changed(reported):
 def test_issuing_stores_docx_and_pdf_and_turns_decisions_into_tasks(reported):
     client = reported.client("coordinator")
     client.get(url("spravka", reported))
-    response = client.post(url("spravka_issue", reported), {"author_name": "О. Координатова", "author_position": "начальник отдела"})
+    response = client.post(url("spravka_issue", reported), {"author_name": "О. Координатова", "author_position": "начальник отдела",
+                                                            "date": "2022-01-25"})
     assert response.status_code == 302
     issued = IssuedReport.objects.get(campaign=reported.campaign)
+    assert normalize_spaces(issued.content["date_text"]) == "25 января 2022 г."
     assert issued.number == 1 and issued.docx.read().startswith(b"PK") and issued.pdf.read().startswith(b"%PDF")
     assert issued.content["author_name"] == "О. Координатова"
     decisions = Finding.objects.filter(campaign=reported.campaign, kind="decision")
@@ -355,8 +357,12 @@ def test_the_demo_spravka_has_the_samples_counts_sections_and_dynamics():
 def test_the_report_command_writes_each_format(tmp_path):
     for fmt in ("docx", "html"):
         out = tmp_path / f"s.{fmt}"
-        call_command("report", campaign="bryansk-2021-h1", fmt=fmt, out=str(out), author="О. Г. Викульева", position="заведующий")
+        call_command("report", campaign="bryansk-2021-h1", fmt=fmt, out=str(out), author="О. Г. Викульева", position="заведующий",
+                     date="2021-07-01")
         assert out.stat().st_size > 10_000
-    assert "16 (100" in out.read_text(encoding="utf-8")
+    html = out.read_text(encoding="utf-8")
+    assert "16 (100" in html and "1\u00a0июля 2021\u00a0г." in html
+    with pytest.raises(CommandError, match="ГГГГ-ММ-ДД"):
+        call_command("report", campaign="bryansk-2021-h1", fmt="docx", out=str(tmp_path / "x.docx"), date="01.07.2021")
     with pytest.raises(CommandError, match="не найдена"):
         call_command("report", campaign="no-such", fmt="docx", out=str(tmp_path / "x.docx"))

@@ -1,3 +1,4 @@
+from datetime import date as _date
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
@@ -16,13 +17,18 @@ class Command(BaseCommand):
         parser.add_argument("--out", required=True, help="куда записать файл")
         parser.add_argument("--author", default="", help="автор (подпись), например «О. Г. Викульева»")
         parser.add_argument("--position", default="", help="должность автора")
+        parser.add_argument("--date", default="", help="дата справки ГГГГ-ММ-ДД (по умолчанию сегодня)")
 
-    def handle(self, *args, campaign, fmt, out, author, position, **options):
+    def handle(self, *args, campaign, fmt, out, author, position, date: str, **options):
+        try:
+            on = _date.fromisoformat(date) if date else None
+        except ValueError:
+            raise CommandError(f"Дата «{date}» не в формате ГГГГ-ММ-ДД.") from None
         try:
             obj = Campaign.objects.select_related("framework", "region", "previous").get(code=campaign)
         except Campaign.DoesNotExist:
             raise CommandError(f"Кампания с кодом «{campaign}» не найдена.") from None
-        prepared = spravka.prepare(obj, author_name=author, author_position=position)
+        prepared = spravka.prepare(obj, author_name=author, author_position=position, on=on)
         try:
             data = spravka.render(prepared.spravka, fmt, obj.region_id)
         except spravka.SpravkaError as exc:
