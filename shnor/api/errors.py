@@ -19,6 +19,8 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from shnor.analysis.spravka import SpravkaError
+from shnor.intake.services import IntakeError
 from shnor.monitoring.workflow import StaleEdit, WorkflowError
 
 # (class, code, default Russian detail); the first matching class wins, so subclasses come first.
@@ -49,7 +51,8 @@ def exception_handler(exc, context):
     if isinstance(exc, StaleEdit):
         set_rollback()
         return Response(error_body("stale_version", str(exc)), status=409)
-    if isinstance(exc, WorkflowError):
+    if isinstance(exc, (WorkflowError, IntakeError, SpravkaError)):
+        # The action is refused in the object's present state; the message says what to do.
         set_rollback()
         return Response(error_body("workflow", str(exc)), status=409)
     exc = _as_api_exception(exc)

@@ -7,6 +7,7 @@ from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from shnor.intake.models import ImportBatch
 from shnor.monitoring.models import Campaign, IndicatorValue, SchoolReport
 from shnor.plans.models import ActivityType, PlannedActivity, Roadmap
 from shnor.registry.models import Municipality, School, SchoolStatus, fold
@@ -129,3 +130,12 @@ class IndicatorValueFilter(df.FilterSet):
     class Meta:
         model = IndicatorValue
         fields = ["campaign", "school", "municipality", "indicator", "subject"]
+
+
+class ImportBatchFilter(df.FilterSet):
+    campaign = CodeFilter(field_name="campaign__code", help_text="код кампании")
+    status = df.ChoiceFilter(choices=ImportBatch.Status.choices)
+
+    class Meta:
+        model = ImportBatch
+        fields = ["campaign", "status"]

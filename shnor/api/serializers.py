@@ -12,6 +12,9 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from shnor.analysis.models import Finding, IssuedReport
+from shnor.intake.models import ImportBatch, ImportFile, ImportItem
+from shnor.intake.services import ReviewChange
 from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
 from shnor.monitoring.workflow import EntryChange, EvidenceInput
 from shnor.plans.models import ActivityType, Direction, Framework, PlannedActivity, Roadmap
@@ -608,3 +611,166 @@ class MeSerializer(serializers.Serializer):
     full_name = serializers.CharField(source="get_full_name")
     is_superuser = serializers.BooleanField()
     memberships = MembershipSerializer(many=True)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The аналитическая справка
+# ---------------------------------------------------------------------------------------------------------
+
+
+class FindingSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    is_manual = serializers.BooleanField(read_only=True)
+    is_edited = serializers.BooleanField(read_only=True)
+
+    class Meta:
+        model = Finding
+        fields = ["id", "kind", "kind_label", "rule", "text", "addressee", "responsible", "deadline_text", "deadline", "order",
+                  "is_dropped", "is_manual", "is_edited"]
+
+
+class IssuedReportSerializer(serializers.ModelSerializer):
+    docx_url = serializers.SerializerMethodField()
+    pdf_url = serializers.SerializerMethodField()
+    tasks = serializers.SerializerMethodField(help_text="поручения, созданные из управленческих решений")
+
+    class Meta:
+        model = IssuedReport
+        fields = ["id", "number", "title", "author_name", "author_position", "created_at", "docx_url", "pdf_url", "tasks"]
+
+    def _url(self, issued, fmt: str) -> str | None:
+        field = issued.docx if fmt == "docx" else issued.pdf
+        return reverse("issued_file", args=[issued.campaign.code, issued.pk, fmt]) if field else None
+
+    def get_docx_url(self, issued) -> str | None:
+        return self._url(issued, "docx")
+
+    def get_pdf_url(self, issued) -> str | None:
+        return self._url(issued, "pdf")
+
+    def get_tasks(self, issued) -> int:
+        return issued.tasks.count()
+
+
+class SpravkaSerializer(serializers.Serializer):
+    campaign = serializers.CharField()
+    whole = serializers.BooleanField(help_text="пользователь видит все школы кампании; иначе справка — по его школам")
+    can_edit = serializers.BooleanField(help_text="может выпускать справку (координатор кампании)")
+    content = serializers.DictField(help_text="содержание справки: цель, задачи, результаты по направлениям, выводы, решения…")
+    findings = FindingSerializer(many=True, help_text="выводы и решения, как их правит координатор (только для него)")
+    issued = IssuedReportSerializer(many=True, help_text="выпущенные версии (только тем, кто видит все школы)")
+
+
+class IssueSerializer(serializers.Serializer):
+    author_name = serializers.CharField(max_length=300, help_text="подпись: «О. Г. Викульева»")
+    author_position = serializers.CharField(max_length=500)
+    date = serializers.DateField(required=False, allow_null=True, default=None, help_text="дата справки; пусто — сегодня")
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Document intake
+# ---------------------------------------------------------------------------------------------------------
+
+
+class ImportFileSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+
+    class Meta:
+        model = ImportFile
+        fields = ["id", "file_name", "size", "format", "status", "status_label", "error", "school"]
+
+
+class ImportItemSerializer(serializers.ModelSerializer):
+    activity_type = serializers.CharField(source="activity_type.code", read_only=True, allow_null=True, default=None)
+    direction = serializers.CharField(source="direction.code", read_only=True, allow_null=True, default=None)
+
+    class Meta:
+        model = ImportItem
+        fields = ["id", "file", "kind", "where", "text", "school", "activity_type", "predicted_type", "confidence", "direction",
+                  "status", "include", "entry"]
+
+
+class ImportBatchSerializer(serializers.ModelSerializer):
+    campaign = serializers.CharField(source="campaign.code", read_only=True)
+    status_label = serializers.CharField(source="get_status_display", read_only=True)
+    progress_percent = serializers.IntegerField(read_only=True)
+
+    class Meta:
+        model = ImportBatch
+        fields = ["id", "campaign", "school", "status", "status_label", "files_total", "files_done", "progress_percent",
+                  "created_at", "committed_at", "undone_at"]
+
+
+class ImportBatchDetailSerializer(ImportBatchSerializer):
+    files = ImportFileSerializer(many=True, read_only=True)
+    items = serializers.SerializerMethodField()
+    warnings = serializers.SerializerMethodField(help_text="файлы, не принятые при загрузке, и почему")
+
+    class Meta(ImportBatchSerializer.Meta):
+        fields = [*ImportBatchSerializer.Meta.fields, "files", "items", "warnings"]
+
+    @extend_schema_field(ImportItemSerializer(many=True))
+    def get_items(self, batch) -> list:
+        return ImportItemSerializer(self.context["items"], many=True).data
+
+    def get_warnings(self, batch) -> list[str]:
+        return self.context.get("warnings", [])
+
+
+class IntakeUploadSerializer(serializers.Serializer):
+    files = serializers.ListField(child=serializers.FileField(max_length=300, allow_empty_file=False), allow_empty=False, max_length=50)
+    school = id_field(required=False, allow_null=True, help_text="пусто — определить школу по тексту (только координатору)")
+
+
+ITEM_STATUSES = [("", "не отмечено"), *ReportEntry.Status.choices]
+
+
+class ReviewItemSerializer(serializers.Serializer):
+    id = id_field()
+    include = serializers.BooleanField(required=False)
+    school = id_field(required=False, allow_null=True)
+    activity_type = serializers.SlugField(required=False, allow_null=True, allow_blank=True, max_length=60)
+    direction = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=40)
+    status = serializers.ChoiceField(choices=ITEM_STATUSES, required=False, allow_blank=True)
+
+
+class ReviewSerializer(serializers.Serializer):
+    """Corrections to the extracted items (only what is sent changes), then optionally commit into the reports."""
+
+    items = ReviewItemSerializer(many=True, required=False, max_length=10000)
+    commit = serializers.BooleanField(required=False, default=False, help_text="внести проверенные элементы в отчёты")
+
+    def validate(self, data):
+        batch: ImportBatch = self.context["batch"]
+        allowed_schools: set[int] = self.context["schools"]
+        items = {i.pk: i for i in ImportItem.objects.filter(file__batch=batch)}
+        types = dict(ActivityType.objects.filter(is_active=True).values_list("code", "pk"))
+        directions = dict(Direction.objects.filter(framework_id=batch.campaign.framework_id).values_list("code", "pk"))
+        errors, changes = {}, []
+        for i, row in enumerate(data.get("items", [])):
+            item = items.get(row["id"])
+            problems = {}
+            if item is None:
+                problems["id"] = ["Такого элемента в этом импорте нет."]
+            if row.get("school") is not None and row["school"] not in allowed_schools:
+                problems["school"] = ["Школа не найдена среди школ, в отчёты которых вы можете вносить данные."]
+            if row.get("activity_type") and row["activity_type"] not in types:
+                problems["activity_type"] = [f"Вида мероприятия с кодом «{row['activity_type']}» нет в справочнике."]
+            if row.get("direction") and row["direction"] not in directions:
+                problems["direction"] = [f"В системе направлений кампании нет направления «{row['direction']}»."]
+            if problems:
+                errors[i] = problems
+                continue
+            type_code, direction_code = row.get("activity_type"), row.get("direction")
+            changes.append(ReviewChange(
+                item_id=item.pk,
+                include=row.get("include", item.include),
+                school_id=row["school"] if "school" in row else item.school_id,
+                activity_type_id=(types.get(type_code) if type_code else None) if "activity_type" in row else item.activity_type_id,
+                direction_id=(directions.get(direction_code) if direction_code else None) if "direction" in row else item.direction_id,
+                status=row.get("status", item.status),
+            ))
+        if errors:
+            raise serializers.ValidationError({"items": errors})
+        data["changes"] = changes
+        return data

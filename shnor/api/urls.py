@@ -2,6 +2,8 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.routers import SimpleRouter
 
+from shnor.analysis.models import Finding
+from shnor.intake.models import ImportBatch, ImportFile, ImportItem
 from shnor.monitoring.models import Campaign, Evidence, ReportEntry, SchoolReport
 from shnor.registry.models import School, SchoolStatus
 
@@ -21,6 +23,7 @@ router.register("planned-activities", views.PlannedActivityViewSet, basename="ap
 router.register("campaigns", views.CampaignViewSet, basename="api-campaign")
 router.register("reports", views.ReportViewSet, basename="api-report")
 router.register("indicator-values", views.IndicatorValueViewSet, basename="api-indicator-value")
+router.register("intake", views.IntakeBatchViewSet, basename="api-intake")
 
 # The schema and the docs page hold no data; they are open so that an integrator can read them first.
 docs = {"authentication_classes": [], "permission_classes": []}
@@ -33,6 +36,10 @@ ENUMS = {
     "SchoolKindEnum": School.Kind.choices,
     "EvidenceKindEnum": Evidence.Kind.choices,
     "EvidenceInputKindEnum": EVIDENCE_KINDS,
+    "ImportBatchStatusEnum": ImportBatch.Status.choices,
+    "ImportFileStatusEnum": ImportFile.Status.choices,
+    "ImportItemKindEnum": ImportItem.Kind.choices,
+    "FindingKindEnum": Finding.Kind.choices,
 }
 
 urlpatterns = [
@@ -41,5 +48,5 @@ urlpatterns = [
     path("schema/", SpectacularAPIView.as_view(custom_settings={"ENUM_NAME_OVERRIDES": ENUMS}, **docs), name="api-schema"),
     path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema", **docs), name="api-docs"),
     path("redoc/", SpectacularRedocView.as_view(url_name="api-schema", **docs), name="api-redoc"),
-    re_path(r"^.*$", not_found),
+    re_path(r"^[\s\S]*$", not_found),  # any path, newlines included
 ]

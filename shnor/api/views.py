@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
@@ -19,14 +20,24 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shnor.analysis import spravka as spravka_workflow
+from shnor.analysis.access import get_analysis_access, get_editable_campaign
+from shnor.analysis.models import IssuedReport
 from shnor.analysis.records import coverage_for
 from shnor.audit.log import record
+from shnor.intake import services as intake
+from shnor.intake.models import ImportBatch, ImportItem
+
+# The intake pages' own access rules, reused so that the API cannot drift from them.
+from shnor.intake.views import _get_batch as get_batch_for_user
+from shnor.intake.views import _intake_schools as intake_schools
 from shnor.monitoring import workflow
+from shnor.monitoring.access import get_campaign_for_user
 from shnor.monitoring.completeness import completeness
 from shnor.monitoring.forms import CampaignForm
 from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
 from shnor.plans.models import ActivityType, Framework, PlannedActivity, Roadmap
-from shnor.registry.models import Municipality, Region, SchoolStatus, Scope
+from shnor.registry.models import Membership, Municipality, Region, SchoolStatus, Scope
 
 from . import filters
 from . import serializers as s
@@ -242,6 +253,7 @@ class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
     filterset_class = filters.CampaignFilter
     lookup_field, lookup_value_regex = "code", SLUG
     not_found_message = "Кампания не найдена."
+    conflict_actions = {"issue_spravka", "intake"}
 
     def get_queryset(self):
         members = (
@@ -302,6 +314,60 @@ class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
         campaign = self.get_object()
         progress = completeness(campaign, campaign.schools.filter(pk__in=self.scope.schools().values("pk")))
         return Response(s.CompletenessSerializer(progress).data)
+
+    @extend_schema(responses=s.SpravkaSerializer)
+    @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
+    def spravka(self, request, code=None):
+        """The аналитическая справка as it stands now, on the schools the user sees (coordinators and observers)."""
+        access = get_analysis_access(request.user, code)
+        campaign = access.campaign
+        last = IssuedReport.objects.filter(campaign=campaign).first()
+        name, position = (last.author_name, last.author_position) if last else spravka_workflow.default_author(request.user)
+        prepared = spravka_workflow.prepare(campaign, access.school_ids, whole=access.whole, author_name=name, author_position=position)
+        issued = IssuedReport.objects.filter(campaign=campaign).select_related("campaign").annotate(tasks_count=Count("tasks"))
+        return Response({
+            "campaign": campaign.code, "whole": access.whole, "can_edit": access.can_edit, "content": prepared.spravka.as_dict(),
+            "findings": s.FindingSerializer(spravka_workflow.stored_findings(campaign), many=True).data if access.can_edit else [],
+            "issued": s.IssuedReportSerializer(issued, many=True).data if access.whole else [],
+        })
+
+    @extend_schema(request=s.IssueSerializer, responses={201: s.IssuedReportSerializer})
+    @action(detail=True, methods=["post"], url_path="spravka/issue", url_name="spravka-issue")
+    def issue_spravka(self, request, code=None):
+        """Issue the справка (DOCX and PDF); its management decisions become tasks. For the campaign's coordinators."""
+        campaign = get_editable_campaign(request.user, code)
+        data = s.IssueSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        issued = spravka_workflow.issue(campaign, request.user, d["author_name"], d["author_position"], on=d["date"])
+        return Response(s.IssuedReportSerializer(issued).data, status=status.HTTP_201_CREATED)
+
+    @extend_schema(request={"multipart/form-data": s.IntakeUploadSerializer}, responses={201: s.ImportBatchDetailSerializer})
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser], url_path="intake", url_name="intake")
+    def intake(self, request, code=None):
+        """Upload reports or справки (DOCX, XLSX, PDF, TXT) to be read into reviewable items."""
+        campaign = get_campaign_for_user(request.user, code)
+        schools = intake_schools(request.user, campaign)
+        require(schools.exists(), "Загружать документы могут координаторы и сотрудники школ этой кампании.")
+        data = s.IntakeUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        school = None
+        if data.validated_data.get("school") is not None:
+            school = schools.filter(pk=data.validated_data["school"]).first()
+            if school is None:
+                raise ValidationError({"school": ["Школа не найдена среди школ, в отчёты которых вы можете вносить данные."]})
+        elif not self.scope.is_coordinator:
+            raise ValidationError({"school": ["Выберите школу, к отчёту которой относятся документы."]})
+        uploads = [intake.Upload(f.name, f.read()) for f in data.validated_data["files"]]
+        try:
+            batch, warnings = intake.create_batch(campaign, school, uploads, request.user)
+        except intake.IntakeError as exc:  # no file was taken: a problem of the request, as on the upload page
+            raise ValidationError({"files": [str(exc)]}) from None
+        if settings.INTAKE_BACKGROUND and batch.files_total >= ImportBatch.BACKGROUND_FROM:
+            intake.process_in_background(batch.pk)
+        else:
+            intake.process_batch(batch.pk)
+        return batch_detail(batch, status.HTTP_201_CREATED, warnings)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -474,3 +540,56 @@ class MeView(APIView):
     def get(self, request):
         user = request.user
         return Response({**s.MeSerializer(user).data, "memberships": s.MembershipSerializer(Scope.of(user).memberships, many=True).data})
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Document intake: the batches a user uploaded (a regional coordinator: every batch of their campaigns)
+# ---------------------------------------------------------------------------------------------------------
+
+
+def batch_detail(batch: ImportBatch, status_code=status.HTTP_200_OK, warnings: list[str] | None = None) -> Response:
+    batch = ImportBatch.objects.select_related("campaign").prefetch_related("files").get(pk=batch.pk)
+    items = ImportItem.objects.filter(file__batch=batch).select_related("activity_type", "direction").order_by("file", "order", "pk")
+    context = {"items": items, "warnings": warnings or []}
+    return Response(s.ImportBatchDetailSerializer(batch, context=context).data, status=status_code)
+
+
+class IntakeBatchViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    serializer_class = s.ImportBatchSerializer
+    filterset_class = filters.ImportBatchFilter
+    conflict_actions = {"review", "undo"}
+
+    def get_queryset(self):
+        scope, user = self.scope, self.request.user
+        batches = ImportBatch.objects.filter(campaign__in=Campaign.objects.visible_to(user).values("pk"))
+        if not scope.is_superuser:
+            regions = [m.region_id for m in scope.memberships if m.role == Membership.Role.REGIONAL]
+            batches = batches.filter(Q(created_by_id=user.pk) | Q(campaign__region_id__in=regions))
+        return batches.select_related("campaign").order_by("-created_at", "-pk")
+
+    def get_object(self):
+        return get_batch_for_user(self.request.user, self.kwargs["pk"])
+
+    def retrieve(self, request, *args, **kwargs):
+        return batch_detail(self.get_object())
+
+    @extend_schema(request=s.ReviewSerializer, responses=s.ImportBatchDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def review(self, request, pk=None):
+        """Correct the extracted items (school, type, direction, status, include) and, with commit, write them into the reports."""
+        batch = self.get_object()
+        allowed = set(intake_schools(request.user, batch.campaign).values_list("pk", flat=True))
+        data = s.ReviewSerializer(data=request.data, context={"batch": batch, "schools": allowed})
+        data.is_valid(raise_exception=True)
+        intake.save_review(batch, data.validated_data["changes"], request.user)
+        if data.validated_data["commit"]:
+            intake.commit_batch(batch, request.user)
+        return batch_detail(batch)
+
+    @extend_schema(request=None, responses=s.ImportBatchDetailSerializer)
+    @action(detail=True, methods=["post"])
+    def undo(self, request, pk=None):
+        """Take back everything a committed import wrote into the reports."""
+        batch = self.get_object()
+        intake.undo_batch(batch, request.user)
+        return batch_detail(batch)

@@ -131,9 +131,48 @@ CASES = {
         refused=no(SEE_A1 - {"coordinator", "municipal", "curator"}, 403), setup="submitted",
         body=lambda w, r: {"version": r.version, "remarks": "Приложите приказ о курсах"},
     ),
+    "spravka": Case(
+        "get", "/api/v1/campaigns/{code}/spravka/", ok({"coordinator", "municipal", "municipal2", "observer"}),
+        refused=no({"curator", "curator2", "head", "staff", "head_b1"}, 403),
+    ),
+    "spravka_issue": Case(
+        # The analysis app refuses roles without analytics (an outsider too) before looking the campaign up.
+        "post", "/api/v1/campaigns/{code}/spravka/issue/", ok({"coordinator"}, 201), refused=no({"far_coordinator"}, 404),
+        default_refusal=403, body={"author_name": "О. Г. Координатова", "author_position": "методист ЦНППМ"},
+    ),
+    "intake_upload": Case(
+        "post", "/api/v1/campaigns/{code}/intake/", ok({"coordinator", "municipal", "head", "staff"}, 201),
+        refused={**no({"curator", "curator2", "observer"}, 403), **no({"municipal2", "head_b1"}, 400)}, multipart=True,
+        body=lambda w, s: {"school": w.a1.pk, "files": [SimpleUploadedFile("otchet.txt", REPORT_TEXT.encode())]},
+    ),
+    "intake_batches": Case("get", "/api/v1/intake/", ok(AUTHENTICATED)),
+    "intake_batch": Case("get", "/api/v1/intake/{id}/", ok({"head", "coordinator"}), setup="batch"),
+    "intake_review": Case(
+        "post", "/api/v1/intake/{id}/review/", ok({"head", "coordinator"}), setup="batch", body={"items": [], "commit": True},
+    ),
+    "intake_undo": Case("post", "/api/v1/intake/{id}/undo/", ok({"head", "coordinator"}), setup="committed"),
     "indicator_values": Case("get", "/api/v1/indicator-values/", ok(AUTHENTICATED)),
     "indicator_value": Case("get", "/api/v1/indicator-values/{id}/", ok(SEE_A1), setup="draft"),
 }
+
+
+REPORT_TEXT = (
+    "Отчёт о реализации дорожной карты МБОУ «Альфа СОШ» за I полугодие 2021/2022 учебного года\n"
+    "1. Курсы повышения квалификации учителей математики — выполнено, обучены 3 педагога.\n"
+    "2. Проведён семинар «Смысловое чтение на уроках» для учителей школы.\n"
+    "Качество знаний — 41,2 %.\n"
+)
+
+
+def _batch(world, commit: bool = False):
+    from shnor.intake import services
+
+    batch, _ = services.create_batch(world.campaign, world.a1, [services.Upload("otchet.txt", REPORT_TEXT.encode())], world.users["head"])
+    services.process_batch(batch.pk)
+    batch.refresh_from_db()
+    if commit:
+        services.commit_batch(batch, world.users["head"])
+    return batch
 
 
 def _state(world, setup: str):
@@ -152,6 +191,8 @@ def _state(world, setup: str):
         return submitted_report(world)
     if setup == "certified":
         return certified_report(world)
+    if setup in ("batch", "committed"):
+        return _batch(world, commit=setup == "committed")
     return None
 
 
@@ -169,6 +210,9 @@ def _url(world, case: Case, report) -> str:
         "/api/v1/campaigns/{code}/": world.campaign.code,
         "/api/v1/campaigns/{code}/coverage/": world.campaign.code,
         "/api/v1/campaigns/{code}/completeness/": world.campaign.code,
+        "/api/v1/campaigns/{code}/spravka/": world.campaign.code,
+        "/api/v1/campaigns/{code}/spravka/issue/": world.campaign.code,
+        "/api/v1/campaigns/{code}/intake/": world.campaign.code,
         "/api/v1/indicator-values/{id}/": IndicatorValue.objects.filter(school=world.a1).values_list("pk", flat=True).first(),
     }
     if case.path in ids:

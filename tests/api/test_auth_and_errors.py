@@ -83,6 +83,7 @@ BAD_REQUESTS = [
     ("delete", "/api/v1/campaigns/{campaign}/", "", "application/json", 405, "method_not_allowed"),
     ("get", "/api/v1/no-such-thing/", "", "", 404, "not_found"),
     ("get", "/api/v1/reports/abc/", "", "", 404, "not_found"),
+    ("post", "/api/v1/intake/%0A/review/", "{}", "application/json", 404, "not_found"),
     ("get", "/api/v1/reports/99999999999999999999999999/", "", "", 404, "not_found"),
     ("get", "/api/v1/schools/?municipality=99999999999999999999999999", "", "", 400, "invalid"),
     ("get", "/api/v1/schools/?municipality=1.5", "", "", 400, "invalid"),
