@@ -71,6 +71,24 @@ def entry_facts(campaign: Campaign, maps: FrameworkMaps, include_submitted: bool
 def coverage_for(campaign: Campaign, include_submitted: bool = False, school_ids=None) -> Coverage:
     """The campaign's coverage; `school_ids` narrows it to a subset (a municipality, a user's scope).
 
+    Cached until the campaign's reports change (`campaign_stamp`): the coverage page and API of a campaign of
+    thousands of schools answer from the cache instead of aggregating on every request.
+    """
+    from django.core.cache import cache
+
+    from shnor.monitoring.stamps import CACHE_SECONDS, campaign_stamp, ids_key
+
+    key = f"coverage:{campaign.pk}:{campaign_stamp(campaign)}:{int(include_submitted)}:{ids_key(school_ids)}"
+    coverage = cache.get(key)
+    if coverage is None:
+        coverage = compute_coverage_for(campaign, include_submitted, school_ids)
+        cache.set(key, coverage, CACHE_SECONDS)
+    return coverage
+
+
+def compute_coverage_for(campaign: Campaign, include_submitted: bool = False, school_ids=None) -> Coverage:
+    """`coverage_for` without the cache.
+
     The same result as `compute_coverage(entry_facts(...))`, computed from one aggregate query that returns the
     distinct schools per (activity type, direction) instead of one row per school: for a region of 500 schools
     this is the difference between 15 000 rows turned into objects and 40 rows (tests compare the two).
@@ -83,37 +101,42 @@ def coverage_for(campaign: Campaign, include_submitted: bool = False, school_ids
     sets = _done_school_sets(campaign.pk, counted_statuses(include_submitted))
     if sets is None:  # a database without a distinct string aggregate
         return compute_coverage(entry_facts(campaign, maps, include_submitted), members, maps.directions, maps.types)
-    submitted: set[int] = set()
-    if include_submitted:
-        submitted = set(SchoolReport.objects.filter(campaign_id=campaign.pk, status=SchoolReport.Status.SUBMITTED).values_list("school_id", flat=True))
     by_key: dict[tuple[str | None, str | None], set[int]] = {}
-    for (type_id, direction_id), schools in sets.items():
+    submitted: set[int] = set()
+    for (type_id, direction_id), (schools, uncertified) in sets.items():
         key = (maps.effective_direction(type_id, direction_id), maps.type_code.get(type_id))
         by_key.setdefault(key, set()).update(schools)
+        submitted |= uncertified  # a school has one report per campaign: uncertified everywhere or nowhere
     return coverage_from_sets(by_key, submitted, members, maps.directions, maps.types)
 
 
-def _done_school_sets(campaign_id: int, statuses: list[str]) -> dict[tuple[int | None, int | None], set[int]] | None:
-    """(activity type id, direction id) → the schools with a done entry there, in counted reports; None when the
-    database has no distinct string aggregate. Raw SQL: the ORM has no portable GROUP_CONCAT."""
+def _done_school_sets(campaign_id: int, statuses: list[str]) -> dict[tuple[int | None, int | None], tuple[set[int], set[int]]] | None:
+    """(activity type id, direction id) → (the schools with a done entry there, those of them whose report is only
+    submitted), in counted reports; None when the database has no distinct string aggregate.
+    Raw SQL: the ORM has no portable GROUP_CONCAT."""
     from django.db import connection
 
     if connection.vendor == "sqlite":
-        aggregate = "GROUP_CONCAT(DISTINCT r.school_id)"
+        schools, uncertified = "GROUP_CONCAT(DISTINCT r.school_id)", "GROUP_CONCAT(DISTINCT CASE WHEN r.status = %s THEN r.school_id END)"
     elif connection.vendor == "postgresql":
-        aggregate = "STRING_AGG(DISTINCT r.school_id::text, ',')"
+        schools = "STRING_AGG(DISTINCT r.school_id::text, ',')"
+        uncertified = "STRING_AGG(DISTINCT CASE WHEN r.status = %s THEN r.school_id::text END, ',')"
     else:
         return None
     marks = ", ".join(["%s"] * len(statuses))
     sql = (
-        f"SELECT e.activity_type_id, e.direction_id, {aggregate} "
+        f"SELECT e.activity_type_id, e.direction_id, {schools}, {uncertified} "
         f"FROM {ReportEntry._meta.db_table} e JOIN {SchoolReport._meta.db_table} r ON e.report_id = r.id "
         f"WHERE r.campaign_id = %s AND r.status IN ({marks}) AND e.status IN (%s, %s) "
         "GROUP BY e.activity_type_id, e.direction_id"
     )
+
+    def ids(text: str | None) -> set[int]:
+        return {int(s) for s in text.split(",")} if text else set()
+
     with connection.cursor() as cursor:
-        cursor.execute(sql, [campaign_id, *statuses, *ReportEntry.DONE])
-        return {(type_id, direction_id): {int(s) for s in ids.split(",")} for type_id, direction_id, ids in cursor.fetchall()}
+        cursor.execute(sql, [SchoolReport.Status.SUBMITTED, campaign_id, *statuses, *ReportEntry.DONE])
+        return {(type_id, direction_id): (ids(all_ids), ids(submitted)) for type_id, direction_id, all_ids, submitted in cursor.fetchall()}
 
 
 def coverage_from_sets(by_key: dict[tuple[str | None, str | None], set[int]], uncertified: set[int], school_ids, directions, types) -> Coverage:
