@@ -14,6 +14,8 @@ def menu_for(user) -> list[tuple[str, str]]:
     items = [("Главная", reverse("home")), ("Кампании", reverse("campaign_list")), ("Школы", reverse("school_list"))]
     if Membership.Role.CURATOR in scope.roles:
         items.append(("Очередь на заверение", reverse("curator_queue")))
+    if Membership.Role.OBSERVER in scope.roles and not scope.is_coordinator:
+        items.append(("Аналитика", reverse("dashboard")))
     if scope.is_coordinator:
         items += [
             ("Аналитика", reverse("dashboard")),
