@@ -15,7 +15,7 @@ from shnor.registry.models import Membership, Scope
 
 from . import workflow
 from .access import get_campaign_for_user, get_coordinated_campaign, get_evidence_for_user, get_report_context
-from .completeness import completeness
+from .board import CampaignBoard
 from .forms import ActionForm, CampaignForm, ReportForm, ReturnForm
 from .models import Campaign, Evidence, ReportEntry, SchoolReport
 from .reminders import send_reminders
@@ -45,18 +45,15 @@ def campaign_create(request):
 def campaign_detail(request, code):
     campaign = get_campaign_for_user(request.user, code)
     scope = Scope.of(request.user)
-    visible = campaign.schools.filter(pk__in=scope.schools().values("pk"))
     include_submitted = request.GET.get("submitted") == "1"
-    progress = completeness(campaign, visible)
-    coverage = coverage_for(campaign, include_submitted, [r.school.pk for r in progress.rows])
+    # The board computes lazily; the template caches its heavy fragments under board.key (see board.py).
+    board = CampaignBoard(campaign, request.user, include_submitted, request.GET.get("page"))
     return render(request, "monitoring/campaign_detail.html", {
         "title": campaign.title,
         "campaign": campaign,
-        "progress": progress,
-        "coverage": coverage,
+        "board": board,
         "include_submitted": include_submitted,
         "is_coordinator": scope.coordinates_region(campaign.region_id) or scope.is_coordinator,
-        "partial_view": len(progress.rows) < campaign.schools.count(),
     })
 
 

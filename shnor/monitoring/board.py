@@ -1,0 +1,121 @@
+"""What the campaign page shows, sized for a campaign of thousands of schools.
+
+Counts come from one aggregate query, the table of schools is paginated in the database (who needs chasing
+first), and the coverage comes from `coverage_for`'s cache. Everything is computed lazily: the page caches
+its heavy fragments under `key`, which changes with the campaign's state (`campaign_stamp`), the viewer's
+scope, the day (what is overdue) and the page, so a cached page costs a handful of small queries.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date
+from functools import cached_property
+
+from django.core.cache import cache
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, Value, When
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from shnor.analysis.records import coverage_for
+from shnor.registry.models import Scope
+
+from .completeness import NOT_STARTED, STATE_ORDER, SchoolProgress
+from .models import Campaign, SchoolReport
+from .stamps import CACHE_SECONDS, campaign_stamp, scope_key
+
+PER_PAGE = 100
+NOT_SUBMITTED = (NOT_STARTED, SchoolReport.Status.DRAFT, SchoolReport.Status.RETURNED)
+
+
+@dataclass
+class Summary:
+    """The counts of the campaign page's cards, for the schools one viewer sees."""
+
+    total: int
+    campaign_total: int
+    counts: Counter
+    late: bool
+
+    def count(self, state: str) -> int:
+        return self.counts.get(state, 0)
+
+    @property
+    def not_submitted(self) -> int:
+        return sum(self.count(s) for s in NOT_SUBMITTED)
+
+    @property
+    def overdue(self) -> int:
+        return self.not_submitted if self.late else 0
+
+    @property
+    def waiting(self) -> int:
+        return self.count(SchoolReport.Status.SUBMITTED)
+
+    @property
+    def done(self) -> int:
+        return self.count(SchoolReport.Status.CERTIFIED) + self.count(SchoolReport.Status.ACCEPTED)
+
+
+def summary(campaign: Campaign, schools, today: date | None = None) -> Summary:
+    today = today or timezone.localdate()
+    total = schools.count()
+    counts = Counter(dict(
+        SchoolReport.objects.filter(campaign=campaign, school__in=schools.values("pk")).order_by().values_list("status").annotate(n=Count("*"))
+    ))
+    counts[NOT_STARTED] = total - sum(counts.values())
+    return Summary(total, campaign.schools.count(), counts, today > campaign.due_date)
+
+
+def progress_rows(campaign: Campaign, schools):
+    """The schools with their report's state, in the order the coordinator works through them, as a queryset
+    of School annotated with `report_state`, `report_pk`, `report_updated`; paginate it, then `as_progress`."""
+    rank = Case(When(r__status__isnull=True, then=Value(0)),
+                *[When(r__status=state, then=Value(i)) for i, state in enumerate(STATE_ORDER) if state != NOT_STARTED],
+                default=Value(len(STATE_ORDER)), output_field=IntegerField())
+    return (
+        schools.select_related("municipality")
+        .annotate(r=FilteredRelation("reports", condition=Q(reports__campaign=campaign)))
+        .annotate(rank=rank, report_state=Coalesce(F("r__status"), Value(NOT_STARTED)), report_pk=F("r__pk"), report_updated=F("r__updated_at"))
+        .order_by("rank", "municipality__name", "short_name", "pk")
+    )
+
+
+def as_progress(campaign: Campaign, schools, today: date | None = None) -> list[SchoolProgress]:
+    late = (today or timezone.localdate()) > campaign.due_date
+    return [SchoolProgress(s, s.report_state, s.report_pk, overdue=late and s.report_state in NOT_SUBMITTED, updated_at=s.report_updated)
+            for s in schools]
+
+
+class CampaignBoard:
+    def __init__(self, campaign: Campaign, user, include_submitted: bool = False, page: str | None = None):
+        self.campaign, self.user, self.include_submitted = campaign, user, include_submitted
+        self.page_number = page if (page or "").isdigit() else "1"
+        self.today = timezone.localdate()
+        base = f"{campaign.pk}:{campaign_stamp(campaign)}:{scope_key(user)}:{self.today.isoformat()}"
+        self.summary_key = f"board:{base}"
+        self.key = f"{base}:{int(include_submitted)}:{self.page_number}"
+
+    @cached_property
+    def visible(self):
+        return self.campaign.schools.filter(pk__in=Scope.of(self.user).schools().values("pk"))
+
+    @cached_property
+    def summary(self) -> Summary:
+        return cache.get_or_set(f"summary:{self.summary_key}", lambda: summary(self.campaign, self.visible, self.today), CACHE_SECONDS)
+
+    @property
+    def partial_view(self) -> bool:
+        return self.summary.total < self.summary.campaign_total
+
+    @cached_property
+    def page(self):
+        page = Paginator(progress_rows(self.campaign, self.visible), PER_PAGE).get_page(self.page_number)
+        page.rows = as_progress(self.campaign, page.object_list, self.today)
+        return page
+
+    @cached_property
+    def coverage(self):
+        return coverage_for(self.campaign, self.include_submitted, list(self.visible.values_list("pk", flat=True)))
