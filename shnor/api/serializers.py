@@ -477,6 +477,8 @@ class ReportSaveSerializer(VersionSerializer):
             current = existing.get(item.get("id")) if item.get("id") is not None else None
             if item.get("id") is not None and current is None:
                 problems["id"] = ["Запись отчёта не найдена: возможно, её удалили. Откройте отчёт заново."]
+            if current is not None and item.get("delete") and not current.is_unplanned:
+                problems["delete"] = ["Запланированное мероприятие удалить нельзя: отметьте его статус."]
             if item.get("id") is None and not item.get("delete") and not (item.get("title") or "").strip():
                 problems["title"] = ["Укажите название мероприятия, которое не было запланировано."]
             type_code, direction_code = item.get("activity_type"), item.get("direction")

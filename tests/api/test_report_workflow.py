@@ -158,12 +158,14 @@ def test_invalid_report_changes_are_explained_field_by_field(world, api):
     assert SchoolReport.objects.get(pk=report["id"]).version == report["version"]
     assert not IndicatorValue.objects.filter(report_id=report["id"]).exists()
 
-    semantic = api.patch("head", url, {"version": report["version"], "entries": [{"id": 999999, "status": "done"}, {"title": " ", "status": "done"}],
+    semantic = api.patch("head", url, {"version": report["version"], "entries": [{"id": 999999, "status": "done"}, {"title": " ", "status": "done"},
+                                                                                 {"id": report["entries"][0]["id"], "delete": True}],
                                        "indicators": [{"indicator": "quality", "value": 120}, {"indicator": "olympiad_winners", "value": 1}],
                                        "evidence": [{"new_entry": 5, "kind": "link", "url": "https://example.org"}]})
     fields = semantic.json()["fields"]
     assert fields["entries"] == {"0": {"id": ["Запись отчёта не найдена: возможно, её удалили. Откройте отчёт заново."]},
-                                 "1": {"title": ["Укажите название мероприятия, которое не было запланировано."]}}
+                                 "1": {"title": ["Укажите название мероприятия, которое не было запланировано."]},
+                                 "2": {"delete": ["Запланированное мероприятие удалить нельзя: отметьте его статус."]}}
     assert fields["indicators"] == {"0": {"value": ["Процент не может быть больше 100."]},
                                     "1": {"indicator": ["Кампания не запрашивает показатель «olympiad_winners»."]}}
     assert fields["evidence"] == {"0": {"new_entry": ["Нового мероприятия с таким номером в запросе нет."]}}
@@ -201,3 +203,14 @@ def test_a_bad_evidence_file_is_refused_in_russian(world, api):
     assert response.status_code == 400
     assert "такой тип файла не принимается" in response.json()["fields"]["file"][0]
     assert not Evidence.objects.filter(entry__report_id=report["id"]).exists()
+
+
+def test_an_unplanned_entry_is_added_and_deleted(world, api):
+    report = _open(api, world)
+    url = f"/api/v1/reports/{report['id']}/"
+    added = api.patch("head", url, {"version": report["version"], "entries": [{"title": "Лишнее мероприятие", "status": "done"}]}).json()
+    extra = next(e for e in added["entries"] if e["is_unplanned"])
+    removed = api.patch("head", url, {"version": added["version"], "entries": [{"id": extra["id"], "delete": True}]})
+    assert removed.status_code == 200
+    assert not any(e["is_unplanned"] for e in removed.json()["entries"])
+    assert AuditEvent.objects.filter(action="report.edit", object_id=str(report["id"])).count() == 2
