@@ -17,6 +17,7 @@ from shnor.intake.models import ImportBatch, ImportFile, ImportItem
 from shnor.intake.services import ReviewChange
 from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
 from shnor.monitoring.workflow import EntryChange, EvidenceInput
+from shnor.plans import roadmaps
 from shnor.plans.models import ActivityType, Direction, Framework, PlannedActivity, Roadmap
 from shnor.registry.models import Municipality, Region, School, SchoolStatus
 
@@ -175,25 +176,14 @@ class PlannedActivitySerializer(serializers.ModelSerializer):
     def create(self, validated_data):
         directions = validated_data.pop("directions", [])
         deadline = validated_data.pop("deadline", "")
-        roadmap = validated_data["roadmap"]
-        last = roadmap.activities.order_by("-order").values_list("order", flat=True).first() or 0
-        activity = PlannedActivity(order=last + 1, **validated_data)
-        activity.set_deadline(deadline)
-        activity.save()
-        activity.directions.set(directions)
-        return activity
+        return roadmaps.save_activity(PlannedActivity(**validated_data), self.context["request"].user, deadline=deadline, directions=directions)
 
     def update(self, activity, validated_data):
         directions = validated_data.pop("directions", None)
         deadline = validated_data.pop("deadline", None)
         for name, value in validated_data.items():
             setattr(activity, name, value)
-        if deadline is not None:
-            activity.set_deadline(deadline)
-        activity.save()
-        if directions is not None:
-            activity.directions.set(directions)
-        return activity
+        return roadmaps.save_activity(activity, self.context["request"].user, deadline=deadline, directions=directions)
 
 
 class RoadmapSerializer(serializers.ModelSerializer):

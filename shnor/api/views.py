@@ -5,7 +5,6 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.db import transaction
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404
 from django_filters.rest_framework import DjangoFilterBackend
@@ -24,7 +23,6 @@ from shnor.analysis import spravka as spravka_workflow
 from shnor.analysis.access import get_analysis_access, get_editable_campaign
 from shnor.analysis.models import IssuedReport
 from shnor.analysis.records import coverage_for
-from shnor.audit.log import record
 from shnor.intake import services as intake
 from shnor.intake.models import ImportBatch, ImportItem
 
@@ -36,6 +34,7 @@ from shnor.monitoring.access import get_campaign_for_user
 from shnor.monitoring.completeness import completeness
 from shnor.monitoring.forms import CampaignForm
 from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
+from shnor.plans import roadmaps
 from shnor.plans.models import ActivityType, Framework, PlannedActivity, Roadmap
 from shnor.registry.models import Membership, Municipality, Region, SchoolStatus, Scope
 
@@ -181,17 +180,13 @@ class RoadmapViewSet(ApiMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin,
         return super().update(request, *args, **kwargs)
 
     def perform_create(self, serializer):
-        school = serializer.validated_data["school"]
-        require(self.scope.can_edit_roadmap_of(school), ROADMAP_REFUSED)
-        with transaction.atomic():
-            roadmap = serializer.save()
-            record(self.request.user, "roadmap.create", roadmap, f"Создана дорожная карта школы {school}", school=school)
+        require(self.scope.can_edit_roadmap_of(serializer.validated_data["school"]), ROADMAP_REFUSED)
+        serializer.instance = roadmaps.save_roadmap(Roadmap(**serializer.validated_data), self.request.user)
 
     def perform_update(self, serializer):
-        school = serializer.instance.school
-        with transaction.atomic():
-            roadmap = serializer.save()
-            record(self.request.user, "roadmap.edit", roadmap, f"Изменена дорожная карта школы {school}", school=school)
+        for name, value in serializer.validated_data.items():
+            setattr(serializer.instance, name, value)
+        roadmaps.save_roadmap(serializer.instance, self.request.user)
 
 
 class PlannedActivityViewSet(ApiMixin, mixins.CreateModelMixin, mixins.UpdateModelMixin, mixins.DestroyModelMixin,
@@ -211,8 +206,8 @@ class PlannedActivityViewSet(ApiMixin, mixins.CreateModelMixin, mixins.UpdateMod
 
     def get_serializer(self, *args, **kwargs):
         kwargs.setdefault("context", self.get_serializer_context())
-        roadmaps = Roadmap.objects.filter(school__in=self.scope.schools()).select_related("school__municipality")
-        return s.PlannedActivitySerializer(*args, roadmaps=roadmaps, **kwargs)
+        visible = Roadmap.objects.filter(school__in=self.scope.schools()).select_related("school__municipality")
+        return s.PlannedActivitySerializer(*args, roadmaps=visible, **kwargs)
 
     def update(self, request, *args, **kwargs):
         # Refuse before validating: the activity is visible, the change is not the user's.
@@ -220,28 +215,15 @@ class PlannedActivityViewSet(ApiMixin, mixins.CreateModelMixin, mixins.UpdateMod
         return super().update(request, *args, **kwargs)
 
     def perform_create(self, serializer):
-        school = serializer.validated_data["roadmap"].school
-        require(self.scope.can_edit_roadmap_of(school), ROADMAP_REFUSED)
-        self._save(serializer, school, "Добавлено")
-
-    def perform_update(self, serializer):
-        self._save(serializer, serializer.instance.roadmap.school, "Изменено")
-
-    def _save(self, serializer, school, verb: str) -> None:
-        with transaction.atomic():
-            activity = serializer.save()
-            record(self.request.user, "roadmap.activity_save", activity,
-                   f"{verb} мероприятие дорожной карты школы {school}: {activity.title[:80]}", school=school)
+        require(self.scope.can_edit_roadmap_of(serializer.validated_data["roadmap"].school), ROADMAP_REFUSED)
+        serializer.save()  # the serializer saves through plans.roadmaps, which writes the audit log
 
     def perform_destroy(self, activity):
-        school = activity.roadmap.school
-        require(self.scope.can_edit_roadmap_of(school), ROADMAP_REFUSED)
-        if activity.entries.exists():
-            raise workflow.WorkflowError("Мероприятие уже есть в отчётах школы — удалить его нельзя, только изменить.")
-        with transaction.atomic():
-            record(self.request.user, "roadmap.activity_delete", activity,
-                   f"Удалено мероприятие дорожной карты школы {school}: {activity.title[:80]}", school=school)
-            activity.delete()
+        require(self.scope.can_edit_roadmap_of(activity.roadmap.school), ROADMAP_REFUSED)
+        try:
+            roadmaps.delete_activity(activity, self.request.user)
+        except roadmaps.RoadmapError as exc:
+            raise workflow.WorkflowError(str(exc)) from exc
 
 
 # ---------------------------------------------------------------------------------------------------------

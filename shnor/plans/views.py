@@ -13,7 +13,8 @@ from shnor.registry.access import get_school_for_user, require_coordinator, requ
 from shnor.registry.models import Scope
 
 from .forms import ActivityTypeForm, DirectionForm, PlannedActivityForm
-from .models import ActivityType, Direction, Framework, PlannedActivity, Roadmap, TypeMapping
+from . import roadmaps
+from .models import ActivityType, Direction, Framework, PlannedActivity, TypeMapping
 
 
 @login_required
@@ -70,17 +71,12 @@ def _roadmap_for(user, school_pk) -> tuple:
     school = get_school_for_user(user, school_pk)
     if not Scope.of(user).can_edit_roadmap_of(school):
         raise PermissionDenied("Дорожную карту этой школы вы изменить не можете.")
-    roadmap = school.roadmaps.filter(is_current=True).first()
-    return school, roadmap
+    return school, roadmaps.current_roadmap(school, user)
 
 
 @login_required
 def roadmap_edit(request, school_pk, activity_pk=None):
     school, roadmap = _roadmap_for(request.user, school_pk)
-    if roadmap is None:
-        with transaction.atomic():
-            roadmap = Roadmap.objects.create(school=school, title="Дорожная карта", framework=Framework.objects.filter(code="cluster4").first())
-            record(request.user, "roadmap.create", roadmap, f"Создана дорожная карта школы {school}", school=school)
     instance = None
     if activity_pk is not None:
         instance = roadmap.activities.filter(pk=activity_pk).first()
@@ -88,15 +84,10 @@ def roadmap_edit(request, school_pk, activity_pk=None):
             raise Http404("Мероприятие не найдено")
     form = PlannedActivityForm(request.POST or None, instance=instance, framework=roadmap.framework)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            activity = form.save(commit=False)
-            activity.roadmap = roadmap
-            if instance is None:
-                activity.order = (roadmap.activities.order_by("-order").values_list("order", flat=True).first() or 0) + 1
-            activity.set_deadline(form.cleaned_data["deadline"])
-            activity.save()
-            form.save_m2m()
-            record(request.user, "roadmap.activity_save", activity, f"{'Изменено' if instance else 'Добавлено'} мероприятие дорожной карты школы {school}: {activity.title[:80]}", school=school)
+        activity = form.save(commit=False)
+        activity.roadmap = roadmap
+        activity = roadmaps.save_activity(activity, request.user, deadline=form.cleaned_data["deadline"],
+                                          directions=form.cleaned_data["directions"])
         messages.success(request, "Мероприятие сохранено." + ("" if activity.deadline_start or not activity.deadline_text else " Срок не удалось перевести в даты — он сохранён как написан."))
         return redirect("roadmap_edit", school.pk)
     return render(request, "plans/roadmap_edit.html", {
@@ -110,11 +101,9 @@ def roadmap_edit(request, school_pk, activity_pk=None):
 def roadmap_activity_delete(request, school_pk, activity_pk):
     school, roadmap = _roadmap_for(request.user, school_pk)
     activity = get_object_or_404(PlannedActivity, pk=activity_pk, roadmap=roadmap)
-    if activity.entries.exists():
-        messages.error(request, "Мероприятие уже есть в отчётах школы — удалить его нельзя, только изменить.")
-        return redirect("roadmap_edit", school.pk)
-    with transaction.atomic():
-        record(request.user, "roadmap.activity_delete", activity, f"Удалено мероприятие дорожной карты школы {school}: {activity.title[:80]}", school=school)
-        activity.delete()
-    messages.success(request, "Мероприятие удалено.")
+    try:
+        roadmaps.delete_activity(activity, request.user)
+        messages.success(request, "Мероприятие удалено.")
+    except roadmaps.RoadmapError as exc:
+        messages.error(request, str(exc))
     return redirect("roadmap_edit", school.pk)
