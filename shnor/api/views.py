@@ -27,8 +27,7 @@ from shnor.intake import services as intake
 from shnor.intake.models import ImportBatch, ImportItem
 
 # The intake pages' own access rules, reused so that the API cannot drift from them.
-from shnor.intake.views import _get_batch as get_batch_for_user
-from shnor.intake.views import _intake_schools as intake_schools
+from shnor.intake.access import get_batch_for_user, intake_schools
 from shnor.monitoring import workflow
 from shnor.monitoring.access import get_campaign_for_user
 from shnor.monitoring.completeness import completeness

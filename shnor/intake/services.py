@@ -16,6 +16,7 @@ from decimal import Decimal, InvalidOperation
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import close_old_connections, transaction
+from django.db.models import F
 from django.utils import timezone
 from rapidfuzz import fuzz
 
@@ -23,7 +24,7 @@ from shnor.audit.log import record
 from shnor.core.documents import DocumentError, read_document
 from shnor.core.reading import ReadingContext, SchoolRef, extract, extraction_to_dict
 from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
-from shnor.monitoring.workflow import WorkflowError, open_report
+from shnor.monitoring.workflow import open_report
 from shnor.plans.models import ActivityType, Direction
 from shnor.registry.models import Scope
 
@@ -220,7 +221,10 @@ def commit_batch(batch: ImportBatch, user) -> dict[str, int]:
             raise IntakeError(f"Вносить данные в отчёт школы {item.school} вы не можете.")
         report = reports.get(item.school_id)
         if report is None:
-            report = reports[item.school_id] = open_report(batch.campaign, item.school, user)
+            # Lock the report row, as the workflow does: a colleague saving at the same moment waits,
+            # then gets the stale-version refusal because the version moves on below.
+            report = open_report(batch.campaign, item.school, user)
+            report = reports[item.school_id] = SchoolReport.objects.select_for_update().get(pk=report.pk)
             if not report.is_editable:
                 raise IntakeError(f"Отчёт школы {item.school} в состоянии «{report.get_status_display()}»: вносить в него нельзя. "
                                   "Снимите отметку с её элементов или попросите вернуть отчёт на доработку.")
@@ -233,7 +237,7 @@ def commit_batch(batch: ImportBatch, user) -> dict[str, int]:
                 seen_values.add(key)
                 _commit_indicator(item, report, batch, indicators, counts)
     for report in reports.values():
-        SchoolReport.objects.filter(pk=report.pk).update(version=report.version + 1, updated_by=user, updated_at=timezone.now())
+        SchoolReport.objects.filter(pk=report.pk).update(version=F("version") + 1, updated_by=user, updated_at=timezone.now())
     batch.status, batch.committed_at, batch.committed_by = ImportBatch.Status.COMMITTED, timezone.now(), user
     batch.save()
     record(user, "intake.commit", batch, f"Импорт № {batch.pk} внесён: записей {counts['entries']}, заполнено запланированных {counts['filled']}, "
@@ -314,8 +318,9 @@ def undo_batch(batch: ImportBatch, user) -> None:
     batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.status != ImportBatch.Status.COMMITTED:
         raise IntakeError("Отменить можно только внесённый импорт.")
-    items = list(ImportItem.objects.filter(file__batch=batch).exclude(entry=None, indicator_value=None).select_related("entry__report", "indicator_value"))
-    touched = {i.entry.report for i in items if i.entry} | {SchoolReport.objects.get(pk=i.indicator_value.report_id) for i in items if i.indicator_value and i.indicator_value.report_id}
+    items = list(ImportItem.objects.filter(file__batch=batch).exclude(entry=None, indicator_value=None).select_related("entry", "indicator_value"))
+    report_ids = {i.entry.report_id for i in items if i.entry} | {i.indicator_value.report_id for i in items if i.indicator_value and i.indicator_value.report_id}
+    touched = list(SchoolReport.objects.select_for_update().filter(pk__in=report_ids).select_related("school"))
     locked = [r for r in touched if not r.is_editable]
     if locked:
         raise IntakeError("Отменить импорт нельзя: отчёты уже отправлены или приняты — "
@@ -331,12 +336,8 @@ def undo_batch(batch: ImportBatch, user) -> None:
         elif item.indicator_value:
             item.indicator_value.delete()
     ImportItem.objects.filter(file__batch=batch).update(entry=None, indicator_value=None, previous=None)
-    for report in touched:
-        SchoolReport.objects.filter(pk=report.pk).update(version=report.version + 1, updated_by=user, updated_at=timezone.now())
+    SchoolReport.objects.filter(pk__in=report_ids).update(version=F("version") + 1, updated_by=user, updated_at=timezone.now())
     batch.status, batch.undone_at = ImportBatch.Status.UNDONE, timezone.now()
     batch.save()
     record(user, "intake.undo", batch, f"Импорт № {batch.pk} отменён", region=batch.campaign.region)
 
-
-def raise_for_workflow(exc: WorkflowError) -> None:
-    raise IntakeError(str(exc)) from exc

@@ -5,7 +5,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, JsonResponse
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
@@ -13,20 +13,11 @@ from shnor.core.classify import LOW_CONFIDENCE
 from shnor.monitoring.access import get_campaign_for_user
 from shnor.monitoring.models import ReportEntry
 from shnor.plans.models import ActivityType, Direction
-from shnor.registry.models import Membership, Scope
+from shnor.registry.models import Scope
 
 from . import services
+from .access import get_batch_for_user, intake_schools
 from .models import ImportBatch, ImportItem
-
-
-def _intake_schools(user, campaign):
-    """Schools whose reports this user may fill from documents: a coordinator's, or the user's own school."""
-    scope = Scope.of(user)
-    schools = campaign.schools.filter(pk__in=scope.schools().values("pk")).select_related("municipality").order_by("short_name")
-    if scope.is_coordinator:
-        return schools
-    own = [m.school_id for m in scope.memberships if m.role in (Membership.Role.HEAD, Membership.Role.STAFF)]
-    return schools.filter(pk__in=own)
 
 
 class MultipleFileInput(forms.ClearableFileInput):
@@ -56,24 +47,10 @@ class UploadForm(forms.Form):
             self.fields["school"].empty_label = None
 
 
-def _get_batch(user, pk) -> ImportBatch:
-    try:
-        batch = ImportBatch.objects.select_related("campaign", "school").get(pk=pk)
-    except ImportBatch.DoesNotExist:
-        raise Http404("Импорт не найден") from None
-    scope = Scope.of(user)
-    # The person who uploaded, or a regional coordinator of the campaign; nobody else (a batch may
-    # hold documents of many schools).
-    if batch.created_by_id != user.pk and not scope.coordinates_region(batch.campaign.region_id):
-        raise Http404("Импорт не найден")
-    get_campaign_for_user(user, batch.campaign.code)
-    return batch
-
-
 @login_required
 def upload(request, code):
     campaign = get_campaign_for_user(request.user, code)
-    schools = _intake_schools(request.user, campaign)
+    schools = intake_schools(request.user, campaign)
     if not schools.exists():
         raise PermissionDenied("Загружать документы могут координаторы и сотрудники школ этой кампании.")
     coordinator = Scope.of(request.user).is_coordinator
@@ -102,7 +79,7 @@ def upload(request, code):
 
 @login_required
 def batch_detail(request, pk):
-    batch = _get_batch(request.user, pk)
+    batch = get_batch_for_user(request.user, pk)
     files = list(batch.files.select_related("school"))
     items = list(ImportItem.objects.filter(file__batch=batch).select_related("file", "school", "activity_type", "direction", "entry"))
     return render(request, "intake/batch.html", {
@@ -110,7 +87,7 @@ def batch_detail(request, pk):
         "activities": [i for i in items if i.kind == ImportItem.Kind.ACTIVITY],
         "indicators": [i for i in items if i.kind == ImportItem.Kind.INDICATOR],
         "findings": [i for i in items if i.kind == ImportItem.Kind.FINDING],
-        "schools": _intake_schools(request.user, batch.campaign),
+        "schools": intake_schools(request.user, batch.campaign),
         "types": ActivityType.objects.filter(is_active=True),
         "directions": Direction.objects.filter(framework=batch.campaign.framework),
         "statuses": ReportEntry.Status.choices, "low_confidence": LOW_CONFIDENCE,
@@ -120,7 +97,7 @@ def batch_detail(request, pk):
 
 @login_required
 def batch_progress(request, pk):
-    batch = _get_batch(request.user, pk)
+    batch = get_batch_for_user(request.user, pk)
     return JsonResponse({"status": batch.status, "files_done": batch.files_done, "files_total": batch.files_total, "percent": batch.progress_percent})
 
 
@@ -134,8 +111,8 @@ def _int_or_none(value):
 @login_required
 @require_POST
 def batch_review(request, pk):
-    batch = _get_batch(request.user, pk)
-    allowed_schools = set(_intake_schools(request.user, batch.campaign).values_list("pk", flat=True))
+    batch = get_batch_for_user(request.user, pk)
+    allowed_schools = set(intake_schools(request.user, batch.campaign).values_list("pk", flat=True))
     statuses = {"", *ReportEntry.Status.values}
     changes = []
     for item_id in request.POST.getlist("item"):
@@ -167,7 +144,7 @@ def batch_review(request, pk):
 @login_required
 @require_POST
 def batch_undo(request, pk):
-    batch = _get_batch(request.user, pk)
+    batch = get_batch_for_user(request.user, pk)
     try:
         services.undo_batch(batch, request.user)
         messages.success(request, f"Импорт № {batch.pk} отменён: всё, что он внёс, удалено из отчётов.")
