@@ -125,8 +125,7 @@ def test_the_demo_is_idempotent(db):
 
 
 def test_reminders_go_to_overdue_schools_only(world):
-    from shnor.monitoring.workflow import open_report, save_report, submit
-    from shnor.monitoring.workflow import EntryChange
+    from shnor.monitoring.workflow import EntryChange, open_report, save_report, submit
 
     report = open_report(world.campaign, world.b1)
     report = save_report(report, world.users["head_b1"], report.version, [EntryChange(None, "Собрание", "done", "Проведено")])

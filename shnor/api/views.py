@@ -24,10 +24,10 @@ from shnor.analysis.access import get_analysis_access, get_editable_campaign
 from shnor.analysis.models import IssuedReport
 from shnor.analysis.records import coverage_for
 from shnor.intake import services as intake
-from shnor.intake.models import ImportBatch, ImportItem
 
 # The intake pages' own access rules, reused so that the API cannot drift from them.
 from shnor.intake.access import get_batch_for_user, intake_schools
+from shnor.intake.models import ImportBatch, ImportItem
 from shnor.monitoring import workflow
 from shnor.monitoring.access import get_campaign_for_user
 from shnor.monitoring.completeness import completeness

@@ -24,16 +24,6 @@ class Framework(models.Model):
     def __str__(self) -> str:
         return self.name
 
-    def type_directions(self) -> dict[str, str]:
-        """activity-type code → code of its primary direction in this framework."""
-        rows = TypeMapping.objects.filter(direction__framework=self).values_list(
-            "activity_type__code", "direction__code", "is_primary"
-        )
-        result: dict[str, str] = {}
-        for type_code, direction_code, primary in sorted(rows, key=lambda r: not r[2]):
-            result.setdefault(type_code, direction_code)
-        return result
-
 
 class Direction(models.Model):
     framework = models.ForeignKey(Framework, on_delete=models.CASCADE, related_name="directions", verbose_name="система")

@@ -12,8 +12,8 @@ from shnor.audit.log import diff, record
 from shnor.registry.access import get_school_for_user, require_coordinator, require_regional
 from shnor.registry.models import Scope
 
-from .forms import ActivityTypeForm, DirectionForm, PlannedActivityForm
 from . import roadmaps
+from .forms import ActivityTypeForm, DirectionForm, PlannedActivityForm
 from .models import ActivityType, Direction, Framework, PlannedActivity, TypeMapping
 
 

@@ -130,7 +130,7 @@ def import_schools(data: bytes, filename: str, region: Region, user, *, commit: 
     if report.errors or not commit:
         return report
     with transaction.atomic():
-        for row, muni_name, fields, status, year, basis_number, basis_date in prepared:
+        for _row, muni_name, fields, status, year, basis_number, basis_date in prepared:
             muni = municipalities.get(muni_name.casefold())
             if muni is None:
                 muni = municipalities[muni_name.casefold()] = Municipality.objects.create(region=region, name=muni_name)

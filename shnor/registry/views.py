@@ -14,7 +14,7 @@ from shnor.monitoring.models import SchoolReport
 
 from .access import get_school_for_user, require_regional
 from .importing import COLUMNS, import_schools
-from .models import Municipality, School, SchoolStatus, Scope
+from .models import Municipality, SchoolStatus, Scope
 
 
 @login_required

@@ -54,5 +54,5 @@ def test_head_submits_curator_certifies_coordinator_sees_coverage(page, world):
     page.goto(f"/campaigns/{campaign.code}/")
     assert coverage_cell(page, "pk_courses") == "1 (33,3 %)"
     assert coverage_cell(page, "parent_education") == "1 (33,3 %)"
-    page.click(f"#coverage-table tr[data-type='pk_courses'] a")
+    page.click("#coverage-table tr[data-type='pk_courses'] a")
     assert "Курсы повышения квалификации учителей математики" in page.content()

@@ -10,7 +10,7 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         summary = load_demo()
         self.stdout.write(f"Демо-регион загружен: школ {summary['schools']}, кампаний {summary['campaigns']}, отчётов {summary['reports']}.")
-        self.stdout.write("Демо-пользователи (пароль у всех: %s):" % bryansk.DEMO_PASSWORD)
-        for username, last, first, role, _scope, position in bryansk.USERS:
+        self.stdout.write(f"Демо-пользователи (пароль у всех: {bryansk.DEMO_PASSWORD}):")
+        for username, last, first, _role, _scope, position in bryansk.USERS:
             self.stdout.write(f"  {username:<12} {last} {first} — {position}")
         self.stdout.write(f"  {'admin':<12} администратор (Django admin)")
