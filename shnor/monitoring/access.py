@@ -10,10 +10,17 @@ from .models import Campaign, Evidence, SchoolReport
 
 
 def get_campaign_for_user(user, code: str) -> Campaign:
-    try:
-        return Campaign.objects.visible_to(user).select_related("framework", "region", "previous").get(code=code)
-    except Campaign.DoesNotExist:
-        raise Http404("Кампания не найдена") from None
+    campaign = Campaign.objects.select_related("framework", "region", "previous").filter(code=code).first()
+    if campaign is None:
+        raise Http404("Кампания не найдена")
+    # The coordinator of the campaign's region sees it without the subquery over its schools (the common case on
+    # a busy campaign page); everyone else goes through Campaign.objects.visible_to, the rule itself.
+    scope = Scope.of(user)
+    if scope.is_superuser or scope.coordinates_region(campaign.region_id):
+        return campaign
+    if not Campaign.objects.visible_to(user).filter(pk=campaign.pk).exists():
+        raise Http404("Кампания не найдена")
+    return campaign
 
 
 def get_coordinated_campaign(user, code: str) -> Campaign:
