@@ -15,6 +15,8 @@ SECTIONS = {
     "campaign_page": "bench.campaign_page",
     "intake": "bench.intake",
     "analysis": "bench.analysis",
+    "scale": "bench.scale",
+    "load": "bench.load",
 }
 
 

@@ -1,0 +1,111 @@
+"""Scale: generating a synthetic country, coverage and the national справка on a campaign of BENCH_SCHOOLS schools.
+
+Targets (issue 5): `shnor synth` ≥ 2,000 schools a minute; coverage of a 50,000-school campaign in ≤ 2 s
+(computed, not from the cache); a national справка in ≤ 10 s at 5,000 schools and within 1 GB of memory at
+50,000. The справка runs in a child process (`python -m bench.scale --spravka CODE`) so that its peak memory
+is that of a real process doing only that: Django, the analysis and the DOCX renderer included.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from .db import setup, synthetic_region
+from .figures import Figure, bench_schools, best_of
+
+SYNTH_TARGET = 2000  # schools a minute
+COVERAGE_TARGET_S = 2.0
+SPRAVKA_TARGET_S = 10.0
+SPRAVKA_MEMORY_MB = 1024
+
+
+class _Rollback(Exception):
+    pass
+
+
+def synth_speed(schools: int) -> float:
+    """Schools a minute, generating a throw-away region inside a transaction that is rolled back."""
+    from django.db import transaction
+
+    from shnor.demo.synth import synth
+
+    seed = int(time.time()) % 100000 + 100000  # a region that does not exist yet
+    started = time.perf_counter()
+    try:
+        with transaction.atomic():
+            synth(schools, seed, schools_per_region=schools)
+            elapsed = time.perf_counter() - started
+            raise _Rollback
+    except _Rollback:
+        pass
+    return schools / elapsed * 60
+
+
+def spravka_in_child(code: str) -> dict:
+    out = subprocess.run([sys.executable, "-m", "bench.scale", "--spravka", code], capture_output=True, text=True, check=True,
+                         env=dict(os.environ), cwd=Path(__file__).resolve().parent.parent, timeout=1800).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _spravka_child(code: str) -> None:
+    setup()
+    from shnor.analysis import spravka
+    from shnor.monitoring.models import Campaign
+
+    campaign = Campaign.objects.select_related("framework", "region", "previous").get(code=code)
+    started = time.perf_counter()
+    prepared = spravka.prepare(campaign, author_name="Бенчмарк", author_position="координатор")
+    data = spravka.render(prepared.spravka, "docx", campaign.region_id)
+    elapsed = time.perf_counter() - started
+    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": elapsed, "rss_mb": rss_mb, "kb": len(data) // 1024, "schools": len(prepared.analysis.data.schools)}))
+
+
+def run() -> list[Figure]:
+    setup()
+    from django.db import connection
+
+    from shnor.analysis.records import compute_coverage_for, coverage_for
+    from shnor.monitoring.models import Campaign
+
+    n = bench_schools(1000)
+    speed_size = int(os.environ.get("BENCH_SYNTH_SCHOOLS", min(n, 1000)))
+    figures = [Figure("scale", f"shnor synth, {speed_size} школ ({connection.vendor})", synth_speed(speed_size), "школ/мин",
+                      f"≥ {SYNTH_TARGET}", None)]
+    figures[-1].ok = figures[-1].value >= SYNTH_TARGET
+    made = time.perf_counter()
+    region = synthetic_region(n, seed=500 + n)
+    if time.perf_counter() - made > 5:  # generated in this run: its own speed is a figure too
+        figures.append(Figure("scale", f"shnor synth, {n} школ (база для замеров)", n / (time.perf_counter() - made) * 60, "школ/мин",
+                              f"≥ {SYNTH_TARGET}", n / (time.perf_counter() - made) * 60 >= SYNTH_TARGET))
+    campaign = Campaign.objects.select_related("framework", "region").get(region=region, status="open")
+    schools = campaign.schools.count()
+    cold = best_of(lambda: compute_coverage_for(campaign), repeat=3)
+    figures.append(Figure("scale", f"охват кампании, вычисление, {schools} школ", cold, "с", f"≤ {COVERAGE_TARGET_S:.0f} с (при 50 000)",
+                          cold <= COVERAGE_TARGET_S))
+    cold_submitted = best_of(lambda: compute_coverage_for(campaign, True), repeat=3)
+    figures.append(Figure("scale", "охват с отправленными отчётами, вычисление", cold_submitted, "с", f"≤ {COVERAGE_TARGET_S:.0f} с",
+                          cold_submitted <= COVERAGE_TARGET_S))
+    coverage_for(campaign)
+    warm = best_of(lambda: coverage_for(campaign), repeat=7)
+    figures.append(Figure("scale", "охват из кэша (проверка свежести + чтение)", warm * 1000, "мс"))
+    connection.close()
+    result = spravka_in_child(campaign.code)
+    figures += [
+        Figure("scale", f"национальная справка DOCX, {result['schools']} школ", result["seconds"], "с", f"≤ {SPRAVKA_TARGET_S:.0f} с (при 5 000)",
+               result["seconds"] <= SPRAVKA_TARGET_S if schools <= 5000 else None),
+        Figure("scale", "справка: пиковая память процесса (RSS)", result["rss_mb"], "МБ", f"≤ {SPRAVKA_MEMORY_MB} МБ",
+               result["rss_mb"] <= SPRAVKA_MEMORY_MB),
+    ]
+    return figures
+
+
+if __name__ == "__main__":
+    if sys.argv[1:2] == ["--spravka"]:
+        _spravka_child(sys.argv[2])
