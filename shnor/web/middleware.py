@@ -5,8 +5,8 @@ from __future__ import annotations
 import logging
 
 from django.db import DatabaseError
-from django.http import JsonResponse
-from django.template.response import TemplateResponse
+from django.http import HttpResponse, JsonResponse
+from django.template.loader import render_to_string
 
 log = logging.getLogger(__name__)
 
@@ -25,5 +25,9 @@ class DatabaseErrorMiddleware:
         message = "База данных временно недоступна или не ответила вовремя. Повторите попытку через минуту."
         if request.path.startswith("/api/"):
             return JsonResponse({"code": "database_unavailable", "detail": message}, status=503)
-        response = TemplateResponse(request, "web/error.html", {"title": "Сервис временно недоступен", "message": message}, status=503)
-        return response.render()
+        # Rendered without the request: its context processors read the session, the user and their roles, which
+        # would hit the failing database again and turn this page into a 500.
+        html = render_to_string("web/error.html", {"title": "Сервис временно недоступен", "message": message})
+        response = HttpResponse(html, status=503)
+        response["Retry-After"] = "60"
+        return response
