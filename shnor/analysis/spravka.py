@@ -46,7 +46,8 @@ def analysis_for(campaign: Campaign, school_ids=None) -> Analysis:
     if campaign.previous_id:
         prev = campaign.previous
         prev_maps = maps if prev.framework_id == campaign.framework_id else framework_maps(prev.framework)
-        previous = campaign_data(prev, school_ids, maps=prev_maps)
+        # The dynamics need the previous campaign's coverage, schools and indicators, not its entries.
+        previous = campaign_data(prev, school_ids, maps=prev_maps, facts_only=True)
     return analyse(current, previous)
 
 
