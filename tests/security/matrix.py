@@ -1,0 +1,151 @@
+"""Every web URL of the project with the arguments to call it and the roles that may use it.
+
+tests/security/test_access_matrix.py walks the URL resolver and fails on any URL that has no row here, so a
+new page cannot escape the access check: add its row (and think about who may open it) when you add a page.
+The API (api/) has its own matrix in tests/api/test_access_matrix.py; the admin is checked as a whole.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date
+
+ROLES = ["anonymous", "outsider", "far_coordinator", "coordinator", "municipal", "municipal2", "curator", "curator2", "head",
+         "staff", "head_b1", "observer"]
+LOGGED_IN = frozenset(ROLES) - {"anonymous"}
+REGIONAL = frozenset({"coordinator", "far_coordinator"})
+COORDINATORS = REGIONAL | {"municipal", "municipal2"}
+ANALYSTS = COORDINATORS | {"observer"}
+# Who sees the test campaign (its schools a1, a2 in m1 and b1 in m2, region «test»).
+CAMPAIGN = frozenset({"coordinator", "municipal", "municipal2", "curator", "curator2", "head", "staff", "head_b1", "observer"})
+CAMPAIGN_ANALYSTS = CAMPAIGN & ANALYSTS
+SEES_A1 = frozenset({"coordinator", "municipal", "curator", "head", "staff", "observer"})
+ROADMAP_A1 = frozenset({"coordinator", "municipal", "curator", "head"})
+ROADMAP_LOADERS = COORDINATORS | {"curator", "curator2", "head", "head_b1"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    kwargs: Callable[[object], dict]
+    allowed: frozenset
+    method: str = "GET"
+    query: str = ""
+    ok: frozenset = field(default_factory=lambda: frozenset({200}))  # what an allowed role may get (GET)
+    data: dict = field(default_factory=dict)  # a valid-looking POST, so that the role check is reached
+
+
+def _c(o):
+    return {"code": o.world.campaign.code}
+
+
+RULES: dict[str, Rule] = {
+    "home": Rule(lambda o: {}, LOGGED_IN),
+    "audit_log": Rule(lambda o: {}, COORDINATORS),
+    "school_list": Rule(lambda o: {}, LOGGED_IN),
+    "school_import": Rule(lambda o: {}, REGIONAL),
+    "school_template": Rule(lambda o: {}, REGIONAL),
+    "school_detail": Rule(lambda o: {"pk": o.world.a1.pk}, SEES_A1),
+    "catalogue": Rule(lambda o: {}, COORDINATORS),
+    "activity_type_edit": Rule(lambda o: {"code": "pk_courses"}, REGIONAL),
+    "direction_edit": Rule(lambda o: {"pk": o.direction.pk}, REGIONAL),
+    "roadmap_edit": Rule(lambda o: {"school_pk": o.world.a1.pk}, ROADMAP_A1),
+    "roadmap_activity_edit": Rule(lambda o: {"school_pk": o.world.a1.pk, "activity_pk": o.activity.pk}, ROADMAP_A1),
+    "roadmap_activity_delete": Rule(lambda o: {"school_pk": o.world.a1.pk, "activity_pk": o.activity.pk}, ROADMAP_A1, "POST"),
+    "campaign_list": Rule(lambda o: {}, LOGGED_IN),
+    "campaign_create": Rule(lambda o: {}, REGIONAL),
+    "campaign_detail": Rule(_c, CAMPAIGN),
+    "coverage_detail": Rule(_c, CAMPAIGN, query="?direction=teachers&type=pk_courses"),
+    "campaign_remind": Rule(_c, frozenset({"coordinator"}), "POST"),
+    "export_table": Rule(lambda o: {**_c(o), "table": "coverage", "fmt": "xlsx"}, CAMPAIGN),
+    "report_detail": Rule(lambda o: {**_c(o), "school_pk": o.world.a1.pk}, SEES_A1),
+    "report_edit": Rule(lambda o: {**_c(o), "school_pk": o.world.a1.pk}, frozenset({"head", "staff"})),
+    "report_action": Rule(lambda o: {**_c(o), "school_pk": o.world.a1.pk, "action": "certify"}, frozenset({"curator"}), "POST",
+                          data={"version": 1}),
+    "evidence_file": Rule(lambda o: {"pk": o.evidence.pk}, SEES_A1),
+    "curator_queue": Rule(lambda o: {}, frozenset({"curator", "curator2"})),
+    "spravka": Rule(_c, CAMPAIGN_ANALYSTS),
+    "finding_add": Rule(_c, frozenset({"coordinator"}), "POST"),
+    "findings_regenerate": Rule(_c, frozenset({"coordinator"}), "POST"),
+    "finding_edit": Rule(lambda o: {**_c(o), "pk": o.finding.pk}, frozenset({"coordinator"}), "POST"),
+    "finding_drop": Rule(lambda o: {**_c(o), "pk": o.finding.pk}, frozenset({"coordinator"}), "POST"),
+    "spravka_issue": Rule(_c, frozenset({"coordinator"}), "POST"),
+    "spravka_template": Rule(_c, frozenset({"coordinator"}), "POST"),
+    "spravka_download": Rule(lambda o: {**_c(o), "fmt": "html"}, CAMPAIGN_ANALYSTS),
+    "issued_file": Rule(lambda o: {**_c(o), "pk": o.issued.pk, "fmt": "docx"}, frozenset({"coordinator", "observer"})),
+    "dashboard_schools": Rule(_c, CAMPAIGN_ANALYSTS),
+    "dashboard": Rule(lambda o: {}, ANALYSTS),
+    "task_list": Rule(lambda o: {}, ANALYSTS),
+    "task_done": Rule(lambda o: {"pk": o.task.pk}, frozenset({"coordinator"}), "POST"),
+    "intake_upload": Rule(_c, frozenset({"coordinator", "municipal", "municipal2", "head", "staff", "head_b1"})),
+    "intake_batch": Rule(lambda o: {"pk": o.batch.pk}, frozenset({"coordinator", "head"})),
+    "intake_progress": Rule(lambda o: {"pk": o.batch.pk}, frozenset({"coordinator", "head"})),
+    "intake_review": Rule(lambda o: {"pk": o.batch.pk}, frozenset({"coordinator", "head"}), "POST"),
+    "intake_undo": Rule(lambda o: {"pk": o.batch.pk}, frozenset({"coordinator", "head"}), "POST"),
+    "exchange": Rule(lambda o: {}, LOGGED_IN),
+    "exchange_export": Rule(lambda o: {"table": "schools", "fmt": "csv"}, LOGGED_IN),
+    "exchange_campaign_export": Rule(lambda o: {**_c(o), "table": "reports", "fmt": "csv"}, CAMPAIGN),
+    "exchange_roadmap_import": Rule(lambda o: {}, ROADMAP_LOADERS),
+    "exchange_roadmap_template": Rule(lambda o: {}, ROADMAP_LOADERS),
+    "exchange_indicator_import": Rule(lambda o: {}, COORDINATORS),
+    "exchange_indicator_template": Rule(lambda o: {}, COORDINATORS),
+}
+# Pages for everyone, signed in or not.
+PUBLIC = {"login", "logout"}
+# Checked as a whole: only staff accounts reach the admin.
+SEPARATE = ("admin/", "api/")
+
+
+@dataclass
+class Objects:
+    world: object
+    activity: object
+    direction: object
+    evidence: object
+    finding: object
+    issued: object
+    task: object
+    batch: object
+
+
+def build_objects(world) -> Objects:
+    from django.core.files.base import ContentFile
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from shnor.analysis.models import Finding, IssuedReport, Task
+    from shnor.intake.models import ImportBatch
+    from shnor.monitoring import workflow
+    from shnor.monitoring.models import Evidence
+    from shnor.plans.models import Direction
+
+    activity = world.roadmap.activities.first()
+    # An open report refers to the activity: deleting it is then refused with a message, whoever asks.
+    report = workflow.open_report(world.campaign, world.a1)
+    entry = report.entries.first() or report.entries.create(title="Семинар", status="done")
+    workflow.save_report(report, world.users["head"], report.version, [],
+                         evidence=[workflow.EvidenceInput(entry.pk, "file", file=SimpleUploadedFile("prikaz.pdf", b"%PDF-1.4"))])
+    finding = Finding.objects.create(campaign=world.campaign, kind="conclusion", text="Вывод для проверки доступа")
+    issued = IssuedReport(campaign=world.campaign, number=1, title="Справка")
+    issued.docx.save("spravka.docx", ContentFile(b"PK docx"), save=False)
+    issued.save()
+    task = Task.objects.create(campaign=world.campaign, text="Подготовить отчёт", deadline=date(2030, 12, 1))
+    batch = ImportBatch.objects.create(campaign=world.campaign, created_by=world.users["head"], status="ready")
+    return Objects(world, activity, Direction.objects.filter(framework=world.framework).first(),
+                   Evidence.objects.get(entry=entry), finding, issued, task, batch)
+
+
+def web_patterns():
+    """(route, name) of every URL pattern outside SEPARATE, walking included URLconfs."""
+    from django.urls import URLResolver, get_resolver
+
+    def walk(patterns, prefix=""):
+        for p in patterns:
+            route = prefix + str(p.pattern)
+            if isinstance(p, URLResolver):
+                if route.startswith(SEPARATE):
+                    continue
+                yield from walk(p.url_patterns, route)
+            else:
+                yield route, p.name
+
+    return list(walk(get_resolver().url_patterns))

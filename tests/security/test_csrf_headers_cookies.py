@@ -1,0 +1,113 @@
+"""CSRF on every form, security headers on every page, secure cookies and the rest of the production settings."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from .matrix import RULES, build_objects
+
+ROOT = Path(__file__).resolve().parents[2]
+TEMPLATES = sorted((ROOT / "shnor").rglob("templates/**/*.html"))
+
+
+def test_every_post_form_in_every_template_carries_a_csrf_token():
+    missing = []
+    for path in TEMPLATES:
+        text = path.read_text(encoding="utf-8")
+        for form in re.finditer(r"<form\b[^>]*>(.*?)</form>", text, re.S | re.I):
+            if re.search(r'method="post"', form.group(0)[:200], re.I) and "{% csrf_token %}" not in form.group(1):
+                missing.append(f"{path.relative_to(ROOT)}: {form.group(0)[:80]}")
+    assert len(TEMPLATES) > 20
+    assert not missing, missing
+
+
+@pytest.fixture
+def objects(world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return build_objects(world)
+
+
+# Who may post to each page (the first allowed signed-in role): without a token they must still be refused.
+@pytest.mark.parametrize("name", sorted(RULES))
+def test_a_post_without_a_csrf_token_is_refused_everywhere(objects, name):
+    rule = RULES[name]
+    role = sorted(rule.allowed - {"anonymous"})[0]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(objects.world.users[role])
+    response = client.post(reverse(name, kwargs=rule.kwargs(objects)) + rule.query, rule.data)
+    assert response.status_code == 403, (name, role, response.status_code)
+    assert "Форма устарела" in response.content.decode()
+
+
+def test_login_itself_needs_the_csrf_token(world):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "t_head", "password": "correct-horse-42"})
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize("url_name", ["login", "home", "campaign_list", "school_list"])
+def test_security_headers_are_sent(world, url_name):
+    client = world.client("coordinator") if url_name != "login" else Client()
+    response = client.get(reverse(url_name))
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert response["Cross-Origin-Opener-Policy"] == "same-origin"
+
+
+def test_the_session_cookie_is_http_only_and_same_site(world):
+    client = Client()
+    response = client.post(reverse("login"), {"username": "t_head", "password": "correct-horse-42"})
+    cookie = response.cookies["sessionid"]
+    assert cookie["httponly"] and cookie["samesite"] == "Lax"
+    assert not cookie["secure"]  # development over plain HTTP; production below
+
+
+def _production_settings(**env) -> dict:
+    code = ("import json, django; from django.conf import settings as s; django.setup(); "
+            "print(json.dumps({k: getattr(s, k, None) for k in ['DEBUG', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', "
+            "'SECURE_HSTS_SECONDS', 'SECURE_SSL_REDIRECT', 'SECURE_PROXY_SSL_HEADER', 'SESSION_COOKIE_HTTPONLY', 'SECRET_KEY']}))")
+    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "SHNOR_PRODUCTION")}
+    out = subprocess.run([sys.executable, "-c", code], env={**base, "DJANGO_SETTINGS_MODULE": "shnor.settings", **env},
+                         capture_output=True, text=True, cwd=ROOT, timeout=120)
+    return {"returncode": out.returncode, "stderr": out.stderr, **(json.loads(out.stdout) if out.returncode == 0 else {})}
+
+
+def test_production_settings_make_cookies_secure_and_turn_on_hsts():
+    s = _production_settings(SHNOR_PRODUCTION="1", SECRET_KEY="a-long-random-production-secret-for-the-test-0123456789")
+    assert s["returncode"] == 0, s["stderr"]
+    assert s["SESSION_COOKIE_SECURE"] and s["CSRF_COOKIE_SECURE"] and s["SESSION_COOKIE_HTTPONLY"]
+    assert s["SECURE_HSTS_SECONDS"] >= 31536000 and s["SECURE_SSL_REDIRECT"]
+    assert s["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
+    assert s["DEBUG"] is False
+
+
+def test_production_refuses_to_start_without_its_own_secret_key():
+    s = _production_settings(SHNOR_PRODUCTION="1")
+    assert s["returncode"] != 0 and "SECRET_KEY must be set" in s["stderr"]
+
+
+def test_a_bad_boolean_in_the_environment_fails_loudly():
+    s = _production_settings(SHNOR_PRODUCTION="maybe")
+    assert s["returncode"] != 0 and "SHNOR_PRODUCTION must be a boolean" in s["stderr"]
+
+
+def test_the_deploy_checklist_passes_in_production():
+    env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
+    env.update(DJANGO_SETTINGS_MODULE="shnor.settings", SHNOR_PRODUCTION="1", ALLOWED_HOSTS="shnor.example.ru",
+               SECRET_KEY="Zq8-production-secret-with-enough-entropy-5f1c9a7e2b4d6f8091a3c5e7b9d1f3a5")
+    out = subprocess.run([sys.executable, "-m", "shnor.cli", "check", "--deploy", "--tag", "security"], env=env,
+                         capture_output=True, text=True, cwd=ROOT, timeout=180)
+    assert out.returncode == 0, out.stdout + out.stderr
+    # HSTS preload (W021) is a commitment to the browsers' list that the operator makes, not a default.
+    found = set(re.findall(r"\(security\.([WE]\d+)\)", out.stdout + out.stderr))
+    assert found <= {"W021"}, out.stdout + out.stderr

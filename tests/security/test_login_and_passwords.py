@@ -1,0 +1,140 @@
+"""Login throttling after repeated failures, and the password policy on every path that creates a user."""
+
+from __future__ import annotations
+
+import re
+import time
+from io import StringIO
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.test import Client
+from django.urls import reverse
+
+from shnor.audit.models import AuditEvent
+
+from ..conftest import PASSWORD
+
+LOCKED = "Слишком много неудачных попыток входа"
+WRONG = "Неверное имя пользователя или пароль"
+
+
+@pytest.fixture(autouse=True)
+def fresh_cache():
+    cache.clear()  # the failure counters live in the cache
+    yield
+    cache.clear()
+
+
+def login(username, password, address="10.0.0.1"):
+    return Client(REMOTE_ADDR=address).post(reverse("login"), {"username": username, "password": password})
+
+
+def test_five_failures_lock_the_user_name_even_for_the_right_password(world, settings):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        response = login("t_head", "wrong-password")
+        assert response.status_code == 200 and WRONG in response.content.decode()
+    response = login("t_head", PASSWORD, address="10.0.0.99")  # another address: the user name itself is locked
+    assert response.status_code == 200 and LOCKED in response.content.decode()
+    assert "_auth_user_id" not in Client().session
+
+
+def test_failures_from_one_address_lock_it_for_every_user_name(world, settings):
+    for i in range(settings.LOGIN_FAILURE_LIMIT):
+        login(f"nobody{i}", "wrong-password", address="10.0.0.7")
+    assert LOCKED in login("t_curator", PASSWORD, address="10.0.0.7").content.decode()
+    assert login("t_curator", PASSWORD, address="10.0.0.8").status_code == 302
+
+
+def test_the_lock_ends_with_its_window(world, settings):
+    settings.LOGIN_FAILURE_WINDOW_S = 1
+    for _ in range(settings.LOGIN_FAILURE_LIMIT):
+        login("t_staff", "wrong-password")
+    assert LOCKED in login("t_staff", PASSWORD).content.decode()
+    time.sleep(1.2)
+    assert login("t_staff", PASSWORD).status_code == 302
+
+
+def test_a_successful_login_clears_earlier_failures_and_is_audit_logged(world, settings):
+    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
+        login("t_observer", "wrong-password")
+    assert login("t_observer", PASSWORD).status_code == 302
+    for _ in range(settings.LOGIN_FAILURE_LIMIT - 1):
+        login("t_observer", "wrong-password")
+    assert login("t_observer", PASSWORD).status_code == 302
+    assert AuditEvent.objects.filter(action="auth.login", user=world.users["observer"]).count() == 2
+
+
+def test_refusals_read_the_same_for_an_existing_and_an_unknown_user(world, settings):
+    def errors(body: str) -> str:
+        return re.search(r'<div class="errors">(.*?)</div>', body, re.S).group(1)
+
+    assert errors(login("t_head", "wrong-password", "10.1.0.1").content.decode()) == errors(login("no_such_user", "x", "10.1.0.2").content.decode())
+    for name, address in (("t_head", "10.1.0.3"), ("no_such_user", "10.1.0.4")):
+        for _ in range(settings.LOGIN_FAILURE_LIMIT):
+            login(name, "wrong-password", address)
+    assert errors(login("t_head", PASSWORD, "10.1.0.5").content.decode()) == errors(login("no_such_user", "x", "10.1.0.6").content.decode())
+
+
+def test_the_password_policy_is_strict_enough():
+    user = get_user_model()(username="ivanova", email="ivanova@school.example", first_name="Мария", last_name="Иванова")
+    for weak in ("short1", "1234567890123", "password123", "ivanova2021!", "qwertyuiop"):
+        with pytest.raises(ValidationError):
+            validate_password(weak, user)
+    validate_password("Кавалерово-Уяр-2021", user)
+
+
+@pytest.mark.parametrize("password", ["12345678901", "password1234", "t_newuser12"])
+def test_createuser_refuses_a_weak_password(world, password):
+    with pytest.raises(CommandError, match="Пароль не подходит"):
+        call_command("createuser", "t_newuser", "--role", "head", "--school", str(world.a1.pk), "--password", password, stdout=StringIO())
+    assert not get_user_model().objects.filter(username="t_newuser").exists()
+
+
+def test_createuser_accepts_a_strong_password_and_logs_it(world):
+    call_command("createuser", "t_newuser", "--role", "head", "--school", str(world.a1.pk), "--password", "Дорожная-карта-2024",
+                 stdout=StringIO())
+    assert get_user_model().objects.get(username="t_newuser").check_password("Дорожная-карта-2024")
+    assert AuditEvent.objects.filter(action="user.create").exists()
+
+
+def test_the_admin_refuses_a_weak_password_for_a_new_user(world):
+    admin = get_user_model().objects.create_superuser("t_admin", "admin@test.example", "Very-long-passphrase-42")
+    client = Client()
+    client.force_login(admin)
+    response = client.post(reverse("admin:auth_user_add"), {"username": "t_weak", "password1": "12345678", "password2": "12345678",
+                                                            "usable_password": "true"})
+    assert response.status_code == 200 and not get_user_model().objects.filter(username="t_weak").exists()
+    assert "errorlist" in response.content.decode()
+
+
+def test_the_demo_password_itself_passes_the_policy_and_the_demo_refuses_production(settings):
+    from shnor.demo import bryansk
+
+    validate_password(bryansk.DEMO_PASSWORD, get_user_model()(username="admin"))
+    settings.PRODUCTION = True
+    with pytest.raises(CommandError, match="SHNOR_PRODUCTION"):
+        call_command("demo", stdout=StringIO())
+
+
+# Every place in the code that sets a password must check it against the policy (or be the demo loader,
+# which runs only outside production): a new path that creates users without validation fails here.
+PASSWORD_SETTERS = re.compile(r"\.(set_password|create_user|create_superuser)\(")
+ALLOWED_WITHOUT_VALIDATION = {"shnor/demo/load.py"}
+
+
+def test_every_user_creation_path_validates_the_password():
+    root = Path(__file__).resolve().parents[2]
+    offenders = []
+    for path in sorted((root / "shnor").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(root).as_posix()
+        if PASSWORD_SETTERS.search(text) and "validate_password" not in text and rel not in ALLOWED_WITHOUT_VALIDATION:
+            offenders.append(rel)
+    assert not offenders, f"sets passwords without validate_password: {offenders}"
