@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import secrets
 import subprocess
 import sys
 from pathlib import Path
@@ -83,7 +84,7 @@ def _production_settings(**env) -> dict:
 
 
 def test_production_settings_make_cookies_secure_and_turn_on_hsts():
-    s = _production_settings(SHNOR_PRODUCTION="1", SECRET_KEY="a-long-random-production-secret-for-the-test-0123456789")
+    s = _production_settings(SHNOR_PRODUCTION="1", SECRET_KEY=secrets.token_urlsafe(50))
     assert s["returncode"] == 0, s["stderr"]
     assert s["SESSION_COOKIE_SECURE"] and s["CSRF_COOKIE_SECURE"] and s["SESSION_COOKIE_HTTPONLY"]
     assert s["SECURE_HSTS_SECONDS"] >= 31536000 and s["SECURE_SSL_REDIRECT"]
@@ -104,7 +105,7 @@ def test_a_bad_boolean_in_the_environment_fails_loudly():
 def test_the_deploy_checklist_passes_in_production():
     env = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "DJANGO_ALLOW_ASYNC_UNSAFE")}
     env.update(DJANGO_SETTINGS_MODULE="shnor.settings", SHNOR_PRODUCTION="1", ALLOWED_HOSTS="shnor.example.ru",
-               SECRET_KEY="Zq8-production-secret-with-enough-entropy-5f1c9a7e2b4d6f8091a3c5e7b9d1f3a5")
+               SECRET_KEY=secrets.token_urlsafe(50))  # generated: a key written here would be a committed secret
     out = subprocess.run([sys.executable, "-m", "shnor.cli", "check", "--deploy", "--tag", "security"], env=env,
                          capture_output=True, text=True, cwd=ROOT, timeout=180)
     assert out.returncode == 0, out.stdout + out.stderr
