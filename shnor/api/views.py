@@ -5,8 +5,9 @@
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -33,6 +34,7 @@ from shnor.monitoring.access import get_campaign_for_user
 from shnor.monitoring.completeness import completeness
 from shnor.monitoring.forms import CampaignForm
 from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
+from shnor.monitoring.stamps import CACHE_SECONDS, campaign_stamp, scope_key
 from shnor.plans import roadmaps
 from shnor.plans.models import ActivityType, Framework, PlannedActivity, Roadmap
 from shnor.registry.models import Membership, Municipality, Region, SchoolStatus, Scope
@@ -281,12 +283,19 @@ class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
         campaign = self.get_object()
         query = s.CoverageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
-        include_submitted = query.validated_data["submitted"]
-        result = coverage_for(campaign, include_submitted, self.visible_school_ids(campaign, query.validated_data.get("municipality")))
-        return Response({
-            "campaign": campaign.code, "include_submitted": include_submitted, "schools_total": result.schools_total,
-            "rows": [{**row.as_dict(), "label": row.label} for row in result.rows],
-        })
+        include_submitted, municipality = query.validated_data["submitted"], query.validated_data.get("municipality")
+        # Under load the JSON of thousands of school ids costs more than the coverage itself: the rendered body
+        # is cached until the campaign's reports change, per set of memberships (users who see the same schools).
+        key = f"api-coverage:{campaign.pk}:{campaign_stamp(campaign)}:{int(include_submitted)}:{scope_key(request.user)}:{municipality or ''}"
+        body = cache.get(key)
+        if body is None:
+            result = coverage_for(campaign, include_submitted, self.visible_school_ids(campaign, municipality))
+            body = JSONRenderer().render({
+                "campaign": campaign.code, "include_submitted": include_submitted, "schools_total": result.schools_total,
+                "rows": [{**row.as_dict(), "label": row.label} for row in result.rows],
+            })
+            cache.set(key, body, CACHE_SECONDS)
+        return HttpResponse(body, content_type="application/json")
 
     @extend_schema(responses=s.CompletenessSerializer)
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)

@@ -74,7 +74,16 @@ def _fuzz(operation, headers: dict, path_parameters: dict | None, mode: Generati
 
 @pytest.fixture
 def app():
-    return get_wsgi_application()
+    # The real WSGI app closes "old" connections at the end of each request; in a test that is the test's
+    # own connection, inside its transaction (on PostgreSQL the next query then fails). Keep it open.
+    from django.core.signals import request_finished, request_started
+    from django.db import close_old_connections
+
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
+    yield get_wsgi_application()
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 def test_no_operation_answers_with_a_server_error_or_off_schema(db, app):
