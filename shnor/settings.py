@@ -196,7 +196,19 @@ if PRODUCTION:
 LOGIN_FAILURE_LIMIT = env_int("SHNOR_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_S = env_int("SHNOR_LOGIN_FAILURE_WINDOW_S", 15 * 60)
 
-CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+# The cache holds login-failure counters and computed coverage. Several app servers (or gunicorn workers)
+# must share it, or each would allow its own five login failures: production defaults to the database.
+CACHE_URL = os.environ.get("CACHE_URL", "db://" if PRODUCTION else "locmem://")
+if CACHE_URL.startswith("locmem://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_URL.startswith("db://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "shnor_cache"}}
+elif CACHE_URL.startswith("file://"):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache", "LOCATION": CACHE_URL[len("file://"):]}}
+elif CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}  # needs `pip install redis`
+else:
+    raise ImproperlyConfigured(f"CACHE_URL must be locmem://, db://, file:///path or redis://host:port/N, got {CACHE_URL!r}")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

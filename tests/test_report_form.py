@@ -164,3 +164,20 @@ def test_the_returned_report_shows_the_remarks_to_the_school(world, form_url):
     workflow.return_report(report, world.users["curator"], report.version, "Приложите приказ о КПК")
     body = client.get(form_url).content.decode()
     assert "Приложите приказ о КПК" in body
+
+
+def test_an_untouched_indicator_keeps_a_value_imported_without_the_report(world, form_url):
+    from datetime import date
+
+    quality = world.campaign.indicators.get(code="quality")
+    IndicatorValue.objects.create(indicator=quality, school=world.a1, campaign=world.campaign, value=38.5,
+                                  period_start=date(2021, 9, 1), period_end=date(2021, 12, 31), source="импорт из Excel")
+    client, report = open_form(world, form_url)
+    assert 'value="38,5"' in client.get(form_url).content.decode()
+    data = base_data(report, **{f"ind{quality.pk}": "38,5"})
+    assert client.post(form_url, data).status_code == 302
+    assert IndicatorValue.objects.get(school=world.a1, indicator=quality).source == "импорт из Excel"
+    # Clearing the field on purpose removes it.
+    report.refresh_from_db()
+    assert client.post(form_url, base_data(report, **{f"ind{quality.pk}": ""})).status_code == 302
+    assert not IndicatorValue.objects.filter(school=world.a1, indicator=quality).exists()

@@ -157,7 +157,9 @@ class ReportForm(forms.Form):
             ))
             evidence += self._evidence(p, new_entry_index=new_index)
             new_index += 1
-        indicators = {(ind.pk, subject): d.get(key) for key, ind, subject in self.indicator_keys}
+        # Only the values the user changed: an untouched field must not overwrite (or delete) a value that
+        # came from elsewhere, such as an Excel import.
+        indicators = {(ind.pk, subject): d.get(key) for key, ind, subject in self.indicator_keys if key in self.changed_data}
         return entries, evidence, indicators
 
     def _evidence(self, p: str, entry_pk=None, new_entry_index=None) -> list[EvidenceInput]:

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -17,7 +19,7 @@ from . import workflow
 from .access import get_campaign_for_user, get_coordinated_campaign, get_evidence_for_user, get_report_context
 from .board import CampaignBoard
 from .forms import ActionForm, CampaignForm, ReportForm, ReturnForm
-from .models import Campaign, Evidence, ReportEntry, SchoolReport
+from .models import Campaign, Evidence, IndicatorValue, ReportEntry, SchoolReport
 from .reminders import send_reminders
 
 
@@ -145,7 +147,8 @@ def report_edit(request, code, school_pk):
     entries = list(report.entries.select_related("activity_type", "planned_activity").prefetch_related(
         Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))))
     indicators = list(campaign.indicators.all())
-    values = {(v.indicator_id, v.subject): v.value for v in report.indicator_values.all()}
+    # Every value of the school for the campaign, also those imported from Excel without the report.
+    values = {(v.indicator_id, v.subject): _plain(v.value) for v in IndicatorValue.objects.filter(school=school, campaign=campaign)}
     initial = {"version": report.version, "summary": report.summary, **{f"ind{i.pk}": values.get((i.pk, "")) for i in indicators}}
     form = ReportForm(request.POST or None, request.FILES or None, report=report, entries=entries, indicators=indicators, initial=initial)
     if request.method == "POST":
@@ -166,6 +169,11 @@ def report_edit(request, code, school_pk):
     return render(request, "monitoring/report_form.html", {
         "title": f"Отчёт школы: {school.short_name}", "campaign": campaign, "school": school, "report": report, "form": form,
     }, status=400 if request.method == "POST" else 200)
+
+
+def _plain(value: Decimal) -> Decimal:
+    """38.500 → 38.5 and 12.000 → 12 for the form (the column keeps three decimals)."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 ACTIONS = {

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 
-from django.db import DatabaseError
+from django.db import InterfaceError, OperationalError
 from django.http import HttpResponse, JsonResponse
 from django.template.loader import render_to_string
 
@@ -19,7 +19,9 @@ class DatabaseErrorMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, DatabaseError):
+        # Only a database that is unreachable, too slow or locked: an IntegrityError or a DataError is a bug,
+        # and must show as one (500 and a logged traceback), not as "try again in a minute".
+        if not isinstance(exception, (OperationalError, InterfaceError)):
             return None
         log.error("database error on %s: %s", request.path, exception)
         message = "База данных временно недоступна или не ответила вовремя. Повторите попытку через минуту."
