@@ -3,12 +3,14 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from shnor.audit.views import audit_log
-from shnor.web.views import LoginView, home
+from shnor.web.views import LoginView, PasswordChangeView, home
 
 urlpatterns = [
     path("", home, name="home"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("password/", PasswordChangeView.as_view(), name="password_change"),
+    path("password/done/", auth_views.PasswordChangeDoneView.as_view(template_name="registration/password_done.html"), name="password_change_done"),
     path("admin/", admin.site.urls),
     path("audit/", audit_log, name="audit_log"),
     path("", include("shnor.registry.urls")),

@@ -37,19 +37,8 @@ CHUNK = 2000
 
 
 def _visible_schools(user, params):
-    """The user's schools with the school list's filters (q, municipality, status)."""
-    schools = Scope.of(user).schools()
-    q, muni, status = params.get("q", "").strip(), params.get("municipality", ""), params.get("status", "")
-    if q:
-        schools = schools.search(q)
-    if muni.isdigit():
-        schools = schools.filter(municipality_id=int(muni))
-    if status in SchoolStatus.Kind.values:
-        schools = schools.filter(statuses__status=status).distinct()
-    school = params.get("school", "")
-    if school.isdigit():
-        schools = schools.filter(pk=int(school))
-    return schools
+    """The user's schools with the school list's filters (q, municipality, status, school)."""
+    return Scope.of(user).schools().filtered(params)
 
 
 def _year(y: int | None) -> str:

@@ -54,6 +54,18 @@ class SchoolQuerySet(models.QuerySet):
     def search(self, text: str):
         return self.filter(name_search__contains=fold(text)) if text else self
 
+    def filtered(self, params):
+        """The school list's filters from a query string: q (name), municipality, status, school."""
+        qs = self.search(params.get("q", "").strip())
+        municipality, status, school = params.get("municipality", ""), params.get("status", ""), params.get("school", "")
+        if municipality.isdigit():
+            qs = qs.filter(municipality_id=int(municipality))
+        if status in SchoolStatus.Kind.values:
+            qs = qs.filter(statuses__status=status).distinct()
+        if school.isdigit():
+            qs = qs.filter(pk=int(school))
+        return qs
+
 
 class School(models.Model):
     class Kind(models.TextChoices):

@@ -20,16 +20,8 @@ from .models import Municipality, SchoolStatus, Scope
 @login_required
 def school_list(request):
     scope = Scope.of(request.user)
-    schools = scope.schools().select_related("municipality").order_by("municipality__name", "short_name")
-    q = request.GET.get("q", "").strip()
-    muni = request.GET.get("municipality", "")
-    status = request.GET.get("status", "")
-    if q:
-        schools = schools.search(q)
-    if muni.isdigit():
-        schools = schools.filter(municipality_id=int(muni))
-    if status in SchoolStatus.Kind.values:
-        schools = schools.filter(statuses__status=status).distinct()
+    schools = scope.schools().filtered(request.GET).select_related("municipality").order_by("municipality__name", "short_name")
+    q, muni, status = request.GET.get("q", "").strip(), request.GET.get("municipality", ""), request.GET.get("status", "")
     page = Paginator(schools, 100).get_page(request.GET.get("page"))
     return render(request, "registry/school_list.html", {
         "title": "Школы", "page": page, "q": q, "municipality": muni, "status": status,

@@ -51,6 +51,17 @@ class LoginView(auth_views.LoginView):
         return response
 
 
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Everyone changes their own password; the policy (AUTH_PASSWORD_VALIDATORS) applies."""
+
+    template_name = "registration/password_change.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        record(self.request.user, "auth.password_change", self.request.user, f"Пользователь {self.request.user.username} сменил пароль")
+        return response
+
+
 @login_required
 def home(request):
     scope = Scope.of(request.user)

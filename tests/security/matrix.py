@@ -41,6 +41,8 @@ def _c(o):
 
 RULES: dict[str, Rule] = {
     "home": Rule(lambda o: {}, LOGGED_IN),
+    "password_change": Rule(lambda o: {}, LOGGED_IN),
+    "password_change_done": Rule(lambda o: {}, LOGGED_IN),
     "audit_log": Rule(lambda o: {}, COORDINATORS),
     "school_list": Rule(lambda o: {}, LOGGED_IN),
     "school_import": Rule(lambda o: {}, REGIONAL),

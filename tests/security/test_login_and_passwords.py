@@ -138,3 +138,19 @@ def test_every_user_creation_path_validates_the_password():
         if PASSWORD_SETTERS.search(text) and "validate_password" not in text and rel not in ALLOWED_WITHOUT_VALIDATION:
             offenders.append(rel)
     assert not offenders, f"sets passwords without validate_password: {offenders}"
+
+
+def test_a_user_changes_their_own_password_under_the_policy(world):
+    from django.contrib.auth import authenticate
+    from django.urls import reverse
+
+    from shnor.audit.models import AuditEvent
+
+    client = world.client("head")
+    response = client.post(reverse("password_change"), {"old_password": "correct-horse-42", "new_password1": "12345678", "new_password2": "12345678"})
+    assert response.status_code == 200 and "Пароль не изменён" in response.content.decode()
+    response = client.post(reverse("password_change"), {"old_password": "correct-horse-42", "new_password1": "Novyi-parol-shkoly-7",
+                                                        "new_password2": "Novyi-parol-shkoly-7"})
+    assert response.status_code == 302
+    assert authenticate(username="t_head", password="Novyi-parol-shkoly-7") is not None
+    assert AuditEvent.objects.filter(action="auth.password_change", user=world.users["head"]).exists()
