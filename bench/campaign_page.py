@@ -25,14 +25,24 @@ def run() -> list[Figure]:
     client.force_login(user)
     url = f"/campaigns/{campaign.code}/"
     assert client.get(url).status_code == 200
+    # The page caches its tables until the campaign's reports change; the target is for the first view
+    # after a change, so the cache is emptied before each timed request. The cached view is shown too.
+    from django.core.cache import cache
+
+    def cold(path):
+        cache.clear()
+        return client.get(path)
+
     connection.queries_log.clear()  # a full log (its deque is bounded) would capture nothing
     with CaptureQueriesContext(connection) as queries:
-        client.get(url)
+        cold(url)
     query_count = len(queries)  # read now: the log is cleared when the next request reconnects
-    page = best_of(lambda: client.get(url), repeat=7)
-    submitted = best_of(lambda: client.get(url + "?submitted=1"), repeat=7)
+    page = best_of(lambda: cold(url), repeat=7)
+    submitted = best_of(lambda: cold(url + "?submitted=1"), repeat=7)
+    warm = best_of(lambda: client.get(url), repeat=7)
     return [
-        Figure("campaign_page", f"страница кампании, {n} школ", page * 1000, "мс", "< 300 мс", page < 0.3),
-        Figure("campaign_page", f"страница кампании с отправленными отчётами, {n} школ", submitted * 1000, "мс", "< 300 мс", submitted < 0.3),
-        Figure("campaign_page", "запросов к базе на страницу", query_count, "шт."),
+        Figure("campaign_page", f"страница кампании, {n} школ, без кэша", page * 1000, "мс", "< 300 мс", page < 0.3),
+        Figure("campaign_page", "то же с отправленными отчётами, без кэша", submitted * 1000, "мс", "< 300 мс", submitted < 0.3),
+        Figure("campaign_page", "запросов к базе на страницу без кэша", query_count, "шт."),
+        Figure("campaign_page", "страница кампании из кэша (отчёты не менялись)", warm * 1000, "мс"),
     ]
