@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from array import array
+from collections import defaultdict
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from shnor.core.coverage import Coverage, DirectionInfo, EntryFact, TypeInfo, compute_coverage
@@ -113,7 +116,15 @@ def compute_coverage_for(campaign: Campaign, include_submitted: bool = False, sc
 
 def _done_school_sets(campaign_id: int, statuses: list[str]) -> dict[tuple[int | None, int | None], tuple[set[int], set[int]]] | None:
     """(activity type id, direction id) → (the schools with a done entry there, those of them whose report is only
-    submitted), in counted reports; None when the database has no distinct string aggregate.
+    submitted), in counted reports; None when the database has no distinct string aggregate."""
+    rows = _done_school_rows(campaign_id, statuses)
+    if rows is None:
+        return None
+    return {(type_id, direction_id): (set(_ids(all_ids)), set(_ids(submitted))) for type_id, direction_id, all_ids, submitted in rows}
+
+
+def _done_school_rows(campaign_id: int, statuses: list[str]) -> list[tuple[int | None, int | None, str | None, str | None]] | None:
+    """_done_school_sets with the ids as the database gives them: comma-separated text.
     Raw SQL: the ORM has no portable GROUP_CONCAT."""
     from django.db import connection
 
@@ -131,13 +142,13 @@ def _done_school_sets(campaign_id: int, statuses: list[str]) -> dict[tuple[int |
         f"WHERE r.campaign_id = %s AND r.status IN ({marks}) AND e.status IN (%s, %s) "
         "GROUP BY e.activity_type_id, e.direction_id"
     )
-
-    def ids(text: str | None) -> set[int]:
-        return {int(s) for s in text.split(",")} if text else set()
-
     with connection.cursor() as cursor:
         cursor.execute(sql, [SchoolReport.Status.SUBMITTED, campaign_id, *statuses, *ReportEntry.DONE])
-        return {(type_id, direction_id): (ids(all_ids), ids(submitted)) for type_id, direction_id, all_ids, submitted in cursor.fetchall()}
+        return cursor.fetchall()
+
+
+def _ids(text: str | None) -> Iterator[int]:
+    return (int(s) for s in text.split(",")) if text else iter(())
 
 
 def coverage_from_sets(by_key: dict[tuple[str | None, str | None], set[int]], uncertified: set[int], school_ids, directions, types) -> Coverage:
@@ -179,67 +190,201 @@ def coverage_from_sets(by_key: dict[tuple[str | None, str | None], set[int]], un
 
 
 def campaign_data(campaign: Campaign, school_ids=None, include_submitted: bool = False, maps: FrameworkMaps | None = None,
-                  facts_only: bool = False):
-    """The campaign as plain records for shnor.core.analysis: seven queries whatever the number of schools.
+                  facts_only: bool = False, entries: bool = False):
+    """The campaign as plain records for shnor.core.analysis, in a fixed number of queries whatever the number of schools.
 
     `school_ids` narrows it to the schools a user may see (a municipal coordinator sees only theirs).
     Entries and indicator values come from counted reports only (see `counted_statuses`).
-    `facts_only`: no entries, only the distinct done facts that coverage needs — what the dynamics take from a
-    previous campaign (at 50,000 schools, two million entries that would otherwise be held for nothing).
+    The entries arrive already summarised (`entry_summary`): a national campaign has a million entries, and one
+    object per entry was most of the справка's memory. `entries=True` reads one record per entry instead (the
+    reference the summary is tested against). `facts_only`: only the distinct done facts that coverage needs —
+    what the dynamics take from a previous campaign.
     """
     from django.db.models import Exists, OuterRef, Q
 
-    from shnor.core.analysis import CampaignData, EntryRecord, IndicatorRecord, SchoolInfo
-    from shnor.monitoring.models import Evidence, IndicatorValue
+    from shnor.core.analysis import CampaignData, IndicatorRecord, SchoolInfo
+    from shnor.monitoring.models import IndicatorValue
 
     maps = maps or framework_maps(campaign.framework)
-    schools_qs = campaign.schools.select_related("municipality").order_by("municipality__name", "short_name")
+    statuses = counted_statuses(include_submitted)
+    counted = SchoolReport.objects.filter(campaign=campaign, school=OuterRef("pk"), status__in=statuses)
+    schools_qs = campaign.schools.annotate(reported=Exists(counted)).order_by("municipality__name", "short_name")
     if school_ids is not None:
         schools_qs = schools_qs.filter(pk__in=list(school_ids))
-    schools = list(schools_qs.values_list("pk", "short_name", "municipality__name"))
-    members = {pk for pk, _, _ in schools}
-    statuses = counted_statuses(include_submitted)
-    reported = set(
-        SchoolReport.objects.filter(campaign=campaign, status__in=statuses, school_id__in=members).values_list("school_id", flat=True)
-    )
-    rows = (
-        ReportEntry.objects.filter(report__campaign=campaign, report__status__in=statuses, report__school_id__in=members)
-        .annotate(has_evidence=Exists(Evidence.objects.filter(entry=OuterRef("pk"))))
-        .values_list("report__school_id", "activity_type_id", "direction_id", "status", "planned_activity_id", "report__status", "has_evidence")
-        .order_by()  # the model's ordering would join campaigns and schools only to sort a million rows nobody needs sorted
-    )
-    # One string object per status instead of one per entry: at 50,000 schools that is a million strings.
-    status_text = {s: s for s in ReportEntry.Status.values}
-    # (type, direction) pairs are few: resolve each once rather than once per entry.
-    keys: dict[tuple[int | None, int | None], tuple[str | None, str | None]] = {}
-    entries = []
-    for school_id, type_id, direction_id, status, planned_id, report_status, has_evidence in (rows.iterator(chunk_size=5000) if not facts_only else ()):
-        key = keys.get((type_id, direction_id))
-        if key is None:
-            key = keys[(type_id, direction_id)] = (maps.type_code.get(type_id), maps.effective_direction(type_id, direction_id))
-        entries.append(EntryRecord(school_id, key[0], key[1], status_text.get(status, status or ""), planned_id is not None,
-                                   bool(has_evidence), report_status != SchoolReport.Status.SUBMITTED))
+    municipalities: dict[str, str] = {}  # one string per municipality, not one per school
+    schools = [SchoolInfo(pk, name, municipalities.setdefault(muni, muni), reported) for pk, name, muni, reported
+               in schools_qs.values_list("pk", "short_name", "municipality__name", "reported").iterator(chunk_size=5000)]
+    members = {s.id: s.id for s in schools}  # also the one int object per school id that every set below shares
+    scope = _MemberScope(campaign, members, narrowed=school_ids is not None)
     values = (
-        IndicatorValue.objects.filter(campaign=campaign, school_id__in=members)
+        scope.filter(IndicatorValue.objects.filter(campaign=campaign), "school_id")
         .filter(Q(report__isnull=True) | Q(report__status__in=statuses))
         .order_by("indicator__order", "school_id")
         .values_list("school_id", "indicator__code", "indicator__name", "indicator__unit", "value", "indicator__higher_is_better",
                      "indicator__decimals", "subject")
     )
-    indicators = [IndicatorRecord(*row) for row in values]
+    described: dict[tuple, tuple] = {}  # an indicator's strings once, not once per value
+    indicators = []
+    for school_id, *about, value, higher, decimals, subject in values.iterator(chunk_size=5000):
+        if school_id not in members:
+            continue
+        code, name, unit, higher, decimals, subject = described.setdefault(key := (*about, higher, decimals, subject), key)
+        indicators.append(IndicatorRecord(members[school_id], code, name, unit, value, higher, decimals, subject))
     data = CampaignData(
         code=campaign.code,
         title=campaign.title,
         period_text=campaign.period_label(),
         period_start=campaign.period_start,
         period_end=campaign.period_end,
-        schools=[SchoolInfo(pk, name, muni, pk in reported) for pk, name, muni in schools],
+        schools=schools,
         directions=maps.directions,
         types=maps.types,
-        entries=entries,
         indicators=indicators,
         region=campaign.region.name,
     )
-    if facts_only:
-        data._facts = [f for f in entry_facts(campaign, maps, include_submitted) if f.school_id in members]
+    if entries and not facts_only:
+        data.entries = entry_records(campaign, maps, scope, statuses)
+    else:
+        data.summary = entry_summary(campaign, maps, scope, statuses, facts_only=facts_only)
     return data
+
+
+class _MemberScope:
+    """Which schools' rows count: the campaign's schools, or the part of them a user may see.
+
+    The whole campaign is filtered by a subquery on its schools rather than by a list of 50,000 ids; a part of it
+    (a municipality) by its ids. Rows are also checked against `members` in Python where they are read one by one.
+    """
+
+    def __init__(self, campaign: Campaign, members: dict[int, int], narrowed: bool):
+        self.campaign, self.members, self.narrowed = campaign, members, narrowed
+
+    def filter(self, qs, field: str):
+        if self.narrowed:
+            return qs.filter(**{f"{field}__in": list(self.members)})
+        return qs.filter(**{f"{field}__in": Campaign.schools.through.objects.filter(campaign=self.campaign).values("school_id")})
+
+
+def entry_records(campaign: Campaign, maps: FrameworkMaps, scope: _MemberScope, statuses: list[str]) -> list:
+    """One record per entry of the counted reports: what `entry_summary` condenses; for small campaigns and tests."""
+    from django.db.models import Exists, OuterRef
+
+    from shnor.core.analysis import EntryRecord
+    from shnor.monitoring.models import Evidence
+
+    rows = (
+        scope.filter(ReportEntry.objects.filter(report__campaign=campaign, report__status__in=statuses), "report__school_id")
+        .annotate(has_evidence=Exists(Evidence.objects.filter(entry=OuterRef("pk"))))
+        .values_list("report__school_id", "activity_type_id", "direction_id", "status", "planned_activity_id", "report__status", "has_evidence")
+        .order_by("pk")
+    )
+    return [EntryRecord(school_id, maps.type_code.get(type_id), maps.effective_direction(type_id, direction_id), status or "",
+                        planned_id is not None, bool(has_evidence), report_status != SchoolReport.Status.SUBMITTED)
+            for school_id, type_id, direction_id, status, planned_id, report_status, has_evidence in rows.iterator(chunk_size=5000)
+            if school_id in scope.members]
+
+
+def entry_summary(campaign: Campaign, maps: FrameworkMaps, scope: _MemberScope, statuses: list[str], facts_only: bool = False):
+    """`summarise(entry_records(...))` computed by the database: per-school counts, the distinct done (school, type,
+    direction) facts and the planned entries not done (alike ones sharing one record), instead of one object per
+    entry. A school's entries not done are in the order of their ids."""
+    from django.db.models import Count, Exists, OuterRef, Q
+
+    from shnor.core.analysis import EntryRecord, EntrySummary, SchoolTally
+    from shnor.monitoring.models import Evidence
+
+    members = scope.members
+    done_schools, uncertified = _done_facts(campaign, maps, scope, statuses)
+    if facts_only:
+        return EntrySummary(done_schools=done_schools, uncertified=uncertified)
+    entries = scope.filter(ReportEntry.objects.filter(report__campaign=campaign, report__status__in=statuses), "report__school_id").order_by()
+    done = Q(status__in=ReportEntry.DONE)
+    planned = Q(planned_activity__isnull=False)
+
+    worked: set[str] = set()
+    done_by_type: dict[str | None, int] = {}
+    kinds = entries.values("activity_type_id", "direction_id").annotate(n=Count("pk", filter=done)).values_list("activity_type_id", "direction_id", "n")
+    for type_id, direction_id, n in kinds:
+        direction = maps.effective_direction(type_id, direction_id)
+        if direction is not None:
+            worked.add(direction)
+        if n:
+            code = maps.type_code.get(type_id)
+            done_by_type[code] = done_by_type.get(code, 0) + n
+
+    types: dict[int, set[str]] = defaultdict(set)
+    directions: dict[int, set[str]] = defaultdict(set)
+    for (direction, code), schools in done_schools.items():
+        for school_id in schools:
+            if code:
+                types[members[school_id]].add(code)
+            if direction:
+                directions[members[school_id]].add(direction)
+    shared: dict[frozenset[str], frozenset[str]] = {}  # schools doing the same kinds of things share one set
+
+    def frozen(values: set[str] | None) -> frozenset[str]:
+        key = frozenset(values or ())
+        return shared.setdefault(key, key)
+
+    not_done: dict[int, list[EntryRecord]] = defaultdict(list)
+    alike: dict[EntryRecord, EntryRecord] = {}  # one object for a school's alike entries
+    rows = (
+        entries.filter(planned).exclude(done)
+        .annotate(has_evidence=Exists(Evidence.objects.filter(entry=OuterRef("pk"))))
+        .order_by("report__school_id", "pk")
+        .values_list("report__school_id", "activity_type_id", "direction_id", "status", "has_evidence", "report__status")
+    )
+    for school_id, type_id, direction_id, status, has_evidence, report_status in rows.iterator(chunk_size=5000):
+        if school_id in members:
+            record = EntryRecord(members[school_id], maps.type_code.get(type_id), maps.effective_direction(type_id, direction_id), status or "",
+                                 True, bool(has_evidence), report_status != SchoolReport.Status.SUBMITTED)
+            not_done[school_id].append(alike.setdefault(record, record))
+
+    counts = (
+        entries.annotate(has_evidence=Exists(Evidence.objects.filter(entry=OuterRef("pk"))))
+        .values("report__school_id")
+        .annotate(planned=Count("pk", filter=planned), planned_done=Count("pk", filter=planned & done), done=Count("pk", filter=done),
+                  unplanned_done=Count("pk", filter=~planned & done), without_evidence=Count("pk", filter=done & Q(has_evidence=False)))
+        .order_by()
+        .values_list("report__school_id", "planned", "planned_done", "done", "unplanned_done", "without_evidence")
+    )
+    tallies = {}
+    for school_id, n_planned, n_planned_done, n_done, n_unplanned_done, n_without_evidence in counts.iterator(chunk_size=5000):
+        if school_id in members:
+            school_id = members[school_id]
+            tallies[school_id] = SchoolTally(frozen(types.get(school_id)), frozen(directions.get(school_id)), n_planned, n_planned_done,
+                                             n_done, n_unplanned_done, n_without_evidence, tuple(not_done.pop(school_id, ())))
+    return EntrySummary(tallies, frozenset(worked), done_by_type, done_schools, uncertified)
+
+
+def _done_facts(campaign: Campaign, maps: FrameworkMaps, scope: _MemberScope, statuses: list[str]) -> tuple[dict, dict]:
+    """EntrySummary's done_schools and uncertified, for the done entries of counted reports of members."""
+    from shnor.core.analysis import school_ids
+
+    members = scope.members
+    parts: dict[tuple[str | None, str | None], list[array]] = {}
+    submitted: dict[tuple[str | None, str | None], set[int]] = {}
+    for key, ids, submitted_ids in _done_fact_rows(campaign, maps, statuses):
+        # Straight into an array: sets of a million int objects would cost more than the whole summary.
+        parts.setdefault(key, []).append(array("q", (s for s in ids if s in members)))
+        submitted.setdefault(key, set()).update(s for s in submitted_ids if s in members)
+    done_schools = {}
+    for key, arrays in parts.items():
+        # Each school comes once per (type id, direction id); two of those can be one (direction, type) here.
+        ids = arrays[0] if len(arrays) == 1 else set().union(*arrays)
+        if ids:
+            done_schools[key] = school_ids(ids)
+    # A school has one report per campaign: its facts are all certified or all not.
+    uncertified = {key: frozenset(submitted[key]) for key in done_schools if submitted.get(key)}
+    return done_schools, uncertified
+
+
+def _done_fact_rows(campaign: Campaign, maps: FrameworkMaps, statuses: list[str]) -> Iterator[tuple[tuple, Iterable[int], Iterable[int]]]:
+    """((direction, type), the schools with a done entry there, those of them with a submitted report), as few rows."""
+    rows = _done_school_rows(campaign.pk, statuses)
+    if rows is None:  # a database without a distinct string aggregate: the facts one by one
+        for f in entry_facts(campaign, maps, SchoolReport.Status.SUBMITTED in statuses):
+            yield (f.direction, f.activity_type), (f.school_id,), (() if f.certified else (f.school_id,))
+        return
+    for type_id, direction_id, all_ids, submitted_ids in rows:
+        yield (maps.effective_direction(type_id, direction_id), maps.type_code.get(type_id)), _ids(all_ids), _ids(submitted_ids)

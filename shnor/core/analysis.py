@@ -25,14 +25,16 @@ Rules
   visible at the indicator's precision; a school improved when more of its indicators improved than worsened.
   Percent indicators are averaged over schools (unweighted), counts are summed.
 * Forms of work: done entries by the form of their activity type (catalogue tag). Traditional forms dominate
-  when they make `TRADITIONAL_DOMINANCE` % or more of the traditional + interactive entries.
+  when they make `TRADITIONAL_DOMINANCE` % or more of the traditional + interactive entries. Examples of each form
+  are its types by number of done entries, equal numbers by name.
 """
 
 from __future__ import annotations
 
 import re
+from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -120,8 +122,99 @@ class IndicatorRecord:
     subject: str = ""
 
 
+@dataclass(frozen=True, slots=True)
+class SchoolTally:
+    """One school's entries reduced to what the rules need."""
+
+    types_done: frozenset[str] = frozenset()
+    directions_done: frozenset[str] = frozenset()
+    planned: int = 0
+    planned_done: int = 0
+    done: int = 0  # done entries, planned or not
+    unplanned_done: int = 0
+    without_evidence: int = 0  # done entries with no evidence
+    not_done: tuple[EntryRecord, ...] = ()  # planned entries not done, in the order of the entries
+
+
+NO_ENTRIES = SchoolTally()
+
+
+Fact = tuple[str | None, str | None]  # (effective direction, activity type) of done entries
+
+
+@dataclass
+class EntrySummary:
+    """A campaign's entries reduced to what the analysis needs: memory grows with schools × kinds of activity,
+    not with entries. `summarise` builds it from entries; analysis/records.py builds the same from SQL
+    aggregates for campaigns of tens of thousands of schools (tests compare the two)."""
+
+    tallies: dict[int, SchoolTally] = field(default_factory=dict)  # schools with at least one entry
+    worked: frozenset[str] = frozenset()  # directions with an entry of any status
+    done_by_type: dict[str | None, int] = field(default_factory=dict)  # done entries per activity type
+    # The coverage facts, deduplicated: per (direction, type) the sorted ids of the schools with a done entry there
+    # (8 bytes a school: a national campaign has a million such pairs), and those of them certified by no entry.
+    done_schools: dict[Fact, array] = field(default_factory=dict)
+    uncertified: dict[Fact, frozenset[int]] = field(default_factory=dict)
+
+    def facts(self) -> Iterator[EntryFact]:
+        """The distinct coverage facts, generated on the fly rather than held."""
+        same: dict[int, int] = {}  # one int object per school, however many rows of a coverage keep it
+        for key, schools in self.done_schools.items():
+            direction, code = key
+            uncertified = self.uncertified.get(key, frozenset())
+            for school_id in schools:
+                yield EntryFact(same.setdefault(school_id, school_id), code, direction, school_id not in uncertified)
+
+
+def school_ids(ids: Iterable[int]) -> array:
+    """Sorted school ids, 8 bytes each."""
+    return array("q", sorted(ids))
+
+
+def summarise(entries: Iterable[EntryRecord]) -> EntrySummary:
+    by_school: dict[int, list[EntryRecord]] = defaultdict(list)
+    worked: set[str] = set()
+    done_by_type: dict[str | None, int] = {}
+    done_schools: dict[Fact, dict[int, bool]] = {}
+    for e in entries:
+        by_school[e.school_id].append(e)
+        if e.direction is not None:
+            worked.add(e.direction)
+        if e.done:
+            done_by_type[e.activity_type] = done_by_type.get(e.activity_type, 0) + 1
+            bucket = done_schools.setdefault((e.direction, e.activity_type), {})
+            # A school is certified for a fact when any of its entries there is certified.
+            bucket[e.school_id] = bucket.get(e.school_id, False) or e.certified
+    uncertified = {key: frozenset(s for s, certified in bucket.items() if not certified) for key, bucket in done_schools.items()}
+    return EntrySummary(
+        tallies={school: tally(es) for school, es in by_school.items()},
+        worked=frozenset(worked),
+        done_by_type=done_by_type,
+        done_schools={key: school_ids(bucket) for key, bucket in done_schools.items()},
+        uncertified={key: ids for key, ids in uncertified.items() if ids},
+    )
+
+
+def tally(entries: Sequence[EntryRecord]) -> SchoolTally:
+    """One school's entries → its tally."""
+    done = [e for e in entries if e.done]
+    planned = [e for e in entries if e.planned]
+    return SchoolTally(
+        types_done=frozenset(e.activity_type for e in done if e.activity_type),
+        directions_done=frozenset(e.direction for e in done if e.direction),
+        planned=len(planned),
+        planned_done=sum(1 for e in planned if e.done),
+        done=len(done),
+        unplanned_done=sum(1 for e in done if not e.planned),
+        without_evidence=sum(1 for e in done if not e.has_evidence),
+        not_done=tuple(e for e in planned if not e.done),
+    )
+
+
 @dataclass
 class CampaignData:
+    """A campaign as plain records: either its `entries`, or their `summary` already made (see EntrySummary)."""
+
     code: str
     title: str
     period_text: str
@@ -133,16 +226,16 @@ class CampaignData:
     entries: list[EntryRecord] = field(default_factory=list)
     indicators: list[IndicatorRecord] = field(default_factory=list)
     region: str = ""
-    _facts: list[EntryFact] | None = field(default=None, repr=False, compare=False)
+    summary: EntrySummary | None = field(default=None, repr=False, compare=False)
 
-    def facts(self) -> list[EntryFact]:
-        """One fact per done entry, deduplicated (coverage counts schools, not entries); computed once."""
-        if self._facts is None:
-            self._facts = list({EntryFact(e.school_id, e.activity_type, e.direction, e.certified) for e in self.entries if e.done})
-        return self._facts
+    def entry_summary(self) -> EntrySummary:
+        """The entries' summary; computed from `entries` once when it was not given."""
+        if self.summary is None:
+            self.summary = summarise(self.entries)
+        return self.summary
 
     def coverage(self) -> Coverage:
-        return compute_coverage(self.facts(), [s.id for s in self.schools], self.directions, self.types)
+        return compute_coverage(self.entry_summary().facts(), [s.id for s in self.schools], self.directions, self.types)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -150,17 +243,17 @@ class CampaignData:
 # ---------------------------------------------------------------------------------------------------------
 
 
-@dataclass
+@dataclass(slots=True)
 class SchoolProfile:
     school: SchoolInfo
-    types_done: set[str]
-    directions_done: set[str]
-    empty_directions: list[str]  # codes, in framework order
+    types_done: frozenset[str]
+    directions_done: frozenset[str]
+    empty_directions: list[str]  # codes, in framework order; schools with the same gaps share one list
     planned: int
     planned_done: int
     done: int  # done entries, planned or not
     unplanned_done: int
-    not_done: list[EntryRecord]
+    not_done: Sequence[EntryRecord]  # planned entries not done
     without_evidence: int  # done entries with no evidence
 
     @property
@@ -329,7 +422,7 @@ class Analysis:
 
 def analyse(current: CampaignData, previous: CampaignData | None = None) -> Analysis:
     coverage = current.coverage()
-    worked = {e.direction for e in current.entries if e.direction is not None}
+    worked = current.entry_summary().worked
     analysed = [d for d in current.directions if d.code in worked]
     not_analysed = [d for d in current.directions if d.code not in worked]
     profiles = school_profiles(current, analysed)
@@ -351,27 +444,27 @@ def analyse(current: CampaignData, previous: CampaignData | None = None) -> Anal
 
 
 def school_profiles(data: CampaignData, analysed: Sequence[DirectionInfo]) -> list[SchoolProfile]:
-    by_school: dict[int, list[EntryRecord]] = defaultdict(list)
-    for e in data.entries:
-        by_school[e.school_id].append(e)
+    tallies = data.entry_summary().tallies
     codes = [d.code for d in analysed]
+    gaps: dict[frozenset[str] | None, list[str]] = {None: []}  # few distinct gap lists: shared, not one per school
     profiles = []
     for school in data.schools:
-        entries = by_school.get(school.id, [])
-        done = [e for e in entries if e.done]
-        directions = {e.direction for e in done if e.direction}
-        planned = [e for e in entries if e.planned]
+        t = tallies.get(school.id, NO_ENTRIES)
+        key = t.directions_done if school.reported else None
+        empty = gaps.get(key)
+        if empty is None:
+            empty = gaps[key] = [c for c in codes if c not in t.directions_done]
         profiles.append(SchoolProfile(
             school=school,
-            types_done={e.activity_type for e in done if e.activity_type},
-            directions_done=directions,
-            empty_directions=[c for c in codes if c not in directions] if school.reported else [],
-            planned=len(planned),
-            planned_done=sum(1 for e in planned if e.done),
-            done=len(done),
-            unplanned_done=sum(1 for e in done if not e.planned),
-            not_done=[e for e in planned if not e.done],
-            without_evidence=sum(1 for e in done if not e.has_evidence),
+            types_done=t.types_done,
+            directions_done=t.directions_done,
+            empty_directions=empty,
+            planned=t.planned,
+            planned_done=t.planned_done,
+            done=t.done,
+            unplanned_done=t.unplanned_done,
+            not_done=t.not_done,
+            without_evidence=t.without_evidence,
         ))
     return profiles
 
@@ -400,22 +493,24 @@ def lagging_schools(profiles: Iterable[SchoolProfile], analysed_count: int) -> l
 def forms_of_work(data: CampaignData) -> FormsOfWork:
     form_of = {t.code: t.form for t in data.types}
     names = {t.code: t.name for t in data.types}
+    summary = data.entry_summary()
     counts: Counter[str] = Counter()
     by_type: dict[str, Counter[str]] = defaultdict(Counter)
-    interactive_schools = set()
-    for e in data.entries:
-        if not e.done:
-            continue
-        form = form_of.get(e.activity_type or "", "other")
-        counts[form] += 1
-        if e.activity_type:
-            by_type[form][e.activity_type] += 1
-        if form == "interactive":
-            interactive_schools.add(e.school_id)
-    examples = {form: [names.get(code, code) for code, _ in c.most_common()] for form, c in by_type.items()}
+    for code, n in summary.done_by_type.items():
+        form = form_of.get(code or "", "other")
+        counts[form] += n
+        if code:
+            by_type[form][code] += n
+    interactive = {code for code, form in form_of.items() if form == "interactive"}
+
+    def by_frequency(counts: Counter[str]) -> list[str]:
+        # Equally frequent types by name: the same examples whatever order the database returns entries in.
+        return [names.get(code, code) for code, _ in sorted(counts.items(), key=lambda item: (-item[1], names.get(item[0], item[0])))]
+
+    examples = {form: by_frequency(c) for form, c in by_type.items()}
     return FormsOfWork(
         counts={f: counts.get(f, 0) for f in FORM_LABELS},
-        schools_interactive=len(interactive_schools),
+        schools_interactive=sum(1 for t in summary.tallies.values() if t.types_done & interactive),
         schools_total=len(data.schools),
         examples=examples,
     )
@@ -447,9 +542,9 @@ def dynamics(current: CampaignData, previous: CampaignData) -> Dynamics:
     """Changes between two campaigns on the schools with counted reports in both."""
     before_ids = {s.id for s in previous.schools if s.reported}
     common = [s.id for s in current.schools if s.reported and s.id in before_ids]
-    after_cov = compute_coverage(current.facts(), common, current.directions, current.types)
+    after_cov = compute_coverage(current.entry_summary().facts(), common, current.directions, current.types)
     # The previous campaign's facts are placed in the current framework's directions when codes match.
-    before_cov = compute_coverage(previous.facts(), common, current.directions, current.types)
+    before_cov = compute_coverage(previous.entry_summary().facts(), common, current.directions, current.types)
     directions, types = [], []
     for row in after_cov.rows:
         if row.direction is None:
