@@ -16,6 +16,9 @@ Thresholds
 * DYNAMICS_MIN_CHANGE — an activity type enters the dynamics conclusion when its number of schools changed by 2
   or more; at most DYNAMICS_MAX_ITEMS types each way, the largest changes first.
 * Lagging schools, systemic work and the dominance of traditional forms: see core/analysis.py.
+* NAMES_INLINE, NAMES_SHOWN — a finding names at most 15 schools; a longer list is cut to its first 5 and the count of
+  the others («… и ещё 1 234 школы — см. приложение»), and the справка's appendix lists every school concerned with
+  what applies to it (`appendix_notes`).
 * Deadlines: roadmaps are corrected from the start of the next academic year (1 September) when the period ends
   in January–August, else from 1 January; the ЦНППМ practicums start a month later; the next report is due by
   the next campaign's due date when it is known, else by the 1st of the sixth month after the period ends.
@@ -24,7 +27,7 @@ Thresholds
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
@@ -38,6 +41,9 @@ INDIVIDUAL_SHARE = Decimal(50)
 KEY_PRACTICE_SHARE = Decimal(50)
 DYNAMICS_MIN_CHANGE = 2
 DYNAMICS_MAX_ITEMS = 5
+NAMES_INLINE = 15
+NAMES_SHOWN = 5
+APPENDIX = "приложение"  # the appendix of the справка that lists the schools of long lists
 
 KINDS = ("conclusion", "remark", "decision", "recommendation")
 KIND_TITLES = {
@@ -154,11 +160,48 @@ def names(analysis: Analysis, ids: Iterable[int]) -> str:
     return ", ".join(analysis.names(ids))
 
 
+def in_appendix(ids: list[int]) -> bool:
+    """Too many schools to name in the text: the first ones are named, all are listed in the appendix."""
+    return len(ids) > NAMES_INLINE
+
+
+def listed(analysis: Analysis, ids: list[int], case: str = "nomn", addressee: bool = False) -> str:
+    """«A, B, C»; beyond NAMES_INLINE schools «A, B, C, D, E и ещё 1 234 школы — см. приложение», the others counted
+    in `case`; in an addressee, which a colon follows, the reference goes in brackets."""
+    if not in_appendix(ids):
+        return names(analysis, ids)
+    rest = f"{names(analysis, ids[:NAMES_SHOWN])} и ещё {count_in(len(ids) - NAMES_SHOWN, 'школа', case)}"
+    return f"{rest} (см. {APPENDIX})" if addressee else f"{rest} — см. {APPENDIX}"
+
+
 def where(analysis: Analysis, ids: list[int]) -> str:
-    """«в МБОУ «Пацынская СОШ»» or «в 2 школах: A, B»."""
+    """«в МБОУ «Пацынская СОШ»», «в 2 школах: A, B» or «в 1 234 школах: A, B, C, D, E и ещё в 1 229 школах — см. приложение»."""
     if len(ids) == 1:
         return "в " + inflect(analysis.school(ids[0]).name, "loct")
+    if in_appendix(ids):
+        return (f"в {count_in(len(ids), 'школа', 'loct')}: {names(analysis, ids[:NAMES_SHOWN])} и ещё в "
+                f"{count_in(len(ids) - NAMES_SHOWN, 'школа', 'loct')} — см. {APPENDIX}")
     return f"в {count_in(len(ids), 'школа', 'loct')}: {names(analysis, ids)}"
+
+
+def with_appendix(data: dict, ids: list[int], label: str) -> dict:
+    """The finding's numbers, and when its schools go to the appendix, what the appendix says of each («не представлен отчёт»)."""
+    return {**data, "appendix": label} if in_appendix(ids) else data
+
+
+# Per school details of an appendix line, by rule: {school id: detail}.
+APPENDIX_DETAILS: dict[str, Callable[[Analysis], dict[int, str]]] = {}
+
+
+def appendix_notes(analysis: Analysis, finding: Finding) -> Iterator[tuple[int, str]]:
+    """(school, what the finding says of it) for each school of a finding whose list went to the appendix."""
+    label = finding.data.get("appendix")
+    if not label:
+        return
+    details = APPENDIX_DETAILS[finding.rule](analysis) if finding.rule in APPENDIX_DETAILS else {}
+    for school_id in finding.school_ids:
+        detail = details.get(school_id)
+        yield school_id, f"{label}: {detail}" if detail else label
 
 
 def of_total(n: int, total: int) -> str:
@@ -286,7 +329,8 @@ def systemic_work(a: Analysis, c: Context) -> list[Finding]:
         if not ids:
             continue
         text = SYSTEMIC_TEXT[r.code].format(where=where(a, ids))
-        found.append(Finding("conclusion", "systemic_work", r.code, text, {"rule": r.code, "schools": len(ids)}, school_ids=ids))
+        data = with_appendix({"rule": r.code, "schools": len(ids)}, ids, f"ведётся {r.title}")
+        found.append(Finding("conclusion", "systemic_work", r.code, text, data, school_ids=ids))
     return found
 
 
@@ -323,9 +367,9 @@ def coverage_dynamics(a: Analysis, c: Context) -> list[Finding]:
         return []
     parts = []
     if grown:
-        parts.append("выросло число школ, в которых проводятся: " + ", ".join(f"{lower_first(t.name)} (с {t.before} до {t.after})" for t in grown))
+        parts.append("выросло число школ, в которых проводятся: " + ", ".join(f"{lower_first(t.name)} (с {format_decimal(t.before, 0)} до {format_decimal(t.after, 0)})" for t in grown))
     if fallen:
-        parts.append("сократилось: " + ", ".join(f"{lower_first(t.name)} (с {t.before} до {t.after})" for t in fallen))
+        parts.append("сократилось: " + ", ".join(f"{lower_first(t.name)} (с {format_decimal(t.before, 0)} до {format_decimal(t.after, 0)})" for t in fallen))
     period = f" ({d.previous_period})" if d.previous_period else ""
     text = f"по сравнению с предыдущим периодом{period}, по {count_in(len(d.school_ids), 'школа', 'datv')}, представившим отчёты в оба периода, " + "; ".join(parts)
     data = {"compared": len(d.school_ids), "grown": {t.activity_type: [t.before, t.after] for t in grown},
@@ -354,9 +398,10 @@ def indicator_dynamics(a: Analysis, c: Context) -> list[Finding]:
     if d.improved or d.worsened:
         text += f"; в целом {verb(len(d.improved), 'улучшила', 'улучшили')} показатели {agree(len(d.improved), 'школа')}"
         if d.worsened:
-            text += f", {verb(len(d.worsened), 'ухудшила', 'ухудшили')} — {agree(len(d.worsened), 'школа')}: {names(a, d.worsened)}"
-    data = {"compared": compared, "improved": len(d.improved), "worsened": len(d.worsened),
-            "indicators": {ch.code: [str(ch.before), str(ch.after)] for ch in d.indicators}}
+            text += f", {verb(len(d.worsened), 'ухудшила', 'ухудшили')} — {agree(len(d.worsened), 'школа')}: {listed(a, d.worsened)}"
+    data = with_appendix({"compared": compared, "improved": len(d.improved), "worsened": len(d.worsened),
+                          "indicators": {ch.code: [str(ch.before), str(ch.after)] for ch in d.indicators}},
+                         d.worsened, "показатели результатов ухудшились")
     return [Finding("conclusion", "indicator_dynamics", "", text, data, school_ids=d.worsened)]
 
 
@@ -371,9 +416,11 @@ def missing_reports(a: Analysis, c: Context) -> list[Finding]:
     if not missing:
         return []
     n = len(missing)
-    text = (f"не {verb(n, 'представила', 'представили')} заверенные отчёты {agree(n, 'школа')} из {a.schools_total}: "
-            f"{', '.join(s.name for s in missing)}")
-    return [Finding("remark", "missing_reports", "", text, {"missing": n, "schools_total": a.schools_total}, school_ids=[s.id for s in missing])]
+    ids = [s.id for s in missing]
+    text = (f"не {verb(n, 'представила', 'представили')} заверенные отчёты {agree(n, 'школа')} из {format_decimal(a.schools_total, 0)}: "
+            f"{listed(a, ids)}")
+    data = with_appendix({"missing": n, "schools_total": a.schools_total}, ids, "не представлен заверенный отчёт")
+    return [Finding("remark", "missing_reports", "", text, data, school_ids=ids)]
 
 
 def lag_reason(a: Analysis, lag: LaggingSchool) -> str:
@@ -392,10 +439,21 @@ def lagging_schools(a: Analysis, c: Context) -> list[Finding]:
     if not lagging:
         return []
     n = len(lagging)
-    items = ", ".join(f"{lag.profile.school.name} ({lag_reason(a, lag)})" for lag in lagging)
-    text = f"{verb(n, 'отстаёт', 'отстают')} в реализации дорожных карт {agree(n, 'школа')}: {items}"
     ids = [lag.profile.school.id for lag in lagging]
-    return [Finding("remark", "lagging_schools", "", text, {"lagging": n, "schools_total": a.schools_total}, school_ids=ids)]
+    shown = lagging[:NAMES_SHOWN] if in_appendix(ids) else lagging
+    items = ", ".join(f"{lag.profile.school.name} ({lag_reason(a, lag)})" for lag in shown)
+    if in_appendix(ids):
+        items += f" и ещё {agree(n - NAMES_SHOWN, 'школа')} — см. {APPENDIX}"
+    text = f"{verb(n, 'отстаёт', 'отстают')} в реализации дорожных карт {agree(n, 'школа')}: {items}"
+    data = with_appendix({"lagging": n, "schools_total": a.schools_total}, ids, "отстаёт в реализации дорожной карты")
+    return [Finding("remark", "lagging_schools", "", text, data, school_ids=ids)]
+
+
+def _lagging_details(a: Analysis) -> dict[int, str]:
+    return {lag.profile.school.id: lag_reason(a, lag) for lag in reported_lagging(a)}
+
+
+APPENDIX_DETAILS["lagging_schools"] = _lagging_details
 
 
 @rule("key_practice_gap", "remark", f"a key practice (ВСОКО, psychological support) is done by < {KEY_PRACTICE_SHARE} % of schools")
@@ -422,7 +480,11 @@ def planned_not_done(a: Analysis, c: Context) -> list[Finding]:
     lines = ", ".join(f"{lower_first(a.type_name(code))} — {n}" for code, n in by_type.most_common())
     text = (f"не выполнено или перенесено {agree(len(not_done), 'запланированное мероприятие')} {where(a, schools)}"
             f"; по видам: {lines}")
-    return [Finding("remark", "planned_not_done", "", text, {"entries": len(not_done), "schools": len(schools)}, school_ids=schools)]
+    data = with_appendix({"entries": len(not_done), "schools": len(schools)}, schools, "не выполнены или перенесены запланированные мероприятия")
+    return [Finding("remark", "planned_not_done", "", text, data, school_ids=schools)]
+
+
+APPENDIX_DETAILS["planned_not_done"] = lambda a: {p.school.id: format_decimal(len(p.not_done), 0) for p in a.profiles if p.not_done}
 
 
 @rule("no_evidence", "remark", "done entries of counted reports have no evidence attached")
@@ -432,7 +494,11 @@ def no_evidence(a: Analysis, c: Context) -> list[Finding]:
         return []
     n = sum(p.without_evidence for p in a.profiles)
     text = f"не подтверждено документами {agree(n, 'выполненное мероприятие')} {where(a, ids)}"
-    return [Finding("remark", "no_evidence", "", text, {"entries": n, "schools": len(ids)}, school_ids=ids)]
+    data = with_appendix({"entries": n, "schools": len(ids)}, ids, "не подтверждены документами выполненные мероприятия")
+    return [Finding("remark", "no_evidence", "", text, data, school_ids=ids)]
+
+
+APPENDIX_DETAILS["no_evidence"] = lambda a: {p.school.id: format_decimal(p.without_evidence, 0) for p in a.profiles if p.without_evidence}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -497,12 +563,13 @@ def municipal_control(a: Analysis, c: Context) -> list[Finding]:
         lags = by_muni[muni]
         ids = [lag.profile.school.id for lag in lags]
         what = "дорожной карты" if len(ids) == 1 else "дорожных карт"
-        text = f"взять на контроль реализацию {what} {names(a, ids)}"
+        text = f"взять на контроль реализацию {what} {listed(a, ids, 'gent')}"
         if any("no_report" in lag.reasons for lag in lags):
             text += "; обеспечить представление заверенных отчётов"
         if any("no_report" not in lag.reasons for lag in lags):
             text += "; оказать помощь в организации работы по направлениям, по которым она не ведётся"
-        found.append(Finding("recommendation", "municipal_control", muni, text, {"schools": len(ids)},
+        found.append(Finding("recommendation", "municipal_control", muni, text,
+                             with_appendix({"schools": len(ids)}, ids, "взять на контроль реализацию дорожной карты (органу местного самоуправления)"),
                              addressee=f"Органу местного самоуправления в сфере образования ({muni})", school_ids=ids))
     return found
 
@@ -515,9 +582,10 @@ def school_empty_direction(a: Analysis, c: Context) -> list[Finding]:
         if not ids:
             continue
         text = f"включить в дорожные карты и провести мероприятия по направлению «{lower_first(d.name)}»"
-        found.append(Finding("recommendation", "school_empty_direction", d.code, text,
-                             {"direction": d.code, "schools": len(ids), "schools_total": a.schools_total},
-                             addressee=f"Образовательным организациям: {names(a, ids)}", school_ids=ids))
+        data = with_appendix({"direction": d.code, "schools": len(ids), "schools_total": a.schools_total}, ids,
+                             f"провести мероприятия по направлению «{lower_first(d.name)}»")
+        found.append(Finding("recommendation", "school_empty_direction", d.code, text, data,
+                             addressee=f"Образовательным организациям: {listed(a, ids, 'datv', addressee=True)}", school_ids=ids))
     return found
 
 
@@ -529,8 +597,9 @@ def school_share_practice(a: Analysis, c: Context) -> list[Finding]:
         if not ids or len(ids) == a.schools_total:
             continue
         text = f"обобщить {SYSTEMIC_SHARE_TEXT[r.code]} и представить его на региональном методическом семинаре"
-        found.append(Finding("recommendation", "school_share_practice", r.code, text, {"rule": r.code, "schools": len(ids)},
-                             addressee=f"Образовательным организациям: {names(a, ids)}", school_ids=ids))
+        data = with_appendix({"rule": r.code, "schools": len(ids)}, ids, f"обобщить и представить {SYSTEMIC_SHARE_TEXT[r.code]}")
+        found.append(Finding("recommendation", "school_share_practice", r.code, text, data,
+                             addressee=f"Образовательным организациям: {listed(a, ids, 'datv', addressee=True)}", school_ids=ids))
     return found
 
 
@@ -542,8 +611,9 @@ def curator_support(a: Analysis, c: Context) -> list[Finding]:
     ids = [lag.profile.school.id for lag in lagging]
     text = ("организовать адресную методическую помощь: составить с руководителем ОО план работы по направлениям, по которым "
             "работа не ведётся, и ежемесячно проверять выполнение дорожной карты")
-    return [Finding("recommendation", "curator_support", "", text, {"schools": len(ids)},
-                    addressee=f"Кураторам школ: {names(a, ids)}", school_ids=ids)]
+    return [Finding("recommendation", "curator_support", "", text,
+                    with_appendix({"schools": len(ids)}, ids, "адресная методическая помощь куратора"),
+                    addressee=f"Кураторам школ: {listed(a, ids, 'gent', addressee=True)}", school_ids=ids)]
 
 
 @rule("curator_evidence", "recommendation", "done entries have no evidence attached")
@@ -552,5 +622,6 @@ def curator_evidence(a: Analysis, c: Context) -> list[Finding]:
     if not ids:
         return []
     text = "до заверения отчёта проверять, что к каждому выполненному мероприятию приложено подтверждение (приказ, протокол, ссылка)"
-    return [Finding("recommendation", "curator_evidence", "", text, {"schools": len(ids)},
-                    addressee=f"Кураторам школ: {names(a, ids)}", school_ids=ids)]
+    return [Finding("recommendation", "curator_evidence", "", text,
+                    with_appendix({"schools": len(ids)}, ids, "куратору проверять подтверждения выполненных мероприятий"),
+                    addressee=f"Кураторам школ: {listed(a, ids, 'gent', addressee=True)}", school_ids=ids)]

@@ -51,3 +51,11 @@ def campaign(entries, *, schools=(1, 2, 3, 4), reported=None, indicators=(), cod
         schools=[SchoolInfo(n, NAMES[n], MUNICIPALITIES[n], n in reported) for n in schools],
         directions=DIRECTIONS, types=TYPES, entries=list(entries), indicators=list(indicators), region="Тестовая область",
     )
+
+
+def many(n: int, *, reported: int, entries=()) -> CampaignData:
+    """A campaign of `n` schools «МБОУ СОШ № i» in two municipalities, the first `reported` of them reported; by default
+    each reported school did courses."""
+    schools = [SchoolInfo(i, f"МБОУ СОШ № {i}", "Первый район" if i % 2 else "Второй район", i <= reported) for i in range(1, n + 1)]
+    return CampaignData("big", "Большая кампания", "январь – июнь 2021 года", date(2021, 1, 1), date(2021, 6, 30), schools, DIRECTIONS, TYPES,
+                        entries=list(entries) or [done(i, "pk_courses") for i in range(1, reported + 1)], region="Тестовая область")

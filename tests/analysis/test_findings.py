@@ -12,7 +12,7 @@ from shnor.core.findings import RULES, Context, count_in, generate, lower_first,
 from shnor.core.russian import normalize_spaces
 
 from . import bryansk_data
-from .cases import campaign, done, not_done, value
+from .cases import campaign, done, many, not_done, value
 
 
 def run(rule: str, data, previous=None, context=None):
@@ -275,3 +275,49 @@ def test_the_demo_decisions_follow_the_sample(bryansk):
     assert decisions["roadmap_correction"].deadline == date(2021, 9, 1)
     assert decisions["key_practice_training"].deadline == date(2021, 10, 1)
     assert decisions["next_report"].deadline == date(2021, 12, 1)  # no next campaign in these records
+
+
+# --- long lists of schools: the first ones in the text, all of them in the appendix ------------------------
+
+
+def test_a_list_of_more_than_fifteen_schools_names_five_and_refers_to_the_appendix():
+    [f] = found("missing_reports", many(40, reported=10))
+    assert normalize_spaces(f.text) == ("не представили заверенные отчёты 30 школ из 40: МБОУ СОШ № 11, МБОУ СОШ № 12, МБОУ СОШ № 13, "
+                                        "МБОУ СОШ № 14, МБОУ СОШ № 15 и ещё 25 школ — см. приложение")
+    assert f.school_ids == list(range(11, 41)) and f.data["appendix"] == "не представлен заверенный отчёт"
+
+
+def test_fifteen_schools_are_still_named_in_the_text():
+    [f] = found("missing_reports", many(25, reported=10))
+    assert "МБОУ СОШ № 25" in f.text and "приложение" not in f.text and "appendix" not in f.data
+
+
+def test_the_count_of_the_other_schools_agrees_in_the_case_the_sentence_needs():
+    # 26 schools: the text names 5 and counts the other 21 (one, not many: «21 школа»).
+    entries = [e for i in range(1, 27) for e in (done(i, "pk_courses", has_evidence=False), not_done(i, "mentoring"), not_done(i, "student_projects"))]
+    data = many(26, reported=26, entries=entries)
+    [no_evidence] = run("no_evidence", data)
+    assert no_evidence.endswith("в 26 школах: МБОУ СОШ № 1, МБОУ СОШ № 2, МБОУ СОШ № 3, МБОУ СОШ № 4, МБОУ СОШ № 5 и ещё в 21 школе — см. приложение")
+    [curators] = found("curator_evidence", data)
+    assert normalize_spaces(curators.addressee).endswith("МБОУ СОШ № 5 и ещё 21 школы (см. приложение)")
+    lagging = found("lagging_schools", data)[0]
+    assert normalize_spaces(lagging.text).startswith("отстают в реализации дорожных карт 26 школ: МБОУ СОШ № 1 (выполнено 1 из 3 запланированных")
+    assert normalize_spaces(lagging.text).endswith("и ещё 21 школа — см. приложение")
+    [empty] = found("school_empty_direction", data)
+    assert normalize_spaces(empty.addressee).endswith("МБОУ СОШ № 5 и ещё 21 школе (см. приложение)")
+    assert all(f.data.get("appendix") for f in (curators, lagging, empty))
+
+
+def test_the_appendix_says_what_each_finding_says_of_each_school():
+    from shnor.core.findings import appendix_notes
+
+    entries = [e for i in range(1, 21) for e in (done(i, "pk_courses", has_evidence=False), not_done(i, "mentoring"), not_done(i, "student_projects"))]
+    a = analyse(many(20, reported=20, entries=entries))
+    [lagging] = RULES["lagging_schools"][2](a, Context())
+    notes = dict(appendix_notes(a, lagging))
+    assert set(notes) == set(range(1, 21))
+    assert normalize_spaces(notes[7]) == "отстаёт в реализации дорожной карты: выполнено 1 из 3 запланированных мероприятий"
+    [no_evidence] = RULES["no_evidence"][2](a, Context())
+    assert dict(appendix_notes(a, no_evidence))[3] == "не подтверждены документами выполненные мероприятия: 1"
+    [completion] = RULES["reports_and_completion"][2](a, Context())
+    assert list(appendix_notes(a, completion)) == []  # names no school

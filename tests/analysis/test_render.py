@@ -20,7 +20,7 @@ from shnor.core.render.docx import TemplateError
 from shnor.core.russian import normalize_spaces
 
 from . import bryansk_data
-from .cases import campaign, done
+from .cases import campaign, done, many
 
 SAMPLE_COUNTS = ["2 (12,5 %)", "13 (81,3 %)", "1 (6,3 %)", "16 (100 %)", "3 (18,8 %)", "14 (87,5 %)", "4 (25 %)", "11 (68,8 %)",
                  "9 (56,3 %)", "8 (50 %)"]
@@ -192,3 +192,95 @@ def test_the_default_template_is_built_by_its_script(tmp_path):
     text = "\n".join(p.text for p in doc.paragraphs)
     assert "{{ title }}" in text and "{%p for r in results %}" in text
     assert any("{%tr for school in schools %}" in c.text for t in doc.tables for r in t.rows for c in r.cells)
+
+
+# --- the appendix of long lists of schools ----------------------------------------------------------------
+
+
+def test_the_sample_names_every_school_in_the_text_and_has_no_appendix(spravka):
+    assert spravka.appendix == []
+    assert "приложение" not in plain("\n".join(spravka.text_lines()))
+
+
+@pytest.fixture(scope="module")
+def big():
+    """40 schools, 30 of them without a report: too many to name in the remark."""
+    a = analyse(many(40, reported=10))
+    return a, generate(a)
+
+
+def test_the_appendix_lists_each_school_of_a_long_list_with_what_concerns_it(big):
+    a, found = big
+    s = content.build(a, found, content.Meta(date(2021, 7, 1)))
+    assert [row["name"] for row in s.appendix] == [f"МБОУ СОШ № {i}" for i in range(11, 41)]
+    assert s.appendix[0] == {"number": 1, "name": "МБОУ СОШ № 11", "municipality": "Первый район",
+                             "what": "не представлен заверенный отчёт (замечание 1)"}
+    assert "см. приложение" in plain(s.remarks[0])
+    dropped = content.build(a, [f for f in found if f.rule != "missing_reports"], content.Meta(date(2021, 7, 1)))
+    assert dropped.appendix == []  # a dropped finding takes its schools out of the appendix
+
+
+def test_the_appendix_is_a_table_in_the_docx_and_the_html(big):
+    a, found = big
+    s = content.build(a, found, content.Meta(date(2021, 7, 1)))
+    doc = Document(BytesIO(render(s, "docx")))
+    table = doc.tables[-1]
+    assert [c.text for c in table.rows[0].cells] == ["№", "Образовательная организация", "Муниципалитет", "Что относится к организации"]
+    assert len(table.rows) == 31 and [c.text for c in table.rows[30].cells][1:3] == ["МБОУ СОШ № 40", "Второй район"]
+    assert any(p.text.strip() == "Приложение" for p in doc.paragraphs)
+    html = render(s, "html").decode()
+    assert "Перечень образовательных организаций к выводам, замечаниям и рекомендациям" in html and html.count("<tr><td class=\"num\">") == 30
+
+
+# --- the DOCX is rendered by streaming: the same document as docxtpl's own rendering --------------------------
+
+
+def _body(data: bytes) -> bytes:
+    import zipfile
+
+    from lxml import etree
+
+    with zipfile.ZipFile(BytesIO(data)) as z:
+        root = etree.fromstring(z.read("word/document.xml"))
+    body = root.find("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}body")
+    return etree.tostring(body, method="c14n", exclusive=True)
+
+
+def _docxtpl(s: content.Spravka, template: bytes | None = None) -> bytes:
+    from docxtpl import DocxTemplate
+
+    from shnor.core.render import docx
+
+    tpl = DocxTemplate(BytesIO(template or docx.default_template()))
+    tpl.render(docx._context(s, tpl), autoescape=True)
+    out = BytesIO()
+    tpl.save(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("chunk", [None, 700])
+def test_the_streamed_docx_has_the_same_body_as_docxtpls_rendering(spravka, big, monkeypatch, chunk):
+    from shnor.core.render import docx
+
+    if chunk:  # cut the body into many pieces
+        monkeypatch.setattr(docx, "CHUNK", chunk)
+    a, found = big
+    tricky = content.build(a, found, content.Meta(date(2021, 7, 1), author_name="<Иванов> & «сын»"))
+    tricky.conclusions[0] = "строка\nс переносом\tи табуляцией"  # docxtpl turns these into breaks and tabs
+    for s in (spravka, tricky):
+        assert _body(render(s, "docx")) == _body(_docxtpl(s))
+
+
+def test_a_template_with_headers_and_column_loops_is_filled(spravka):
+    doc = Document()
+    doc.sections[0].header.paragraphs[0].text = "{{ region }}"
+    doc.add_paragraph("{{ title }}")
+    table = doc.add_table(rows=1, cols=3)
+    for cell, text in zip(table.rows[0].cells, ["{%tc for d in directions %}", "{{ d }}", "{%tc endfor %}"], strict=True):
+        cell.text = text  # a column per direction: rendered by docxtpl's own path, which fixes the table's grid
+    out = BytesIO()
+    doc.save(out)
+    filled = Document(BytesIO(render(spravka, "docx", out.getvalue())))
+    assert filled.sections[0].header.paragraphs[0].text == "Брянская область"
+    assert filled.paragraphs[0].text == "Аналитическая справка"
+    assert [c.text for c in filled.tables[0].rows[0].cells] == spravka.directions

@@ -13,7 +13,7 @@ from pathlib import Path
 from docx import Document
 from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK
 from docx.oxml.ns import qn
 from docx.shared import Mm, Pt
 
@@ -38,6 +38,7 @@ VARIABLES = {
     "decisions": "управленческие решения: number, text, responsible, deadline",
     "recommendations": "адресные рекомендации: addressee, text",
     "author_name, author_position": "автор и его должность",
+    "appendix": "приложение — школы из длинных перечней выводов и рекомендаций: number, name, municipality, what",
 }
 
 
@@ -227,6 +228,16 @@ def build(out: Path = OUT) -> Path:
     p = _para(doc, "{{ author_name }}{% if author_name and author_position %}, {% endif %}{{ author_position }}")
     p.paragraph_format.first_line_indent = Mm(0)
     p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+
+    _para(doc, "{%p if appendix %}")
+    p = _para(doc, align=WD_ALIGN_PARAGRAPH.RIGHT)
+    p.add_run().add_break(WD_BREAK.PAGE)
+    p.add_run("Приложение")
+    p = _para(doc, "Перечень образовательных организаций к выводам, замечаниям и рекомендациям", bold=True, align=center, keep=True)
+    p.paragraph_format.first_line_indent = Mm(0)
+    _table(doc, ["№", "Образовательная организация", "Муниципалитет", "Что относится к организации"], "row in appendix",
+           ["{{ row.number }}", "{{ row.name }}", "{{ row.municipality }}", "{{ row.what }}"], [12, 55, 35, 63])
+    _para(doc, "{%p endif %}")
 
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(out)

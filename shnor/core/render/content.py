@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from ..analysis import Analysis
-from ..findings import Finding, indicator_text, lower_first
+from ..findings import Finding, appendix_notes, count_in, indicator_text, lower_first
 from ..russian import count_share, format_date, format_decimal, format_percent, percent
 from .charts import Chart
 
@@ -20,6 +20,8 @@ TASKS = [
     "выявить динамику изменений в работе школ по преодолению рисков неуспешности",
     "запланировать мероприятия по оказанию методической помощи",
 ]
+# How the appendix refers to the items of the справка: «не представлен заверенный отчёт (замечание 1)».
+ITEM_NAMES = {"conclusion": "вывод", "remark": "замечание", "decision": "решение", "recommendation": "рекомендация"}
 SUBTITLE = (
     "по результатам мониторинга реализации мероприятий «дорожных карт» образовательных организаций, "
     "включённых в перечень ОО с низкими образовательными результатами обучающихся"
@@ -71,6 +73,7 @@ class Spravka:
     remarks: list[str]
     decisions: list[dict]  # number, text, responsible, deadline
     recommendations: list[dict]  # addressee, text
+    appendix: list[dict]  # number, name, municipality, what: the schools of lists too long for the text
     author_name: str
     author_position: str
     notes: list[str]
@@ -90,6 +93,7 @@ class Spravka:
             lines += [line["text"] for line in r["lines"]]
         lines += [self.dynamics_lead, *self.dynamics_indicators, *self.conclusions, *self.remarks]
         lines += [d["text"] for d in self.decisions] + [f"{r['addressee']}: {r['text']}" for r in self.recommendations]
+        lines += [f"{row['name']} — {row['what']}" for row in self.appendix]
         return [line for line in lines if line]
 
 
@@ -137,6 +141,7 @@ def build(analysis: Analysis, findings: list[Finding], meta: Meta, charts: list[
                    for i, (f, text) in enumerate(zip(by_kind["decision"], punctuate([f.text for f in by_kind["decision"]]), strict=True), start=1)],
         recommendations=[{"addressee": f.addressee.rstrip(":"), "text": text}
                          for f, text in zip(by_kind["recommendation"], punctuate([f.text for f in by_kind["recommendation"]]), strict=True)],
+        appendix=_appendix(analysis, by_kind),
         author_name=meta.author_name,
         author_position=meta.author_position,
         notes=notes,
@@ -144,8 +149,28 @@ def build(analysis: Analysis, findings: list[Finding], meta: Meta, charts: list[
     )
 
 
+def _appendix(a: Analysis, by_kind: dict[str, list[Finding]]) -> list[dict]:
+    """One row per school that a finding names only by count (see findings.NAMES_INLINE), saying which items concern it
+    and how, in the order of the list of schools."""
+    notes: dict[int, list[str]] = {}
+    for kind, items in by_kind.items():
+        for number, f in enumerate(items, start=1):
+            for school_id, note in appendix_notes(a, f):
+                notes.setdefault(school_id, []).append(f"{note} ({ITEM_NAMES.get(kind, kind)} {number})")
+    if not notes:
+        return []
+    shared: dict[str, str] = {}  # thousands of schools have the same notes: one string for them all
+    rows = []
+    for s in a.data.schools:
+        if s.id in notes:
+            what = "; ".join(notes.pop(s.id))
+            rows.append({"number": len(rows) + 1, "name": s.name, "municipality": s.municipality, "what": shared.setdefault(what, what)})
+    return rows
+
+
 def _of(n: int, total: int) -> str:
-    return f"{n} из {total}" if n != total else f"все {total}" if total > 1 else "1 из 1"
+    n_text, total_text = format_decimal(n, 0), format_decimal(total, 0)
+    return f"{n_text} из {total_text}" if n != total else f"все {total_text}" if total > 1 else "1 из 1"
 
 
 def _notes(a: Analysis) -> list[str]:
@@ -156,7 +181,8 @@ def _notes(a: Analysis) -> list[str]:
     elif reported == 0:
         notes.append("Ни одна школа не представила заверенный отчёт: результаты, выводы и решения по данным сформировать нельзя.")
     elif reported < total:
-        notes.append(f"Заверенные отчёты представили {reported} из {total} школ; доли рассчитаны от всех {total} школ кампании.")
+        notes.append(f"Заверенные отчёты представили {format_decimal(reported, 0)} из {count_in(total, 'школа', 'gent')}; "
+                     f"доли рассчитаны от всех {count_in(total, 'школа', 'gent')} кампании.")
     if total == 1:
         notes.append("В кампании одна школа: доли рассчитаны от одной школы и сравнение школ между собой невозможно.")
     if a.previous_missing:
@@ -216,8 +242,8 @@ def _dynamics_lead(a: Analysis) -> str:
     if d is None or not d.school_ids:
         return ""
     period = f" ({d.previous_period})" if d.previous_period else ""
-    return (f"Сравнение с предыдущим периодом{period} по {len(d.school_ids)} "
-            f"{'школе' if len(d.school_ids) % 10 == 1 and len(d.school_ids) % 100 != 11 else 'школам'}, "
+    n = len(d.school_ids)
+    return (f"Сравнение с предыдущим периодом{period} по {format_decimal(n, 0)} {'школе' if n % 10 == 1 and n % 100 != 11 else 'школам'}, "
             "представившим заверенные отчёты в оба периода (число школ, в которых проводились мероприятия направления):")
 
 

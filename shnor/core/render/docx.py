@@ -2,14 +2,28 @@
 
 A template that cannot be used — not a DOCX, broken jinja tags, an unknown filter — raises `TemplateError`
 with a Russian message for the coordinator; nothing else escapes from here.
+
+The document body is rendered by streaming. docxtpl renders the whole body to one string and parses it into
+an lxml tree; a national справка lists 50,000 schools twice (the list of schools and the appendix), and that
+string and tree took half a gigabyte. Here the same jinja template that docxtpl prepares (`patch_xml`) is
+generated piece by piece, each piece gets docxtpl's finishing touches (`resolve_listing`, the ids of pictures)
+and goes to a temporary file, and the file becomes word/document.xml of the package docxtpl saves. Headers,
+footers and properties are small and rendered by docxtpl itself. Templates with column loops (`{%tc`), whose
+table grids docxtpl fixes on the parsed tree, are rendered the plain docxtpl way.
 """
 
 from __future__ import annotations
 
+import itertools
+import re
+import shutil
+import tempfile
 import zipfile
-from dataclasses import asdict
+from collections.abc import Iterator
+from dataclasses import fields
 from io import BytesIO
 from pathlib import Path
+from typing import IO
 
 import jinja2
 from docx.shared import Mm
@@ -19,6 +33,9 @@ from .content import Spravka
 
 DEFAULT_TEMPLATE = Path(__file__).parent / "templates" / "spravka.docx"
 CHART_WIDTH = Mm(160)
+CHUNK = 1 << 20  # characters of rendered body handled at a time
+_COLUMN_LOOPS = re.compile(r"\{%-?\s*(tc|colspan)\b")
+_DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
 
 
 class TemplateError(Exception):
@@ -34,7 +51,8 @@ def default_template() -> bytes:
 
 
 def _context(spravka: Spravka, tpl: DocxTemplate) -> dict:
-    context = {k: v for k, v in asdict(spravka).items() if k != "charts"}
+    # The fields as they are: dataclasses.asdict would copy the 50,000 rows of a national справка.
+    context = {f.name: getattr(spravka, f.name) for f in fields(spravka) if f.name != "charts"}
     context["charts"] = [{"key": c.key, "title": c.title, "image": InlineImage(tpl, BytesIO(c.png), width=CHART_WIDTH)}
                          for c in spravka.charts]
     return context
@@ -47,10 +65,7 @@ def render(spravka: Spravka, template: bytes | None = None) -> bytes:
         raise TemplateError("Шаблон справки не является документом Word (DOCX). Загрузите файл .docx или удалите шаблон региона, "
                             "чтобы использовать шаблон по умолчанию.")
     try:
-        tpl = DocxTemplate(BytesIO(source))
-        tpl.render(_context(spravka, tpl), autoescape=True)
-        out = BytesIO()
-        tpl.save(out)
+        return _fill(source, spravka)
     except jinja2.TemplateSyntaxError as exc:
         raise TemplateError(f"В шаблоне справки ошибка в разметке полей (строка {exc.lineno} разметки): {exc.message}. "
                             "Проверьте парность тегов {% … %} и фигурных скобок {{ … }}.") from exc
@@ -62,9 +77,87 @@ def render(spravka: Spravka, template: bytes | None = None) -> bytes:
     except Exception as exc:  # lxml and docx raise their own types on malformed parts
         raise TemplateError(f"Шаблон справки не удалось обработать ({exc.__class__.__name__}). "
                             "Сохраните его заново в Word как .docx или удалите шаблон региона.") from exc
-    return out.getvalue()
 
 
 def check_template(template: bytes, sample: Spravka) -> None:
     """Raise TemplateError when `template` cannot be filled with `sample` (used before accepting an upload)."""
     render(sample, template)
+
+
+def _fill(source: bytes, spravka: Spravka) -> bytes:
+    tpl = DocxTemplate(BytesIO(source))
+    tpl.render_init()
+    env = jinja2.Environment(autoescape=True)  # what docxtpl makes for render(..., autoescape=True)
+    context = _context(spravka, tpl)
+    body = tpl.get_xml()
+    if _COLUMN_LOOPS.search(body):
+        tpl.render(context, env)
+        out = BytesIO()
+        tpl.save(out)
+        return out.getvalue()
+    with tempfile.TemporaryFile() as rendered:
+        for piece in _body(tpl, env, tpl.patch_xml(body), context):
+            rendered.write(piece.encode("utf-8"))
+        # As DocxTemplate.render does after the body.
+        for uri in (tpl.HEADER_URI, tpl.FOOTER_URI):
+            for rel_key, xml in tpl.build_headers_footers_xml(context, uri, env):
+                tpl.map_headers_footers_xml(rel_key, xml)
+        tpl.render_properties(context, env)
+        tpl.render_footnotes(context, env)
+        tpl.is_rendered = True
+        package = BytesIO()
+        tpl.save(package)  # with the charts' image parts, which rendering the body added, and the template's body
+        return _with_body(package, rendered)
+
+
+def _body(tpl: DocxTemplate, env: jinja2.Environment, xml: str, context: dict) -> Iterator[str]:
+    """DocxTemplate.render_xml_part for the body, as pieces that each end with a whole paragraph."""
+    template = env.from_string(re.sub(r"<w:p([ >])", r"\n<w:p\1", xml))
+    tpl.current_rendering_part = tpl.docx._part  # pictures (InlineImage) are added to the document's part
+    ids = itertools.count(tpl.docx_ids_index + 1)
+    pending: list[str] = []
+    size = 0
+    for piece in template.generate(context):
+        pending.append(piece)
+        size += len(piece)
+        if size < CHUNK:
+            continue
+        text = "".join(pending)
+        # Cut after a paragraph: resolve_listing works paragraph by paragraph, and no paragraph is open there.
+        cut = text.rfind("</w:p>")
+        if cut < 0:
+            pending, size = [text], len(text)
+            continue
+        cut += len("</w:p>")
+        yield _finish(tpl, text[:cut], ids)
+        pending, size = [text[cut:]], len(text) - cut
+    yield _finish(tpl, "".join(pending), ids)
+
+
+def _finish(tpl: DocxTemplate, xml: str, ids: Iterator[int]) -> str:
+    """What docxtpl does to the rendered string: undo the line breaks before paragraphs, unescape the braces, turn
+    \\n, \\t, \\a and \\f in texts into breaks, and number the pictures (fix_docpr_ids) so that their ids are unique."""
+    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    xml = tpl.resolve_listing(xml)
+    return _DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(ids)}{m.group(2)}", xml)
+
+
+def _with_body(package: BytesIO, body: IO[bytes]) -> bytes:
+    """The saved package with the body of word/document.xml replaced by the rendered one."""
+    out = BytesIO()
+    with zipfile.ZipFile(package) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            if info.filename != "word/document.xml":
+                dst.writestr(info, src.read(info))
+                continue
+            document = src.read(info).decode("utf-8")
+            start, end = document.index("<w:body"), document.index("</w:body>") + len("</w:body>")
+            entry = zipfile.ZipInfo(info.filename, date_time=info.date_time)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            with dst.open(entry, "w") as fh:
+                fh.write(document[:start].encode("utf-8"))
+                body.seek(0)
+                shutil.copyfileobj(body, fh, CHUNK)
+                fh.write(document[end:].encode("utf-8"))
+    return out.getvalue()

@@ -35,6 +35,9 @@ CSS = """
 .spravka .sp-chart figcaption { font-size: .8em; }
 .spravka .sp-muted { font-size: .9em; font-style: italic; }
 .spravka .sp-author { margin-top: 2em; }
+.spravka .sp-appendix { margin-top: 2em; page-break-before: always; }
+.spravka .sp-appendix .sp-appendix-number { text-align: right; }
+.spravka .sp-appendix .sp-appendix-title { text-align: center; }
 """
 
 
