@@ -51,7 +51,17 @@ def spravka_path(instance: IssuedReport, filename: str) -> str:
 
 
 class IssuedReport(models.Model):
-    """An issued аналитическая справка: the files and the content they were made from."""
+    """An issued аналитическая справка: the files and the content they were made from.
+
+    The DOCX is made when the справка is issued. The PDF of a large campaign is made afterwards by a background
+    thread (or `shnor spravka-pdf`) from the HTML page kept with it, so that it is the same справка even when the data
+    have changed since; until then `pdf_status` says it is being prepared."""
+
+    class PdfStatus(models.TextChoices):
+        READY = "ready", "готов"
+        PENDING = "pending", "готовится"
+        FAILED = "failed", "не удалось сформировать"
+        NONE = "none", "не формируется"  # too many schools: see spravka.PDF_MAX_SCHOOLS
 
     campaign = models.ForeignKey("monitoring.Campaign", on_delete=models.CASCADE, related_name="issued_reports", verbose_name="кампания")
     number = models.PositiveIntegerField("номер версии")
@@ -60,6 +70,9 @@ class IssuedReport(models.Model):
     author_position = models.CharField("должность автора", max_length=500, blank=True)
     docx = models.FileField("DOCX", upload_to=spravka_path, max_length=500)
     pdf = models.FileField("PDF", upload_to=spravka_path, max_length=500, blank=True)
+    pdf_status = models.CharField("PDF", max_length=10, choices=PdfStatus.choices, default=PdfStatus.READY)
+    pdf_started_at = models.DateTimeField("PDF начат", null=True, blank=True, help_text="когда PDF начали готовить; пусто — не начинали")
+    html = models.FileField("HTML (источник PDF)", upload_to=spravka_path, max_length=500, blank=True)
     content = models.JSONField("содержание", default=dict)
     created_at = models.DateTimeField("выпущена", auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")

@@ -7,18 +7,21 @@ charts, rendering) is in shnor.core; this module reads the database and stores t
 
 from __future__ import annotations
 
+import logging
+import threading
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from django.core.files.base import ContentFile
-from django.db import transaction
-from django.db.models import Max
+from django.db import close_old_connections, transaction
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from shnor.audit.log import record
 from shnor.core import findings as core_findings
 from shnor.core.analysis import Analysis, analyse
 from shnor.core.render import RENDERERS, charts, content
+from shnor.core.render import pdf as pdf_renderer
 from shnor.core.render.docx import TemplateError, check_template
 from shnor.monitoring.models import Campaign
 from shnor.registry.models import Membership, Region
@@ -27,6 +30,14 @@ from .models import Finding, IssuedReport, SpravkaTemplate, Task
 from .records import campaign_data, framework_maps
 
 EDITABLE_FIELDS = ("text", "addressee", "responsible", "deadline_text", "deadline")
+# The PDF of a справка of more schools is made after issuing, not in the request: weasyprint takes 7–12 s for 500
+# schools. Beyond PDF_MAX_SCHOOLS none is made: at 5,000 schools weasyprint took 106 s and 1.3 GB for a document of
+# hundreds of pages, which is read as DOCX anyway.
+PDF_INLINE_SCHOOLS = 100
+PDF_MAX_SCHOOLS = 2000
+PDF_STALE = timedelta(hours=1)  # a PDF started this long ago and not finished was lost with its process: start again
+
+log = logging.getLogger(__name__)
 
 
 class SpravkaError(Exception):
@@ -231,23 +242,78 @@ def render(spravka: content.Spravka, fmt: str, region_id: int | None = None) -> 
 
 
 def issue(campaign: Campaign, user, author_name: str, author_position: str, on: date | None = None) -> IssuedReport:
-    """Issue the справка: render DOCX and PDF, keep them with their content, turn its decisions into tasks."""
+    """Issue the справка: render the DOCX, and the PDF too for a small campaign (a larger one's PDF is made in the
+    background from the HTML page kept with it, see `make_pdf`; a national one's not at all); keep them with the
+    content; turn its decisions into tasks."""
     ensure_findings(campaign, user)
     prepared = prepare(campaign, author_name=author_name, author_position=author_position, on=on)
-    docx = render(prepared.spravka, "docx", campaign.region_id)  # rendered before the transaction: slow, and may fail
-    pdf = render(prepared.spravka, "pdf")
+    # Rendered before the transaction: slow, and may fail.
+    docx = render(prepared.spravka, "docx", campaign.region_id)
+    schools = len(prepared.analysis.data.schools)
+    page = render(prepared.spravka, "html") if schools <= PDF_MAX_SCHOOLS else b""
+    pdf = pdf_renderer.from_html(page.decode("utf-8")) if page and schools <= PDF_INLINE_SCHOOLS else None
     with transaction.atomic():
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # serialises version numbers
         number = (IssuedReport.objects.filter(campaign=campaign).aggregate(m=Max("number"))["m"] or 0) + 1
         issued = IssuedReport(campaign=campaign, number=number, title=f"{prepared.spravka.title} — {campaign.title}",
                               author_name=author_name, author_position=author_position, content=prepared.spravka.as_dict(), created_by=user)
         issued.docx.save(f"spravka-{campaign.code}-v{number}.docx", ContentFile(docx), save=False)
-        issued.pdf.save(f"spravka-{campaign.code}-v{number}.pdf", ContentFile(pdf), save=False)
+        if pdf is not None:
+            issued.pdf.save(f"spravka-{campaign.code}-v{number}.pdf", ContentFile(pdf), save=False)
+        elif page:
+            issued.html.save(f"spravka-{campaign.code}-v{number}.html", ContentFile(page), save=False)
+            issued.pdf_status = IssuedReport.PdfStatus.PENDING
+        else:
+            issued.pdf_status = IssuedReport.PdfStatus.NONE
         issued.save()
         created, updated, cancelled = _sync_tasks(campaign, issued)
         record(user, "spravka.issue", issued, f"Выпущена аналитическая справка, версия {number}: {campaign.title}", region=campaign.region,
                changes={"number": number, "tasks_created": created, "tasks_updated": updated, "tasks_cancelled": cancelled})
+        if issued.pdf_status == IssuedReport.PdfStatus.PENDING:
+            transaction.on_commit(lambda: make_pdf_in_background(issued.pk))
     return issued
+
+
+def make_pdf(issued_id: int) -> bool:
+    """Make and keep the PDF of an issued справка whose PDF is pending; True when this call made it.
+
+    Whoever marks the PDF as started first makes it (one conditional UPDATE: a background thread, a retry from the
+    download, `shnor spravka-pdf`); a start older than PDF_STALE is taken over, its process having died with it."""
+    now = timezone.now()
+    claimed = (IssuedReport.objects.filter(pk=issued_id, pdf_status=IssuedReport.PdfStatus.PENDING)
+               .filter(Q(pdf_started_at__isnull=True) | Q(pdf_started_at__lt=now - PDF_STALE)).update(pdf_started_at=now))
+    if not claimed:
+        return False
+    issued = IssuedReport.objects.select_related("campaign").get(pk=issued_id)
+    try:
+        with issued.html.open("rb") as fh:
+            data = pdf_renderer.from_html(fh.read().decode("utf-8"))
+    except Exception:  # kept as failed, with the reason in the log: the DOCX stays available
+        log.exception("the PDF of issued справка %s failed", issued_id)
+        IssuedReport.objects.filter(pk=issued_id).update(pdf_status=IssuedReport.PdfStatus.FAILED)
+        return False
+    issued.pdf.save(f"spravka-{issued.campaign.code}-v{issued.number}.pdf", ContentFile(data), save=False)
+    IssuedReport.objects.filter(pk=issued_id).update(pdf=issued.pdf.name, pdf_status=IssuedReport.PdfStatus.READY)
+    return True
+
+
+def make_pdf_in_background(issued_id: int) -> None:
+    """`make_pdf` in a thread of the serving process; `shnor spravka-pdf` makes any that a restart interrupted."""
+    def work():
+        try:
+            make_pdf(issued_id)
+        except Exception:  # the thread must not die silently: the справка page keeps showing «PDF готовится»
+            log.exception("making the PDF of issued справка %s failed", issued_id)
+        finally:
+            close_old_connections()
+
+    threading.Thread(target=work, name=f"spravka-pdf-{issued_id}", daemon=True).start()
+
+
+def pdf_needs_start(issued: IssuedReport) -> bool:
+    """A pending PDF that nobody is making (never started, or started so long ago that its process is gone)."""
+    return (issued.pdf_status == IssuedReport.PdfStatus.PENDING
+            and (issued.pdf_started_at is None or issued.pdf_started_at < timezone.now() - PDF_STALE))
 
 
 def _sync_tasks(campaign: Campaign, issued: IssuedReport) -> tuple[int, int, int]:

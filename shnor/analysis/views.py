@@ -112,7 +112,8 @@ def spravka_issue(request, code):
     except workflow.SpravkaError as exc:
         messages.error(request, f"Справка не выпущена. {exc}")
         return redirect(_spravka_url(campaign) + "#issue")
-    messages.success(request, f"Справка выпущена (версия {issued.number}). Управленческие решения переданы в поручения.")
+    pdf_note = " PDF готовится и появится в списке выпущенных справок через несколько минут." if issued.pdf_status == IssuedReport.PdfStatus.PENDING else ""
+    messages.success(request, f"Справка выпущена (версия {issued.number}). Управленческие решения переданы в поручения.{pdf_note}")
     return redirect(_spravka_url(campaign) + "#issued")
 
 
@@ -135,6 +136,8 @@ def spravka_download(request, code, fmt):
 @login_required
 def issued_file(request, code, pk, fmt):
     issued = get_issued_for_user(request.user, code, pk)
+    if fmt == "pdf" and issued.pdf_status != IssuedReport.PdfStatus.READY:
+        return _pdf_not_ready(request, issued)
     field = {"docx": issued.docx, "pdf": issued.pdf}.get(fmt)
     if not field:
         raise Http404("Такого файла у справки нет")
@@ -144,6 +147,20 @@ def issued_file(request, code, pk, fmt):
         raise Http404("Файл справки не найден в хранилище") from None
     return FileResponse(handle, as_attachment=True, filename=f"spravka-{issued.campaign.code}-v{issued.number}.{fmt}",
                         content_type=CONTENT_TYPES[fmt])
+
+
+def _pdf_not_ready(request, issued: IssuedReport):
+    """«PDF готовится» (starting it again when the process making it is gone), or why there is none; back to the list."""
+    if issued.pdf_status == IssuedReport.PdfStatus.PENDING:
+        if workflow.pdf_needs_start(issued):
+            workflow.make_pdf_in_background(issued.pk)
+        messages.info(request, f"PDF справки (версия {issued.number}) готовится: обновите страницу через несколько минут. DOCX можно скачать сразу.")
+    elif issued.pdf_status == IssuedReport.PdfStatus.NONE:
+        messages.info(request, f"PDF справки (версия {issued.number}) не формируется: в ней больше {workflow.PDF_MAX_SCHOOLS} школ, "
+                               "и документ занял бы сотни страниц. Скачайте DOCX; при необходимости сохраните его в PDF из Word.")
+    else:
+        messages.error(request, f"PDF справки (версия {issued.number}) сформировать не удалось. Скачайте DOCX; при необходимости сохраните его в PDF из Word.")
+    return redirect(_spravka_url(issued.campaign) + "#issued")
 
 
 @login_required

@@ -212,6 +212,83 @@ def test_issuing_stores_docx_and_pdf_and_turns_decisions_into_tasks(reported):
     assert history.count('class="issued-docx"') == 2
 
 
+def _pdf_text(data: bytes) -> str:
+    import pdfplumber
+
+    with pdfplumber.open(BytesIO(data)) as pdf:
+        return normalize_spaces("\n".join(page.extract_text() or "" for page in pdf.pages))
+
+
+def test_a_large_campaigns_pdf_is_made_after_issuing_and_downloaded_when_ready(reported, monkeypatch, django_capture_on_commit_callbacks):
+    monkeypatch.setattr(workflow, "PDF_INLINE_SCHOOLS", 2)  # the test campaign's 3 schools count as a large campaign
+    started = []
+    monkeypatch.setattr(workflow, "make_pdf_in_background", started.append)
+    client = reported.client("coordinator")
+    with django_capture_on_commit_callbacks(execute=True):
+        page = client.post(url("spravka_issue", reported), {"author_name": "О. Координатова", "author_position": "начальник отдела"}, follow=True)
+    issued = IssuedReport.objects.get(campaign=reported.campaign)
+    assert issued.docx.read().startswith(b"PK") and not issued.pdf and issued.pdf_status == IssuedReport.PdfStatus.PENDING
+    assert started == [issued.pk]  # after the commit, not in the request
+    assert "PDF готовится и появится" in normalize_spaces(page.content.decode()) and "PDF готовится</span>" in page.content.decode()
+
+    pending = client.get(url("issued_file", reported, issued.pk, "pdf"), follow=True)
+    assert "PDF справки (версия 1) готовится" in normalize_spaces(pending.content.decode())
+    assert started == [issued.pk, issued.pk]  # never started (a restart lost the thread): the download starts it again
+
+    Finding.objects.create(campaign=reported.campaign, kind="remark", text="замечание, добавленное после выпуска")
+    assert workflow.make_pdf(issued.pk) and not workflow.make_pdf(issued.pk)  # made once
+    issued.refresh_from_db()
+    assert issued.pdf_status == IssuedReport.PdfStatus.READY
+    download = client.get(url("issued_file", reported, issued.pk, "pdf"))
+    text = _pdf_text(b"".join(download.streaming_content))
+    assert "О. Координатова, начальник отдела" in text and "добавленное после выпуска" not in text  # the справка as issued
+    assert 'class="issued-docx"' in client.get(url("spravka", reported)).content.decode()
+
+
+def test_a_pdf_being_made_is_not_started_twice_and_a_lost_one_is_taken_over(reported, monkeypatch):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(workflow, "PDF_INLINE_SCHOOLS", 2)
+    monkeypatch.setattr(workflow, "make_pdf_in_background", lambda pk: None)
+    issued = workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
+    IssuedReport.objects.filter(pk=issued.pk).update(pdf_started_at=timezone.now())  # a live thread is making it
+    assert not workflow.make_pdf(issued.pk)
+    IssuedReport.objects.filter(pk=issued.pk).update(pdf_started_at=timezone.now() - workflow.PDF_STALE - timedelta(minutes=1))
+    call_command("spravka_pdf")  # the command takes over what a dead process left
+    issued.refresh_from_db()
+    assert issued.pdf_status == IssuedReport.PdfStatus.READY and issued.pdf.read().startswith(b"%PDF")
+
+
+def test_no_pdf_is_made_for_a_national_campaign_and_the_download_says_why(reported, monkeypatch):
+    monkeypatch.setattr(workflow, "PDF_MAX_SCHOOLS", 2)
+    started = []
+    monkeypatch.setattr(workflow, "make_pdf_in_background", started.append)
+    issued = workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
+    assert issued.docx and not issued.pdf and not issued.html and issued.pdf_status == IssuedReport.PdfStatus.NONE and started == []
+    page = reported.client("coordinator").get(url("issued_file", reported, issued.pk, "pdf"), follow=True).content.decode()
+    assert "не формируется: в ней больше 2 школ" in normalize_spaces(page) and started == []
+
+
+def test_a_pdf_that_cannot_be_made_is_marked_and_the_download_says_so(reported, monkeypatch):
+    from shnor.core.render import pdf
+
+    monkeypatch.setattr(workflow, "PDF_INLINE_SCHOOLS", 2)
+    monkeypatch.setattr(workflow, "make_pdf_in_background", lambda pk: None)
+    issued = workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
+
+    def broken(page):
+        raise MemoryError
+
+    monkeypatch.setattr(pdf, "from_html", broken)
+    assert not workflow.make_pdf(issued.pk)
+    issued.refresh_from_db()
+    assert issued.pdf_status == IssuedReport.PdfStatus.FAILED
+    page = reported.client("coordinator").get(url("issued_file", reported, issued.pk, "pdf"), follow=True).content.decode()
+    assert "сформировать не удалось. Скачайте DOCX" in normalize_spaces(page)
+
+
 def test_a_task_marked_done_shows_in_the_next_campaigns_spravka(reported):
     workflow.ensure_findings(reported.campaign, reported.users["coordinator"])
     workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "координатор")

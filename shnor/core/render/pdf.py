@@ -7,7 +7,12 @@ from .html import render_page
 
 
 def render(spravka: Spravka, template: bytes | None = None) -> bytes:
+    return from_html(render_page(spravka))
+
+
+def from_html(page: str) -> bytes:
+    """The PDF of an HTML page made by html.render_page (an issued справка keeps its page to make the PDF later)."""
     # Imported here: weasyprint loads pango and fonts, which only the PDF needs.
     from weasyprint import HTML
 
-    return HTML(string=render_page(spravka)).write_pdf()
+    return HTML(string=page).write_pdf()
