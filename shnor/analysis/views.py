@@ -123,6 +123,11 @@ def spravka_download(request, code, fmt):
     if fmt not in CONTENT_TYPES:
         raise Http404("Нет такого формата")
     access = get_analysis_access(request.user, code)
+    if fmt == "pdf" and len(access.school_ids) > workflow.PDF_INLINE_SCHOOLS:
+        # weasyprint would take minutes here (and gigabytes for a national campaign): not in a request.
+        messages.info(request, f"PDF проекта справки по {len(access.school_ids)} школам на лету не формируется. Скачайте DOCX или HTML; "
+                               "PDF выпущенной справки готовится в фоне и появляется в списке выпущенных.")
+        return redirect(_spravka_url(access.campaign))
     name, position = workflow.default_author(request.user)
     prepared = workflow.prepare(access.campaign, access.school_ids, whole=access.whole, author_name=name, author_position=position)
     try:

@@ -271,6 +271,12 @@ def test_no_pdf_is_made_for_a_national_campaign_and_the_download_says_why(report
     assert "не формируется: в ней больше 2 школ" in normalize_spaces(page) and started == []
 
 
+def test_the_draft_pdf_of_a_large_campaign_is_not_made_in_the_request(reported, monkeypatch):
+    monkeypatch.setattr(workflow, "PDF_INLINE_SCHOOLS", 2)
+    page = reported.client("coordinator").get(url("spravka_download", reported, "pdf"), follow=True)
+    assert page.redirect_chain and "PDF проекта справки по 3 школам на лету не формируется" in normalize_spaces(page.content.decode())
+
+
 def test_a_pdf_that_cannot_be_made_is_marked_and_the_download_says_so(reported, monkeypatch):
     from shnor.core.render import pdf
 
