@@ -15,8 +15,6 @@ def main(argv: list[str] | None = None) -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "shnor.settings")
     from django.core.management import execute_from_command_line
 
-    if argv and argv[0] == "serve":
-        argv = ["serve", *argv[1:]]
     if argv and not argv[0].startswith("-"):
         argv[0] = argv[0].replace("-", "_")  # `shnor import-indicators` runs the import_indicators command
     execute_from_command_line(["shnor", *argv])

@@ -83,7 +83,19 @@ def synth(schools: int, seed: int = 1, progress: Callable[[int, int], None] | No
         done += count
         if progress:
             progress(done, schools)
+    if totals.schools:
+        _analyze()
     return totals
+
+
+def _analyze() -> None:
+    """Refresh the planner's statistics after a bulk load: without them PostgreSQL may pick a nested-loop plan
+    for the справка's per-school aggregate that runs for minutes (autovacuum would get there, but later)."""
+    from django.db import connection
+
+    if connection.vendor in ("postgresql", "sqlite"):
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
 
 def _region(rng, seed, r) -> tuple[Region, bool]:
