@@ -252,6 +252,12 @@ class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
     def get_serializer_class(self):
         return s.CampaignSerializer if self.action == "list" else s.CampaignDetailSerializer
 
+    def _plain_campaign(self, code) -> Campaign:
+        try:
+            return get_campaign_for_user(self.request.user, code)
+        except Http404:
+            raise NotFound(self.not_found_message) from None
+
     def visible_school_ids(self, campaign, municipality: int | None = None) -> list[int]:
         schools = campaign.schools.filter(pk__in=self.scope.schools().values("pk"))
         if municipality is not None:
@@ -280,7 +286,8 @@ class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def coverage(self, request, code=None):
         """How many of the campaign's schools (those the user sees) did each activity type, per direction."""
-        campaign = self.get_object()
+        # The plain lookup of the web pages, not get_queryset's annotated one: this endpoint is polled.
+        campaign = self._plain_campaign(code)
         query = s.CoverageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         include_submitted, municipality = query.validated_data["submitted"], query.validated_data.get("municipality")
