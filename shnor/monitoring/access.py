@@ -10,9 +10,10 @@ from .models import Campaign, Evidence, SchoolReport
 
 
 def get_campaign_for_user(user, code: str) -> Campaign:
-    campaign = Campaign.objects.select_related("framework", "region", "previous").filter(code=code).first()
-    if campaign is None:
-        raise Http404("Кампания не найдена")
+    try:
+        campaign = Campaign.objects.select_related("framework", "region", "previous").get(code=code)
+    except Campaign.DoesNotExist:
+        raise Http404("Кампания не найдена") from None
     # The coordinator of the campaign's region sees it without the subquery over its schools (the common case on
     # a busy campaign page); everyone else goes through Campaign.objects.visible_to, the rule itself.
     scope = Scope.of(user)
