@@ -95,7 +95,7 @@ def test_the_campaign_page_makes_the_same_number_of_queries_whatever_the_number_
     from shnor.registry.models import School
 
     client = world.client("coordinator")
-    url = reverse("campaign_detail", args=[world.campaign.code])
+    url = reverse("campaign_detail", args=[world.campaign.code]) + "?submitted=1"
     with django_assert_max_num_queries(20) as small:
         assert client.get(url).status_code == 200
     extra = [School.objects.create(municipality=world.m1, short_name=f"Школа {i}", full_name=f"Школа {i}") for i in range(40)]
@@ -103,7 +103,7 @@ def test_the_campaign_page_makes_the_same_number_of_queries_whatever_the_number_
     for school in extra[:20]:
         SchoolReport.objects.create(campaign=world.campaign, school=school, status="accepted")
     with django_assert_max_num_queries(len(small.captured_queries)):
-        assert client.get(url + "?submitted=1").status_code == 200
+        assert client.get(url).status_code == 200
 
 
 def test_the_cli_prints_coverage_as_json(db):
