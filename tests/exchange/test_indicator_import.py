@@ -177,6 +177,10 @@ def test_only_coordinators_load_indicators(world):
 
 def test_the_command_loads_into_a_campaign_and_refuses_a_bad_file(world):
     out = StringIO()
+    call_command("import_indicators", str(FIXTURES / "indicators_campaign.xlsx"), "--campaign", world.campaign.code, "--dry-run", stdout=out)
+    assert "Файл без ошибок, ничего не записано (--dry-run). Школ: 3, строк без значения: 1." in out.getvalue()
+    assert not IndicatorValue.objects.filter(campaign=world.campaign).exists()
+    out = StringIO()
     call_command("import_indicators", str(FIXTURES / "indicators_campaign.xlsx"), "--campaign", world.campaign.code, stdout=out)
     assert "новых значений 9" in out.getvalue()
     err = StringIO()

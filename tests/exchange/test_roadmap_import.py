@@ -151,7 +151,7 @@ def test_outsiders_cannot_get_the_template_or_the_page(world):
 def test_the_command_loads_a_file_and_refuses_a_bad_one(world):
     out = StringIO()
     call_command("import_roadmaps", str(FIXTURES / "roadmaps_good.xlsx"), "--user", "t_coordinator", stdout=out)
-    assert "Загружены дорожные карты 2 школ" in out.getvalue()
+    assert "Загружены дорожные карты. Школ: 2, мероприятий: 7" in out.getvalue()
     before = PlannedActivity.objects.count()
     err = StringIO()
     with pytest.raises(CommandError, match="Ничего не записано"):
