@@ -59,4 +59,13 @@ def peak_memory():
 
 
 def max_rss_mb() -> float:
+    """This process's peak resident memory. On Linux from VmHWM: ru_maxrss survives exec, so a child started by
+    a large parent would report at least the parent's size."""
+    try:
+        with open("/proc/self/status") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024

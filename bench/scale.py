@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
 from pathlib import Path
 
 from .db import setup, synthetic_region
-from .figures import Figure, bench_schools, best_of
+from .figures import Figure, bench_schools, best_of, max_rss_mb
 
 SYNTH_TARGET = 2000  # schools a minute
 COVERAGE_TARGET_S = 2.0
@@ -63,7 +62,7 @@ def _spravka_child(code: str) -> None:
     prepared = spravka.prepare(campaign, author_name="Бенчмарк", author_position="координатор")
     data = spravka.render(prepared.spravka, "docx", campaign.region_id)
     elapsed = time.perf_counter() - started
-    rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    rss_mb = max_rss_mb()
     print(json.dumps({"seconds": elapsed, "rss_mb": rss_mb, "kb": len(data) // 1024, "schools": len(prepared.analysis.data.schools)}))
 
 
