@@ -182,8 +182,6 @@ SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = 60 * 60 * 12
-# Sessions are read from the cache (written through to the database): one query less on every page.
-SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 CSRF_COOKIE_HTTPONLY = False
 SESSION_COOKIE_SECURE = PRODUCTION
 CSRF_COOKIE_SECURE = PRODUCTION
@@ -211,6 +209,10 @@ elif CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}}  # needs `pip install redis`
 else:
     raise ImproperlyConfigured(f"CACHE_URL must be locmem://, db://, file:///path or redis://host:port/N, got {CACHE_URL!r}")
+# With a shared in-memory cache, sessions are read from it (written through to the database): one query less on
+# every page. Not with the others: a process-local cache would keep a session alive in the other workers after a
+# logout, and the database or file caches cost what they save.
+SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if CACHE_URL.startswith(("redis://", "rediss://")) else "db")
 
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

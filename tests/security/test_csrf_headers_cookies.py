@@ -76,8 +76,9 @@ def test_the_session_cookie_is_http_only_and_same_site(world):
 def _production_settings(**env) -> dict:
     code = ("import json, django; from django.conf import settings as s; django.setup(); "
             "print(json.dumps({k: getattr(s, k, None) for k in ['DEBUG', 'SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', "
-            "'SECURE_HSTS_SECONDS', 'SECURE_SSL_REDIRECT', 'SECURE_PROXY_SSL_HEADER', 'SESSION_COOKIE_HTTPONLY', 'SECRET_KEY']}))")
-    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "SHNOR_PRODUCTION")}
+            "'SECURE_HSTS_SECONDS', 'SECURE_SSL_REDIRECT', 'SECURE_PROXY_SSL_HEADER', 'SESSION_COOKIE_HTTPONLY', 'SECRET_KEY', "
+            "'SESSION_ENGINE']}))")
+    base = {k: v for k, v in os.environ.items() if k not in ("SECRET_KEY", "DEBUG", "SHNOR_PRODUCTION", "CACHE_URL")}
     out = subprocess.run([sys.executable, "-c", code], env={**base, "DJANGO_SETTINGS_MODULE": "shnor.settings", **env},
                          capture_output=True, text=True, cwd=ROOT, timeout=120)
     return {"returncode": out.returncode, "stderr": out.stderr, **(json.loads(out.stdout) if out.returncode == 0 else {})}
@@ -90,6 +91,14 @@ def test_production_settings_make_cookies_secure_and_turn_on_hsts():
     assert s["SECURE_HSTS_SECONDS"] >= 31536000 and s["SECURE_SSL_REDIRECT"]
     assert s["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     assert s["DEBUG"] is False
+
+
+def test_sessions_are_read_through_the_cache_only_when_it_is_shared_and_in_memory():
+    # A process-local cache would keep a session alive in the other workers after a logout.
+    engine = "django.contrib.sessions.backends."
+    assert _production_settings()["SESSION_ENGINE"] == engine + "db"
+    assert _production_settings(SHNOR_PRODUCTION="1", SECRET_KEY=secrets.token_urlsafe(50))["SESSION_ENGINE"] == engine + "db"
+    assert _production_settings(CACHE_URL="redis://127.0.0.1:6379/0")["SESSION_ENGINE"] == engine + "cached_db"
 
 
 def test_production_refuses_to_start_without_its_own_secret_key():
