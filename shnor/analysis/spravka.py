@@ -245,8 +245,9 @@ def issue(campaign: Campaign, user, author_name: str, author_position: str, on: 
     """Issue the справка: render the DOCX, and the PDF too for a small campaign (a larger one's PDF is made in the
     background from the HTML page kept with it, see `make_pdf`; a national one's not at all); keep them with the
     content; turn its decisions into tasks."""
-    ensure_findings(campaign, user)
-    prepared = prepare(campaign, author_name=author_name, author_position=author_position, on=on)
+    analysis = analysis_for(campaign)
+    ensure_findings(campaign, user, analysis)
+    prepared = prepare(campaign, author_name=author_name, author_position=author_position, on=on, analysis=analysis)
     # Rendered before the transaction: slow, and may fail.
     docx = render(prepared.spravka, "docx", campaign.region_id)
     schools = len(prepared.analysis.data.schools)

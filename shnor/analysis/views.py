@@ -29,13 +29,15 @@ from .models import Finding, IssuedReport, SpravkaTemplate, Task
 def spravka(request, code):
     access = get_analysis_access(request.user, code)
     campaign = access.campaign
+    # One analysis for both: the first visit stores the rules' drafts from it, the page shows it.
+    analysis = workflow.analysis_for(campaign, None if access.whole else access.school_ids)
     if access.can_edit:
-        workflow.ensure_findings(campaign, request.user)
+        workflow.ensure_findings(campaign, request.user, analysis if access.whole else None)
     name, position = workflow.default_author(request.user)
     last = IssuedReport.objects.filter(campaign=campaign).first()
     initial = {"author_name": last.author_name if last else name, "author_position": last.author_position if last else position}
     prepared = workflow.prepare(campaign, access.school_ids, whole=access.whole, author_name=initial["author_name"],
-                                author_position=initial["author_position"])
+                                author_position=initial["author_position"], analysis=analysis)
     return render(request, "analysis/spravka.html", {
         "title": f"Аналитическая справка: {campaign.title}", "campaign": campaign, "access": access,
         "preview": html.render_fragment(prepared.spravka), "preview_css": html.CSS,
