@@ -18,7 +18,7 @@ def run() -> list[Figure]:
     from django.db import connection
 
     from shnor.analysis import spravka
-    from shnor.analysis.records import counted_statuses, coverage_for
+    from shnor.analysis.records import compute_coverage_for, counted_statuses, coverage_for
     from shnor.core.render import charts
     from shnor.monitoring.models import Campaign, ReportEntry, SchoolReport
 
@@ -63,12 +63,15 @@ def run() -> list[Figure]:
             frame = pd.DataFrame(cursor.fetchall(), columns=["school_id", "activity_type_id"])
         return frame.pivot_table(index="activity_type_id", values="school_id", aggfunc="nunique")
 
-    coverage = coverage_for(campaign)
+    coverage = compute_coverage_for(campaign)
     sql_rows = dict(bare_sql())
     assert sum(r.schools for r in coverage.type_rows()) == sum(sql_rows.values()), "coverage and SQL disagree"
     pandas_pivot()
     sql_s = best_of(bare_sql, repeat=7)
-    coverage_s = best_of(lambda: coverage_for(campaign), repeat=7)
+    # The computation, not the cache that serves the pages (`coverage_for`), which is shown for information.
+    coverage_s = best_of(lambda: compute_coverage_for(campaign), repeat=7)
+    coverage_for(campaign)
+    cached_s = best_of(lambda: coverage_for(campaign), repeat=7)
     pandas_s = best_of(pandas_pivot, repeat=7)
 
     return [
@@ -79,10 +82,11 @@ def run() -> list[Figure]:
         Figure(SECTION, "  из них три диаграммы matplotlib", charts_s, "с"),
         Figure(SECTION, "справка PDF (weasyprint), для сведения", t_pdf["s"], "с"),
         Figure(SECTION, "охват: голый SQL GROUP BY (COUNT DISTINCT)", sql_s * 1000, "мс"),
-        Figure(SECTION, "охват: coverage_for (ORM + ядро, все строки таблицы)", coverage_s * 1000, "мс",
+        Figure(SECTION, "охват: вычисление без кэша (ORM + ядро, все строки таблицы)", coverage_s * 1000, "мс",
                f"≤ 3× SQL = {3 * sql_s * 1000:.1f} мс", coverage_s <= 3 * sql_s),
         Figure(SECTION, "охват: pandas pivot_table тех же строк (с чтением)", pandas_s * 1000, "мс",
-               f"coverage_for быстрее ({coverage_s * 1000:.1f} мс)", coverage_s < pandas_s),
+               f"вычисление быстрее ({coverage_s * 1000:.1f} мс)", coverage_s < pandas_s),
+        Figure(SECTION, "охват из кэша страниц (проверка свежести + чтение), для сведения", cached_s * 1000, "мс"),
         Figure(SECTION, "пиковая память процесса (ru_maxrss), для сведения", max_rss_mb(), "МБ"),
     ]
 

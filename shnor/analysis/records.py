@@ -132,25 +132,24 @@ def _done_school_rows(campaign_id: int, statuses: list[str]) -> tuple[list[tuple
     """([(activity type id, direction id, the schools with a done entry there as comma-separated text)], the
     schools whose report is only submitted). Raw SQL: the ORM has no portable GROUP_CONCAT.
 
-    The distinct schools are grouped first and joined into text after: an aggregate's own DISTINCT sorts every
-    entry (2.4 s at 50,000 schools), a GROUP BY can hash. A school has one report per campaign, so the submitted
-    ones are one small query instead of a second aggregate per row."""
+    PostgreSQL groups the distinct schools first and joins them into text after: an aggregate's own DISTINCT
+    sorts every entry (2.4 s at 50,000 schools), a GROUP BY can hash. SQLite is faster the other way round
+    (5.5 against 9.4 ms at 1,000 schools). A school has one report per campaign, so the submitted ones are one
+    small query instead of a second aggregate per row."""
     from django.db import connection
 
-    if connection.vendor == "sqlite":
-        joined = "GROUP_CONCAT(school_id)"
-    elif connection.vendor == "postgresql":
-        joined = "STRING_AGG(school_id::text, ',')"
-    else:
-        return None
     report, entry = SchoolReport._meta.db_table, ReportEntry._meta.db_table
     marks = ", ".join(["%s"] * len(statuses))
-    sql = (
-        f"SELECT activity_type_id, direction_id, {joined} FROM ("
-        f"SELECT e.activity_type_id, e.direction_id, r.school_id FROM {entry} e JOIN {report} r ON e.report_id = r.id "
-        f"WHERE r.campaign_id = %s AND r.status IN ({marks}) AND e.status IN (%s, %s) "
-        "GROUP BY e.activity_type_id, e.direction_id, r.school_id) done GROUP BY activity_type_id, direction_id"
-    )
+    done = (f"FROM {entry} e JOIN {report} r ON e.report_id = r.id "
+            f"WHERE r.campaign_id = %s AND r.status IN ({marks}) AND e.status IN (%s, %s) ")
+    if connection.vendor == "sqlite":
+        sql = f"SELECT e.activity_type_id, e.direction_id, GROUP_CONCAT(DISTINCT r.school_id) {done} GROUP BY e.activity_type_id, e.direction_id"
+    elif connection.vendor == "postgresql":
+        sql = (f"SELECT activity_type_id, direction_id, STRING_AGG(school_id::text, ',') FROM ("
+               f"SELECT e.activity_type_id, e.direction_id, r.school_id {done} GROUP BY e.activity_type_id, e.direction_id, r.school_id"
+               ") done GROUP BY activity_type_id, direction_id")
+    else:
+        return None
     with connection.cursor() as cursor:
         cursor.execute(sql, [campaign_id, *statuses, *ReportEntry.DONE])
         rows = cursor.fetchall()
@@ -162,7 +161,7 @@ def _done_school_rows(campaign_id: int, statuses: list[str]) -> tuple[list[tuple
 
 
 def _ids(text: str | None) -> Iterator[int]:
-    return (int(s) for s in text.split(",")) if text else iter(())
+    return map(int, text.split(",")) if text else iter(())
 
 
 def coverage_from_sets(by_key: dict[tuple[str | None, str | None], set[int]], uncertified: set[int], school_ids, directions, types) -> Coverage:
