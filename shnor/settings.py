@@ -214,10 +214,13 @@ else:
 # logout, and the database or file caches cost what they save.
 SESSION_ENGINE = "django.contrib.sessions.backends." + ("cached_db" if CACHE_URL.startswith(("redis://", "rediss://")) else "db")
 
+# An API token works this many days after it is issued (0: until revoked).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 365)
+
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "rest_framework.authentication.SessionAuthentication",
-        "rest_framework.authentication.TokenAuthentication",
+        "shnor.api.permissions.TokenAuthentication",  # expires after API_TOKEN_DAYS
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",

@@ -2,14 +2,36 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
-from rest_framework import authentication, permissions
+from datetime import timedelta
 
+from django.conf import settings
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
+from rest_framework import authentication, exceptions, permissions
+
+from shnor.core.russian import agree, format_date
 from shnor.registry.models import Scope
 
 
+def token_expires(token):
+    """When a token stops working (API_TOKEN_DAYS after it was issued), or None when tokens do not expire."""
+    days = settings.API_TOKEN_DAYS
+    return token.created + timedelta(days=days) if days > 0 else None
+
+
 class TokenAuthentication(authentication.TokenAuthentication):
-    """`Authorization: Token <key>` for integrations; see `shnor apitoken`."""
+    """`Authorization: Token <key>` for integrations; see `shnor apitoken`. A token expires API_TOKEN_DAYS after
+    it was issued, so that a key left in an old integration's configuration does not open the API for ever."""
+
+    def authenticate_credentials(self, key):
+        user, token = super().authenticate_credentials(key)
+        expires = token_expires(token)
+        if expires is not None and expires <= timezone.now():
+            raise exceptions.AuthenticationFailed(
+                f"Срок действия API-токена истёк {format_date(timezone.localdate(expires))} (токен действует "
+                f"{agree(settings.API_TOKEN_DAYS, 'день')}): выпустите новый командой «shnor apitoken ИМЯ --reset»."
+            )
+        return user, token
 
 
 # Token first: a request without credentials is then answered 401 with `WWW-Authenticate: Token`

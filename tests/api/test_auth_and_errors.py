@@ -132,3 +132,30 @@ def test_the_docs_page_is_served_without_a_cdn(client):
     assert client.get("/static/drf_spectacular_sidecar/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200
     schema = client.get("/api/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert schema.status_code == 200 and "/api/v1/reports/{id}/submit/" in schema.json()["paths"]
+
+
+def test_a_token_expires_after_api_token_days_with_a_message_that_says_what_to_do(world, settings):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    settings.API_TOKEN_DAYS = 30
+    key = _token("t_head")
+    client = Client(HTTP_AUTHORIZATION=f"Token {key}")
+    Token.objects.filter(key=key).update(created=timezone.now() - timedelta(days=29))
+    assert client.get("/api/v1/schools/").status_code == 200
+    Token.objects.filter(key=key).update(created=timezone.now() - timedelta(days=31))
+    response = client.get("/api/v1/schools/")
+    assert response.status_code == 401 and response.json()["code"] == "authentication_failed"
+    assert "Срок действия API-токена истёк" in response.json()["detail"] and "30\xa0дней" in response.json()["detail"]
+    assert "shnor apitoken ИМЯ --reset" in response.json()["detail"]
+    err = StringIO()
+    call_command("apitoken", "t_head", stdout=StringIO(), stderr=err)
+    assert "Срок действия токена истёк" in err.getvalue()
+    out, err = StringIO(), StringIO()
+    call_command("apitoken", "t_head", "--reset", stdout=out, stderr=err)
+    assert "Токен действует до" in err.getvalue()
+    assert Client(HTTP_AUTHORIZATION=f"Token {out.getvalue().strip()}").get("/api/v1/schools/").status_code == 200
+    settings.API_TOKEN_DAYS = 0  # tokens that never expire
+    Token.objects.filter(user=world.users["head"]).update(created=timezone.now() - timedelta(days=3650))
+    assert Client(HTTP_AUTHORIZATION=f"Token {out.getvalue().strip()}").get("/api/v1/schools/").status_code == 200

@@ -1,9 +1,12 @@
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils import timezone
 from rest_framework.authtoken.models import Token
 
+from shnor.api.permissions import token_expires
 from shnor.audit.log import record
+from shnor.core.russian import format_date
 
 
 class Command(BaseCommand):
@@ -35,4 +38,8 @@ class Command(BaseCommand):
             record(None, "api.token_issue", user, f"Выпущен API-токен пользователя {username}")
         else:
             self.stderr.write("У пользователя уже есть токен; новый выпускается с --reset.")
+        expires = token_expires(token)
+        if expires is not None:
+            self.stderr.write(f"Токен действует до {format_date(timezone.localdate(expires))}." if expires > timezone.now() else
+                              f"Срок действия токена истёк {format_date(timezone.localdate(expires))}: выпустите новый с --reset.")
         self.stdout.write(token.key)
