@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
@@ -102,30 +103,15 @@ def compute_coverage_for(campaign: Campaign, include_submitted: bool = False, sc
     if school_ids is not None:
         allowed = set(school_ids)
         members = [s for s in members if s in allowed]
-    sets = _done_school_sets(campaign.pk, counted_statuses(include_submitted))
-    if sets is None:  # a database without a string aggregate
+    done = _done_school_rows(campaign.pk, counted_statuses(include_submitted))
+    if done is None:  # a database without a string aggregate
         return compute_coverage(entry_facts(campaign, maps, include_submitted), members, maps.directions, maps.types)
-    by_key: dict[tuple[str | None, str | None], set[int]] = {}
-    submitted: set[int] = set()
-    for (type_id, direction_id), (schools, uncertified) in sets.items():
-        key = (maps.effective_direction(type_id, direction_id), maps.type_code.get(type_id))
-        by_key.setdefault(key, set()).update(schools)
-        submitted |= uncertified  # a school has one report per campaign: uncertified everywhere or nowhere
-    return coverage_from_sets(by_key, submitted, members, maps.directions, maps.types)
-
-
-def _done_school_sets(campaign_id: int, statuses: list[str]) -> dict[tuple[int | None, int | None], tuple[set[int], set[int]]] | None:
-    """(activity type id, direction id) → (the schools with a done entry there, those of them whose report is only
-    submitted), in counted reports; None when the database has no string aggregate."""
-    done = _done_school_rows(campaign_id, statuses)
-    if done is None:
-        return None
     rows, submitted = done
-    sets = {}
+    by_key: dict[tuple[str | None, str | None], set[int]] = {}
     for type_id, direction_id, ids in rows:
-        schools = set(_ids(ids))
-        sets[(type_id, direction_id)] = (schools, schools & submitted)
-    return sets
+        key = (maps.effective_direction(type_id, direction_id), maps.type_code.get(type_id))
+        by_key.setdefault(key, set()).update(_ids(ids))
+    return coverage_from_sets(by_key, submitted, members, maps.directions, maps.types)
 
 
 def _done_school_rows(campaign_id: int, statuses: list[str]) -> tuple[list[tuple[int | None, int | None, str]], set[int]] | None:
@@ -160,8 +146,9 @@ def _done_school_rows(campaign_id: int, statuses: list[str]) -> tuple[list[tuple
     return rows, submitted
 
 
-def _ids(text: str | None) -> Iterator[int]:
-    return map(int, text.split(",")) if text else iter(())
+def _ids(text: str | None) -> list[int]:
+    """The ids of a comma-separated aggregate; json's parser reads them faster than int() one by one."""
+    return json.loads(f"[{text}]") if text else []
 
 
 def coverage_from_sets(by_key: dict[tuple[str | None, str | None], set[int]], uncertified: set[int], school_ids, directions, types) -> Coverage:
@@ -170,7 +157,8 @@ def coverage_from_sets(by_key: dict[tuple[str | None, str | None], set[int]], un
 
     members = set(school_ids)
     total = len(members)
-    keys = {key: schools & members for key, schools in by_key.items()}
+    # Usually every school counted is a member: checking is cheaper than copying.
+    keys = {key: schools if schools <= members else schools & members for key, schools in by_key.items()}
     keys = {key: schools for key, schools in keys.items() if schools}
     by_direction: dict[str | None, set[int]] = {}
     for (direction, _code), schools in keys.items():
@@ -401,5 +389,5 @@ def _done_fact_rows(campaign: Campaign, maps: FrameworkMaps, statuses: list[str]
         return
     rows, submitted = done
     for type_id, direction_id, all_ids in rows:
-        ids = list(_ids(all_ids))
+        ids = _ids(all_ids)
         yield (maps.effective_direction(type_id, direction_id), maps.type_code.get(type_id)), ids, (submitted.intersection(ids) if submitted else ())
