@@ -34,7 +34,7 @@ from shnor.monitoring.access import get_campaign_for_user
 from shnor.monitoring.completeness import completeness
 from shnor.monitoring.forms import CampaignForm
 from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
-from shnor.monitoring.stamps import CACHE_SECONDS, campaign_stamp, scope_key
+from shnor.monitoring.stamps import CACHE_SECONDS, view_key
 from shnor.plans import roadmaps
 from shnor.plans.models import ActivityType, Framework, PlannedActivity, Roadmap
 from shnor.registry.models import Membership, Municipality, Region, SchoolStatus, Scope
@@ -293,7 +293,7 @@ class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
         include_submitted, municipality = query.validated_data["submitted"], query.validated_data.get("municipality")
         # Under load the JSON of thousands of school ids costs more than the coverage itself: the rendered body
         # is cached until the campaign's reports change, per set of memberships (users who see the same schools).
-        key = f"api-coverage:{campaign.pk}:{campaign_stamp(campaign)}:{int(include_submitted)}:{scope_key(request.user)}:{municipality or ''}"
+        key = f"api-coverage:{view_key(campaign, request.user)}:{int(include_submitted)}:{municipality or ''}"
         body = cache.get(key)
         if body is None:
             result = coverage_for(campaign, include_submitted, self.visible_school_ids(campaign, municipality))

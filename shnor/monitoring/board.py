@@ -24,7 +24,7 @@ from shnor.registry.models import Scope
 
 from .completeness import NOT_STARTED, STATE_ORDER, SchoolProgress
 from .models import Campaign, SchoolReport
-from .stamps import CACHE_SECONDS, campaign_stamp, scope_key
+from .stamps import CACHE_SECONDS, view_key
 
 PER_PAGE = 100
 NOT_SUBMITTED = (NOT_STARTED, SchoolReport.Status.DRAFT, SchoolReport.Status.RETURNED)
@@ -94,7 +94,7 @@ class CampaignBoard:
         self.campaign, self.user, self.include_submitted = campaign, user, include_submitted
         self.page_number = page if (page or "").isdigit() else "1"
         self.today = timezone.localdate()
-        base = f"{campaign.pk}:{campaign_stamp(campaign)}:{scope_key(user)}:{self.today.isoformat()}"
+        base = f"{view_key(campaign, user)}:{self.today.isoformat()}"
         self.summary_key = f"board:{base}"
         self.key = f"{base}:{int(include_submitted)}:{self.page_number}"
 

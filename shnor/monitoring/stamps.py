@@ -60,6 +60,11 @@ def scope_key(user) -> str:
     return hashlib.sha1(";".join(parts).encode()).hexdigest()[:20]
 
 
+def view_key(campaign: Campaign, user) -> str:
+    """What a cached view of the campaign depends on: its state and which of its schools the viewer sees."""
+    return f"{campaign.pk}:{campaign_stamp(campaign)}:{scope_key(user)}"
+
+
 def ids_key(ids) -> str:
     if ids is None:
         return "all"
