@@ -9,6 +9,7 @@ from django.views.decorators.http import require_POST
 from shnor.core.render import CONTENT_TYPES, html
 from shnor.core.render.build_template import VARIABLES
 from shnor.core.render.docx import TemplateError
+from shnor.core.russian import agree
 from shnor.monitoring.models import Campaign
 
 from . import dashboard as dashboard_model
@@ -127,7 +128,7 @@ def spravka_download(request, code, fmt):
     access = get_analysis_access(request.user, code)
     if fmt == "pdf" and len(access.school_ids) > workflow.PDF_INLINE_SCHOOLS:
         # weasyprint would take minutes here (and gigabytes for a national campaign): not in a request.
-        messages.info(request, f"PDF проекта справки по {len(access.school_ids)} школам на лету не формируется. Скачайте DOCX или HTML; "
+        messages.info(request, f"PDF проекта справки на лету не формируется: в ней {agree(len(access.school_ids), 'школа')}. Скачайте DOCX или HTML; "
                                "PDF выпущенной справки готовится в фоне и появляется в списке выпущенных.")
         return redirect(_spravka_url(access.campaign))
     name, position = workflow.default_author(request.user)

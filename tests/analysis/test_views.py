@@ -274,7 +274,7 @@ def test_no_pdf_is_made_for_a_national_campaign_and_the_download_says_why(report
 def test_the_draft_pdf_of_a_large_campaign_is_not_made_in_the_request(reported, monkeypatch):
     monkeypatch.setattr(workflow, "PDF_INLINE_SCHOOLS", 2)
     page = reported.client("coordinator").get(url("spravka_download", reported, "pdf"), follow=True)
-    assert page.redirect_chain and "PDF проекта справки по 3 школам на лету не формируется" in normalize_spaces(page.content.decode())
+    assert page.redirect_chain and "PDF проекта справки на лету не формируется: в ней 3 школы." in normalize_spaces(page.content.decode())
 
 
 def test_a_pdf_that_cannot_be_made_is_marked_and_the_download_says_so(reported, monkeypatch):
