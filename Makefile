@@ -21,6 +21,7 @@ run: $(STAMP)
 	$(BIN)/shnor serve --host 127.0.0.1 --port 8000
 
 test: $(STAMP)
+	$(BIN)/lint-imports
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q
 
 test-fast: $(STAMP)
@@ -31,6 +32,7 @@ bench: $(STAMP)
 
 lint: $(STAMP)
 	$(BIN)/ruff check shnor tests bench
+	$(BIN)/lint-imports
 
 clean:
 	rm -rf $(VENV) var

@@ -18,8 +18,8 @@ def run() -> list[Figure]:
     from django.db import connection
 
     from shnor.analysis import spravka
-    from shnor.analysis.records import compute_coverage_for, counted_statuses, coverage_for
     from shnor.core.render import charts
+    from shnor.monitoring.coverage import compute_coverage_for, counted_statuses, coverage_for
     from shnor.monitoring.models import Campaign, ReportEntry, SchoolReport
 
     n = bench_schools(500)

@@ -70,7 +70,7 @@ def run() -> list[Figure]:
     setup()
     from django.db import connection
 
-    from shnor.analysis.records import compute_coverage_for, coverage_for
+    from shnor.monitoring.coverage import compute_coverage_for, coverage_for
     from shnor.monitoring.models import Campaign
 
     n = bench_schools(1000)

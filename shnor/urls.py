@@ -2,8 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from shnor.audit.views import audit_log
-from shnor.web.views import LoginView, PasswordChangeView, home
+from shnor.web.views import LoginView, PasswordChangeView, audit_log, home
 
 urlpatterns = [
     path("", home, name="home"),

@@ -9,10 +9,10 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from shnor.analysis.records import coverage_for
 from shnor.core.coverage import DirectionInfo, EntryFact, TypeInfo, compute_coverage
 from shnor.core.russian import normalize_spaces
 from shnor.demo import bryansk
+from shnor.monitoring.coverage import coverage_for
 from shnor.monitoring.models import Campaign, ReportEntry, SchoolReport
 
 

@@ -1,193 +1,19 @@
-"""Build the pure core's records from the database: the one place analysis reads entries via the ORM."""
+"""Build the pure core's records from the database: the one place analysis reads entries via the ORM.
+
+Coverage queries are monitoring's (monitoring/coverage.py), a framework's maps are plans' (plans/maps.py).
+"""
 
 from __future__ import annotations
 
-import json
 from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 
-from shnor.core.coverage import Coverage, DirectionInfo, EntryFact, TypeInfo, compute_coverage
+from shnor.monitoring.coverage import counted_statuses, done_school_rows, entry_facts, id_list
 from shnor.monitoring.models import Campaign, ReportEntry, SchoolReport
-from shnor.plans.models import ActivityType, Direction, TypeMapping
+from shnor.plans.maps import FrameworkMaps, framework_maps
 
-
-@dataclass
-class FrameworkMaps:
-    directions: list[DirectionInfo]
-    types: list[TypeInfo]  # the types mapped into this framework
-    type_code: dict[int, str]  # every activity type: id → code
-    type_direction: dict[int, str | None]  # type id → code of its primary direction here
-    direction_code: dict[int, str]  # direction id → code, this framework only
-
-    def effective_direction(self, type_id: int | None, direction_id: int | None) -> str | None:
-        # An explicit direction of this framework wins over the type's primary direction.
-        if direction_id is not None and direction_id in self.direction_code:
-            return self.direction_code[direction_id]
-        return self.type_direction.get(type_id) if type_id is not None else None
-
-
-def framework_maps(framework) -> FrameworkMaps:
-    directions = list(Direction.objects.filter(framework=framework).order_by("order", "code"))
-    direction_code = {d.pk: d.code for d in directions}
-    primary: dict[int, int] = {}
-    for type_id, direction_id, is_primary in TypeMapping.objects.filter(direction__framework=framework).values_list(
-        "activity_type_id", "direction_id", "is_primary"
-    ):
-        if is_primary or type_id not in primary:
-            primary[type_id] = direction_id
-    types = list(ActivityType.objects.order_by("order", "code"))
-    type_direction = {t.pk: direction_code.get(primary.get(t.pk)) for t in types}
-    return FrameworkMaps(
-        directions=[DirectionInfo(d.code, d.name) for d in directions],
-        types=[TypeInfo(t.code, t.name, type_direction[t.pk], t.form) for t in types if t.pk in primary],
-        type_code={t.pk: t.code for t in types},
-        type_direction=type_direction,
-        direction_code=direction_code,
-    )
-
-
-def counted_statuses(include_submitted: bool) -> list[str]:
-    return list(SchoolReport.COUNTED) + ([SchoolReport.Status.SUBMITTED] if include_submitted else [])
-
-
-def entry_facts(campaign: Campaign, maps: FrameworkMaps, include_submitted: bool = False) -> list[EntryFact]:
-    """One fact per distinct (school, type, direction, report status) among the campaign's done entries."""
-    rows = (
-        ReportEntry.objects.filter(
-            report__campaign=campaign, report__status__in=counted_statuses(include_submitted), status__in=ReportEntry.DONE
-        )
-        .values_list("report__school_id", "activity_type_id", "direction_id", "report__status")
-        .order_by()  # the model's ordering would add its columns to the DISTINCT and defeat it
-        .distinct()
-    )
-    return [
-        EntryFact(
-            school_id,
-            maps.type_code.get(type_id),
-            maps.effective_direction(type_id, direction_id),
-            report_status != SchoolReport.Status.SUBMITTED,
-        )
-        for school_id, type_id, direction_id, report_status in rows
-    ]
-
-
-def coverage_for(campaign: Campaign, include_submitted: bool = False, school_ids=None) -> Coverage:
-    """The campaign's coverage; `school_ids` narrows it to a subset (a municipality, a user's scope).
-
-    Cached until the campaign's reports change (`campaign_stamp`): the coverage page and API of a campaign of
-    thousands of schools answer from the cache instead of aggregating on every request.
-    """
-    from django.core.cache import cache
-
-    from shnor.monitoring.stamps import CACHE_SECONDS, campaign_stamp, ids_key
-
-    key = f"coverage:{campaign.pk}:{campaign_stamp(campaign)}:{int(include_submitted)}:{ids_key(school_ids)}"
-    coverage = cache.get(key)
-    if coverage is None:
-        coverage = compute_coverage_for(campaign, include_submitted, school_ids)
-        cache.set(key, coverage, CACHE_SECONDS)
-    return coverage
-
-
-def compute_coverage_for(campaign: Campaign, include_submitted: bool = False, school_ids=None) -> Coverage:
-    """`coverage_for` without the cache.
-
-    The same result as `compute_coverage(entry_facts(...))`, computed from one aggregate query that returns the
-    distinct schools per (activity type, direction) instead of one row per school: for a region of 500 schools
-    this is the difference between 15 000 rows turned into objects and 40 rows (tests compare the two).
-    """
-    maps = framework_maps(campaign.framework)
-    members = list(campaign.schools.values_list("pk", flat=True))
-    if school_ids is not None:
-        allowed = set(school_ids)
-        members = [s for s in members if s in allowed]
-    done = _done_school_rows(campaign.pk, counted_statuses(include_submitted))
-    if done is None:  # a database without a string aggregate
-        return compute_coverage(entry_facts(campaign, maps, include_submitted), members, maps.directions, maps.types)
-    rows, submitted = done
-    by_key: dict[tuple[str | None, str | None], set[int]] = {}
-    for type_id, direction_id, ids in rows:
-        key = (maps.effective_direction(type_id, direction_id), maps.type_code.get(type_id))
-        by_key.setdefault(key, set()).update(_ids(ids))
-    return coverage_from_sets(by_key, submitted, members, maps.directions, maps.types)
-
-
-def _done_school_rows(campaign_id: int, statuses: list[str]) -> tuple[list[tuple[int | None, int | None, str]], set[int]] | None:
-    """([(activity type id, direction id, the schools with a done entry there as comma-separated text)], the
-    schools whose report is only submitted). Raw SQL: the ORM has no portable GROUP_CONCAT.
-
-    PostgreSQL groups the distinct schools first and joins them into text after: an aggregate's own DISTINCT
-    sorts every entry (2.4 s at 50,000 schools), a GROUP BY can hash. SQLite is faster the other way round
-    (5.5 against 9.4 ms at 500 schools). A school has one report per campaign, so the submitted ones are one
-    small query instead of a second aggregate per row."""
-    from django.db import connection
-
-    report, entry = SchoolReport._meta.db_table, ReportEntry._meta.db_table
-    marks = ", ".join(["%s"] * len(statuses))
-    done = (f"FROM {entry} e JOIN {report} r ON e.report_id = r.id "
-            f"WHERE r.campaign_id = %s AND r.status IN ({marks}) AND e.status IN (%s, %s) ")
-    if connection.vendor == "sqlite":
-        sql = f"SELECT e.activity_type_id, e.direction_id, GROUP_CONCAT(DISTINCT r.school_id) {done} GROUP BY e.activity_type_id, e.direction_id"
-    elif connection.vendor == "postgresql":
-        sql = (f"SELECT activity_type_id, direction_id, STRING_AGG(school_id::text, ',') FROM ("
-               f"SELECT e.activity_type_id, e.direction_id, r.school_id {done} GROUP BY e.activity_type_id, e.direction_id, r.school_id"
-               ") done GROUP BY activity_type_id, direction_id")
-    else:
-        return None
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [campaign_id, *statuses, *ReportEntry.DONE])
-        rows = cursor.fetchall()
-        submitted: set[int] = set()
-        if SchoolReport.Status.SUBMITTED in statuses:
-            cursor.execute(f"SELECT school_id FROM {report} WHERE campaign_id = %s AND status = %s", [campaign_id, SchoolReport.Status.SUBMITTED])
-            submitted = {school_id for (school_id,) in cursor.fetchall()}
-    return rows, submitted
-
-
-def _ids(text: str | None) -> list[int]:
-    """The ids of a comma-separated aggregate; json's parser reads them faster than int() one by one."""
-    return json.loads(f"[{text}]") if text else []
-
-
-def coverage_from_sets(by_key: dict[tuple[str | None, str | None], set[int]], uncertified: set[int], school_ids, directions, types) -> Coverage:
-    """compute_coverage's rows from (direction, type) → schools: same order, same rows, same numbers."""
-    from shnor.core.coverage import CoverageRow
-
-    members = set(school_ids)
-    total = len(members)
-    # Usually every school counted is a member: checking is cheaper than copying.
-    keys = {key: schools if schools <= members else schools & members for key, schools in by_key.items()}
-    keys = {key: schools for key, schools in keys.items() if schools}
-    by_direction: dict[str | None, set[int]] = {}
-    for (direction, _code), schools in keys.items():
-        by_direction.setdefault(direction, set()).update(schools)
-
-    def row(direction, code, name, schools) -> CoverageRow:
-        return CoverageRow(direction, code, name, sorted(schools), total, sorted(schools & uncertified))
-
-    type_names = {t.code: t.name for t in types}
-    known = [d.code for d in directions]
-    rows = []
-    for d in directions:
-        rows.append(row(d.code, None, d.name, by_direction.get(d.code, set())))
-        listed = [t.code for t in types if t.direction == d.code]
-        extra = sorted(code for (direction, code) in keys if direction == d.code and code is not None and code not in listed)
-        for code in listed + extra:
-            rows.append(row(d.code, code, type_names.get(code, code), keys.get((d.code, code), set())))
-    orphan_types = sorted({code for (direction, code) in keys if direction not in known and code is not None})
-    if orphan_types or by_direction.get(None):
-        rows.append(row(None, None, "Вне направлений этой системы", by_direction.get(None, set())))
-        for code in orphan_types:
-            merged = set().union(*(s for (direction, c), s in keys.items() if c == code and direction not in known))
-            rows.append(row(None, code, type_names.get(code, code), merged))
-    return Coverage(schools_total=total, directions=list(directions), rows=rows)
-
-
-# ---------------------------------------------------------------------------------------------------------
 # Everything the analysis and the справка need about one campaign, in a fixed number of queries.
-# ---------------------------------------------------------------------------------------------------------
 
 
 def campaign_data(campaign: Campaign, school_ids=None, include_submitted: bool = False, maps: FrameworkMaps | None = None,
@@ -382,12 +208,12 @@ def _done_facts(campaign: Campaign, maps: FrameworkMaps, scope: _MemberScope, st
 
 def _done_fact_rows(campaign: Campaign, maps: FrameworkMaps, statuses: list[str]) -> Iterator[tuple[tuple, Iterable[int], Iterable[int]]]:
     """((direction, type), the schools with a done entry there, those of them with a submitted report), as few rows."""
-    done = _done_school_rows(campaign.pk, statuses)
+    done = done_school_rows(campaign.pk, statuses)
     if done is None:  # a database without a string aggregate: the facts one by one
         for f in entry_facts(campaign, maps, SchoolReport.Status.SUBMITTED in statuses):
             yield (f.direction, f.activity_type), (f.school_id,), (() if f.certified else (f.school_id,))
         return
     rows, submitted = done
     for type_id, direction_id, all_ids in rows:
-        ids = _ids(all_ids)
+        ids = id_list(all_ids)
         yield (maps.effective_direction(type_id, direction_id), maps.type_code.get(type_id)), ids, (submitted.intersection(ids) if submitted else ())

@@ -24,10 +24,11 @@ from shnor.core.render import RENDERERS, charts, content
 from shnor.core.render import pdf as pdf_renderer
 from shnor.core.render.docx import TemplateError, check_template
 from shnor.monitoring.models import Campaign
+from shnor.plans.maps import framework_maps
 from shnor.registry.models import Membership, Region
 
 from .models import Finding, IssuedReport, SpravkaTemplate, Task
-from .records import campaign_data, framework_maps
+from .records import campaign_data
 
 EDITABLE_FIELDS = ("text", "addressee", "responsible", "deadline_text", "deadline")
 # The PDF of a справка of more schools is made after issuing, not in the request: weasyprint takes 7–12 s for 500

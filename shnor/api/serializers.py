@@ -528,7 +528,7 @@ class EvidenceUploadSerializer(VersionSerializer):
     def validate_file(self, f):
         from django import forms
 
-        from shnor.monitoring.forms import validate_upload
+        from shnor.uploads import validate_upload
 
         try:
             validate_upload(f)

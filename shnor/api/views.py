@@ -23,7 +23,6 @@ from rest_framework.views import APIView
 from shnor.analysis import spravka as spravka_workflow
 from shnor.analysis.access import get_analysis_access, get_editable_campaign
 from shnor.analysis.models import IssuedReport
-from shnor.analysis.records import coverage_for
 from shnor.intake import services as intake
 
 # The intake pages' own access rules, reused so that the API cannot drift from them.
@@ -32,6 +31,7 @@ from shnor.intake.models import ImportBatch, ImportItem
 from shnor.monitoring import workflow
 from shnor.monitoring.access import get_campaign_for_user
 from shnor.monitoring.completeness import completeness
+from shnor.monitoring.coverage import coverage_for
 from shnor.monitoring.forms import CampaignForm
 from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
 from shnor.monitoring.stamps import CACHE_SECONDS, view_key

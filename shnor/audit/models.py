@@ -1,4 +1,6 @@
-"""The audit log: who changed what, when. Written by `audit.record`, read by coordinators."""
+"""The audit log: who changed what, when. Written by `audit.log.record`, read by coordinators on the audit page
+(shnor/web/views.py) and in its export (exchange/tables.py).
+"""
 
 from __future__ import annotations
 
@@ -7,10 +9,9 @@ from django.db import models
 
 
 class AuditQuerySet(models.QuerySet):
-    def visible_to(self, user):
-        from shnor.registry.models import Scope
-
-        scope = Scope.of(user)
+    def visible_to(self, scope):
+        """The events a reader with this registry `Scope` may see (the caller passes `Scope.of(user)`: the audit
+        log sits below every app and imports none of them)."""
         if scope.is_superuser:
             return self
         if not scope.is_coordinator:

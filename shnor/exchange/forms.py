@@ -2,9 +2,7 @@ from __future__ import annotations
 
 from django import forms
 
-from shnor.monitoring.forms import validate_upload
-
-SHEET_EXTENSIONS = {".xlsx", ".csv"}
+from shnor.uploads import SHEET_EXTENSIONS, validate_upload
 
 
 class SheetUploadForm(forms.Form):

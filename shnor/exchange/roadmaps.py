@@ -177,7 +177,7 @@ def _classify(activities: list[dict]) -> list[str]:
     blank = [a for a in activities if a["activity_type_id"] is None]
     if not blank:
         return []
-    from shnor.intake.classifier import project_classifier
+    from shnor.plans.classifier import project_classifier
 
     types = dict(ActivityType.objects.values_list("code", "pk"))
     unsure = 0

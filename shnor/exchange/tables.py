@@ -157,8 +157,7 @@ def indicators_table(user, params, campaign=None) -> Table:
 
 def audit_table(user, params, campaign=None) -> Table:
     """The audit log with the audit page's filters (action, user, school, since, until)."""
-    require_coordinator(user)
-    events = AuditEvent.objects.visible_to(user)
+    events = AuditEvent.objects.visible_to(require_coordinator(user))
     if action := params.get("action", "").strip():
         events = events.filter(action__startswith=action)
     if who := params.get("user", "").strip():

@@ -25,10 +25,10 @@ from shnor.core.documents import DocumentError, read_document
 from shnor.core.reading import ReadingContext, SchoolRef, extract, extraction_to_dict
 from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
 from shnor.monitoring.workflow import open_report
+from shnor.plans.classifier import classify
 from shnor.plans.models import ActivityType, Direction
 from shnor.registry.models import Scope
 
-from .classifier import classify
 from .models import ImportBatch, ImportFile, ImportItem, TrainingExample
 
 log = logging.getLogger(__name__)
@@ -47,7 +47,7 @@ class Upload:
 
 
 def reading_context(campaign: Campaign) -> ReadingContext:
-    from shnor.analysis.records import framework_maps
+    from shnor.plans.maps import framework_maps
 
     schools = campaign.schools.select_related("municipality")
     maps = framework_maps(campaign.framework)

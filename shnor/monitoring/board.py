@@ -19,10 +19,10 @@ from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, 
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from shnor.analysis.records import coverage_for
 from shnor.registry.models import Scope
 
 from .completeness import NOT_STARTED, STATE_ORDER, SchoolProgress
+from .coverage import coverage_for
 from .models import Campaign, SchoolReport
 from .stamps import CACHE_SECONDS, view_key
 

@@ -5,12 +5,12 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 
-from shnor.analysis.records import coverage_for
 from shnor.core.sheets import Column, write_csv, write_xlsx
 from shnor.registry.models import Scope
 
 from .access import get_campaign_for_user
 from .completeness import completeness
+from .coverage import coverage_for
 
 CONTENT_TYPES = {"xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "csv": "text/csv; charset=utf-8"}
 

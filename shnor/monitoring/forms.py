@@ -2,38 +2,22 @@
 
 from __future__ import annotations
 
-import os
 from datetime import timedelta
 from decimal import Decimal
 
 from django import forms
-from django.conf import settings
 
-from shnor.core.russian import format_decimal
 from shnor.plans.models import ActivityType, Direction
 from shnor.registry.models import School
+from shnor.uploads import validate_upload
 
 from .models import Campaign, Evidence, Indicator, ReportEntry, SchoolReport
 from .workflow import EntryChange, EvidenceInput
 
-EVIDENCE_EXTENSIONS = {".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".jpg", ".jpeg", ".png", ".txt", ".rtf", ".ppt", ".pptx"}
 NEW_SLOTS = 3
 STATUS_CHOICES = [("", "— не отмечено —"), *ReportEntry.Status.choices]
 EVIDENCE_KINDS = [("", "— без подтверждения —"), *[(k, v) for k, v in Evidence.Kind.choices]]
 DATE_INPUTS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
-
-
-def validate_upload(f, max_mb: int | None = None, extensions=EVIDENCE_EXTENSIONS) -> None:
-    max_mb = max_mb or settings.UPLOAD_MAX_MB
-    ext = os.path.splitext(f.name)[1].lower()
-    if ext not in extensions:
-        allowed = ", ".join(sorted(e.lstrip(".") for e in extensions))
-        raise forms.ValidationError(f"Файл «{f.name}»: такой тип файла не принимается. Допустимые форматы: {allowed}.")
-    if f.size > max_mb * 1024 * 1024:
-        size = format_decimal(f.size / 1024 / 1024, 1)
-        raise forms.ValidationError(f"Файл «{f.name}» весит {size} МБ, а допускается не больше {max_mb} МБ. Сожмите его или разделите.")
-    if f.size == 0:
-        raise forms.ValidationError(f"Файл «{f.name}» пустой.")
 
 
 class TypeChoiceField(forms.ModelChoiceField):

@@ -14,4 +14,5 @@ urlpatterns = [
     path("campaigns/<slug:code>/schools/<int:school_pk>/<slug:action>/", views.report_action, name="report_action"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
     path("queue/", views.curator_queue, name="curator_queue"),
+    path("schools/<int:pk>/", views.school_detail, name="school_detail"),
 ]

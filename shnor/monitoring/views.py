@@ -11,13 +11,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from shnor.analysis.records import coverage_for, framework_maps
 from shnor.audit.models import AuditEvent
+from shnor.plans.maps import framework_maps
+from shnor.registry.access import get_school_for_user
 from shnor.registry.models import Membership, Scope
 
 from . import workflow
 from .access import get_campaign_for_user, get_coordinated_campaign, get_evidence_for_user, get_report_context
 from .board import CampaignBoard
+from .coverage import counted_statuses, coverage_for
 from .forms import ActionForm, CampaignForm, ReportForm, ReturnForm
 from .models import Campaign, Evidence, IndicatorValue, ReportEntry, SchoolReport
 from .reminders import send_reminders
@@ -71,9 +73,8 @@ def coverage_detail(request, code):
     row = next((r for r in coverage.rows if r.activity_type == type_code and r.direction == direction), None)
     if row is None:
         raise Http404("Такой строки в таблице охвата нет")
-    statuses = list(SchoolReport.COUNTED) + ([SchoolReport.Status.SUBMITTED] if include_submitted else [])
     entries = ReportEntry.objects.filter(
-        report__campaign=campaign, report__school_id__in=row.school_ids, report__status__in=statuses, status__in=ReportEntry.DONE
+        report__campaign=campaign, report__school_id__in=row.school_ids, report__status__in=counted_statuses(include_submitted), status__in=ReportEntry.DONE
     ).select_related("report__school", "activity_type").prefetch_related("evidence").order_by("report__school__short_name", "order")
     if type_code:
         entries = entries.filter(activity_type__code=type_code)
@@ -248,3 +249,25 @@ def curator_queue(request):
     waiting = [r for r in reports if r.status == SchoolReport.Status.SUBMITTED]
     others = [r for r in reports if r.status != SchoolReport.Status.SUBMITTED]
     return render(request, "monitoring/curator_queue.html", {"title": "Очередь на заверение", "waiting": waiting, "others": others})
+
+
+@login_required
+def school_detail(request, pk):
+    """A school's page: its statuses, current roadmap, reports and what its latest report covers."""
+    school = get_school_for_user(request.user, pk)
+    reports = list(SchoolReport.objects.filter(school=school).select_related("campaign__framework").order_by("-campaign__period_start"))
+    roadmap = school.roadmaps.filter(is_current=True).prefetch_related("activities__activity_type").first()
+    gaps = None
+    latest = next((r for r in reports if r.is_counted or r.status == SchoolReport.Status.SUBMITTED), None)
+    if latest:
+        coverage = coverage_for(latest.campaign, include_submitted=True, school_ids=[school.pk])
+        gaps = {
+            "campaign": latest.campaign,
+            "empty_directions": [coverage.direction_row(d.code).name for d in coverage.directions if not coverage.direction_row(d.code).schools],
+            "done_types": [r.name for r in coverage.type_rows() if r.schools],
+        }
+    return render(request, "monitoring/school_detail.html", {
+        "title": school.short_name, "school": school, "reports": reports, "roadmap": roadmap,
+        "statuses": school.statuses.prefetch_related("risk_profiles"), "gaps": gaps,
+        "can_edit_roadmap": Scope.of(request.user).can_edit_roadmap_of(school),
+    })

@@ -6,5 +6,4 @@ urlpatterns = [
     path("schools/", views.school_list, name="school_list"),
     path("schools/import/", views.school_import, name="school_import"),
     path("schools/import/template.xlsx", views.school_template, name="school_template"),
-    path("schools/<int:pk>/", views.school_detail, name="school_detail"),
 ]

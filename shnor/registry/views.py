@@ -7,12 +7,10 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from shnor.analysis.records import coverage_for
 from shnor.core.sheets import SheetError, write_xlsx
-from shnor.monitoring.forms import validate_upload
-from shnor.monitoring.models import SchoolReport
+from shnor.uploads import SHEET_EXTENSIONS, validate_upload
 
-from .access import get_school_for_user, require_regional
+from .access import require_regional
 from .importing import COLUMNS, import_schools
 from .models import Municipality, SchoolStatus, Scope
 
@@ -30,27 +28,6 @@ def school_list(request):
     })
 
 
-@login_required
-def school_detail(request, pk):
-    school = get_school_for_user(request.user, pk)
-    reports = list(SchoolReport.objects.filter(school=school).select_related("campaign__framework").order_by("-campaign__period_start"))
-    roadmap = school.roadmaps.filter(is_current=True).prefetch_related("activities__activity_type").first()
-    gaps = None
-    latest = next((r for r in reports if r.is_counted or r.status == SchoolReport.Status.SUBMITTED), None)
-    if latest:
-        coverage = coverage_for(latest.campaign, include_submitted=True, school_ids=[school.pk])
-        gaps = {
-            "campaign": latest.campaign,
-            "empty_directions": [coverage.direction_row(d.code).name for d in coverage.directions if not coverage.direction_row(d.code).schools],
-            "done_types": [r.name for r in coverage.type_rows() if r.schools],
-        }
-    return render(request, "registry/school_detail.html", {
-        "title": school.short_name, "school": school, "reports": reports, "roadmap": roadmap,
-        "statuses": school.statuses.prefetch_related("risk_profiles"), "gaps": gaps,
-        "can_edit_roadmap": Scope.of(request.user).can_edit_roadmap_of(school),
-    })
-
-
 class UploadForm(forms.Form):
     file = forms.FileField(label="Файл XLSX или CSV", error_messages={"required": "Выберите файл."})
     region = forms.ModelChoiceField(queryset=None, label="Регион", empty_label=None)
@@ -61,7 +38,7 @@ class UploadForm(forms.Form):
 
     def clean_file(self):
         f = self.cleaned_data["file"]
-        validate_upload(f, extensions={".xlsx", ".csv"})
+        validate_upload(f, extensions=SHEET_EXTENSIONS)
         return f
 
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import pytest
 
-from shnor.analysis.records import campaign_data, coverage_for, entry_facts, framework_maps
+from shnor.analysis.records import campaign_data
 from shnor.core.analysis import analyse, summarise
 from shnor.core.coverage import compute_coverage
 from shnor.core.findings import generate
+from shnor.monitoring.coverage import coverage_for, entry_facts
 from shnor.monitoring.models import Campaign, Evidence, ReportEntry, SchoolReport
+from shnor.plans.maps import framework_maps
 from shnor.plans.models import ActivityType, Direction, PlannedActivity
 
 pytestmark = pytest.mark.django_db

@@ -209,7 +209,7 @@ def test_retrain_learns_from_the_reviewers_corrections(world, settings, tmp_path
 
     from django.core.management import call_command
 
-    from shnor.intake import classifier
+    from shnor.plans import classifier
 
     settings.VAR_DIR = tmp_path
     text = "Клуб выходного дня «Папа, мама, я — читающая семья»"

@@ -2,7 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from shnor.analysis.records import coverage_for
+from shnor.monitoring.coverage import coverage_for
 from shnor.monitoring.models import Campaign
 
 

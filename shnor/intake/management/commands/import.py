@@ -42,7 +42,7 @@ class Command(BaseCommand):
                                   f"выводов {len(d.get('findings', []))}, предупреждений {len(d.get('warnings', []))}")
 
     def _context(self, code: str | None) -> ReadingContext:
-        from shnor.intake.classifier import classify
+        from shnor.plans.classifier import classify
 
         if not code:
             return ReadingContext(classify=classify)

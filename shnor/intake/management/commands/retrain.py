@@ -1,7 +1,8 @@
 from django.core.management.base import BaseCommand
 
 from shnor.core.classify import cross_validate, load_corpus
-from shnor.intake.classifier import corrections, model_path, retrain
+from shnor.intake.training import corrections, retrain
+from shnor.plans.classifier import model_path
 
 
 class Command(BaseCommand):

@@ -1,0 +1,147 @@
+"""Coverage queries: which schools did what, per direction and activity type, from the campaign's done entries.
+
+The pure computation is shnor.core.coverage; this module feeds it from the database and caches the result until
+the campaign's reports change (stamps.py).
+"""
+
+from __future__ import annotations
+
+import json
+
+from django.core.cache import cache
+from django.db import connection
+
+from shnor.core.coverage import Coverage, CoverageRow, EntryFact, compute_coverage
+from shnor.plans.maps import FrameworkMaps, framework_maps
+
+from .models import Campaign, ReportEntry, SchoolReport
+from .stamps import CACHE_SECONDS, campaign_stamp, ids_key
+
+
+def counted_statuses(include_submitted: bool) -> list[str]:
+    return list(SchoolReport.COUNTED) + ([SchoolReport.Status.SUBMITTED] if include_submitted else [])
+
+
+def entry_facts(campaign: Campaign, maps: FrameworkMaps, include_submitted: bool = False) -> list[EntryFact]:
+    """One fact per distinct (school, type, direction, report status) among the campaign's done entries."""
+    rows = (
+        ReportEntry.objects.filter(
+            report__campaign=campaign, report__status__in=counted_statuses(include_submitted), status__in=ReportEntry.DONE
+        )
+        .values_list("report__school_id", "activity_type_id", "direction_id", "report__status")
+        .order_by()  # the model's ordering would add its columns to the DISTINCT and defeat it
+        .distinct()
+    )
+    return [
+        EntryFact(
+            school_id,
+            maps.type_code.get(type_id),
+            maps.effective_direction(type_id, direction_id),
+            report_status != SchoolReport.Status.SUBMITTED,
+        )
+        for school_id, type_id, direction_id, report_status in rows
+    ]
+
+
+def coverage_for(campaign: Campaign, include_submitted: bool = False, school_ids=None) -> Coverage:
+    """The campaign's coverage; `school_ids` narrows it to a subset (a municipality, a user's scope).
+
+    Cached until the campaign's reports change (`campaign_stamp`): the coverage page and API of a campaign of
+    thousands of schools answer from the cache instead of aggregating on every request.
+    """
+    key = f"coverage:{campaign.pk}:{campaign_stamp(campaign)}:{int(include_submitted)}:{ids_key(school_ids)}"
+    coverage = cache.get(key)
+    if coverage is None:
+        coverage = compute_coverage_for(campaign, include_submitted, school_ids)
+        cache.set(key, coverage, CACHE_SECONDS)
+    return coverage
+
+
+def compute_coverage_for(campaign: Campaign, include_submitted: bool = False, school_ids=None) -> Coverage:
+    """`coverage_for` without the cache.
+
+    The same result as `compute_coverage(entry_facts(...))`, computed from one aggregate query that returns the
+    distinct schools per (activity type, direction) instead of one row per school: for a region of 500 schools
+    this is the difference between 15 000 rows turned into objects and 40 rows (tests compare the two).
+    """
+    maps = framework_maps(campaign.framework)
+    members = list(campaign.schools.values_list("pk", flat=True))
+    if school_ids is not None:
+        allowed = set(school_ids)
+        members = [s for s in members if s in allowed]
+    done = done_school_rows(campaign.pk, counted_statuses(include_submitted))
+    if done is None:  # a database without a string aggregate
+        return compute_coverage(entry_facts(campaign, maps, include_submitted), members, maps.directions, maps.types)
+    rows, submitted = done
+    by_key: dict[tuple[str | None, str | None], set[int]] = {}
+    for type_id, direction_id, ids in rows:
+        key = (maps.effective_direction(type_id, direction_id), maps.type_code.get(type_id))
+        by_key.setdefault(key, set()).update(id_list(ids))
+    return coverage_from_sets(by_key, submitted, members, maps.directions, maps.types)
+
+
+def done_school_rows(campaign_id: int, statuses: list[str]) -> tuple[list[tuple[int | None, int | None, str]], set[int]] | None:
+    """([(activity type id, direction id, the schools with a done entry there as comma-separated text)], the
+    schools whose report is only submitted). Raw SQL: the ORM has no portable GROUP_CONCAT.
+
+    PostgreSQL groups the distinct schools first and joins them into text after: an aggregate's own DISTINCT
+    sorts every entry (2.4 s at 50,000 schools), a GROUP BY can hash. SQLite is faster the other way round
+    (5.5 against 9.4 ms at 500 schools). A school has one report per campaign, so the submitted ones are one
+    small query instead of a second aggregate per row."""
+    report, entry = SchoolReport._meta.db_table, ReportEntry._meta.db_table
+    marks = ", ".join(["%s"] * len(statuses))
+    done = (f"FROM {entry} e JOIN {report} r ON e.report_id = r.id "
+            f"WHERE r.campaign_id = %s AND r.status IN ({marks}) AND e.status IN (%s, %s) ")
+    if connection.vendor == "sqlite":
+        sql = f"SELECT e.activity_type_id, e.direction_id, GROUP_CONCAT(DISTINCT r.school_id) {done} GROUP BY e.activity_type_id, e.direction_id"
+    elif connection.vendor == "postgresql":
+        sql = (f"SELECT activity_type_id, direction_id, STRING_AGG(school_id::text, ',') FROM ("
+               f"SELECT e.activity_type_id, e.direction_id, r.school_id {done} GROUP BY e.activity_type_id, e.direction_id, r.school_id"
+               ") done GROUP BY activity_type_id, direction_id")
+    else:
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [campaign_id, *statuses, *ReportEntry.DONE])
+        rows = cursor.fetchall()
+        submitted: set[int] = set()
+        if SchoolReport.Status.SUBMITTED in statuses:
+            cursor.execute(f"SELECT school_id FROM {report} WHERE campaign_id = %s AND status = %s", [campaign_id, SchoolReport.Status.SUBMITTED])
+            submitted = {school_id for (school_id,) in cursor.fetchall()}
+    return rows, submitted
+
+
+def id_list(text: str | None) -> list[int]:
+    """The ids of a comma-separated aggregate; json's parser reads them faster than int() one by one."""
+    return json.loads(f"[{text}]") if text else []
+
+
+def coverage_from_sets(by_key: dict[tuple[str | None, str | None], set[int]], uncertified: set[int], school_ids, directions, types) -> Coverage:
+    """compute_coverage's rows from (direction, type) → schools: same order, same rows, same numbers."""
+    members = set(school_ids)
+    total = len(members)
+    # Usually every school counted is a member: checking is cheaper than copying.
+    keys = {key: schools if schools <= members else schools & members for key, schools in by_key.items()}
+    keys = {key: schools for key, schools in keys.items() if schools}
+    by_direction: dict[str | None, set[int]] = {}
+    for (direction, _code), schools in keys.items():
+        by_direction.setdefault(direction, set()).update(schools)
+
+    def row(direction, code, name, schools) -> CoverageRow:
+        return CoverageRow(direction, code, name, sorted(schools), total, sorted(schools & uncertified))
+
+    type_names = {t.code: t.name for t in types}
+    known = [d.code for d in directions]
+    rows = []
+    for d in directions:
+        rows.append(row(d.code, None, d.name, by_direction.get(d.code, set())))
+        listed = [t.code for t in types if t.direction == d.code]
+        extra = sorted(code for (direction, code) in keys if direction == d.code and code is not None and code not in listed)
+        for code in listed + extra:
+            rows.append(row(d.code, code, type_names.get(code, code), keys.get((d.code, code), set())))
+    orphan_types = sorted({code for (direction, code) in keys if direction not in known and code is not None})
+    if orphan_types or by_direction.get(None):
+        rows.append(row(None, None, "Вне направлений этой системы", by_direction.get(None, set())))
+        for code in orphan_types:
+            merged = set().union(*(s for (direction, c), s in keys.items() if c == code and direction not in known))
+            rows.append(row(None, code, type_names.get(code, code), merged))
+    return Coverage(schools_total=total, directions=list(directions), rows=rows)
