@@ -50,6 +50,12 @@ def test_search_finds_schools_regardless_of_case_and_yo(world):
     assert School.objects.search("БЕРЁЗОВСКАЯ").count() == 1
 
 
+def test_search_finds_a_school_whatever_quotes_the_name_is_typed_with(world):
+    School.objects.create(municipality=world.m1, short_name="МБОУ «Ёлочка СОШ»", full_name="МБОУ «Ёлочка средняя школа»")
+    assert School.objects.search('МБОУ "Елочка СОШ"').count() == 1
+    assert School.objects.search("мбоу ёлочка").count() == 1
+
+
 def test_a_school_list_is_imported_with_statuses_and_new_municipalities(world):
     data = xlsx([
         ("Первый район", "МБОУ «Гамма средняя общеобразовательная школа»", "МБОУ «Гамма СОШ»", "СОШ", "gamma.example.ru", "ШНОР", "2021/2022", "15", "12.01.2021"),
@@ -149,3 +155,18 @@ def test_createuser_creates_a_scoped_user_and_checks_the_password(world):
     assert set(membership.values_list("school_id", flat=True)) == {world.a1.pk, world.b1.pk}
     with pytest.raises(CommandError, match="Пароль не подходит"):
         call_command("createuser", "weak", "--role", "head", "--password", "12345", "--school", str(world.a1.pk))
+
+
+
+def test_the_migration_refolds_stored_search_keys_that_kept_quotes(world):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    migration = import_module("shnor.registry.migrations.0002_name_search_without_quotes")
+    school = School.objects.create(municipality=world.m1, short_name="МБОУ «Ёлочка СОШ»", full_name="МБОУ «Ёлочка школа»")
+    School.objects.filter(pk=school.pk).update(name_search="мбоу «елочка сош» мбоу «елочка школа»")  # as the old fold stored it
+    assert School.objects.search("МБОУ Ёлочка").count() == 0
+    migration.refold(apps, None)
+    assert School.objects.get(pk=school.pk).name_search == "мбоу елочка сош мбоу елочка школа"
+    assert School.objects.search("МБОУ Ёлочка").count() == 1

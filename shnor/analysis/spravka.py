@@ -83,12 +83,12 @@ def default_author(user) -> tuple[str, str]:
     return name, position
 
 
-def _to_core(row: Finding) -> core_findings.Finding:
-    return core_findings.Finding(row.kind, row.rule, row.data.get("key", ""), row.text, row.data, row.addressee,
+def _to_core(row: Finding) -> core_findings.SpravkaItem:
+    return core_findings.SpravkaItem(row.kind, row.rule, row.data.get("key", ""), row.text, row.data, row.addressee,
                                  row.responsible, row.deadline_text, row.deadline, row.data.get("school_ids", []))
 
 
-def _new_row(campaign: Campaign, draft: core_findings.Finding, order: int, user) -> Finding:
+def _new_row(campaign: Campaign, draft: core_findings.SpravkaItem, order: int, user) -> Finding:
     return Finding(campaign=campaign, kind=draft.kind, rule=draft.rule, text=draft.text, generated_text=draft.text,
                    data={**draft.data, "key": draft.key, "school_ids": draft.school_ids}, addressee=draft.addressee,
                    responsible=draft.responsible, deadline_text=draft.deadline_text, deadline=draft.deadline, order=order,
@@ -195,7 +195,7 @@ def add_finding(campaign: Campaign, user, kind: str, text: str, addressee: str =
 @dataclass
 class Prepared:
     analysis: Analysis
-    findings: list[core_findings.Finding]
+    findings: list[core_findings.SpravkaItem]
     spravka: content.Spravka
 
 

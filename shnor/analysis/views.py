@@ -13,7 +13,7 @@ from shnor.core.russian import agree
 from shnor.monitoring.models import Campaign
 
 from . import dashboard as dashboard_model
-from . import spravka as workflow
+from . import spravka as spravka_workflow
 from .access import (
     get_analysis_access,
     get_editable_campaign,
@@ -31,18 +31,18 @@ def spravka(request, code):
     access = get_analysis_access(request.user, code)
     campaign = access.campaign
     # One analysis for both: the first visit stores the rules' drafts from it, the page shows it.
-    analysis = workflow.analysis_for(campaign, None if access.whole else access.school_ids)
+    analysis = spravka_workflow.analysis_for(campaign, None if access.whole else access.school_ids)
     if access.can_edit:
-        workflow.ensure_findings(campaign, request.user, analysis if access.whole else None)
-    name, position = workflow.default_author(request.user)
+        spravka_workflow.ensure_findings(campaign, request.user, analysis if access.whole else None)
+    name, position = spravka_workflow.default_author(request.user)
     last = IssuedReport.objects.filter(campaign=campaign).first()
     initial = {"author_name": last.author_name if last else name, "author_position": last.author_position if last else position}
-    prepared = workflow.prepare(campaign, access.school_ids, whole=access.whole, author_name=initial["author_name"],
+    prepared = spravka_workflow.prepare(campaign, access.school_ids, whole=access.whole, author_name=initial["author_name"],
                                 author_position=initial["author_position"], analysis=analysis)
     return render(request, "analysis/spravka.html", {
         "title": f"Аналитическая справка: {campaign.title}", "campaign": campaign, "access": access,
         "preview": html.render_fragment(prepared.spravka), "preview_css": html.CSS,
-        "groups": workflow.findings_by_kind(campaign) if access.can_edit else [],
+        "groups": spravka_workflow.findings_by_kind(campaign) if access.can_edit else [],
         "kinds": Finding.Kind.choices, "issue_form": IssueForm(initial=initial), "new_form": NewFindingForm(),
         "issued": IssuedReport.objects.filter(campaign=campaign).select_related("created_by") if access.whole else [],
         "template": SpravkaTemplate.objects.filter(region_id=campaign.region_id).first(), "template_form": TemplateForm(),
@@ -63,7 +63,7 @@ def finding_edit(request, code, pk):
     if not form.is_valid():
         messages.error(request, "Пункт не сохранён: " + " ".join(e for errs in form.errors.values() for e in errs))
         return redirect(f"{_spravka_url(campaign)}#finding-{finding.pk}")
-    workflow.edit_finding(finding, request.user, **{k: form.cleaned_data[k] for k in workflow.EDITABLE_FIELDS})
+    spravka_workflow.edit_finding(finding, request.user, **{k: form.cleaned_data[k] for k in spravka_workflow.EDITABLE_FIELDS})
     messages.success(request, "Пункт справки сохранён.")
     return redirect(f"{_spravka_url(campaign)}#finding-{finding.pk}")
 
@@ -72,7 +72,7 @@ def finding_edit(request, code, pk):
 @require_POST
 def finding_drop(request, code, pk):
     campaign, finding = _finding_for_edit(request, code, pk)
-    workflow.set_dropped(finding, request.user, not finding.is_dropped)
+    spravka_workflow.set_dropped(finding, request.user, not finding.is_dropped)
     messages.success(request, "Пункт исключён из справки." if not finding.is_dropped else "Пункт возвращён в справку.")
     return redirect(f"{_spravka_url(campaign)}#finding-{finding.pk}")
 
@@ -85,9 +85,9 @@ def finding_add(request, code):
     if not form.is_valid():
         messages.error(request, "Пункт не добавлен: " + " ".join(e for errs in form.errors.values() for e in errs))
         return redirect(_spravka_url(campaign) + "#findings")
-    workflow.ensure_findings(campaign, request.user)
+    spravka_workflow.ensure_findings(campaign, request.user)
     data = form.cleaned_data
-    workflow.add_finding(campaign, request.user, data["kind"], data["text"], data["addressee"], data["responsible"], data["deadline_text"], data["deadline"])
+    spravka_workflow.add_finding(campaign, request.user, data["kind"], data["text"], data["addressee"], data["responsible"], data["deadline_text"], data["deadline"])
     messages.success(request, "Пункт добавлен в справку.")
     return redirect(_spravka_url(campaign) + "#findings")
 
@@ -96,7 +96,7 @@ def finding_add(request, code):
 @require_POST
 def findings_regenerate(request, code):
     campaign = get_editable_campaign(request.user, code)
-    added, removed = workflow.regenerate_findings(campaign, request.user)
+    added, removed = spravka_workflow.regenerate_findings(campaign, request.user)
     messages.success(request, f"Выводы пересчитаны по данным: добавлено {added}, заменено {removed}. Изменённые вручную пункты сохранены.")
     return redirect(_spravka_url(campaign) + "#findings")
 
@@ -110,9 +110,9 @@ def spravka_issue(request, code):
         messages.error(request, "Укажите автора справки и его должность.")
         return redirect(_spravka_url(campaign) + "#issue")
     try:
-        issued = workflow.issue(campaign, request.user, form.cleaned_data["author_name"], form.cleaned_data["author_position"],
+        issued = spravka_workflow.issue(campaign, request.user, form.cleaned_data["author_name"], form.cleaned_data["author_position"],
                                 form.cleaned_data["date"])
-    except workflow.SpravkaError as exc:
+    except spravka_workflow.SpravkaError as exc:
         messages.error(request, f"Справка не выпущена. {exc}")
         return redirect(_spravka_url(campaign) + "#issue")
     pdf_note = " PDF готовится и появится в списке выпущенных справок через несколько минут." if issued.pdf_status == IssuedReport.PdfStatus.PENDING else ""
@@ -126,16 +126,16 @@ def spravka_download(request, code, fmt):
     if fmt not in CONTENT_TYPES:
         raise Http404("Нет такого формата")
     access = get_analysis_access(request.user, code)
-    if fmt == "pdf" and len(access.school_ids) > workflow.PDF_INLINE_SCHOOLS:
+    if fmt == "pdf" and len(access.school_ids) > spravka_workflow.PDF_INLINE_SCHOOLS:
         # weasyprint would take minutes here (and gigabytes for a national campaign): not in a request.
         messages.info(request, f"PDF проекта справки на лету не формируется: в ней {agree(len(access.school_ids), 'школа')}. Скачайте DOCX или HTML; "
                                "PDF выпущенной справки готовится в фоне и появляется в списке выпущенных.")
         return redirect(_spravka_url(access.campaign))
-    name, position = workflow.default_author(request.user)
-    prepared = workflow.prepare(access.campaign, access.school_ids, whole=access.whole, author_name=name, author_position=position)
+    name, position = spravka_workflow.default_author(request.user)
+    prepared = spravka_workflow.prepare(access.campaign, access.school_ids, whole=access.whole, author_name=name, author_position=position)
     try:
-        data = workflow.render(prepared.spravka, fmt, access.campaign.region_id)
-    except workflow.SpravkaError as exc:
+        data = spravka_workflow.render(prepared.spravka, fmt, access.campaign.region_id)
+    except spravka_workflow.SpravkaError as exc:
         messages.error(request, str(exc))
         return redirect(_spravka_url(access.campaign))
     return _attachment(data, fmt, f"spravka-{access.campaign.code}-proekt.{fmt}")
@@ -160,11 +160,11 @@ def issued_file(request, code, pk, fmt):
 def _pdf_not_ready(request, issued: IssuedReport):
     """«PDF готовится» (starting it again when the process making it is gone), or why there is none; back to the list."""
     if issued.pdf_status == IssuedReport.PdfStatus.PENDING:
-        if workflow.pdf_needs_start(issued):
-            workflow.make_pdf_in_background(issued.pk)
+        if spravka_workflow.pdf_needs_start(issued):
+            spravka_workflow.make_pdf_in_background(issued.pk)
         messages.info(request, f"PDF справки (версия {issued.number}) готовится: обновите страницу через несколько минут. DOCX можно скачать сразу.")
     elif issued.pdf_status == IssuedReport.PdfStatus.NONE:
-        messages.info(request, f"PDF справки (версия {issued.number}) не формируется: в ней больше {workflow.PDF_MAX_SCHOOLS} школ, "
+        messages.info(request, f"PDF справки (версия {issued.number}) не формируется: в ней больше {spravka_workflow.PDF_MAX_SCHOOLS} школ, "
                                "и документ занял бы сотни страниц. Скачайте DOCX; при необходимости сохраните его в PDF из Word.")
     else:
         messages.error(request, f"PDF справки (версия {issued.number}) сформировать не удалось. Скачайте DOCX; при необходимости сохраните его в PDF из Word.")
@@ -176,16 +176,16 @@ def _pdf_not_ready(request, issued: IssuedReport):
 def spravka_template(request, code):
     campaign = get_editable_campaign(request.user, code)
     if request.POST.get("remove"):
-        removed = workflow.remove_region_template(campaign.region, request.user)
+        removed = spravka_workflow.remove_region_template(campaign.region, request.user)
         messages.success(request, "Шаблон региона удалён: используется шаблон по умолчанию." if removed else "Шаблон региона не был загружен.")
         return redirect(_spravka_url(campaign) + "#template")
     form = TemplateForm(request.POST, request.FILES)
     if not form.is_valid():
         messages.error(request, "Шаблон не загружен: " + " ".join(e for errs in form.errors.values() for e in errs))
         return redirect(_spravka_url(campaign) + "#template")
-    sample = workflow.prepare(campaign).spravka
+    sample = spravka_workflow.prepare(campaign).spravka
     try:
-        workflow.set_region_template(campaign.region, request.user, form.cleaned_data["file"].read(), form.cleaned_data["file"].name, sample)
+        spravka_workflow.set_region_template(campaign.region, request.user, form.cleaned_data["file"].read(), form.cleaned_data["file"].name, sample)
     except TemplateError as exc:
         messages.error(request, f"Шаблон не принят. {exc.message}")
         return redirect(_spravka_url(campaign) + "#template")
@@ -240,8 +240,8 @@ def task_done(request, pk):
         messages.error(request, "Опишите, что сделано: отметка об исполнении обязательна.")
         return redirect("task_list")
     try:
-        workflow.mark_task_done(task, request.user, form.cleaned_data["note"])
-    except workflow.SpravkaError as exc:
+        spravka_workflow.mark_task_done(task, request.user, form.cleaned_data["note"])
+    except spravka_workflow.SpravkaError as exc:
         messages.info(request, str(exc))
         return redirect("task_list")
     messages.success(request, "Исполнение поручения отмечено.")

@@ -7,10 +7,11 @@ from django import forms
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 
+from shnor.core.text import fold
 from shnor.intake.models import ImportBatch
 from shnor.monitoring.models import Campaign, IndicatorValue, SchoolReport
 from shnor.plans.models import ActivityType, PlannedActivity, Roadmap
-from shnor.registry.models import Municipality, School, SchoolStatus, fold
+from shnor.registry.models import Municipality, School, SchoolStatus
 
 from .serializers import MAX_ID
 

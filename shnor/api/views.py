@@ -23,7 +23,7 @@ from rest_framework.views import APIView
 from shnor.analysis import spravka as spravka_workflow
 from shnor.analysis.access import get_analysis_access, get_editable_campaign
 from shnor.analysis.models import IssuedReport
-from shnor.intake import services as intake
+from shnor.intake import services as intake_services
 
 # The intake pages' own access rules, reused so that the API cannot drift from them.
 from shnor.intake.access import get_batch_for_user, intake_schools
@@ -355,15 +355,15 @@ class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
                 raise ValidationError({"school": ["Школа не найдена среди школ, в отчёты которых вы можете вносить данные."]})
         elif not self.scope.is_coordinator:
             raise ValidationError({"school": ["Выберите школу, к отчёту которой относятся документы."]})
-        uploads = [intake.Upload(f.name, f.read()) for f in data.validated_data["files"]]
+        uploads = [intake_services.Upload(f.name, f.read()) for f in data.validated_data["files"]]
         try:
-            batch, warnings = intake.create_batch(campaign, school, uploads, request.user)
-        except intake.IntakeError as exc:  # no file was taken: a problem of the request, as on the upload page
+            batch, warnings = intake_services.create_batch(campaign, school, uploads, request.user)
+        except intake_services.IntakeError as exc:  # no file was taken: a problem of the request, as on the upload page
             raise ValidationError({"files": [str(exc)]}) from None
         if settings.INTAKE_BACKGROUND and batch.files_total >= ImportBatch.BACKGROUND_FROM:
-            intake.process_in_background(batch.pk)
+            intake_services.process_in_background(batch.pk)
         else:
-            intake.process_batch(batch.pk)
+            intake_services.process_batch(batch.pk)
         return batch_detail(batch, status.HTTP_201_CREATED, warnings)
 
 
@@ -578,9 +578,9 @@ class IntakeBatchViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         allowed = set(intake_schools(request.user, batch.campaign).values_list("pk", flat=True))
         data = s.ReviewSerializer(data=request.data, context={"batch": batch, "schools": allowed})
         data.is_valid(raise_exception=True)
-        intake.save_review(batch, data.validated_data["changes"], request.user)
+        intake_services.save_review(batch, data.validated_data["changes"], request.user)
         if data.validated_data["commit"]:
-            intake.commit_batch(batch, request.user)
+            intake_services.commit_batch(batch, request.user)
         return batch_detail(batch)
 
     @extend_schema(request=None, responses=s.ImportBatchDetailSerializer)
@@ -588,5 +588,5 @@ class IntakeBatchViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
     def undo(self, request, pk=None):
         """Take back everything a committed import wrote into the reports."""
         batch = self.get_object()
-        intake.undo_batch(batch, request.user)
+        intake_services.undo_batch(batch, request.user)
         return batch_detail(batch)

@@ -2,7 +2,7 @@
 recommendations in Russian, each carrying the numbers it was made from.
 
 Every rule is a function registered in `RULES` under its name, with its kind and a one-line statement of when it
-fires; the thresholds are the constants below. A rule returns zero or more `Finding`s; `generate` runs them all
+fires; the thresholds are the constants below. A rule returns zero or more `SpravkaItem`s; `generate` runs them all
 in the order of the справка. Texts start with a lower-case letter and carry no final punctuation: the справка
 numbers them «1) …;» as coordinators write them.
 
@@ -55,7 +55,11 @@ KIND_TITLES = {
 
 
 @dataclass
-class Finding:
+class SpravkaItem:
+    """One numbered item of the справка's conclusions, remarks, decisions or recommendations, as plain data: what a
+    rule drew from the numbers (or a coordinator added). analysis.Finding stores it, editable; what a document
+    itself states is a `core.reading.Statement`."""
+
     kind: str  # one of KINDS
     rule: str  # "" for a finding added by hand
     key: str  # tells apart findings of one rule (a direction, a municipality…)
@@ -108,7 +112,7 @@ SYSTEMIC_SHARE_TEXT = {
 }
 
 
-Rule = Callable[[Analysis, Context], list[Finding]]
+Rule = Callable[[Analysis, Context], list[SpravkaItem]]
 RULES: dict[str, tuple[str, str, Rule]] = {}  # name → (kind, when it fires, function)
 
 
@@ -120,10 +124,10 @@ def rule(name: str, kind: str, fires: str):
     return register
 
 
-def generate(analysis: Analysis, context: Context | None = None) -> list[Finding]:
+def generate(analysis: Analysis, context: Context | None = None) -> list[SpravkaItem]:
     """All findings, grouped by kind in the order of KINDS, each kind in the order of RULES."""
     context = context or Context()
-    found: list[Finding] = []
+    found: list[SpravkaItem] = []
     if not analysis.reported:
         return found  # nothing to conclude from: the справка says so itself
     for _name, (_kind, _fires, fn) in RULES.items():
@@ -193,7 +197,7 @@ def with_appendix(data: dict, ids: list[int], label: str) -> dict:
 APPENDIX_DETAILS: dict[str, Callable[[Analysis], dict[int, str]]] = {}
 
 
-def appendix_notes(analysis: Analysis, finding: Finding) -> Iterator[tuple[int, str]]:
+def appendix_notes(analysis: Analysis, finding: SpravkaItem) -> Iterator[tuple[int, str]]:
     """(school, what the finding says of it) for each school of a finding whose list went to the appendix."""
     label = finding.data.get("appendix")
     if not label:
@@ -261,7 +265,7 @@ def next_report_due(period_end: date | None, next_due: date | None) -> date | No
 
 
 @rule("reports_and_completion", "conclusion", "always, when at least one school has a counted report")
-def reports_and_completion(a: Analysis, c: Context) -> list[Finding]:
+def reports_and_completion(a: Analysis, c: Context) -> list[SpravkaItem]:
     total, reported = a.schools_total, len(a.reported)
     if reported == total:
         parts = [f"отчёты, заверенные руководителем ОО и куратором, представили все школы: {count_share(reported, total)}"]
@@ -288,11 +292,11 @@ def reports_and_completion(a: Analysis, c: Context) -> list[Finding]:
                      f"{count_in(done, 'выполненное мероприятие', 'gent')} ({format_decimal(percent(with_evidence, done))}{NBSP}%)")
     data = {"schools": total, "reported": reported, "planned": planned, "planned_done": planned_done,
             "unplanned_done": unplanned, "done": done, "with_evidence": with_evidence}
-    return [Finding("conclusion", "reports_and_completion", "", "; ".join(parts), data)]
+    return [SpravkaItem("conclusion", "reports_and_completion", "", "; ".join(parts), data)]
 
 
 @rule("active_direction", "conclusion", f"a direction with ≥ {ACTIVE_TYPES_MIN} activity types done by ≥ {ACTIVE_TYPE_SHARE} % of schools")
-def active_direction(a: Analysis, c: Context) -> list[Finding]:
+def active_direction(a: Analysis, c: Context) -> list[SpravkaItem]:
     found = []
     for d in a.analysed:
         strong = [r for r in a.coverage.type_rows(d.code) if r.percent is not None and r.percent >= ACTIVE_TYPE_SHARE]
@@ -301,13 +305,13 @@ def active_direction(a: Analysis, c: Context) -> list[Finding]:
         strong.sort(key=lambda r: -r.schools)
         lines = ", ".join(f"{lower_first(r.name)} — {r.label}" for r in strong)
         text = f"активно ведётся работа по направлению «{lower_first(d.name)}»: {lines}"
-        found.append(Finding("conclusion", "active_direction", d.code, text,
+        found.append(SpravkaItem("conclusion", "active_direction", d.code, text,
                              {"direction": d.code, "types": {r.activity_type: r.schools for r in strong}, "schools_total": a.schools_total}))
     return found
 
 
 @rule("individual_approach", "conclusion", f"individual work with pupils or parents done by ≥ {INDIVIDUAL_SHARE} % of schools")
-def individual_approach(a: Analysis, c: Context) -> list[Finding]:
+def individual_approach(a: Analysis, c: Context) -> list[SpravkaItem]:
     hits = []
     for code, whom in INDIVIDUAL_TYPES.items():
         row = a.coverage.row_for_type(code)
@@ -317,12 +321,12 @@ def individual_approach(a: Analysis, c: Context) -> list[Finding]:
         return []
     whom = " и ".join(w for _, w, _ in hits)
     lines = ", ".join(f"{lower_first(r.name)} — {r.label}" for _, _, r in hits)
-    return [Finding("conclusion", "individual_approach", "", f"большое внимание уделяется индивидуальному подходу в работе с {whom}: {lines}",
+    return [SpravkaItem("conclusion", "individual_approach", "", f"большое внимание уделяется индивидуальному подходу в работе с {whom}: {lines}",
                     {code: row.schools for code, _, row in hits} | {"schools_total": a.schools_total})]
 
 
 @rule("systemic_work", "conclusion", "a school did a type of every group of a systemic rule (core/analysis.py SYSTEMIC_RULES)")
-def systemic_work(a: Analysis, c: Context) -> list[Finding]:
+def systemic_work(a: Analysis, c: Context) -> list[SpravkaItem]:
     found = []
     for r in SYSTEMIC_RULES:
         ids = a.systemic.get(r.code, [])
@@ -330,12 +334,12 @@ def systemic_work(a: Analysis, c: Context) -> list[Finding]:
             continue
         text = SYSTEMIC_TEXT[r.code].format(where=where(a, ids))
         data = with_appendix({"rule": r.code, "schools": len(ids)}, ids, f"ведётся {r.title}")
-        found.append(Finding("conclusion", "systemic_work", r.code, text, data, school_ids=ids))
+        found.append(SpravkaItem("conclusion", "systemic_work", r.code, text, data, school_ids=ids))
     return found
 
 
 @rule("forms_of_work", "conclusion", "there are done entries of traditional or interactive forms")
-def forms_of_work(a: Analysis, c: Context) -> list[Finding]:
+def forms_of_work(a: Analysis, c: Context) -> list[SpravkaItem]:
     f = a.forms
     trad, inter = f.counts.get("traditional", 0), f.counts.get("interactive", 0)
     both = trad + inter
@@ -353,11 +357,11 @@ def forms_of_work(a: Analysis, c: Context) -> list[Finding]:
     lead = "в работе школ преобладают традиционные формы" if f.traditional_dominate else "традиционные и интерактивные формы работы представлены соразмерно"
     data = {"traditional": trad, "interactive": inter, "schools_interactive": f.schools_interactive, "schools_total": f.schools_total,
             "dominate": f.traditional_dominate}
-    return [Finding("conclusion", "forms_of_work", "", f"{lead}: {trad_part}; {inter_part}", data)]
+    return [SpravkaItem("conclusion", "forms_of_work", "", f"{lead}: {trad_part}; {inter_part}", data)]
 
 
 @rule("coverage_dynamics", "conclusion", f"a previous campaign exists and an activity type changed by ≥ {DYNAMICS_MIN_CHANGE} schools")
-def coverage_dynamics(a: Analysis, c: Context) -> list[Finding]:
+def coverage_dynamics(a: Analysis, c: Context) -> list[SpravkaItem]:
     d = a.dynamics
     if d is None or not d.school_ids:
         return []
@@ -374,7 +378,7 @@ def coverage_dynamics(a: Analysis, c: Context) -> list[Finding]:
     text = f"по сравнению с предыдущим периодом{period}, по {count_in(len(d.school_ids), 'школа', 'datv')}, представившим отчёты в оба периода, " + "; ".join(parts)
     data = {"compared": len(d.school_ids), "grown": {t.activity_type: [t.before, t.after] for t in grown},
             "fallen": {t.activity_type: [t.before, t.after] for t in fallen}}
-    return [Finding("conclusion", "coverage_dynamics", "", text, data)]
+    return [SpravkaItem("conclusion", "coverage_dynamics", "", text, data)]
 
 
 def indicator_text(ch) -> str:
@@ -388,7 +392,7 @@ def indicator_text(ch) -> str:
 
 
 @rule("indicator_dynamics", "conclusion", "a previous campaign exists and schools have indicator values in both")
-def indicator_dynamics(a: Analysis, c: Context) -> list[Finding]:
+def indicator_dynamics(a: Analysis, c: Context) -> list[SpravkaItem]:
     d = a.dynamics
     if d is None or not d.indicators:
         return []
@@ -402,7 +406,7 @@ def indicator_dynamics(a: Analysis, c: Context) -> list[Finding]:
     data = with_appendix({"compared": compared, "improved": len(d.improved), "worsened": len(d.worsened),
                           "indicators": {ch.code: [str(ch.before), str(ch.after)] for ch in d.indicators}},
                          d.worsened, "показатели результатов ухудшились")
-    return [Finding("conclusion", "indicator_dynamics", "", text, data, school_ids=d.worsened)]
+    return [SpravkaItem("conclusion", "indicator_dynamics", "", text, data, school_ids=d.worsened)]
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -411,7 +415,7 @@ def indicator_dynamics(a: Analysis, c: Context) -> list[Finding]:
 
 
 @rule("missing_reports", "remark", "some schools of the campaign have no counted report")
-def missing_reports(a: Analysis, c: Context) -> list[Finding]:
+def missing_reports(a: Analysis, c: Context) -> list[SpravkaItem]:
     missing = a.not_reported
     if not missing:
         return []
@@ -420,7 +424,7 @@ def missing_reports(a: Analysis, c: Context) -> list[Finding]:
     text = (f"не {verb(n, 'представила', 'представили')} заверенные отчёты {agree(n, 'школа')} из {format_decimal(a.schools_total, 0)}: "
             f"{listed(a, ids)}")
     data = with_appendix({"missing": n, "schools_total": a.schools_total}, ids, "не представлен заверенный отчёт")
-    return [Finding("remark", "missing_reports", "", text, data, school_ids=ids)]
+    return [SpravkaItem("remark", "missing_reports", "", text, data, school_ids=ids)]
 
 
 def lag_reason(a: Analysis, lag: LaggingSchool) -> str:
@@ -434,7 +438,7 @@ def lag_reason(a: Analysis, lag: LaggingSchool) -> str:
 
 
 @rule("lagging_schools", "remark", "a reported school is lagging by the rules of core/analysis.py")
-def lagging_schools(a: Analysis, c: Context) -> list[Finding]:
+def lagging_schools(a: Analysis, c: Context) -> list[SpravkaItem]:
     lagging = reported_lagging(a)
     if not lagging:
         return []
@@ -446,7 +450,7 @@ def lagging_schools(a: Analysis, c: Context) -> list[Finding]:
         items += f" и ещё {agree(n - NAMES_SHOWN, 'школа')} — см. {APPENDIX}"
     text = f"{verb(n, 'отстаёт', 'отстают')} в реализации дорожных карт {agree(n, 'школа')}: {items}"
     data = with_appendix({"lagging": n, "schools_total": a.schools_total}, ids, "отстаёт в реализации дорожной карты")
-    return [Finding("remark", "lagging_schools", "", text, data, school_ids=ids)]
+    return [SpravkaItem("remark", "lagging_schools", "", text, data, school_ids=ids)]
 
 
 def _lagging_details(a: Analysis) -> dict[int, str]:
@@ -457,7 +461,7 @@ APPENDIX_DETAILS["lagging_schools"] = _lagging_details
 
 
 @rule("key_practice_gap", "remark", f"a key practice (ВСОКО, psychological support) is done by < {KEY_PRACTICE_SHARE} % of schools")
-def key_practice_gap(a: Analysis, c: Context) -> list[Finding]:
+def key_practice_gap(a: Analysis, c: Context) -> list[SpravkaItem]:
     found = []
     for practice, ids in key_practice_gaps(a):
         codes = [code for group in practice.groups for code in sorted(group) if code in {t.code for t in a.data.types}]
@@ -465,13 +469,13 @@ def key_practice_gap(a: Analysis, c: Context) -> list[Finding]:
         if len(practice.groups) > 1:
             lines.append(f"и то и другое — {count_share(len(ids), a.schools_total)}")
         text = f"{practice.remark}: {', '.join(lines)}"
-        found.append(Finding("remark", "key_practice_gap", practice.code, text,
+        found.append(SpravkaItem("remark", "key_practice_gap", practice.code, text,
                              {"practice": practice.code, "schools": len(ids), "schools_total": a.schools_total}, school_ids=ids))
     return found
 
 
 @rule("planned_not_done", "remark", "planned entries of counted reports are not done or postponed")
-def planned_not_done(a: Analysis, c: Context) -> list[Finding]:
+def planned_not_done(a: Analysis, c: Context) -> list[SpravkaItem]:
     not_done = [(p.school.id, e) for p in a.profiles for e in p.not_done]
     if not not_done:
         return []
@@ -481,21 +485,21 @@ def planned_not_done(a: Analysis, c: Context) -> list[Finding]:
     text = (f"не выполнено или перенесено {agree(len(not_done), 'запланированное мероприятие')} {where(a, schools)}"
             f"; по видам: {lines}")
     data = with_appendix({"entries": len(not_done), "schools": len(schools)}, schools, "не выполнены или перенесены запланированные мероприятия")
-    return [Finding("remark", "planned_not_done", "", text, data, school_ids=schools)]
+    return [SpravkaItem("remark", "planned_not_done", "", text, data, school_ids=schools)]
 
 
 APPENDIX_DETAILS["planned_not_done"] = lambda a: {p.school.id: format_decimal(len(p.not_done), 0) for p in a.profiles if p.not_done}
 
 
 @rule("no_evidence", "remark", "done entries of counted reports have no evidence attached")
-def no_evidence(a: Analysis, c: Context) -> list[Finding]:
+def no_evidence(a: Analysis, c: Context) -> list[SpravkaItem]:
     ids = [p.school.id for p in a.profiles if p.without_evidence]
     if not ids:
         return []
     n = sum(p.without_evidence for p in a.profiles)
     text = f"не подтверждено документами {agree(n, 'выполненное мероприятие')} {where(a, ids)}"
     data = with_appendix({"entries": n, "schools": len(ids)}, ids, "не подтверждены документами выполненные мероприятия")
-    return [Finding("remark", "no_evidence", "", text, data, school_ids=ids)]
+    return [SpravkaItem("remark", "no_evidence", "", text, data, school_ids=ids)]
 
 
 APPENDIX_DETAILS["no_evidence"] = lambda a: {p.school.id: format_decimal(p.without_evidence, 0) for p in a.profiles if p.without_evidence}
@@ -507,15 +511,15 @@ APPENDIX_DETAILS["no_evidence"] = lambda a: {p.school.id: format_decimal(p.witho
 
 
 @rule("roadmap_correction", "decision", "always: roadmaps are corrected with the period's results")
-def roadmap_correction(a: Analysis, c: Context) -> list[Finding]:
+def roadmap_correction(a: Analysis, c: Context) -> list[SpravkaItem]:
     start = correction_start(a.data.period_end)
-    return [Finding("decision", "roadmap_correction", "",
+    return [SpravkaItem("decision", "roadmap_correction", "",
                     "руководителям ОО совместно с кураторами внести корректировки (по необходимости) в дорожные карты с учётом результатов мониторинга",
                     {}, responsible="руководители ОО, кураторы", deadline_text=f"с {format_date(start)}" if start else "", deadline=start)]
 
 
 @rule("key_practice_training", "decision", "the key_practice_gap remark fired")
-def key_practice_training(a: Analysis, c: Context) -> list[Finding]:
+def key_practice_training(a: Analysis, c: Context) -> list[SpravkaItem]:
     gaps = key_practice_gaps(a)
     if not gaps:
         return []
@@ -523,12 +527,12 @@ def key_practice_training(a: Analysis, c: Context) -> list[Finding]:
     start = date(start.year, start.month + 1, 1) if start else None
     topics = " и ".join(p.topic for p, _ in gaps)
     text = f"{c.centre} запланировать практикумы с руководителями образовательных организаций по вопросам {topics}"
-    return [Finding("decision", "key_practice_training", "", text, {"practices": [p.code for p, _ in gaps]},
+    return [SpravkaItem("decision", "key_practice_training", "", text, {"practices": [p.code for p, _ in gaps]},
                     responsible=c.centre, deadline_text=f"с {format_date(start)}" if start else "", deadline=start)]
 
 
 @rule("individual_help", "decision", "a key practice gap or a lagging school exists")
-def individual_help(a: Analysis, c: Context) -> list[Finding]:
+def individual_help(a: Analysis, c: Context) -> list[SpravkaItem]:
     gaps, lagging = key_practice_gaps(a), reported_lagging(a)
     if not gaps and not lagging:
         return []
@@ -536,14 +540,14 @@ def individual_help(a: Analysis, c: Context) -> list[Finding]:
     subject = "по данным вопросам" if gaps else "отстающим в реализации дорожных карт"
     text = f"{who} организовать индивидуальную помощь образовательным организациям {subject}"
     ids = [lag.profile.school.id for lag in lagging]
-    return [Finding("decision", "individual_help", "", text, {"gaps": len(gaps), "lagging": len(lagging)},
+    return [SpravkaItem("decision", "individual_help", "", text, {"gaps": len(gaps), "lagging": len(lagging)},
                     responsible=c.author or "региональный координатор", deadline_text="постоянно", school_ids=ids)]
 
 
 @rule("next_report", "decision", "always: the next period's report is due")
-def next_report(a: Analysis, c: Context) -> list[Finding]:
+def next_report(a: Analysis, c: Context) -> list[SpravkaItem]:
     due = next_report_due(a.data.period_end, c.next_due)
-    return [Finding("decision", "next_report", "",
+    return [SpravkaItem("decision", "next_report", "",
                     "образовательным организациям подготовить отчёт о реализации мероприятий дорожных карт за следующий период",
                     {}, responsible="руководители ОО", deadline_text=f"до {format_date(due)}" if due else "", deadline=due)]
 
@@ -554,7 +558,7 @@ def next_report(a: Analysis, c: Context) -> list[Finding]:
 
 
 @rule("municipal_control", "recommendation", "a municipality has a lagging school or a school without a counted report")
-def municipal_control(a: Analysis, c: Context) -> list[Finding]:
+def municipal_control(a: Analysis, c: Context) -> list[SpravkaItem]:
     by_muni: dict[str, list[LaggingSchool]] = {}
     for lag in a.lagging:
         by_muni.setdefault(lag.profile.school.municipality, []).append(lag)
@@ -568,14 +572,14 @@ def municipal_control(a: Analysis, c: Context) -> list[Finding]:
             text += "; обеспечить представление заверенных отчётов"
         if any("no_report" not in lag.reasons for lag in lags):
             text += "; оказать помощь в организации работы по направлениям, по которым она не ведётся"
-        found.append(Finding("recommendation", "municipal_control", muni, text,
+        found.append(SpravkaItem("recommendation", "municipal_control", muni, text,
                              with_appendix({"schools": len(ids)}, ids, "взять на контроль реализацию дорожной карты (органу местного самоуправления)"),
                              addressee=f"Органу местного самоуправления в сфере образования ({muni})", school_ids=ids))
     return found
 
 
 @rule("school_empty_direction", "recommendation", "a reported school has no done entry in an analysed direction")
-def school_empty_direction(a: Analysis, c: Context) -> list[Finding]:
+def school_empty_direction(a: Analysis, c: Context) -> list[SpravkaItem]:
     found = []
     for d in a.analysed:
         ids = [p.school.id for p in a.profiles if d.code in p.empty_directions]
@@ -584,13 +588,13 @@ def school_empty_direction(a: Analysis, c: Context) -> list[Finding]:
         text = f"включить в дорожные карты и провести мероприятия по направлению «{lower_first(d.name)}»"
         data = with_appendix({"direction": d.code, "schools": len(ids), "schools_total": a.schools_total}, ids,
                              f"провести мероприятия по направлению «{lower_first(d.name)}»")
-        found.append(Finding("recommendation", "school_empty_direction", d.code, text, data,
+        found.append(SpravkaItem("recommendation", "school_empty_direction", d.code, text, data,
                              addressee=f"Образовательным организациям: {listed(a, ids, 'datv', addressee=True)}", school_ids=ids))
     return found
 
 
 @rule("school_share_practice", "recommendation", "a school does systemic work (core/analysis.py SYSTEMIC_RULES)")
-def school_share_practice(a: Analysis, c: Context) -> list[Finding]:
+def school_share_practice(a: Analysis, c: Context) -> list[SpravkaItem]:
     found = []
     for r in SYSTEMIC_RULES:
         ids = a.systemic.get(r.code, [])
@@ -598,30 +602,30 @@ def school_share_practice(a: Analysis, c: Context) -> list[Finding]:
             continue
         text = f"обобщить {SYSTEMIC_SHARE_TEXT[r.code]} и представить его на региональном методическом семинаре"
         data = with_appendix({"rule": r.code, "schools": len(ids)}, ids, f"обобщить и представить {SYSTEMIC_SHARE_TEXT[r.code]}")
-        found.append(Finding("recommendation", "school_share_practice", r.code, text, data,
+        found.append(SpravkaItem("recommendation", "school_share_practice", r.code, text, data,
                              addressee=f"Образовательным организациям: {listed(a, ids, 'datv', addressee=True)}", school_ids=ids))
     return found
 
 
 @rule("curator_support", "recommendation", "a reported school is lagging")
-def curator_support(a: Analysis, c: Context) -> list[Finding]:
+def curator_support(a: Analysis, c: Context) -> list[SpravkaItem]:
     lagging = reported_lagging(a)
     if not lagging:
         return []
     ids = [lag.profile.school.id for lag in lagging]
     text = ("организовать адресную методическую помощь: составить с руководителем ОО план работы по направлениям, по которым "
             "работа не ведётся, и ежемесячно проверять выполнение дорожной карты")
-    return [Finding("recommendation", "curator_support", "", text,
+    return [SpravkaItem("recommendation", "curator_support", "", text,
                     with_appendix({"schools": len(ids)}, ids, "адресная методическая помощь куратора"),
                     addressee=f"Кураторам школ: {listed(a, ids, 'gent', addressee=True)}", school_ids=ids)]
 
 
 @rule("curator_evidence", "recommendation", "done entries have no evidence attached")
-def curator_evidence(a: Analysis, c: Context) -> list[Finding]:
+def curator_evidence(a: Analysis, c: Context) -> list[SpravkaItem]:
     ids = [p.school.id for p in a.profiles if p.without_evidence]
     if not ids:
         return []
     text = "до заверения отчёта проверять, что к каждому выполненному мероприятию приложено подтверждение (приказ, протокол, ссылка)"
-    return [Finding("recommendation", "curator_evidence", "", text,
+    return [SpravkaItem("recommendation", "curator_evidence", "", text,
                     with_appendix({"schools": len(ids)}, ids, "куратору проверять подтверждения выполненных мероприятий"),
                     addressee=f"Кураторам школ: {listed(a, ids, 'gent', addressee=True)}", school_ids=ids)]

@@ -12,14 +12,14 @@ while a coordinator expects 1 of 16 schools to be 6,3 %.
 from __future__ import annotations
 
 import re
-import threading
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
-import pymorphy3
 from pymorphy3.analyzer import Parse
+
+from shnor.core.text import morph_analyzer
 
 __all__ = [
     "NBSP",
@@ -166,20 +166,6 @@ def format_date_numeric(d: date) -> str:
 # Agreement and inflection (pymorphy3)
 # ---------------------------------------------------------------------------------------------------------
 
-_morph: pymorphy3.MorphAnalyzer | None = None
-_morph_lock = threading.Lock()
-
-
-def _analyzer() -> pymorphy3.MorphAnalyzer:
-    # Loading the dictionaries takes a tenth of a second and some memory: once per process, on first use.
-    global _morph
-    if _morph is None:
-        with _morph_lock:
-            if _morph is None:
-                _morph = pymorphy3.MorphAnalyzer()
-    return _morph
-
-
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 NUMBERS = ("sing", "plur")
 _WORD_RE = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
@@ -209,7 +195,7 @@ def _frozen(word: str) -> bool:
 
 def _nominative(word: str, pos: tuple[str, ...]) -> Parse | None:
     """The likeliest nominative reading of `word` as one of the parts of speech `pos`, or None."""
-    return next((p for p in _analyzer().parse(word) if p.tag.POS in pos and "nomn" in p.tag), None)
+    return next((p for p in morph_analyzer().parse(word) if p.tag.POS in pos and "nomn" in p.tag), None)
 
 
 def _agreeing_group(phrase: str) -> list[tuple[re.Match[str], Parse]]:

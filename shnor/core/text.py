@@ -55,9 +55,11 @@ _MIN_PART_LENGTH = 3
 
 _morph_lock = threading.Lock()
 _morph: pymorphy3.MorphAnalyzer | None = None
+_QUOTES = re.compile(r"[«»\"“”„'`]")
 
 
-def _analyzer() -> pymorphy3.MorphAnalyzer:
+def morph_analyzer() -> pymorphy3.MorphAnalyzer:
+    """The process's one pymorphy3 analyser (lemmas, parts of speech, inflection) for every module of core."""
     # Loading the dictionaries takes ~0.3 s and ~15 MB: do it once per process, and only when needed.
     global _morph
     if _morph is None:
@@ -65,6 +67,13 @@ def _analyzer() -> pymorphy3.MorphAnalyzer:
             if _morph is None:
                 _morph = pymorphy3.MorphAnalyzer()
     return _morph
+
+
+def fold(text: str | None) -> str:
+    """Lower case, ё → е, quotes dropped, spaces collapsed: the form names and texts are compared and searched in
+    («МБОУ "Гобикская СОШ"» and «мбоу гобикская сош» fold alike)."""
+    text = _QUOTES.sub(" ", (text or "").casefold().replace("ё", "е"))
+    return " ".join(text.split())
 
 
 def tokens(text: str) -> list[str]:
@@ -135,7 +144,7 @@ def _word_lemmas(word: str) -> tuple[str, ...]:
         return (_CLIPPED[word],)
     if word in _ABBR_BY_FOLD:
         return (word,)
-    morph = _analyzer()
+    morph = morph_analyzer()
     if _CYRILLIC_WORD.match(word) and len(word) >= _MIN_RUN_TOGETHER_LENGTH and not morph.word_is_known(word):
         parts = _split_run_together(word)
         if parts:
@@ -150,7 +159,7 @@ def _word_lemmas(word: str) -> tuple[str, ...]:
 
 def _split_run_together(word: str) -> list[str] | None:
     """«документыподтверждают» → ["документы", "подтверждают"], if every part is a dictionary word."""
-    morph = _analyzer()
+    morph = morph_analyzer()
     # Longest known prefix first, so that «документы|…» wins over «документ|ы…».
     for cut in range(len(word) - _MIN_PART_LENGTH, _MIN_PART_LENGTH - 1, -1):
         head, tail = word[:cut], word[cut:]

@@ -18,7 +18,7 @@ from shnor.plans.catalog import load_catalogue
 from shnor.plans.models import ActivityType, Framework, PlannedActivity, Roadmap
 from shnor.registry.models import Membership, Municipality, Region, School, SchoolStatus
 
-from . import bryansk as data
+from . import bryansk
 
 CAMPAIGNS = [
     # code, title, start, end, period text, due date
@@ -42,7 +42,7 @@ def _fill(text: str, rng: random.Random) -> str:
 def load_demo() -> dict[str, int]:
     load_catalogue()
     load_indicators()
-    region, _ = Region.objects.get_or_create(code=data.REGION[0], defaults={"name": data.REGION[1]})
+    region, _ = Region.objects.get_or_create(code=bryansk.REGION[0], defaults={"name": bryansk.REGION[1]})
     schools = _schools(region)
     framework = Framework.objects.get(code="cluster4")
     types = {t.code: t for t in ActivityType.objects.all()}
@@ -63,21 +63,21 @@ def load_demo() -> dict[str, int]:
     users = _users(region, schools)
     rng = random.Random(2021)
     _reports(campaigns["bryansk-2020-h2"], schools, types, _done_2020(), users, rng, indicator_index=0)
-    _reports(campaigns["bryansk-2021-h1"], schools, types, data.DONE_2021_H1, users, rng, indicator_index=1, not_done=data.NOT_DONE_2021_H1, unplanned=data.UNPLANNED)
+    _reports(campaigns["bryansk-2021-h1"], schools, types, bryansk.DONE_2021_H1, users, rng, indicator_index=1, not_done=bryansk.NOT_DONE_2021_H1, unplanned=bryansk.UNPLANNED)
     _open_campaign(campaigns["bryansk-2021-h2"], schools, types, users, rng)
     return {"schools": len(schools), "campaigns": len(campaigns), "reports": SchoolReport.objects.filter(campaign__region=region).count()}
 
 
 def _done_2020() -> dict[str, set[int]]:
-    done = {code: set(schools) - data.DROPPED_2020_H2.get(code, set()) for code, schools in data.DONE_2021_H1.items()}
-    for code, schools in data.ADDED_2020_H2.items():
+    done = {code: set(schools) - bryansk.DROPPED_2020_H2.get(code, set()) for code, schools in bryansk.DONE_2021_H1.items()}
+    for code, schools in bryansk.ADDED_2020_H2.items():
         done[code] = done.get(code, set()) | schools
     return done
 
 
 def _schools(region) -> dict[int, School]:
     result = {}
-    for number, muni_name, short, full, kind, slug in data.SCHOOLS:
+    for number, muni_name, short, full, kind, slug in bryansk.SCHOOLS:
         muni, _ = Municipality.objects.get_or_create(region=region, name=muni_name)
         school, _ = School.objects.get_or_create(
             municipality=muni, short_name=short,
@@ -101,10 +101,10 @@ def _roadmaps(schools, framework, types) -> None:
         })
         if not created:
             continue
-        codes = sorted({c for c, s in data.DONE_2021_H1.items() if number in s} | {c for c, s in data.NOT_DONE_2021_H1.items() if number in s}
+        codes = sorted({c for c, s in bryansk.DONE_2021_H1.items() if number in s} | {c for c, s in bryansk.NOT_DONE_2021_H1.items() if number in s}
                        | {c for c, s in _done_2020().items() if number in s}, key=lambda c: types[c].order)
         for order, code in enumerate(codes, start=1):
-            variants = data.TEXTS[code]
+            variants = bryansk.TEXTS[code]
             title = variants[number % len(variants)][0]
             activity = PlannedActivity(roadmap=roadmap, number=str(order), title=title, activity_type=types[code], order=order,
                                        responsible="заместитель директора по УВР" if order % 2 else "директор",
@@ -119,10 +119,10 @@ def _roadmaps(schools, framework, types) -> None:
 def _users(region, schools) -> dict[str, object]:
     User = get_user_model()
     users = {}
-    for username, last, first, role, scope, position in data.USERS:
+    for username, last, first, role, scope, position in bryansk.USERS:
         user, created = User.objects.get_or_create(username=username, defaults={"last_name": last, "first_name": first, "email": f"{username}@shnor.example"})
         if created:
-            user.set_password(data.DEMO_PASSWORD)
+            user.set_password(bryansk.DEMO_PASSWORD)
             user.save()
         users[username] = user
         if role == "regional" or (role == "observer" and scope == "region"):
@@ -135,7 +135,7 @@ def _users(region, schools) -> dict[str, object]:
                 Membership.objects.get_or_create(user=user, role=role, school=schools[number], region=None, municipality=None, defaults={"position": position})
     admin, created = User.objects.get_or_create(username="admin", defaults={"is_staff": True, "is_superuser": True, "email": "admin@shnor.example", "last_name": "Администратор"})
     if created:
-        admin.set_password(data.DEMO_PASSWORD)
+        admin.set_password(bryansk.DEMO_PASSWORD)
         admin.save()
     return users
 
@@ -169,7 +169,7 @@ def _reports(campaign, schools, types, done, users, rng, *, indicator_index, not
             if status is None:
                 continue  # planned for another half-year
             order += 1
-            variant = data.TEXTS[code][number % len(data.TEXTS[code])]
+            variant = bryansk.TEXTS[code][number % len(bryansk.TEXTS[code])]
             if status == "done" and (number + order) % 7 == 0:
                 status = "partial"
             entry = ReportEntry.objects.create(report=report, planned_activity=planned[code], title=planned[code].title,
@@ -180,7 +180,7 @@ def _reports(campaign, schools, types, done, users, rng, *, indicator_index, not
             if school_number == number:
                 order += 1
                 ReportEntry.objects.create(report=report, title=title, activity_type=types[code], status="done", actual_result=result, order=order)
-        values = data.INDICATORS[number]
+        values = bryansk.INDICATORS[number]
         for code, value in (("quality", values[indicator_index]), ("success_rate", values[2 + indicator_index]), ("failing", values[4 + indicator_index])):
             IndicatorValue.objects.create(indicator=indicators[code], school=school, campaign=campaign, report=report,
                                           period_start=campaign.period_start, period_end=campaign.period_end,
@@ -215,7 +215,7 @@ def _open_campaign(campaign, schools, types, users, rng) -> None:
                 continue
             code = entry.activity_type.code if entry.activity_type else ""
             entry.status = "done" if code in H2_2021_TYPES or i % 3 else "postponed"
-            entry.actual_result = _fill(data.TEXTS[code][0][1], rng) if entry.status == "done" and code in data.TEXTS else "Перенесено на 2022 год"
+            entry.actual_result = _fill(bryansk.TEXTS[code][0][1], rng) if entry.status == "done" and code in bryansk.TEXTS else "Перенесено на 2022 год"
             entry.save()
         stamp = _moment(date(2022, 1, 10 + number % 7), 11)
         report.status = state

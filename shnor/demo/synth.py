@@ -17,11 +17,12 @@ from decimal import Decimal
 from django.db import connection, transaction
 from django.utils import timezone
 
+from shnor.core.text import fold
 from shnor.monitoring.indicators import load_indicators
 from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
 from shnor.plans.catalog import load_catalogue
 from shnor.plans.models import ActivityType, Framework, PlannedActivity, Roadmap
-from shnor.registry.models import Municipality, Region, School, SchoolStatus, fold
+from shnor.registry.models import Municipality, Region, School, SchoolStatus
 
 REGION_NAMES = [
     "Брянская", "Калужская", "Костромская", "Курганская", "Ивановская", "Кировская", "Псковская", "Тверская", "Смоленская",

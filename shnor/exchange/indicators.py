@@ -19,8 +19,9 @@ from shnor.audit.log import record
 from shnor.core.periods import parse_period
 from shnor.core.russian import parse_decimal
 from shnor.core.sheets import Column, SheetError, read_table
+from shnor.core.text import fold
 from shnor.monitoring.models import Campaign, Indicator, IndicatorValue, SchoolReport
-from shnor.registry.models import School, fold
+from shnor.registry.models import School
 
 from .common import ImportResult, text
 from .matching import SchoolIndex

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from shnor.registry.models import fold
+from shnor.core.text import fold
 
 
 class SchoolIndex:

@@ -16,8 +16,9 @@ from django.db import transaction
 from shnor.audit.log import record
 from shnor.core.periods import parse_period
 from shnor.core.sheets import Column, read_table
+from shnor.core.text import fold
 from shnor.plans.models import ActivityType, Direction, Framework, PlannedActivity, Roadmap
-from shnor.registry.models import School, fold
+from shnor.registry.models import School
 
 from .common import ImportResult, text
 from .matching import SchoolIndex

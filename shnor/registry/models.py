@@ -10,10 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-
-def fold(text: str) -> str:
-    """Casefolded search key: SQLite's LIKE is case-sensitive for Cyrillic, so we store this."""
-    return " ".join((text or "").replace("ё", "е").replace("Ё", "Е").casefold().split())
+from shnor.core.text import fold
 
 
 class Region(models.Model):
@@ -87,6 +84,7 @@ class School(models.Model):
     website = models.URLField("сайт", blank=True)
     email = models.EmailField("e-mail", blank=True)
     is_active = models.BooleanField("действует", default=True)
+    # fold(short + full name), stored: SQLite's LIKE is case-sensitive for Cyrillic.
     name_search = models.CharField(max_length=800, editable=False, db_index=True)
 
     objects = SchoolQuerySet.as_manager()

@@ -11,7 +11,7 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from docx import Document
 
-from shnor.analysis import spravka as workflow
+from shnor.analysis import spravka as spravka_workflow
 from shnor.analysis.models import Finding, IssuedReport, SpravkaTemplate, Task
 from shnor.audit.models import AuditEvent
 from shnor.core.russian import normalize_spaces
@@ -116,7 +116,7 @@ def test_a_municipal_coordinator_sees_only_the_numbers_of_their_schools(reported
     assert "по школам, доступным пользователю: 2 из 3" in normalize_spaces(page)
     assert reported.a1.short_name.replace("«", "&laquo;") in page or "Альфа" in page
     assert "СОШ № 2" not in page  # b1 is in the other municipality
-    issued = workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "координатор")
+    issued = spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "координатор")
     assert reported.client("municipal").get(url("issued_file", reported, issued.pk, "docx")).status_code == 403
     assert reported.client("observer").get(url("issued_file", reported, issued.pk, "docx")).status_code == 200
 
@@ -172,8 +172,8 @@ def test_regenerating_keeps_what_the_coordinator_changed(reported):
     client = reported.client("coordinator")
     client.get(url("spravka", reported))
     edited = Finding.objects.get(rule="missing_reports")
-    workflow.edit_finding(edited, reported.users["coordinator"], text="отредактировано")
-    workflow.add_finding(reported.campaign, reported.users["coordinator"], "remark", "вручную")
+    spravka_workflow.edit_finding(edited, reported.users["coordinator"], text="отредактировано")
+    spravka_workflow.add_finding(reported.campaign, reported.users["coordinator"], "remark", "вручную")
     report(reported.campaign, reported.a2, "pk_courses")  # now everyone reported
     client.post(url("findings_regenerate", reported))
     rules = list(Finding.objects.filter(campaign=reported.campaign).values_list("rule", "text"))
@@ -203,7 +203,7 @@ def test_issuing_stores_docx_and_pdf_and_turns_decisions_into_tasks(reported):
     assert "О. Координатова, начальник отдела" in text
 
     dropped = decisions.first()
-    workflow.set_dropped(dropped, reported.users["coordinator"], True)
+    spravka_workflow.set_dropped(dropped, reported.users["coordinator"], True)
     client.post(url("spravka_issue", reported), {"author_name": "О. Координатова", "author_position": "начальник отдела"})
     assert IssuedReport.objects.filter(campaign=reported.campaign).count() == 2
     assert Task.objects.filter(campaign=reported.campaign).count() == decisions.count()  # no duplicates
@@ -220,9 +220,9 @@ def _pdf_text(data: bytes) -> str:
 
 
 def test_a_large_campaigns_pdf_is_made_after_issuing_and_downloaded_when_ready(reported, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(workflow, "PDF_INLINE_SCHOOLS", 2)  # the test campaign's 3 schools count as a large campaign
+    monkeypatch.setattr(spravka_workflow, "PDF_INLINE_SCHOOLS", 2)  # the test campaign's 3 schools count as a large campaign
     started = []
-    monkeypatch.setattr(workflow, "make_pdf_in_background", started.append)
+    monkeypatch.setattr(spravka_workflow, "make_pdf_in_background", started.append)
     client = reported.client("coordinator")
     with django_capture_on_commit_callbacks(execute=True):
         page = client.post(url("spravka_issue", reported), {"author_name": "О. Координатова", "author_position": "начальник отдела"}, follow=True)
@@ -236,7 +236,7 @@ def test_a_large_campaigns_pdf_is_made_after_issuing_and_downloaded_when_ready(r
     assert started == [issued.pk, issued.pk]  # never started (a restart lost the thread): the download starts it again
 
     Finding.objects.create(campaign=reported.campaign, kind="remark", text="замечание, добавленное после выпуска")
-    assert workflow.make_pdf(issued.pk) and not workflow.make_pdf(issued.pk)  # made once
+    assert spravka_workflow.make_pdf(issued.pk) and not spravka_workflow.make_pdf(issued.pk)  # made once
     issued.refresh_from_db()
     assert issued.pdf_status == IssuedReport.PdfStatus.READY
     download = client.get(url("issued_file", reported, issued.pk, "pdf"))
@@ -250,29 +250,29 @@ def test_a_pdf_being_made_is_not_started_twice_and_a_lost_one_is_taken_over(repo
 
     from django.utils import timezone
 
-    monkeypatch.setattr(workflow, "PDF_INLINE_SCHOOLS", 2)
-    monkeypatch.setattr(workflow, "make_pdf_in_background", lambda pk: None)
-    issued = workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
+    monkeypatch.setattr(spravka_workflow, "PDF_INLINE_SCHOOLS", 2)
+    monkeypatch.setattr(spravka_workflow, "make_pdf_in_background", lambda pk: None)
+    issued = spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
     IssuedReport.objects.filter(pk=issued.pk).update(pdf_started_at=timezone.now())  # a live thread is making it
-    assert not workflow.make_pdf(issued.pk)
-    IssuedReport.objects.filter(pk=issued.pk).update(pdf_started_at=timezone.now() - workflow.PDF_STALE - timedelta(minutes=1))
+    assert not spravka_workflow.make_pdf(issued.pk)
+    IssuedReport.objects.filter(pk=issued.pk).update(pdf_started_at=timezone.now() - spravka_workflow.PDF_STALE - timedelta(minutes=1))
     call_command("spravka_pdf")  # the command takes over what a dead process left
     issued.refresh_from_db()
     assert issued.pdf_status == IssuedReport.PdfStatus.READY and issued.pdf.read().startswith(b"%PDF")
 
 
 def test_no_pdf_is_made_for_a_national_campaign_and_the_download_says_why(reported, monkeypatch):
-    monkeypatch.setattr(workflow, "PDF_MAX_SCHOOLS", 2)
+    monkeypatch.setattr(spravka_workflow, "PDF_MAX_SCHOOLS", 2)
     started = []
-    monkeypatch.setattr(workflow, "make_pdf_in_background", started.append)
-    issued = workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
+    monkeypatch.setattr(spravka_workflow, "make_pdf_in_background", started.append)
+    issued = spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
     assert issued.docx and not issued.pdf and not issued.html and issued.pdf_status == IssuedReport.PdfStatus.NONE and started == []
     page = reported.client("coordinator").get(url("issued_file", reported, issued.pk, "pdf"), follow=True).content.decode()
     assert "не формируется: в ней больше 2 школ" in normalize_spaces(page) and started == []
 
 
 def test_the_draft_pdf_of_a_large_campaign_is_not_made_in_the_request(reported, monkeypatch):
-    monkeypatch.setattr(workflow, "PDF_INLINE_SCHOOLS", 2)
+    monkeypatch.setattr(spravka_workflow, "PDF_INLINE_SCHOOLS", 2)
     page = reported.client("coordinator").get(url("spravka_download", reported, "pdf"), follow=True)
     assert page.redirect_chain and "PDF проекта справки на лету не формируется: в ней 3 школы." in normalize_spaces(page.content.decode())
 
@@ -280,15 +280,15 @@ def test_the_draft_pdf_of_a_large_campaign_is_not_made_in_the_request(reported, 
 def test_a_pdf_that_cannot_be_made_is_marked_and_the_download_says_so(reported, monkeypatch):
     from shnor.core.render import pdf
 
-    monkeypatch.setattr(workflow, "PDF_INLINE_SCHOOLS", 2)
-    monkeypatch.setattr(workflow, "make_pdf_in_background", lambda pk: None)
-    issued = workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
+    monkeypatch.setattr(spravka_workflow, "PDF_INLINE_SCHOOLS", 2)
+    monkeypatch.setattr(spravka_workflow, "make_pdf_in_background", lambda pk: None)
+    issued = spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
 
     def broken(page):
         raise MemoryError
 
     monkeypatch.setattr(pdf, "from_html", broken)
-    assert not workflow.make_pdf(issued.pk)
+    assert not spravka_workflow.make_pdf(issued.pk)
     issued.refresh_from_db()
     assert issued.pdf_status == IssuedReport.PdfStatus.FAILED
     page = reported.client("coordinator").get(url("issued_file", reported, issued.pk, "pdf"), follow=True).content.decode()
@@ -296,8 +296,8 @@ def test_a_pdf_that_cannot_be_made_is_marked_and_the_download_says_so(reported, 
 
 
 def test_a_task_marked_done_shows_in_the_next_campaigns_spravka(reported):
-    workflow.ensure_findings(reported.campaign, reported.users["coordinator"])
-    workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "координатор")
+    spravka_workflow.ensure_findings(reported.campaign, reported.users["coordinator"])
+    spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "координатор")
     task = Task.objects.filter(campaign=reported.campaign).first()
     response = reported.client("coordinator").post(reverse("task_done", args=[task.pk]), {"note": "Приказ от 01.09.2021 № 5"})
     assert response.status_code == 302
@@ -307,7 +307,7 @@ def test_a_task_marked_done_shows_in_the_next_campaigns_spravka(reported):
     following = Campaign.objects.create(code="test-2022-h1", title="Следующий мониторинг", region=reported.region, period_start=date(2022, 1, 1),
                                         period_end=date(2022, 6, 30), framework=reported.framework, due_date=date(2022, 7, 1), previous=reported.campaign)
     following.schools.set([reported.a1, reported.a2, reported.b1])
-    spravka = workflow.prepare(following).spravka
+    spravka = spravka_workflow.prepare(following).spravka
     statuses = {t["text"]: t["status"] for t in spravka.previous_tasks}
     assert statuses[task.text] == "выполнено" and spravka.previous_tasks_lead.startswith(f"Из {len(statuses)} решений")
     assert reported.client("coordinator").get(reverse("task_list") + "?campaign=" + reported.campaign.code).status_code == 200
@@ -369,7 +369,7 @@ def test_a_campaign_without_reports_gives_a_spravka_that_says_so(world):
 def test_a_campaign_of_one_school_gives_a_spravka_that_says_so(world):
     world.campaign.schools.set([world.a1])
     report(world.campaign, world.a1, "pk_courses")
-    spravka = workflow.prepare(world.campaign).spravka
+    spravka = spravka_workflow.prepare(world.campaign).spravka
     assert any("одна школа" in n for n in spravka.notes)
     assert normalize_spaces(spravka.results[0]["label"]) == "1 (100 %)"
 
@@ -380,7 +380,7 @@ def test_a_previous_campaign_without_common_reports_gives_no_dynamics(reported):
     earlier.schools.set([reported.a1])
     reported.campaign.previous = earlier
     reported.campaign.save()
-    spravka = workflow.prepare(Campaign.objects.select_related("previous").get(pk=reported.campaign.pk)).spravka
+    spravka = spravka_workflow.prepare(Campaign.objects.select_related("previous").get(pk=reported.campaign.pk)).spravka
     assert any("динамика не рассчитывается" in n for n in spravka.notes) and spravka.dynamics_rows == []
 
 
@@ -422,7 +422,7 @@ def test_the_dashboard_of_the_demo_campaign_uses_a_bounded_number_of_queries(wor
 
 def test_the_demo_spravka_has_the_samples_counts_sections_and_dynamics():
     campaign = Campaign.objects.select_related("previous", "region", "framework").get(code="bryansk-2021-h1")
-    spravka = workflow.prepare(campaign, author_name="О. Г. Викульева", author_position="заведующий центром мониторинга").spravka
+    spravka = spravka_workflow.prepare(campaign, author_name="О. Г. Викульева", author_position="заведующий центром мониторинга").spravka
     text = normalize_spaces("\n".join(spravka.text_lines()))
     for label in ["2 (12,5 %)", "13 (81,3 %)", "1 (6,3 %)", "16 (100 %)", "3 (18,8 %)", "14 (87,5 %)", "4 (25 %)", "11 (68,8 %)", "9 (56,3 %)", "8 (50 %)"]:
         assert label in text

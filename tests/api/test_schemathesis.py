@@ -25,7 +25,7 @@ from schemathesis.specs.openapi.checks import (
     status_code_conformance,
 )
 
-from shnor.intake import services as intake
+from shnor.intake import services as intake_services
 from shnor.monitoring import workflow
 from shnor.monitoring.models import Campaign, IndicatorValue
 from shnor.plans.models import PlannedActivity, Roadmap
@@ -43,8 +43,8 @@ def _real_ids(head) -> dict[str, dict]:
     school = School.objects.get(pk=head.memberships.get(role="head").school_id)
     # A draft in the open campaign, so that the head's changes reach the workflow, and an upload to review.
     report = workflow.open_report(Campaign.objects.get(code="bryansk-2021-h2"), school)
-    batch, _ = intake.create_batch(report.campaign, school, [intake.Upload("otchet.txt", "Проведены курсы повышения квалификации".encode())], head)
-    intake.process_batch(batch.pk)
+    batch, _ = intake_services.create_batch(report.campaign, school, [intake_services.Upload("otchet.txt", "Проведены курсы повышения квалификации".encode())], head)
+    intake_services.process_batch(batch.pk)
     return {
         "regions": {"code": school.municipality.region.code},
         "municipalities": {"id": school.municipality_id},

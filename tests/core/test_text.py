@@ -1,7 +1,7 @@
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from shnor.core.text import lemma_text, lemmas, normalise, tokens
+from shnor.core.text import fold, lemma_text, lemmas, normalise, tokens
 
 
 def test_tokens_keep_words_and_punctuation():
@@ -66,3 +66,10 @@ def test_lemmas_never_crash_and_return_lower_case_words(text):
         assert lemma
         assert lemma == lemma.lower()
         assert " " not in lemma
+
+
+def test_fold_makes_case_yo_quotes_and_spaces_alike():
+    assert fold('МБОУ  «Гобикская СОШ»') == fold('мбоу "гобикская сош"') == "мбоу гобикская сош"
+    assert fold("Всё ЕЩЁ") == "все еще"
+    assert fold(None) == ""
+

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from django.db.models import F
 
+from shnor.core.text import fold
 from shnor.demo.synth import ACTIVITIES_PER_SCHOOL, synth
 from shnor.monitoring.models import Campaign, Evidence, IndicatorValue, ReportEntry, SchoolReport
 from shnor.plans.models import PlannedActivity
-from shnor.registry.models import Municipality, Region, School, fold
+from shnor.registry.models import Municipality, Region, School
 
 
 def test_synth_writes_a_consistent_region_and_the_same_seed_keeps_it(db):

@@ -4,7 +4,7 @@
     extraction_to_dict(extraction)  # JSON for `shnor import --dry-run --json` and the review screen
 
 One job per module: `tables` (table rows), `columns` (headers → roles), `prose` (lead-ins, findings, results
-lines, activities in sentences), `evidence`, `quantities`, `indicators`, `schools`, `status`, `period`,
+lines, activities in sentences), `evidence`, `quantities`, `indicators`, `schools`, `status`, `report_period`,
 `activities` (drafts → activities, with classification), `checks` (stated percentages), `extraction` (the whole),
 `model` (the dataclasses), `words` (cached pymorphy lookups), `bench` (speed figures for `make bench`).
 """
@@ -12,18 +12,17 @@ lines, activities in sentences), `evidence`, `quantities`, `indicators`, `school
 from shnor.core.reading.extraction import extract, extraction_to_dict
 from shnor.core.reading.model import (
     Activity,
-    Evidence,
+    EvidenceRef,
     Extraction,
-    Finding,
-    Indicator,
-    PeriodRef,
+    IndicatorMention,
     Quantity,
     ReadingContext,
     SchoolMention,
     SchoolRef,
+    Statement,
 )
 
 __all__ = [
-    "Activity", "Evidence", "Extraction", "Finding", "Indicator", "PeriodRef", "Quantity", "ReadingContext",
+    "Activity", "EvidenceRef", "Extraction", "Statement", "IndicatorMention", "Quantity", "ReadingContext",
     "SchoolMention", "SchoolRef", "extract", "extraction_to_dict",
 ]

@@ -6,8 +6,9 @@ import re
 from collections.abc import Callable
 from datetime import date
 
+from shnor.core.periods import Period
 from shnor.core.reading.evidence import find_evidence, unreadable_dates
-from shnor.core.reading.model import Activity, Draft, PeriodRef, ReadingContext
+from shnor.core.reading.model import Activity, Draft, ReadingContext
 from shnor.core.reading.quantities import find_quantities
 from shnor.core.reading.schools import find_school_names, mention
 from shnor.core.reading.status import read_status
@@ -68,7 +69,7 @@ def _only_evidence(text: str) -> bool:
     return bool(re.fullmatch(r"\s*(?:https?://\S+|\S+\.(?:ru|рф)/\S*)\s*", text))
 
 
-def deadline(draft: Draft, reference: date | None, warnings: list[str]) -> PeriodRef | None:
+def deadline(draft: Draft, reference: date | None, warnings: list[str]) -> Period | None:
     text = " ".join(draft.deadline.split())
     if not text:
         return None
@@ -78,11 +79,11 @@ def deadline(draft: Draft, reference: date | None, warnings: list[str]) -> Perio
     return period
 
 
-def period_of(text: str, reference: date | None) -> PeriodRef:
+def period_of(text: str, reference: date | None) -> Period:
     from shnor.core.periods import parse_period
 
     period = parse_period(text, reference)
-    return PeriodRef(text=text, start=period.start, end=period.end, kind=period.kind)
+    return Period(text, period.start, period.end, period.kind)
 
 
 def classifier(context: ReadingContext) -> Classify:

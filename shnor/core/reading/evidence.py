@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from shnor.core.reading.model import Evidence
+from shnor.core.reading.model import EvidenceRef
 
 _ANCHORS = (
     ("order", r"приказ\w*|распоряжени\w*|постановлени\w*"),
@@ -54,12 +54,12 @@ class _Span:
     head_end: int  # end of the anchor word
 
 
-def find_evidence(text: str) -> list[Evidence]:
+def find_evidence(text: str) -> list[EvidenceRef]:
     if not text:
         return []
     urls = [(m.start(), m.end(), _clean_url(m.group(0))) for m in URL.finditer(text)]
     anchors = [m for m in _ANCHOR.finditer(text) if not _inside_url(m.start(), urls)]
-    items: list[tuple[_Span, Evidence]] = []
+    items: list[tuple[_Span, EvidenceRef]] = []
     for i, match in enumerate(anchors):
         limit = anchors[i + 1].start() if i + 1 < len(anchors) else len(text)
         span = _Span(match.lastgroup or "other", match.start(), limit, match.end())
@@ -70,13 +70,13 @@ def find_evidence(text: str) -> list[Evidence]:
     result = [e for _, e in items]
     for _, _, url in urls:
         if url not in used:
-            result.append(Evidence(kind="link", text=url, url=url))
+            result.append(EvidenceRef(kind="link", text=url, url=url))
             used.add(url)
     result.sort(key=lambda e: text.find(e.text[:20]) if e.text else 0)
     return _unique(result)
 
 
-def _document(text: str, span: _Span, urls: list[tuple[int, int, str]]) -> Evidence | None:
+def _document(text: str, span: _Span, urls: list[tuple[int, int, str]]) -> EvidenceRef | None:
     body = text[span.start:span.end]
     head = span.head_end - span.start
     number = _NUMBER.search(body, head)
@@ -108,7 +108,7 @@ def _document(text: str, span: _Span, urls: list[tuple[int, int, str]]) -> Evide
         item_text = item_text[:-1].rstrip()  # «(приказ УО от 01.03.2023 № 41)»: the bracket is the sentence's
     if url:
         item_text = item_text[: item_text.rfind(url)].rstrip() if url in item_text else item_text
-    return Evidence(
+    return EvidenceRef(
         kind=span.kind,
         text=item_text,
         number=number.group(1).rstrip(".,") if number else "",
@@ -198,7 +198,7 @@ def _inside_url(position: int, urls: list[tuple[int, int, str]]) -> bool:
     return any(start <= position < end for start, end, _ in urls)
 
 
-def _unique(items: list[Evidence]) -> list[Evidence]:
+def _unique(items: list[EvidenceRef]) -> list[EvidenceRef]:
     seen: set[tuple] = set()
     result = []
     for item in items:

@@ -12,8 +12,8 @@ from shnor.core.reading.activities import build
 from shnor.core.reading.checks import percent_warnings
 from shnor.core.reading.indicators import find_indicators
 from shnor.core.reading.model import Draft, Extraction, ReadingContext, SchoolMention
-from shnor.core.reading.period import report_period
 from shnor.core.reading.prose import COUNT_LINE, prose_drafts, read_prose
+from shnor.core.reading.report_period import report_period
 from shnor.core.reading.schools import find_school_names, mention
 from shnor.core.reading.tables import read_table
 
@@ -99,13 +99,11 @@ def _total(listed: list[str], stated: int | None, context: ReadingContext, draft
 
 
 def _finding_deadline(text: str, reference: date | None):
-    from shnor.core.reading.model import PeriodRef
-
     periods = [p for p in find_periods(text, reference) if p.kind != "unknown"]
     if not periods:
         return None
     period = periods[-1]  # «… подготовить отчёт … до 01 декабря 2021 года»: the deadline closes the sentence
-    return PeriodRef(text=period.text, start=period.start, end=period.end, kind=period.kind)
+    return period
 
 
 def _order(document: Document, where: str) -> tuple[int, int]:

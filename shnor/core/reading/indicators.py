@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 
 from razdel import sentenize
 
-from shnor.core.reading.model import Indicator
+from shnor.core.reading.model import IndicatorMention
 from shnor.core.reading.quantities import find_quantities
 from shnor.core.reading.words import lemma
 
@@ -78,14 +78,14 @@ _STAGES = {"школьн": "школьный", "муниципальн": "мун
            "заключительн": "заключительный", "всероссийск": "заключительный"}
 
 
-def find_indicators(text: str, where: str) -> list[Indicator]:
-    result: list[Indicator] = []
+def find_indicators(text: str, where: str) -> list[IndicatorMention]:
+    result: list[IndicatorMention] = []
     for sentence in sentenize(text or ""):
         result.extend(_sentence_indicators(sentence.text, where))
     return result
 
 
-def _sentence_indicators(sentence: str, where: str) -> list[Indicator]:
+def _sentence_indicators(sentence: str, where: str) -> list[IndicatorMention]:
     folded = sentence.casefold().replace("ё", "е")
     hits = []
     for definition in DEFINITIONS:
@@ -95,7 +95,7 @@ def _sentence_indicators(sentence: str, where: str) -> list[Indicator]:
             hits.append((match.start(), match.end(), definition))
     hits.sort(key=lambda hit: hit[0])
     hits = _without_overlaps(hits)
-    result: list[Indicator] = []
+    result: list[IndicatorMention] = []
     for i, (start, end, definition) in enumerate(hits):
         left = hits[i - 1][1] if i else 0
         right = hits[i + 1][0] if i + 1 < len(hits) else len(folded)
@@ -112,18 +112,18 @@ def _without_overlaps(hits):
     return kept
 
 
-def _read_window(sentence, folded, left, start, end, right, definition, where) -> list[Indicator]:
+def _read_window(sentence, folded, left, start, end, right, definition, where) -> list[IndicatorMention]:
     # The clause of the name: from the last comma, semicolon or colon before it to the first one after a number.
     left = max([left] + [folded.rfind(mark, left, start) + 1 for mark in ",;:"])
     cut = re.search(r"\d[^,;]*?[,;](?=\s)", folded[end:right])
     text_end = end + cut.end() - 1 if cut else right
     window = folded[left:right]
     text = " ".join(sentence[left:text_end].split()).strip(" ,;.")
-    found: list[Indicator] = []
+    found: list[IndicatorMention] = []
     stage = _stage(folded)
 
-    def make(value, unit, previous=None, change=False, subject="") -> Indicator:
-        return Indicator(name=definition.name, code=definition.code, value=value, unit=unit, text=text, where=where,
+    def make(value, unit, previous=None, change=False, subject="") -> IndicatorMention:
+        return IndicatorMention(name=definition.name, code=definition.code, value=value, unit=unit, text=text, where=where,
                          previous=previous, change=change, subject=subject, stage=stage)
 
     change = _CHANGE.search(window)
@@ -200,9 +200,9 @@ def definition_for(name: str) -> _Definition | None:
     return None
 
 
-def table_indicators(rows: list[list[str]], name_column: int, where: str, first_row: int) -> list[Indicator]:
+def table_indicators(rows: list[list[str]], name_column: int, where: str, first_row: int) -> list[IndicatorMention]:
     """Rows «Качество знаний, % | 38,0 | 41,2»: the last number is the value, the one before it the previous."""
-    result: list[Indicator] = []
+    result: list[IndicatorMention] = []
     for i, row in enumerate(rows):
         name = row[name_column].strip() if name_column < len(row) else ""
         numbers = [_decimal(cell.replace(" ", "").rstrip("%")) for j, cell in enumerate(row)
@@ -213,7 +213,7 @@ def table_indicators(rows: list[list[str]], name_column: int, where: str, first_
         definition = definition_for(name)
         unit = "%" if "%" in name or any("%" in cell for cell in row) else (
             "чел." if re.search(r"чел", name) else (definition.unit if definition else ""))
-        result.append(Indicator(
+        result.append(IndicatorMention(
             name=definition.name if definition else re.sub(r",\s*(?:%|чел\.?)$", "", name),
             code=definition.code if definition else None, value=numbers[-1], unit=unit,
             previous=numbers[-2] if len(numbers) > 1 else None, text=" | ".join(c for c in row if c),

@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 
+from shnor.core.periods import Period
+
 
 @dataclass
 class SchoolRef:
@@ -26,15 +28,9 @@ class ReadingContext:
 
 
 @dataclass
-class PeriodRef:
-    text: str
-    start: date | None = None
-    end: date | None = None
-    kind: str = "unknown"
+class EvidenceRef:
+    """A confirming document as a text names it (an order, minutes, a link); monitoring.Evidence stores one."""
 
-
-@dataclass
-class Evidence:
     kind: str  # "order" | "minutes" | "link" | "letter" | "other"
     text: str
     number: str = ""
@@ -66,14 +62,14 @@ class Activity:
     activity_type: str | None = None
     direction: str | None = None
     confidence: float = 0.0
-    deadline: PeriodRef | None = None
+    deadline: Period | None = None
     responsible: str = ""
     expected_result: str = ""
     actual_result: str = ""
     indicator: str = ""
     status: str | None = None  # "done" | "partial" | "not_done" | "postponed" | None
     status_inferred: bool = False  # True when "done" was assumed from a non-empty result without a status word
-    evidence: list[Evidence] = field(default_factory=list)
+    evidence: list[EvidenceRef] = field(default_factory=list)
     quantities: list[Quantity] = field(default_factory=list)
     schools: list[SchoolMention] = field(default_factory=list)
     count: int | None = None  # «мастер-классы - 13 (81%)» → 13
@@ -104,7 +100,9 @@ class Draft:
 
 
 @dataclass
-class Indicator:
+class IndicatorMention:
+    """An indicator's value as a document states it; monitoring.Indicator is the indicator a campaign asks for."""
+
     name: str
     value: Decimal | None
     unit: str
@@ -118,23 +116,26 @@ class Indicator:
 
 
 @dataclass
-class Finding:
+class Statement:
+    """A conclusion, remark, decision, deficit… that a document states. What the справка itself concludes from
+    the numbers is a `core.findings.SpravkaItem`."""
+
     kind: str  # "conclusion" | "remark" | "decision" | "recommendation" | "cause" | "deficit" | "goal" | "task"
     text: str
     where: str
     addressee: str = ""
     group: str = ""  # deficits: управленческие / предметные / оценочные / психолого-педагогические
     responsible: str = ""
-    deadline: PeriodRef | None = None
+    deadline: Period | None = None
 
 
 @dataclass
 class Extraction:
     source: str
     format: str
-    period: PeriodRef | None = None
+    period: Period | None = None
     schools: list[SchoolMention] = field(default_factory=list)
     activities: list[Activity] = field(default_factory=list)
-    indicators: list[Indicator] = field(default_factory=list)
-    findings: list[Finding] = field(default_factory=list)
+    indicators: list[IndicatorMention] = field(default_factory=list)
+    findings: list[Statement] = field(default_factory=list)  # "findings" in the JSON and the review screen
     warnings: list[str] = field(default_factory=list)

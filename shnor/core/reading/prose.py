@@ -18,8 +18,9 @@ from razdel import sentenize
 
 from shnor.core.documents import Block
 from shnor.core.documents.lines import split_marker
-from shnor.core.reading.model import Draft, Finding
-from shnor.core.reading.words import fold, is_infinitive
+from shnor.core.reading.model import Draft, Statement
+from shnor.core.reading.words import is_infinitive
+from shnor.core.text import fold
 
 FINDING_KINDS = ("goal", "task", "conclusion", "remark", "decision", "recommendation", "cause", "deficit")
 _LEAD_INS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
@@ -87,7 +88,7 @@ _RELATIVE = re.compile(r"^(?:котор|в\s+ходе\s+котор|по\s+ито
 
 @dataclass
 class ProseResult:
-    findings: list[Finding] = field(default_factory=list)
+    findings: list[Statement] = field(default_factory=list)
     drafts: list[Draft] = field(default_factory=list)  # results lines and activities found in sentences
     listed_schools: list[str] = field(default_factory=list)  # a list of the document's schools
     stated_total: int | None = None  # «В мониторинге приняли участие 9 общеобразовательных организаций»
@@ -122,7 +123,7 @@ def read_prose(blocks: list[Block]) -> ProseResult:
             if kind == "deficit":
                 state.group = _group(text) or ""
             if inline and kind in FINDING_KINDS:
-                result.findings.append(Finding(kind=kind, text=inline, where=block.where))
+                result.findings.append(Statement(kind=kind, text=inline, where=block.where))
             continue
         if _SIGNATURE.match(text) or _DATE_LINE.match(text):
             state.mode = None
@@ -195,7 +196,7 @@ def _finding(text: str, block: Block, state: _State, result: ProseResult) -> boo
         state.mode = None  # a plain paragraph after the list: the section is over
         return False
     item = _clean_item(text)
-    finding = Finding(kind=state.mode or "", text=item, where=block.where, addressee=state.addressee,
+    finding = Statement(kind=state.mode or "", text=item, where=block.where, addressee=state.addressee,
                       group=state.group if state.mode == "deficit" else "")
     if state.mode in ("decision", "recommendation"):
         finding.responsible = responsible_of(item)

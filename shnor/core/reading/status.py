@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from shnor.core.reading.words import fold
+from shnor.core.text import fold
 
 # Checked in this order: «выполнено частично» is partial, «не выполнено: перенесено на …» is postponed.
 _RULES: tuple[tuple[str, re.Pattern[str]], ...] = (

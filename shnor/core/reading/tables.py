@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from shnor.core.documents import Block
 from shnor.core.reading.columns import Columns, find_header, is_column_numbers
 from shnor.core.reading.indicators import table_indicators
-from shnor.core.reading.model import Draft, Indicator
+from shnor.core.reading.model import Draft, IndicatorMention
 
 _NUMBERED = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3})*\.?\s*$")
 _TOTAL = re.compile(r"^\s*(итого|всего)\b", re.IGNORECASE)
@@ -25,7 +25,7 @@ _SECTION_WORDS = re.compile(
 @dataclass
 class TableResult:
     activities: list[Draft] = field(default_factory=list)
-    indicators: list[Indicator] = field(default_factory=list)
+    indicators: list[IndicatorMention] = field(default_factory=list)
     school_names: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
 

@@ -1,31 +1,11 @@
-"""Word-level helpers for reading: normalised text, parts of speech, lemmas of single words (cached)."""
+"""Word-level helpers for reading: parts of speech and lemmas of single words (cached)."""
 
 from __future__ import annotations
 
 import re
-import threading
 from functools import lru_cache
 
-_QUOTES = re.compile(r"[«»\"“”„'`]")
-_morph = None
-_lock = threading.Lock()
-
-
-def _analyzer():
-    global _morph
-    if _morph is None:
-        with _lock:
-            if _morph is None:
-                import pymorphy3
-
-                _morph = pymorphy3.MorphAnalyzer()
-    return _morph
-
-
-def fold(text: str) -> str:
-    """Lower case, ё → е, quotes dropped, spaces collapsed: the form texts are compared in."""
-    text = _QUOTES.sub(" ", text.casefold().replace("ё", "е"))
-    return " ".join(text.split())
+from shnor.core.text import morph_analyzer
 
 
 @lru_cache(maxsize=100_000)
@@ -34,7 +14,7 @@ def parse(word: str) -> tuple[str, str]:
     word = word.casefold()
     if not re.fullmatch(r"[а-яё]+(?:-[а-яё]+)?", word):
         return "", ""
-    best = _analyzer().parse(word)[0]
+    best = morph_analyzer().parse(word)[0]
     pos = str(best.tag.POS or "")
     if pos in ("PRTF", "ADJF"):
         # A participle's normal form is its verb («обучающихся» → «обучаться»); we want «обучающийся».
@@ -54,4 +34,4 @@ def is_infinitive(word: str) -> bool:
     if not re.fullmatch(r"[а-яё]+", word):
         return False
     # «внести», «организовать»: any reading as an infinitive counts; nouns rarely end in -ть/-ти/-чь.
-    return any(p.tag.POS == "INFN" for p in _analyzer().parse(word)[:2])
+    return any(p.tag.POS == "INFN" for p in morph_analyzer().parse(word)[:2])

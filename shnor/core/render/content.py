@@ -10,7 +10,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from ..analysis import Analysis
-from ..findings import Finding, appendix_notes, count_in, indicator_text, lower_first
+from ..findings import SpravkaItem, appendix_notes, count_in, indicator_text, lower_first
 from ..russian import count_share, format_date, format_decimal, format_percent, percent
 from .charts import Chart
 
@@ -103,14 +103,14 @@ def punctuate(items: list[str]) -> list[str]:
     return [f"{item}{'.' if i == len(cleaned) - 1 else ';'}" for i, item in enumerate(cleaned)]
 
 
-def build(analysis: Analysis, findings: list[Finding], meta: Meta, charts: list[Chart] | None = None) -> Spravka:
+def build(analysis: Analysis, findings: list[SpravkaItem], meta: Meta, charts: list[Chart] | None = None) -> Spravka:
     data = analysis.data
     total = analysis.schools_total
     reported = len(analysis.reported)
     notes = _notes(analysis)
     if meta.scope_note:
         notes.insert(0, meta.scope_note)
-    by_kind: dict[str, list[Finding]] = {k: [] for k in ("conclusion", "remark", "decision", "recommendation")}
+    by_kind: dict[str, list[SpravkaItem]] = {k: [] for k in ("conclusion", "remark", "decision", "recommendation")}
     for f in findings:
         by_kind.setdefault(f.kind, []).append(f)
     return Spravka(
@@ -149,7 +149,7 @@ def build(analysis: Analysis, findings: list[Finding], meta: Meta, charts: list[
     )
 
 
-def _appendix(a: Analysis, by_kind: dict[str, list[Finding]]) -> list[dict]:
+def _appendix(a: Analysis, by_kind: dict[str, list[SpravkaItem]]) -> list[dict]:
     """One row per school that a finding names only by count (see findings.NAMES_INLINE), saying which items concern it
     and how, in the order of the list of schools."""
     notes: dict[int, list[str]] = {}

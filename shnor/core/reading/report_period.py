@@ -1,4 +1,4 @@
-"""The period a report covers, from its title and first paragraphs.
+"""The period a report covers, picked among the periods (shnor.core.periods) of its title and first paragraphs.
 
 Titles carry several periods: the programme's («на 2020-2022 годы»), the date the справка was signed
 («01 июля 2021 года»), when the analysis was done («С 11.01. по 18.01.2021 года был проведён анализ») and the one
@@ -12,26 +12,23 @@ import re
 from datetime import date
 
 from shnor.core.documents import Block
-from shnor.core.reading.model import PeriodRef
+from shnor.core.periods import Period, find_periods
 
 _LOOK_AT = 12  # blocks from the top
 _REPORTED = re.compile(r"(?:\bза|\bв\s+период|\bпериод|\bпо\s+итогам)\s*$", re.IGNORECASE)
 _DONE_AFTER = re.compile(r"^\s*(?:года?\s+)?(?:был[аои]?\s+)?(?:проведен|проведён|состоял)", re.IGNORECASE)
 
 
-def report_period(blocks: list[Block], reference: date | None) -> PeriodRef | None:
-    from shnor.core.periods import find_periods
-
-    best: tuple[float, PeriodRef] | None = None
+def report_period(blocks: list[Block], reference: date | None) -> Period | None:
+    best: tuple[float, Period] | None = None
     texts = [b for b in blocks if b.kind != "table"][:_LOOK_AT]
     for position, block in enumerate(texts):
         for period in find_periods(block.text, reference):
             if not period.is_parsed or period.start is None or period.end is None:
                 continue
             score = _score(block.text, period, position)
-            candidate = PeriodRef(text=period.text, start=period.start, end=period.end, kind=period.kind)
             if score > 0 and (best is None or score > best[0]):
-                best = (score, candidate)
+                best = (score, period)
     return best[1] if best else None
 
 
