@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "django_filters",
     "drf_spectacular",
     "drf_spectacular_sidecar",
+    "django_tasks",
+    "django_tasks_db",
     "shnor.audit",
     "shnor.registry",
     "shnor.plans",
@@ -159,11 +161,14 @@ LOGOUT_REDIRECT_URL = "login"
 # Russian message; Django's own limits only bound what is held in memory.
 UPLOAD_MAX_MB = env_int("SHNOR_UPLOAD_MAX_MB", 20)
 INTAKE_MAX_MB = env_int("SHNOR_INTAKE_MAX_MB", 50)
-# Batches of several files are read by a background thread; tests inside a transaction read inline.
-INTAKE_BACKGROUND = env_bool("SHNOR_INTAKE_BACKGROUND", True)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
+
+# Background work (reading uploaded documents, the PDF of a large справка, reminder e-mails) runs as Django tasks
+# (the django-tasks backport of Django 6's framework). The database backend needs no broker: `shnor worker` runs them.
+# Another backend (Redis/RQ, Celery) is this one setting; a task that fails is not retried automatically.
+TASKS = {"default": {"BACKEND": os.environ.get("SHNOR_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.filebased.EmailBackend")
 EMAIL_FILE_PATH = VAR_DIR / "mail"

@@ -8,5 +8,5 @@ from shnor.settings import *  # noqa: F401,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 MEDIA_ROOT = Path(tempfile.mkdtemp(prefix="shnor-test-media-"))
 
-# Test transactions are invisible to other connections: read uploads inline (one test covers the thread).
-INTAKE_BACKGROUND = False
+# Tasks run at once, inside the test's transaction (one test runs the database backend with a worker).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

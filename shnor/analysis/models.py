@@ -53,8 +53,8 @@ def spravka_path(instance: IssuedReport, filename: str) -> str:
 class IssuedReport(models.Model):
     """An issued аналитическая справка: the files and the content they were made from.
 
-    The DOCX is made when the справка is issued. The PDF of a large campaign is made afterwards by a background
-    thread (or `shnor spravka-pdf`) from the HTML page kept with it, so that it is the same справка even when the data
+    The DOCX is made when the справка is issued. The PDF of a large campaign is made afterwards by a task of the
+    queue (`shnor worker`) from the HTML page kept with it, so that it is the same справка even when the data
     have changed since; until then `pdf_status` says it is being prepared."""
 
     class PdfStatus(models.TextChoices):
@@ -71,7 +71,7 @@ class IssuedReport(models.Model):
     docx = models.FileField("DOCX", upload_to=spravka_path, max_length=500)
     pdf = models.FileField("PDF", upload_to=spravka_path, max_length=500, blank=True)
     pdf_status = models.CharField("PDF", max_length=10, choices=PdfStatus.choices, default=PdfStatus.READY)
-    pdf_started_at = models.DateTimeField("PDF начат", null=True, blank=True, help_text="когда PDF начали готовить; пусто — не начинали")
+    pdf_task_id = models.CharField("задача PDF", max_length=64, blank=True, help_text="id задачи очереди, которая готовит PDF")
     html = models.FileField("HTML (источник PDF)", upload_to=spravka_path, max_length=500, blank=True)
     content = models.JSONField("содержание", default=dict)
     created_at = models.DateTimeField("выпущена", auto_now_add=True)

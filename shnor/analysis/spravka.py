@@ -8,15 +8,16 @@ charts, rendering) is in shnor.core; this module reads the database and stores t
 from __future__ import annotations
 
 import logging
-import threading
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
+import django_tasks
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, transaction
-from django.db.models import Max, Q
+from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
+from shnor import background
 from shnor.audit.log import record
 from shnor.core import findings as core_findings
 from shnor.core.analysis import Analysis, analyse
@@ -36,7 +37,6 @@ EDITABLE_FIELDS = ("text", "addressee", "responsible", "deadline_text", "deadlin
 # hundreds of pages, which is read as DOCX anyway.
 PDF_INLINE_SCHOOLS = 100
 PDF_MAX_SCHOOLS = 2000
-PDF_STALE = timedelta(hours=1)  # a PDF started this long ago and not finished was lost with its process: start again
 
 log = logging.getLogger(__name__)
 
@@ -272,50 +272,54 @@ def issue(campaign: Campaign, user, author_name: str, author_position: str, on: 
         record(user, "spravka.issue", issued, f"Выпущена аналитическая справка, версия {number}: {campaign.title}", region=campaign.region,
                changes={"number": number, "tasks_created": created, "tasks_updated": updated, "tasks_cancelled": cancelled})
         if issued.pdf_status == IssuedReport.PdfStatus.PENDING:
-            transaction.on_commit(lambda: make_pdf_in_background(issued.pk))
+            transaction.on_commit(lambda: start_pdf(issued.pk))
     return issued
 
 
-def make_pdf(issued_id: int) -> bool:
-    """Make and keep the PDF of an issued справка whose PDF is pending; True when this call made it.
+def start_pdf(issued_id: int) -> None:
+    """Queue the making of a pending PDF (a task of the worker: weasyprint takes seconds to minutes)."""
+    result = make_pdf.enqueue(issued_id)
+    IssuedReport.objects.filter(pk=issued_id).update(pdf_task_id=result.id)
 
-    Whoever marks the PDF as started first makes it (one conditional UPDATE: a background thread, a retry from the
-    download, `shnor spravka-pdf`); a start older than PDF_STALE is taken over, its process having died with it."""
-    now = timezone.now()
-    claimed = (IssuedReport.objects.filter(pk=issued_id, pdf_status=IssuedReport.PdfStatus.PENDING)
-               .filter(Q(pdf_started_at__isnull=True) | Q(pdf_started_at__lt=now - PDF_STALE)).update(pdf_started_at=now))
-    if not claimed:
+
+@django_tasks.task()
+def make_pdf(issued_id: int) -> bool:
+    """The task: make and keep the PDF of an issued справка whose PDF is pending; True when it made it.
+
+    A failure is kept (the PDF «не удалось сформировать», the reason in the log; the DOCX stays available) and not
+    retried automatically: the справка page offers «Повторить»."""
+    issued = IssuedReport.objects.select_related("campaign").filter(pk=issued_id, pdf_status=IssuedReport.PdfStatus.PENDING).first()
+    if issued is None:
         return False
-    issued = IssuedReport.objects.select_related("campaign").get(pk=issued_id)
     try:
         with issued.html.open("rb") as fh:
             data = pdf_renderer.from_html(fh.read().decode("utf-8"))
-    except Exception:  # kept as failed, with the reason in the log: the DOCX stays available
+    except Exception:
         log.exception("the PDF of issued справка %s failed", issued_id)
         IssuedReport.objects.filter(pk=issued_id).update(pdf_status=IssuedReport.PdfStatus.FAILED)
-        return False
+        raise
     issued.pdf.save(f"spravka-{issued.campaign.code}-v{issued.number}.pdf", ContentFile(data), save=False)
     IssuedReport.objects.filter(pk=issued_id).update(pdf=issued.pdf.name, pdf_status=IssuedReport.PdfStatus.READY)
     return True
 
 
-def make_pdf_in_background(issued_id: int) -> None:
-    """`make_pdf` in a thread of the serving process; `shnor spravka-pdf` makes any that a restart interrupted."""
-    def work():
-        try:
-            make_pdf(issued_id)
-        except Exception:  # the thread must not die silently: the справка page keeps showing «PDF готовится»
-            log.exception("making the PDF of issued справка %s failed", issued_id)
-        finally:
-            close_old_connections()
-
-    threading.Thread(target=work, name=f"spravka-pdf-{issued_id}", daemon=True).start()
+def pdf_failed(issued: IssuedReport) -> bool:
+    """The PDF could not be made: its task raised, or its worker died (the task stays failed, nobody takes it over)."""
+    return (issued.pdf_status == IssuedReport.PdfStatus.FAILED
+            or (issued.pdf_status == IssuedReport.PdfStatus.PENDING and background.has_failed(issued.pdf_task_id)))
 
 
-def pdf_needs_start(issued: IssuedReport) -> bool:
-    """A pending PDF that nobody is making (never started, or started so long ago that its process is gone)."""
-    return (issued.pdf_status == IssuedReport.PdfStatus.PENDING
-            and (issued.pdf_started_at is None or issued.pdf_started_at < timezone.now() - PDF_STALE))
+def retry_pdf(issued: IssuedReport, user) -> None:
+    """Make again, by hand, a PDF that could not be made."""
+    with transaction.atomic():
+        issued = IssuedReport.objects.select_for_update().select_related("campaign").get(pk=issued.pk)
+        if not pdf_failed(issued) or not issued.html:
+            raise SpravkaError("PDF этой справки не прерывался: повторять нечего.")
+        issued.pdf_status = IssuedReport.PdfStatus.PENDING
+        issued.save(update_fields=["pdf_status"])
+        record(user, "spravka.pdf_retry", issued, f"Повторное формирование PDF справки, версия {issued.number}: {issued.campaign.title}",
+               region=issued.campaign.region)
+    start_pdf(issued.pk)
 
 
 def _sync_tasks(campaign: Campaign, issued: IssuedReport) -> tuple[int, int, int]:

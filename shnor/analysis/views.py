@@ -39,12 +39,15 @@ def spravka(request, code):
     initial = {"author_name": last.author_name if last else name, "author_position": last.author_position if last else position}
     prepared = spravka_workflow.prepare(campaign, access.school_ids, whole=access.whole, author_name=initial["author_name"],
                                 author_position=initial["author_position"], analysis=analysis)
+    issued = list(IssuedReport.objects.filter(campaign=campaign).select_related("created_by")) if access.whole else []
+    for r in issued:
+        r.pdf_failed = spravka_workflow.pdf_failed(r)
     return render(request, "analysis/spravka.html", {
         "title": f"Аналитическая справка: {campaign.title}", "campaign": campaign, "access": access,
         "preview": html.render_fragment(prepared.spravka), "preview_css": html.CSS,
         "groups": spravka_workflow.findings_by_kind(campaign) if access.can_edit else [],
         "kinds": Finding.Kind.choices, "issue_form": IssueForm(initial=initial), "new_form": NewFindingForm(),
-        "issued": IssuedReport.objects.filter(campaign=campaign).select_related("created_by") if access.whole else [],
+        "issued": issued,
         "template": SpravkaTemplate.objects.filter(region_id=campaign.region_id).first(), "template_form": TemplateForm(),
         "variables": VARIABLES,
     })
@@ -158,17 +161,29 @@ def issued_file(request, code, pk, fmt):
 
 
 def _pdf_not_ready(request, issued: IssuedReport):
-    """«PDF готовится» (starting it again when the process making it is gone), or why there is none; back to the list."""
-    if issued.pdf_status == IssuedReport.PdfStatus.PENDING:
-        if spravka_workflow.pdf_needs_start(issued):
-            spravka_workflow.make_pdf_in_background(issued.pk)
+    """Why there is no PDF yet (being made, failed, or none for so many schools); back to the list."""
+    if spravka_workflow.pdf_failed(issued):
+        messages.error(request, f"PDF справки (версия {issued.number}) сформировать не удалось. Нажмите «Повторить» в списке выпущенных справок "
+                                "или скачайте DOCX и сохраните его в PDF из Word.")
+    elif issued.pdf_status == IssuedReport.PdfStatus.PENDING:
         messages.info(request, f"PDF справки (версия {issued.number}) готовится: обновите страницу через несколько минут. DOCX можно скачать сразу.")
-    elif issued.pdf_status == IssuedReport.PdfStatus.NONE:
+    else:
         messages.info(request, f"PDF справки (версия {issued.number}) не формируется: в ней больше {spravka_workflow.PDF_MAX_SCHOOLS} школ, "
                                "и документ занял бы сотни страниц. Скачайте DOCX; при необходимости сохраните его в PDF из Word.")
-    else:
-        messages.error(request, f"PDF справки (версия {issued.number}) сформировать не удалось. Скачайте DOCX; при необходимости сохраните его в PDF из Word.")
     return redirect(_spravka_url(issued.campaign) + "#issued")
+
+
+@login_required
+@require_POST
+def issued_pdf_retry(request, code, pk):
+    campaign = get_editable_campaign(request.user, code)
+    issued = get_issued_for_user(request.user, campaign.code, pk)
+    try:
+        spravka_workflow.retry_pdf(issued, request.user)
+        messages.success(request, f"PDF справки (версия {issued.number}) готовится заново.")
+    except spravka_workflow.SpravkaError as exc:
+        messages.error(request, str(exc))
+    return redirect(_spravka_url(campaign) + "#issued")
 
 
 @login_required

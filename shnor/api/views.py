@@ -4,7 +4,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.cache import cache
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
@@ -360,10 +359,8 @@ class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
             batch, warnings = intake_services.create_batch(campaign, school, uploads, request.user)
         except intake_services.IntakeError as exc:  # no file was taken: a problem of the request, as on the upload page
             raise ValidationError({"files": [str(exc)]}) from None
-        if settings.INTAKE_BACKGROUND and batch.files_total >= ImportBatch.BACKGROUND_FROM:
-            intake_services.process_in_background(batch.pk)
-        else:
-            intake_services.process_batch(batch.pk)
+        intake_services.start_reading(batch)
+        batch.refresh_from_db()
         return batch_detail(batch, status.HTTP_201_CREATED, warnings)
 
 

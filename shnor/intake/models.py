@@ -9,11 +9,10 @@ from django.db import models
 class ImportBatch(models.Model):
     """One upload of one or many files for a campaign; committed and undone as a whole."""
 
-    BACKGROUND_FROM = 3  # batches of this many files or more are read in the background
-
     class Status(models.TextChoices):
         READING = "reading", "файлы читаются"
         READY = "ready", "готов к проверке"
+        FAILED = "failed", "чтение прервано"
         COMMITTED = "committed", "внесён в отчёты"
         UNDONE = "undone", "отменён"
 
@@ -25,6 +24,7 @@ class ImportBatch(models.Model):
     status = models.CharField("состояние", max_length=10, choices=Status.choices, default=Status.READING)
     files_total = models.PositiveIntegerField(default=0)
     files_done = models.PositiveIntegerField(default=0)
+    task_id = models.CharField("задача чтения", max_length=64, blank=True, help_text="id задачи очереди, которая читает файлы")
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
     committed_at = models.DateTimeField(null=True, blank=True)
@@ -51,8 +51,11 @@ def upload_path(instance: ImportFile, filename: str) -> str:
 class ImportFile(models.Model):
     class Status(models.TextChoices):
         PENDING = "pending", "ждёт чтения"
+        READING = "reading", "читается"
         READ = "read", "прочитан"
         FAILED = "failed", "не прочитан"
+
+    FINISHED = (Status.READ, Status.FAILED)
 
     batch = models.ForeignKey(ImportBatch, on_delete=models.CASCADE, related_name="files", verbose_name="импорт")
     file = models.FileField("файл", upload_to=upload_path, max_length=500)

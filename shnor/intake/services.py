@@ -9,17 +9,18 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
-import threading
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
+import django_tasks
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import close_old_connections, transaction
+from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
 from rapidfuzz import fuzz
 
+from shnor import background
 from shnor.audit.log import record
 from shnor.core.documents import DocumentError, read_document
 from shnor.core.reading import ReadingContext, SchoolRef, extract, extraction_to_dict
@@ -33,6 +34,8 @@ from .models import ImportBatch, ImportFile, ImportItem, TrainingExample
 
 log = logging.getLogger(__name__)
 ACCEPTED_EXTENSIONS = {".docx", ".xlsx", ".xlsm", ".pdf", ".txt", ".csv"}
+INTERRUPTED = ("Чтение файла прервалось: вероятно, файл слишком большой или повреждён. Повторно он не читается — "
+               "сохраните документ заново (например, в Word) и загрузите ещё раз.")
 TITLE_MATCH = 85  # rapidfuzz token_set_ratio above which an extracted activity is the planned one
 
 
@@ -94,27 +97,51 @@ def create_batch(campaign: Campaign, school, uploads: list[Upload], user) -> tup
     return batch, warnings
 
 
-def process_batch(batch_id: int) -> None:
-    """Read every pending file of the batch, one transaction per file, updating the progress."""
+def start_reading(batch: ImportBatch) -> None:
+    """Queue the reading of the batch's pending files: a task of the worker, never the request (a document may be huge)."""
+    result = read_batch.enqueue(batch.pk)
+    ImportBatch.objects.filter(pk=batch.pk).update(task_id=result.id)
+
+
+@django_tasks.task()
+def read_batch(batch_id: int) -> int:
+    """The task: read every pending file of the batch, one transaction per file, updating the progress.
+
+    A file is marked as being read before it is read, so that a file whose reading killed the worker is not read
+    again by a retry: it is reported as too big or damaged. Returns the number of files read."""
     batch = ImportBatch.objects.select_related("campaign__framework", "school").get(pk=batch_id)
-    context = reading_context(batch.campaign)
-    for f in batch.files.filter(status=ImportFile.Status.PENDING):
-        read_file(f, batch, context)
-        ImportBatch.objects.filter(pk=batch.pk).update(files_done=batch.files.exclude(status=ImportFile.Status.PENDING).count())
+    try:
+        context = reading_context(batch.campaign)
+        for f in batch.files.filter(status=ImportFile.Status.PENDING):
+            ImportFile.objects.filter(pk=f.pk).update(status=ImportFile.Status.READING)
+            read_file(f, batch, context)
+            ImportBatch.objects.filter(pk=batch.pk).update(files_done=batch.files.filter(status__in=ImportFile.FINISHED).count())
+    except Exception:
+        log.exception("reading import batch %s failed", batch_id)
+        ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.READING).update(status=ImportBatch.Status.FAILED)
+        raise  # the task is failed too; it is retried only by hand (retry_reading)
     ImportBatch.objects.filter(pk=batch.pk, status=ImportBatch.Status.READING).update(status=ImportBatch.Status.READY)
+    return batch.files.filter(status=ImportFile.Status.READ).count()
 
 
-def process_in_background(batch_id: int) -> None:
-    """Large batches are read by a thread of the serving process; `shnor intake-worker` picks up any leftovers."""
-    def work():
-        try:
-            process_batch(batch_id)
-        except Exception:  # the thread must not die silently: the batch page shows the files still pending
-            log.exception("reading import batch %s failed", batch_id)
-        finally:
-            close_old_connections()
+def reading_failed(batch: ImportBatch) -> bool:
+    """The reading stopped: its task raised, or its worker died (the task stays failed, nobody takes it over)."""
+    return batch.status == ImportBatch.Status.FAILED or (batch.status == ImportBatch.Status.READING and background.has_failed(batch.task_id))
 
-    threading.Thread(target=work, name=f"intake-{batch_id}", daemon=True).start()
+
+def retry_reading(batch: ImportBatch, user) -> None:
+    """Read again, by hand, a batch whose reading stopped. The file being read when it stopped is not read again."""
+    with transaction.atomic():
+        batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+        if not reading_failed(batch):
+            raise IntakeError("Чтение этого импорта не прерывалось: повторять нечего.")
+        interrupted = batch.files.filter(status=ImportFile.Status.READING).update(status=ImportFile.Status.FAILED, error=INTERRUPTED)
+        batch.status = ImportBatch.Status.READING
+        batch.files_done = batch.files.filter(status__in=ImportFile.FINISHED).count()
+        batch.save(update_fields=["status", "files_done"])
+        record(user, "intake.retry", batch, f"Повторное чтение импорта № {batch.pk}" + (" (прерванный файл не читается)" if interrupted else ""),
+               region=batch.campaign.region)
+    start_reading(batch)
 
 
 def read_file(f: ImportFile, batch: ImportBatch, context: ReadingContext) -> None:

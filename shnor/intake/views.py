@@ -64,10 +64,7 @@ def upload(request, code):
         else:
             for w in warnings:
                 messages.warning(request, w)
-            if settings.INTAKE_BACKGROUND and batch.files_total >= ImportBatch.BACKGROUND_FROM:
-                services.process_in_background(batch.pk)
-            else:
-                services.process_batch(batch.pk)
+            services.start_reading(batch)
             return redirect("intake_batch", batch.pk)
     batches = ImportBatch.objects.filter(campaign=campaign).select_related("school", "created_by")
     if not coordinator:
@@ -80,6 +77,7 @@ def upload(request, code):
 @login_required
 def batch_detail(request, pk):
     batch = get_batch_for_user(request.user, pk)
+    failed = services.reading_failed(batch)
     files = list(batch.files.select_related("school"))
     items = list(ImportItem.objects.filter(file__batch=batch).select_related("file", "school", "activity_type", "direction", "entry"))
     return render(request, "intake/batch.html", {
@@ -91,14 +89,15 @@ def batch_detail(request, pk):
         "types": ActivityType.objects.filter(is_active=True),
         "directions": Direction.objects.filter(framework=batch.campaign.framework),
         "statuses": ReportEntry.Status.choices, "low_confidence": LOW_CONFIDENCE,
-        "reading": batch.status == ImportBatch.Status.READING,
+        "reading": batch.status == ImportBatch.Status.READING and not failed, "failed": failed,
     })
 
 
 @login_required
 def batch_progress(request, pk):
     batch = get_batch_for_user(request.user, pk)
-    return JsonResponse({"status": batch.status, "files_done": batch.files_done, "files_total": batch.files_total, "percent": batch.progress_percent})
+    status = ImportBatch.Status.FAILED if services.reading_failed(batch) else batch.status
+    return JsonResponse({"status": status, "files_done": batch.files_done, "files_total": batch.files_total, "percent": batch.progress_percent})
 
 
 def _int_or_none(value):
@@ -136,6 +135,18 @@ def batch_review(request, pk):
                                       f"{counts['filled']}, показателей {counts['indicators']}.")
         else:
             messages.success(request, "Проверка сохранена.")
+    except services.IntakeError as exc:
+        messages.error(request, str(exc))
+    return redirect("intake_batch", batch.pk)
+
+
+@login_required
+@require_POST
+def batch_retry(request, pk):
+    batch = get_batch_for_user(request.user, pk)
+    try:
+        services.retry_reading(batch, request.user)
+        messages.success(request, f"Импорт № {batch.pk}: чтение файлов начато заново.")
     except services.IntakeError as exc:
         messages.error(request, str(exc))
     return redirect("intake_batch", batch.pk)

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import django_tasks
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
@@ -47,3 +49,10 @@ def send_reminders(campaign: Campaign, user, schools=None) -> tuple[int, list[st
     record(user, "campaign.remind", campaign, f"Отправлены напоминания по кампании «{campaign.title}»: {len(messages)}",
            region=campaign.region, changes={"школы": [r.school.short_name for r in overdue], "без адреса": missing})
     return len(messages), missing
+
+
+@django_tasks.task()
+def remind(campaign_id: int, user_id: int) -> dict:
+    """The task behind the «Напомнить» button: `send_reminders` on the worker (an SMTP server may be slow)."""
+    sent, missing = send_reminders(Campaign.objects.get(pk=campaign_id), get_user_model().objects.get(pk=user_id))
+    return {"sent": sent, "missing": missing}

@@ -10,7 +10,9 @@ from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
+from django_tasks import TaskResultStatus
 
+from shnor import background
 from shnor.audit.models import AuditEvent
 from shnor.plans.maps import framework_maps
 from shnor.registry.access import get_school_for_user
@@ -22,7 +24,7 @@ from .board import CampaignBoard
 from .coverage import counted_statuses, coverage_for
 from .forms import ActionForm, CampaignForm, ReportForm, ReturnForm
 from .models import Campaign, Evidence, IndicatorValue, ReportEntry, SchoolReport
-from .reminders import send_reminders
+from .reminders import remind
 
 
 @login_required
@@ -58,6 +60,7 @@ def campaign_detail(request, code):
         "board": board,
         "include_submitted": include_submitted,
         "is_coordinator": scope.coordinates_region(campaign.region_id) or scope.is_coordinator,
+        "reminders": _reminder_state(request, campaign),
     })
 
 
@@ -92,14 +95,46 @@ def coverage_detail(request, code):
 @require_POST
 def campaign_remind(request, code):
     campaign = get_coordinated_campaign(request.user, code)
-    sent, missing = send_reminders(campaign, request.user)
+    result = remind.enqueue(campaign.pk, request.user.pk)
+    if result.is_finished:  # a backend that runs tasks at once
+        _show_reminders(request, result)
+    else:
+        request.session[_reminder_key(campaign)] = result.id
+        messages.info(request, "Напоминания отправляются: итог появится на этой странице.")
+    return redirect("campaign_detail", campaign.code)
+
+
+def _reminder_key(campaign) -> str:
+    return f"reminders-{campaign.pk}"
+
+
+def _reminder_state(request, campaign) -> str:
+    """How the reminders this user asked for stand: "running", "failed" (with a retry button), or "" (shown or none)."""
+    key = _reminder_key(campaign)
+    result = background.result(request.session.get(key, ""))
+    if result is None:
+        request.session.pop(key, None)
+        return ""
+    if not result.is_finished:
+        return "running"
+    if result.status == TaskResultStatus.FAILED:
+        return "failed"
+    _show_reminders(request, result)
+    request.session.pop(key)
+    return ""
+
+
+def _show_reminders(request, result) -> None:
+    if result.status == TaskResultStatus.FAILED:
+        messages.error(request, "Напоминания не отправлены: почтовый сервер не ответил или произошла ошибка. Нажмите кнопку ещё раз.")
+        return
+    sent, missing = result.return_value["sent"], result.return_value["missing"]
     if sent:
         messages.success(request, f"Отправлено напоминаний: {sent}.")
     else:
         messages.info(request, "Просроченных отчётов с известным адресом нет — напоминания не отправлялись.")
     if missing:
         messages.warning(request, f"Напоминание не отправлено — нет адреса электронной почты: {', '.join(missing)}.")
-    return redirect("campaign_detail", campaign.code)
 
 
 def _report_page_context(request, campaign, school, report):

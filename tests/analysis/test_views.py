@@ -219,24 +219,24 @@ def _pdf_text(data: bytes) -> str:
         return normalize_spaces("\n".join(page.extract_text() or "" for page in pdf.pages))
 
 
-def test_a_large_campaigns_pdf_is_made_after_issuing_and_downloaded_when_ready(reported, monkeypatch, django_capture_on_commit_callbacks):
+def test_a_large_campaigns_pdf_is_queued_after_issuing_and_downloaded_when_made(reported, monkeypatch, settings, django_capture_on_commit_callbacks):
     monkeypatch.setattr(spravka_workflow, "PDF_INLINE_SCHOOLS", 2)  # the test campaign's 3 schools count as a large campaign
-    started = []
-    monkeypatch.setattr(spravka_workflow, "make_pdf_in_background", started.append)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
     client = reported.client("coordinator")
     with django_capture_on_commit_callbacks(execute=True):
         page = client.post(url("spravka_issue", reported), {"author_name": "О. Координатова", "author_position": "начальник отдела"}, follow=True)
     issued = IssuedReport.objects.get(campaign=reported.campaign)
     assert issued.docx.read().startswith(b"PK") and not issued.pdf and issued.pdf_status == IssuedReport.PdfStatus.PENDING
-    assert started == [issued.pk]  # after the commit, not in the request
+    queued = spravka_workflow.make_pdf.get_backend().results
+    assert [(r.task.name, r.args) for r in queued] == [("make_pdf", [issued.pk])] and issued.pdf_task_id == queued[0].id  # after the commit
     assert "PDF готовится и появится" in normalize_spaces(page.content.decode()) and "PDF готовится</span>" in page.content.decode()
 
     pending = client.get(url("issued_file", reported, issued.pk, "pdf"), follow=True)
     assert "PDF справки (версия 1) готовится" in normalize_spaces(pending.content.decode())
-    assert started == [issued.pk, issued.pk]  # never started (a restart lost the thread): the download starts it again
+    assert len(queued) == 1  # a download does not start it again: the queued task will make it
 
     Finding.objects.create(campaign=reported.campaign, kind="remark", text="замечание, добавленное после выпуска")
-    assert spravka_workflow.make_pdf(issued.pk) and not spravka_workflow.make_pdf(issued.pk)  # made once
+    assert spravka_workflow.make_pdf.call(issued.pk) and not spravka_workflow.make_pdf.call(issued.pk)  # what the worker runs; made once
     issued.refresh_from_db()
     assert issued.pdf_status == IssuedReport.PdfStatus.READY
     download = client.get(url("issued_file", reported, issued.pk, "pdf"))
@@ -245,26 +245,18 @@ def test_a_large_campaigns_pdf_is_made_after_issuing_and_downloaded_when_ready(r
     assert 'class="issued-docx"' in client.get(url("spravka", reported)).content.decode()
 
 
-def test_a_pdf_being_made_is_not_started_twice_and_a_lost_one_is_taken_over(reported, monkeypatch):
-    from datetime import timedelta
-
-    from django.utils import timezone
-
+def test_the_pdf_task_runs_on_the_queue_after_the_commit(reported, monkeypatch, django_capture_on_commit_callbacks):
     monkeypatch.setattr(spravka_workflow, "PDF_INLINE_SCHOOLS", 2)
-    monkeypatch.setattr(spravka_workflow, "make_pdf_in_background", lambda pk: None)
-    issued = spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
-    IssuedReport.objects.filter(pk=issued.pk).update(pdf_started_at=timezone.now())  # a live thread is making it
-    assert not spravka_workflow.make_pdf(issued.pk)
-    IssuedReport.objects.filter(pk=issued.pk).update(pdf_started_at=timezone.now() - spravka_workflow.PDF_STALE - timedelta(minutes=1))
-    call_command("spravka_pdf")  # the command takes over what a dead process left
+    with django_capture_on_commit_callbacks(execute=True):  # the tests' queue runs a task as it is enqueued
+        issued = spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
     issued.refresh_from_db()
-    assert issued.pdf_status == IssuedReport.PdfStatus.READY and issued.pdf.read().startswith(b"%PDF")
+    assert issued.pdf_status == IssuedReport.PdfStatus.READY and issued.pdf.read().startswith(b"%PDF") and issued.pdf_task_id
 
 
 def test_no_pdf_is_made_for_a_national_campaign_and_the_download_says_why(reported, monkeypatch):
     monkeypatch.setattr(spravka_workflow, "PDF_MAX_SCHOOLS", 2)
     started = []
-    monkeypatch.setattr(spravka_workflow, "make_pdf_in_background", started.append)
+    monkeypatch.setattr(spravka_workflow, "start_pdf", started.append)
     issued = spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
     assert issued.docx and not issued.pdf and not issued.html and issued.pdf_status == IssuedReport.PdfStatus.NONE and started == []
     page = reported.client("coordinator").get(url("issued_file", reported, issued.pk, "pdf"), follow=True).content.decode()
@@ -277,22 +269,67 @@ def test_the_draft_pdf_of_a_large_campaign_is_not_made_in_the_request(reported, 
     assert page.redirect_chain and "PDF проекта справки на лету не формируется: в ней 3 школы." in normalize_spaces(page.content.decode())
 
 
-def test_a_pdf_that_cannot_be_made_is_marked_and_the_download_says_so(reported, monkeypatch):
+def test_a_pdf_that_cannot_be_made_is_marked_and_retried_by_hand(reported, monkeypatch, django_capture_on_commit_callbacks):
     from shnor.core.render import pdf
 
     monkeypatch.setattr(spravka_workflow, "PDF_INLINE_SCHOOLS", 2)
-    monkeypatch.setattr(spravka_workflow, "make_pdf_in_background", lambda pk: None)
-    issued = spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
+    from_html = pdf.from_html
 
     def broken(page):
         raise MemoryError
 
     monkeypatch.setattr(pdf, "from_html", broken)
-    assert not spravka_workflow.make_pdf(issued.pk)
+    with django_capture_on_commit_callbacks(execute=True):
+        issued = spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
     issued.refresh_from_db()
-    assert issued.pdf_status == IssuedReport.PdfStatus.FAILED
-    page = reported.client("coordinator").get(url("issued_file", reported, issued.pk, "pdf"), follow=True).content.decode()
-    assert "сформировать не удалось. Скачайте DOCX" in normalize_spaces(page)
+    assert issued.pdf_status == IssuedReport.PdfStatus.FAILED and not issued.pdf
+    client = reported.client("coordinator")
+    page = client.get(url("issued_file", reported, issued.pk, "pdf"), follow=True).content.decode()
+    assert "сформировать не удалось. Нажмите «Повторить»" in normalize_spaces(page)
+    assert 'class="secondary issued-pdf-retry">Повторить</button>' in page
+
+    monkeypatch.setattr(pdf, "from_html", from_html)
+    page = client.post(url("issued_pdf_retry", reported, issued.pk), follow=True).content.decode()
+    assert "PDF справки (версия 1) готовится заново" in normalize_spaces(page)
+    issued.refresh_from_db()
+    assert issued.pdf_status == IssuedReport.PdfStatus.READY and issued.pdf.read().startswith(b"%PDF")
+    assert AuditEvent.objects.filter(action="spravka.pdf_retry", user=reported.users["coordinator"]).count() == 1
+    again = client.post(url("issued_pdf_retry", reported, issued.pk), follow=True).content.decode()
+    assert "повторять нечего" in again  # a PDF that was made is not made twice
+
+
+@pytest.mark.parametrize("role, status", [("outsider", 403), ("far_coordinator", 404), ("observer", 403), ("head", 403), ("curator", 403)])
+def test_only_the_campaigns_coordinator_may_retry_a_pdf(reported, monkeypatch, role, status):
+    monkeypatch.setattr(spravka_workflow, "PDF_INLINE_SCHOOLS", 2)
+    issued = spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
+    IssuedReport.objects.filter(pk=issued.pk).update(pdf_status=IssuedReport.PdfStatus.FAILED)
+    assert reported.client(role).post(url("issued_pdf_retry", reported, issued.pk)).status_code == status
+    issued.refresh_from_db()
+    assert issued.pdf_status == IssuedReport.PdfStatus.FAILED and not AuditEvent.objects.filter(action="spravka.pdf_retry").exists()
+
+
+def test_a_pdf_whose_worker_died_shows_as_failed_with_a_retry(reported, monkeypatch, settings):
+    """The worker was killed while making the PDF: no timing rule takes it over; the next worker marks it failed."""
+    from django_tasks_db.models import DBTaskResult
+
+    from shnor import background
+
+    monkeypatch.setattr(spravka_workflow, "PDF_INLINE_SCHOOLS", 2)
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    issued = spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
+    spravka_workflow.start_pdf(issued.pk)
+    issued.refresh_from_db()
+    task = DBTaskResult.objects.get(pk=issued.pdf_task_id)
+    task.claim("this-host-is-gone:1:dead")  # another machine's worker: nobody here can tell it is gone
+    assert background.fail_lost_tasks() == 0 and not spravka_workflow.pdf_failed(issued)
+    page = reported.client("coordinator").get(url("spravka", reported)).content.decode()
+    assert "PDF готовится</span>" in page and "issued-pdf-retry" not in page
+
+    DBTaskResult.objects.filter(pk=task.pk).update(worker_ids=[f"{background.new_worker_id().rsplit(':', 2)[0]}:999999999:dead"])
+    assert background.fail_lost_tasks() == 1  # a worker of this host whose process no longer exists
+    assert background.state(issued.pdf_task_id) == background.FAILED and spravka_workflow.pdf_failed(issued)
+    page = reported.client("coordinator").get(url("spravka", reported)).content.decode()
+    assert "PDF не удалось сформировать" in page and "issued-pdf-retry" in page
 
 
 def test_a_task_marked_done_shows_in_the_next_campaigns_spravka(reported):

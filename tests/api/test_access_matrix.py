@@ -168,7 +168,7 @@ def _batch(world, commit: bool = False):
     from shnor.intake import services
 
     batch, _ = services.create_batch(world.campaign, world.a1, [services.Upload("otchet.txt", REPORT_TEXT.encode())], world.users["head"])
-    services.process_batch(batch.pk)
+    services.start_reading(batch)
     batch.refresh_from_db()
     if commit:
         services.commit_batch(batch, world.users["head"])

@@ -44,7 +44,7 @@ def _real_ids(head) -> dict[str, dict]:
     # A draft in the open campaign, so that the head's changes reach the workflow, and an upload to review.
     report = workflow.open_report(Campaign.objects.get(code="bryansk-2021-h2"), school)
     batch, _ = intake_services.create_batch(report.campaign, school, [intake_services.Upload("otchet.txt", "Проведены курсы повышения квалификации".encode())], head)
-    intake_services.process_batch(batch.pk)
+    intake_services.start_reading(batch)
     return {
         "regions": {"code": school.municipality.region.code},
         "municipalities": {"id": school.municipality_id},
