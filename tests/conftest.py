@@ -128,3 +128,24 @@ def world(db) -> World:
         "outsider": make_user("t_outsider"),
     }
     return World(region, other, m1, m2, a1, a2, b1, far, framework, campaign, roadmap, users)
+
+
+@pytest.fixture
+def database_queue(settings):
+    """The database task backend, as deployed (the tests' default runs tasks at once); returns `run_worker`."""
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    return run_worker
+
+
+def run_worker() -> None:
+    """`shnor worker --batch`: run what is queued, then stop. The worker sets its own signal handlers: restored."""
+    import signal
+
+    from django.core.management import call_command
+
+    handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
+    try:
+        call_command("worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
+    finally:
+        for sig, handler in handlers.items():
+            signal.signal(sig, handler)

@@ -148,6 +148,34 @@ def test_reminders_go_to_overdue_schools_only(world):
     assert world.client("curator").post(reverse("campaign_remind", args=[world.campaign.code])).status_code == 403
 
 
+@pytest.mark.django_db(transaction=True)
+def test_reminders_are_sent_by_the_worker_and_the_campaign_page_tells_the_result(world, database_queue, monkeypatch):
+    client = world.client("coordinator")
+    page = client.post(reverse("campaign_remind", args=[world.campaign.code]), follow=True).content.decode()
+    assert "Напоминания отправляются" in page and 'id="reminders-running"' in page and mail.outbox == []
+    assert world.client("outsider").post(reverse("campaign_remind", args=[world.campaign.code])).status_code in (403, 404)
+
+    database_queue()  # shnor worker --batch
+    assert len(mail.outbox) == 2  # one letter per overdue school with an address; the outsider queued nothing
+    page = client.get(reverse("campaign_detail", args=[world.campaign.code])).content.decode().replace("\xa0", " ")
+    assert "Отправлено напоминаний: 2." in page and "нет адреса электронной почты: МБОУ Бета ООШ." in page
+    assert 'id="reminders-running"' not in page
+    again = client.get(reverse("campaign_detail", args=[world.campaign.code])).content.decode().replace("\xa0", " ")
+    assert "Отправлено напоминаний" not in again  # told once
+    assert AuditEvent.objects.filter(action="campaign.remind", user=world.users["coordinator"]).count() == 1
+
+    import shnor.monitoring.reminders as reminders
+
+    def no_server(*args, **kwargs):
+        raise ConnectionRefusedError("no SMTP server")
+
+    monkeypatch.setattr(reminders, "get_connection", no_server)
+    client.post(reverse("campaign_remind", args=[world.campaign.code]))
+    database_queue()
+    page = client.get(reverse("campaign_detail", args=[world.campaign.code])).content.decode()
+    assert 'id="reminders-failed"' in page and 'id="remind">Повторить</button>' in page  # not retried by itself
+
+
 def test_createuser_creates_a_scoped_user_and_checks_the_password(world):
     out = StringIO()
     call_command("createuser", "new_curator", "--role", "curator", "--password", "Dlinnyi-parol-2021", "--school", str(world.a1.pk), "--school", str(world.b1.pk), stdout=out)

@@ -172,27 +172,87 @@ def test_the_progress_endpoint_reports_the_reading(world):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_a_large_batch_is_read_in_the_background_with_progress(world):
-    import time
+def test_a_batch_is_read_by_the_worker_of_the_database_queue(world, database_queue):
+    """The real queue, as deployed: the upload stores a task in the database and `shnor worker` runs it."""
+    import socket
 
-    from shnor.intake.services import Upload, create_batch, process_in_background
+    from django_tasks_db.models import DBTaskResult
 
-    uploads = [Upload(name, (FIXTURES / name).read_bytes()) for name in ("uyar_table.docx", "uyar_table.xlsx", "kavalerovo_prose.docx")]
-    batch, warnings = create_batch(world.campaign, world.a1, uploads, world.users["coordinator"])
-    assert batch.files_total == 3 and warnings == []
-    process_in_background(batch.pk)
-    states = []
-    for _ in range(600):
-        batch.refresh_from_db()
-        states.append((batch.status, batch.files_done))
-        if batch.status != "reading":
-            break
-        time.sleep(0.05)
-    assert states[-1] == ("ready", 3)
-    assert [done for _, done in states] == sorted(done for _, done in states)  # progress only goes forward
+    response = upload(world, "coordinator", "uyar_table.docx", "uyar_table.xlsx", "kavalerovo_prose.docx", school=world.a1)
+    batch = latest_batch()
+    assert response.status_code == 302 and (batch.status, batch.files_done, batch.files_total) == ("reading", 0, 3)
+    page = world.client("coordinator").get(reverse("intake_batch", args=[batch.pk])).content.decode()
+    assert 'id="progress"' in page and "Прочитано файлов: 0 из 3" in page  # not read in the request
+    assert DBTaskResult.objects.get(pk=batch.task_id).status == "READY"
+
+    database_queue()  # shnor worker --batch
+    batch.refresh_from_db()
+    assert (batch.status, batch.files_done) == ("ready", 3)
+    task = DBTaskResult.objects.get(pk=batch.task_id)
+    assert task.status == "SUCCESSFUL" and task.return_value == 3 and task.worker_ids[0].startswith(socket.gethostname()[:40] + ":")
     progress = world.client("coordinator").get(reverse("intake_progress", args=[batch.pk])).json()
     assert progress == {"status": "ready", "files_done": 3, "files_total": 3, "percent": 100}
     assert ImportItem.objects.filter(file__batch=batch, kind="activity").count() > 40
+
+
+def test_a_reading_that_stops_is_failed_and_retried_by_hand_without_the_file_it_stopped_on(world, monkeypatch):
+    from shnor.intake import services
+
+    read_file = services.read_file
+
+    def crashing(f, batch, context):
+        if f.file_name == "uyar_table.xlsx":
+            raise RuntimeError("the reader died")
+        read_file(f, batch, context)
+
+    monkeypatch.setattr(services, "read_file", crashing)
+    upload(world, "head", "uyar_table.docx", "uyar_table.xlsx", "uyar_table.txt", school=world.a1)
+    batch = latest_batch()
+    assert batch.status == "failed" and batch.files_done == 1  # not retried by itself
+    assert list(batch.files.values_list("status", flat=True)) == ["read", "reading", "pending"]
+    page = world.client("head").get(reverse("intake_batch", args=[batch.pk])).content.decode()
+    assert "чтение прервано" in page and 'id="retry">Повторить</button>' in page and 'id="progress"' not in page
+    assert world.client("head").get(reverse("intake_progress", args=[batch.pk])).json()["status"] == "failed"
+
+    monkeypatch.setattr(services, "read_file", read_file)
+    for role in ("outsider", "head_b1", "far_coordinator", "staff"):
+        assert world.client(role).post(reverse("intake_retry", args=[batch.pk])).status_code == 404, role
+    batch.refresh_from_db()
+    assert batch.status == "failed" and not AuditEvent.objects.filter(action="intake.retry").exists()
+
+    page = world.client("head").post(reverse("intake_retry", args=[batch.pk]), follow=True).content.decode()
+    assert "чтение файлов начато заново" in page
+    batch.refresh_from_db()
+    files = {f.file_name: f for f in batch.files.all()}
+    assert (batch.status, batch.files_done) == ("ready", 3)
+    assert files["uyar_table.txt"].status == "read"
+    assert files["uyar_table.xlsx"].status == "failed" and "слишком большой или повреждён" in files["uyar_table.xlsx"].error
+    assert AuditEvent.objects.filter(action="intake.retry", user=world.users["head"]).count() == 1
+    again = world.client("head").post(reverse("intake_retry", args=[batch.pk]), follow=True).content.decode()
+    assert "повторять нечего" in again
+
+
+def test_a_reading_whose_worker_died_shows_as_failed_until_retried(world, database_queue):
+    """A killed worker leaves its task «running»: no timing rule takes it over; the next worker marks it failed."""
+    from django_tasks_db.models import DBTaskResult
+
+    from shnor import background
+
+    upload(world, "head", "uyar_table.txt", school=world.a1)
+    batch = latest_batch()
+    task = DBTaskResult.objects.get(pk=batch.task_id)
+    host = background.new_worker_id().rsplit(":", 2)[0]
+    task.claim(f"{host}:999999999:gone")
+    page = world.client("head").get(reverse("intake_batch", args=[batch.pk])).content.decode()
+    assert 'id="progress"' in page and "Повторить" not in page  # running, as far as anyone can tell
+
+    assert background.fail_lost_tasks() == 1
+    page = world.client("head").get(reverse("intake_batch", args=[batch.pk])).content.decode()
+    assert "чтение прервано" in page and 'id="retry"' in page
+    world.client("head").post(reverse("intake_retry", args=[batch.pk]))
+    batch.refresh_from_db()
+    assert batch.status == "reading" and batch.task_id != str(task.pk)
+    assert DBTaskResult.objects.get(pk=batch.task_id).status == "READY"  # a new task, queued for the worker
 
 
 def test_a_file_over_the_intake_limit_is_refused(world, settings):
