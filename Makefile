@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast bench lint install demo clean
+.PHONY: run test test-fast system-deps bench lint install demo clean
 
 $(STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -14,17 +14,22 @@ $(STAMP): pyproject.toml requirements.txt
 
 install: $(STAMP)
 
+# `shnor serve` runs the development server and the task worker (`shnor worker`); Ctrl+C stops both.
 run: $(STAMP)
 	$(BIN)/shnor migrate --no-input
 	$(BIN)/shnor demo
-	@echo "Сайт: http://127.0.0.1:8000/  (остановить: Ctrl+C)"
+	@echo "Сайт: http://127.0.0.1:8000/  (остановить сайт и обработчик фоновых задач: Ctrl+C)"
 	$(BIN)/shnor serve --host 127.0.0.1 --port 8000
 
-test: $(STAMP)
+# The Debian packages the suite needs (chromium, LibreOffice, poppler, fonts): installed when missing.
+system-deps:
+	bash scripts/system-packages.sh
+
+test: system-deps $(STAMP)
 	$(BIN)/lint-imports
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q
 
-test-fast: $(STAMP)
+test-fast: system-deps $(STAMP)
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m "not browser and not slow"
 
 bench: $(STAMP)
