@@ -19,6 +19,7 @@ from .stamps import CACHE_SECONDS, campaign_stamp, ids_key
 
 
 def counted_statuses(include_submitted: bool) -> list[str]:
+    """The report states whose entries count: certified and accepted, and submitted ones when asked for."""
     return list(SchoolReport.COUNTED) + ([SchoolReport.Status.SUBMITTED] if include_submitted else [])
 
 
