@@ -32,9 +32,10 @@ from .models import Finding, IssuedReport, SpravkaTemplate, Task
 from .records import campaign_data
 
 EDITABLE_FIELDS = ("text", "addressee", "responsible", "deadline_text", "deadline")
-# The PDF of a справка of more schools is made after issuing, not in the request: weasyprint takes 7–12 s for 500
-# schools. Beyond PDF_MAX_SCHOOLS none is made: at 5,000 schools weasyprint took 106 s and 1.3 GB for a document of
-# hundreds of pages, which is read as DOCX anyway.
+# The PDF of an issued справка is made by a task after issuing, never in the request: weasyprint takes a second for a
+# few schools, 7–12 s for 500. Beyond PDF_MAX_SCHOOLS none is made: at 5,000 schools weasyprint took 106 s and 1.3 GB
+# for a document of hundreds of pages, which is read as DOCX anyway. The PDF of a draft (not issued) is made in the
+# request only up to PDF_INLINE_SCHOOLS.
 PDF_INLINE_SCHOOLS = 100
 PDF_MAX_SCHOOLS = 2000
 
@@ -243,9 +244,8 @@ def render(spravka: content.Spravka, fmt: str, region_id: int | None = None) -> 
 
 
 def issue(campaign: Campaign, user, author_name: str, author_position: str, on: date | None = None) -> IssuedReport:
-    """Issue the справка: render the DOCX, and the PDF too for a small campaign (a larger one's PDF is made in the
-    background from the HTML page kept with it, see `make_pdf`; a national one's not at all); keep them with the
-    content; turn its decisions into tasks."""
+    """Issue the справка: render the DOCX and keep it with the content; queue its PDF (made from the HTML page kept
+    with it, see `make_pdf`; a national one's not at all); turn its decisions into tasks."""
     analysis = analysis_for(campaign)
     ensure_findings(campaign, user, analysis)
     prepared = prepare(campaign, author_name=author_name, author_position=author_position, on=on, analysis=analysis)
@@ -253,16 +253,13 @@ def issue(campaign: Campaign, user, author_name: str, author_position: str, on: 
     docx = render(prepared.spravka, "docx", campaign.region_id)
     schools = len(prepared.analysis.data.schools)
     page = render(prepared.spravka, "html") if schools <= PDF_MAX_SCHOOLS else b""
-    pdf = pdf_renderer.from_html(page.decode("utf-8")) if page and schools <= PDF_INLINE_SCHOOLS else None
     with transaction.atomic():
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # serialises version numbers
         number = (IssuedReport.objects.filter(campaign=campaign).aggregate(m=Max("number"))["m"] or 0) + 1
         issued = IssuedReport(campaign=campaign, number=number, title=f"{prepared.spravka.title} — {campaign.title}",
                               author_name=author_name, author_position=author_position, content=prepared.spravka.as_dict(), created_by=user)
         issued.docx.save(f"spravka-{campaign.code}-v{number}.docx", ContentFile(docx), save=False)
-        if pdf is not None:
-            issued.pdf.save(f"spravka-{campaign.code}-v{number}.pdf", ContentFile(pdf), save=False)
-        elif page:
+        if page:
             issued.html.save(f"spravka-{campaign.code}-v{number}.html", ContentFile(page), save=False)
             issued.pdf_status = IssuedReport.PdfStatus.PENDING
         else:

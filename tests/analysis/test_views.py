@@ -185,11 +185,12 @@ def test_regenerating_keeps_what_the_coordinator_changed(reported):
 # --- issuing, tasks ------------------------------------------------------------------------------------------
 
 
-def test_issuing_stores_docx_and_pdf_and_turns_decisions_into_tasks(reported):
+def test_issuing_stores_docx_and_pdf_and_turns_decisions_into_tasks(reported, django_capture_on_commit_callbacks):
     client = reported.client("coordinator")
     client.get(url("spravka", reported))
-    response = client.post(url("spravka_issue", reported), {"author_name": "О. Координатова", "author_position": "начальник отдела",
-                                                            "date": "2022-01-25"})
+    with django_capture_on_commit_callbacks(execute=True):  # the PDF: a task queued after the commit
+        response = client.post(url("spravka_issue", reported), {"author_name": "О. Координатова", "author_position": "начальник отдела",
+                                                                "date": "2022-01-25"})
     assert response.status_code == 302
     issued = IssuedReport.objects.get(campaign=reported.campaign)
     assert normalize_spaces(issued.content["date_text"]) == "25 января 2022 г."
@@ -219,8 +220,7 @@ def _pdf_text(data: bytes) -> str:
         return normalize_spaces("\n".join(page.extract_text() or "" for page in pdf.pages))
 
 
-def test_a_large_campaigns_pdf_is_queued_after_issuing_and_downloaded_when_made(reported, monkeypatch, settings, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(spravka_workflow, "PDF_INLINE_SCHOOLS", 2)  # the test campaign's 3 schools count as a large campaign
+def test_the_pdf_is_queued_after_issuing_and_downloaded_when_made(reported, settings, django_capture_on_commit_callbacks):
     settings.TASKS = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}  # queued, not run
     client = reported.client("coordinator")
     with django_capture_on_commit_callbacks(execute=True):
@@ -245,8 +245,7 @@ def test_a_large_campaigns_pdf_is_queued_after_issuing_and_downloaded_when_made(
     assert 'class="issued-docx"' in client.get(url("spravka", reported)).content.decode()
 
 
-def test_the_pdf_task_runs_on_the_queue_after_the_commit(reported, monkeypatch, django_capture_on_commit_callbacks):
-    monkeypatch.setattr(spravka_workflow, "PDF_INLINE_SCHOOLS", 2)
+def test_the_pdf_task_runs_on_the_queue_after_the_commit(reported, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):  # the tests' queue runs a task as it is enqueued
         issued = spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
     issued.refresh_from_db()
@@ -272,7 +271,6 @@ def test_the_draft_pdf_of_a_large_campaign_is_not_made_in_the_request(reported, 
 def test_a_pdf_that_cannot_be_made_is_marked_and_retried_by_hand(reported, monkeypatch, django_capture_on_commit_callbacks):
     from shnor.core.render import pdf
 
-    monkeypatch.setattr(spravka_workflow, "PDF_INLINE_SCHOOLS", 2)
     from_html = pdf.from_html
 
     def broken(page):
@@ -299,8 +297,7 @@ def test_a_pdf_that_cannot_be_made_is_marked_and_retried_by_hand(reported, monke
 
 
 @pytest.mark.parametrize("role, status", [("outsider", 403), ("far_coordinator", 404), ("observer", 403), ("head", 403), ("curator", 403)])
-def test_only_the_campaigns_coordinator_may_retry_a_pdf(reported, monkeypatch, role, status):
-    monkeypatch.setattr(spravka_workflow, "PDF_INLINE_SCHOOLS", 2)
+def test_only_the_campaigns_coordinator_may_retry_a_pdf(reported, role, status):
     issued = spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
     IssuedReport.objects.filter(pk=issued.pk).update(pdf_status=IssuedReport.PdfStatus.FAILED)
     assert reported.client(role).post(url("issued_pdf_retry", reported, issued.pk)).status_code == status
@@ -308,13 +305,12 @@ def test_only_the_campaigns_coordinator_may_retry_a_pdf(reported, monkeypatch, r
     assert issued.pdf_status == IssuedReport.PdfStatus.FAILED and not AuditEvent.objects.filter(action="spravka.pdf_retry").exists()
 
 
-def test_a_pdf_whose_worker_died_shows_as_failed_with_a_retry(reported, monkeypatch, settings):
+def test_a_pdf_whose_worker_died_shows_as_failed_with_a_retry(reported, settings):
     """The worker was killed while making the PDF: no timing rule takes it over; the next worker marks it failed."""
     from django_tasks_db.models import DBTaskResult
 
     from shnor import background
 
-    monkeypatch.setattr(spravka_workflow, "PDF_INLINE_SCHOOLS", 2)
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     issued = spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
     spravka_workflow.start_pdf(issued.pk)
