@@ -165,7 +165,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000
 
-# Background work (reading uploaded documents, the PDF of a large справка, reminder e-mails) runs as Django tasks
+# Background work (reading uploaded documents, the PDF of an issued справка, reminder e-mails) runs as Django tasks
 # (the django-tasks backport of Django 6's framework). The database backend needs no broker: `shnor worker` runs them.
 # Another backend (Redis/RQ, Celery) is this one setting; a task that fails is not retried automatically.
 TASKS = {"default": {"BACKEND": os.environ.get("SHNOR_TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}

@@ -53,7 +53,7 @@ def spravka_path(instance: IssuedReport, filename: str) -> str:
 class IssuedReport(models.Model):
     """An issued аналитическая справка: the files and the content they were made from.
 
-    The DOCX is made when the справка is issued. The PDF of a large campaign is made afterwards by a task of the
+    The DOCX is made when the справка is issued. The PDF is made afterwards by a task of the
     queue (`shnor worker`) from the HTML page kept with it, so that it is the same справка even when the data
     have changed since; until then `pdf_status` says it is being prepared."""
 
