@@ -5,6 +5,9 @@ SHA-256), data/<app>.<model>.jsonl (one JSON array per row, columns as listed in
 media/<path> for the files of the default storage. Rows are read in one transaction (REPEATABLE READ on
 PostgreSQL), so the dump is a consistent snapshot even while people keep working; rows and files stream,
 so the size of the database does not matter for memory. `shnor restore FILE` reads it back.
+
+A row that cannot be read (a number too large for its column, stored by an older version) does not stop the
+copy: it is left out, named in the manifest's "skipped" list and in the command's output.
 """
 
 from __future__ import annotations
@@ -29,6 +32,8 @@ from django.utils.duration import duration_iso_string
 
 FORMAT = "shnor-backup/1"
 CHUNK = 2000
+# `shnor restore` stages the copy's files here, inside the media folder, before swapping them in.
+STAGING_PREFIX = ".restore-"
 
 
 def backup_models() -> list:
@@ -65,13 +70,42 @@ def media_files(storage=default_storage, folder: str = "") -> list[str]:
         return []
     found = [f"{folder}/{name}" if folder else name for name in files]
     for d in dirs:
+        if not folder and d.startswith(STAGING_PREFIX):
+            continue  # an interrupted restore's staging folder is not part of the data
         found += media_files(storage, f"{folder}/{d}" if folder else d)
     return sorted(found)
 
 
+def _rows(model, fields: list[str], skipped: list[dict]):
+    """The model's rows in pk order; a row whose stored value cannot be read is reported in `skipped` and left out."""
+    pk_index = fields.index(model._meta.pk.attname)
+    everything = model._base_manager.order_by("pk")
+    after = None
+    while True:
+        rest = everything if after is None else everything.filter(pk__gt=after)
+        try:
+            for row in rest.values_list(*fields).iterator(CHUNK):
+                after = row[pk_index]
+                yield row
+            return
+        except (ArithmeticError, ValueError, TypeError) as exc:
+            # Values are converted row by row as they are read, so the row that failed is the next one.
+            rest = everything if after is None else everything.filter(pk__gt=after)
+            bad = rest.values_list("pk", flat=True).first()
+            try:
+                row = everything.filter(pk=bad).values_list(*fields).get()
+            except (ArithmeticError, ValueError, TypeError):
+                skipped.append({"model": model._meta.label_lower, "pk": _json_value(bad),
+                                "error": f"{model._meta.verbose_name} №{bad}: значение в базе не читается ({type(exc).__name__})"})
+                after = bad
+                continue
+            after = row[pk_index]
+            yield row
+
+
 def write_backup(path: Path, progress=None) -> dict:
     manifest = {"format": FORMAT, "created_at": timezone.now().isoformat(), "django": django.get_version(),
-                "database": connection.vendor, "migrations": applied_migrations(), "models": {}, "media": {}}
+                "database": connection.vendor, "migrations": applied_migrations(), "models": {}, "media": {}, "skipped": []}
     with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, allowZip64=True) as zf:
         snapshot = connection.vendor == "postgresql" and not connection.in_atomic_block  # else the caller's transaction decides
         with transaction.atomic():
@@ -82,8 +116,7 @@ def write_backup(path: Path, progress=None) -> dict:
                 fields = [f.attname for f in model._meta.concrete_fields]
                 count = 0
                 with zf.open(f"data/{model._meta.label_lower}.jsonl", "w", force_zip64=True) as out:
-                    rows = model._base_manager.order_by("pk").values_list(*fields).iterator(CHUNK)
-                    for row in rows:
+                    for row in _rows(model, fields, manifest["skipped"]):
                         out.write(json.dumps([_json_value(v) for v in row], ensure_ascii=False).encode() + b"\n")
                         count += 1
                 manifest["models"][model._meta.label_lower] = {"fields": fields, "rows": count}
@@ -124,3 +157,8 @@ class Command(BaseCommand):
         rows = sum(m["rows"] for m in manifest["models"].values())
         self.stdout.write(f"Резервная копия записана: {path} — строк {rows} в {len(manifest['models'])} таблицах, "
                           f"файлов {len(manifest['media'])}, {path.stat().st_size // 1024} КБ.")
+        if manifest["skipped"]:
+            self.stderr.write(f"Не попали в копию строки, которые не читаются из базы ({len(manifest['skipped'])}): исправьте их и "
+                              "повторите копирование.")
+            for item in manifest["skipped"]:
+                self.stderr.write(f"  {item['error']}")

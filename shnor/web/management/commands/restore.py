@@ -1,9 +1,15 @@
 """`shnor restore FILE`: put back every row and every uploaded file from `shnor backup`.
 
 The database must be migrated to exactly the migrations the copy was made with (the message says how).
-It must hold no data of its own, or `--force` must say that it may be replaced. Everything is written in
-one transaction: a copy that does not fit leaves the database as it was. Rows are inserted as they were
-stored — ids, timestamps, `auto_now` fields included — and the sequences are moved past the restored ids.
+It must hold no data of its own, or `--force` must say that it may be replaced.
+
+All or nothing. The whole copy is checked before anything is touched: every table's line count against the
+manifest, every line's values, every foreign key resolvable within the copy, every file name (relative, no
+«..») and every file's checksum. The files are unpacked into a staging folder inside the media folder, the
+rows are written in one transaction, and only after it commits are the staged files swapped in for the old
+ones. A copy that fails any check, or a database that refuses a row, leaves rows and files as they were.
+Rows are inserted as they were stored — ids, timestamps, `auto_now` fields included — and the sequences are
+moved past the restored ids.
 """
 
 from __future__ import annotations
@@ -11,19 +17,24 @@ from __future__ import annotations
 import hashlib
 import io
 import json
+import os
+import shutil
+import tempfile
 import zipfile
-from pathlib import Path
+from decimal import Decimal
+from pathlib import Path, PurePosixPath
 
 from django.core.cache import cache
-from django.core.files.base import File
-from django.core.files.storage import default_storage
+from django.core.exceptions import ValidationError
+from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
-from django.db import connection, transaction
+from django.core.validators import DecimalValidator
+from django.db import DatabaseError, connection, models, transaction
 
 from shnor.audit.log import record
 
-from .backup import CHUNK, FORMAT, applied_migrations, backup_models, media_files
+from .backup import CHUNK, FORMAT, STAGING_PREFIX, applied_migrations, backup_models
 
 # Rows that `migrate` itself creates: a freshly migrated database holds them and is still "empty".
 CREATED_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission"}
@@ -81,6 +92,154 @@ def _insert(model, fields: list[str], rows: list[list]) -> None:
         cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({', '.join(['%s'] * len(fields))})", prepared)
 
 
+def _lines(zf: zipfile.ZipFile, label: str, width: int):
+    """The rows of one table in the copy, each checked to be a JSON array of the manifest's width."""
+    try:
+        src = zf.open(f"data/{label}.jsonl")
+    except KeyError:
+        raise RestoreError(f"В копии нет файла data/{label}.jsonl, хотя он указан в описании: копия неполная.") from None
+    with src:
+        for number, line in enumerate(io.TextIOWrapper(src, encoding="utf-8"), start=1):
+            try:
+                row = json.loads(line)
+            except ValueError:
+                row = None
+            if not isinstance(row, list) or len(row) != width:
+                raise RestoreError(f"Строка {number} файла data/{label}.jsonl повреждена: копия испорчена.")
+            yield number, row
+
+
+def _check_value(model, field, value, number: int) -> None:
+    """A value must read back as its field's type and fit its column; what the form would refuse, restore refuses too."""
+    try:
+        python = field.to_python(value)
+        if isinstance(field, models.DecimalField) and isinstance(python, Decimal):
+            DecimalValidator(field.max_digits, field.decimal_places)(python)
+    except (ValidationError, ValueError, TypeError, ArithmeticError):
+        raise RestoreError(f"В таблице {model._meta.label_lower} (строка {number} копии) поле «{field.verbose_name}» "
+                           f"содержит недопустимое значение «{str(value)[:40]}».") from None
+
+
+def _verify_rows(zf: zipfile.ZipFile, manifest: dict, models_by_label: dict) -> None:
+    """Counts, values and foreign keys of every table, before anything is written."""
+    keys = {}  # (label, attname) of a referenced column -> its values in the copy
+    references = []  # (model, field, target key, values referenced, first line of each)
+    wanted = set()
+    for label in manifest["models"]:
+        for field in models_by_label[label]._meta.concrete_fields:
+            if field.is_relation and field.remote_field and field.related_model._meta.label_lower in manifest["models"]:
+                wanted.add((field.related_model._meta.label_lower, field.target_field.attname))
+    for label, info in manifest["models"].items():
+        model, fields = models_by_label[label], info["fields"]
+        by_name = {f.attname: f for f in model._meta.concrete_fields}
+        checked = [(i, by_name[name]) for i, name in enumerate(fields) if isinstance(by_name[name], (models.DecimalField, models.DateField,
+                   models.DateTimeField, models.UUIDField, models.DurationField, models.IntegerField, models.BooleanField))]
+        own_keys = {fields.index(name): set() for (target, name) in wanted if target == label}
+        outgoing = [(i, by_name[name]) for i, name in enumerate(fields) if by_name[name].is_relation
+                    and by_name[name].related_model._meta.label_lower in manifest["models"]]
+        seen = {i: {} for i, _ in outgoing}
+        count = 0
+        for number, row in _lines(zf, label, len(fields)):
+            count = number
+            for i, field in checked:
+                if row[i] is not None:
+                    _check_value(model, field, row[i], number)
+            for i, values in own_keys.items():
+                values.add(row[i])
+            for i, _ in outgoing:
+                if row[i] is not None:
+                    seen[i].setdefault(row[i], number)
+        if count != info["rows"]:
+            raise RestoreError(f"В таблице {label} копии {count} строк, а в её описании — {info['rows']}: копия неполная или изменена.")
+        for i, values in own_keys.items():
+            keys[(label, fields[i])] = values
+        for i, field in outgoing:
+            references.append((label, field, (field.related_model._meta.label_lower, field.target_field.attname), seen[i]))
+    for label, field, target, values in references:
+        missing = [(value, number) for value, number in values.items() if value not in keys[target]]
+        if missing:
+            value, number = min(missing, key=lambda m: m[1])
+            raise RestoreError(f"В таблице {label} (строка {number} копии) поле «{field.verbose_name}» ссылается на запись {value} "
+                               f"таблицы {target[0]}, которой в копии нет: копия повреждена.")
+
+
+def _safe_name(name: str) -> bool:
+    path = PurePosixPath(name)
+    return (bool(name) and "\\" not in name and "\x00" not in name and not path.is_absolute() and ":" not in path.parts[0]
+            and all(part not in ("", ".", "..") for part in name.split("/")) and not name.startswith(STAGING_PREFIX))
+
+
+def _stage_media(zf: zipfile.ZipFile, files: dict, staging: Path) -> None:
+    """Unpack every file into the staging folder, checking its name, size and checksum."""
+    for name, info in files.items():
+        if not _safe_name(name):
+            raise RestoreError(f"Имя файла «{name[:200]}» в копии недопустимо (путь вне папки файлов): копия повреждена или подделана.")
+        target = staging / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        digest = hashlib.sha256()
+        size = 0
+        try:
+            src = zf.open(f"media/{name}")
+        except KeyError:
+            raise RestoreError(f"Файла {name} нет в копии, хотя он указан в её описании: копия неполная.") from None
+        with src, open(target, "wb") as out:
+            while chunk := src.read(1024 * 1024):
+                digest.update(chunk)
+                size += len(chunk)
+                out.write(chunk)
+        if digest.hexdigest() != info.get("sha256") or size != info.get("size", size):
+            raise RestoreError(f"Файл {name} в копии повреждён (контрольная сумма не сходится).")
+
+
+def _media_root() -> Path:
+    if not isinstance(default_storage, FileSystemStorage):
+        raise RestoreError("Восстановление файлов поддерживается только для хранилища в папке (MEDIA_ROOT).")
+    root = Path(default_storage.location)
+    root.mkdir(parents=True, exist_ok=True)
+    return root
+
+
+def _swap_media(root: Path, staging: Path) -> None:
+    """Replace the media folder's contents by the staged files: renames within one file system, then the old ones go."""
+    old = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + "old-", dir=root))
+    for entry in os.listdir(root):
+        if not entry.startswith(STAGING_PREFIX):
+            os.replace(root / entry, old / entry)
+    for entry in os.listdir(staging):
+        os.replace(staging / entry, root / entry)
+    shutil.rmtree(old, ignore_errors=True)
+
+
+def _write_rows(zf: zipfile.ZipFile, manifest: dict, models_by_label: dict, progress) -> None:
+    tables = [m._meta.db_table for m in models_by_label.values()]
+    if connection.vendor == "postgresql":
+        # TRUNCATE refuses tables with deferred foreign-key checks still pending in this transaction.
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, allow_cascade=True))
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # rows go in table by table, references checked at the end
+    for label, info in manifest["models"].items():
+        model, fields = models_by_label[label], info["fields"]
+        batch: list[list] = []
+        for _, row in _lines(zf, label, len(fields)):
+            batch.append(row)
+            if len(batch) >= CHUNK:
+                _insert(model, fields, batch)
+                batch = []
+        if batch:
+            _insert(model, fields, batch)
+        if progress:
+            progress(label, info["rows"])
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), list(models_by_label.values())):
+            cursor.execute(sql)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # a broken reference fails here, inside the try, not at commit
+
+
 def restore(path: Path, *, force: bool = False, progress=None) -> dict:
     try:
         zf = zipfile.ZipFile(path)
@@ -89,63 +248,50 @@ def restore(path: Path, *, force: bool = False, progress=None) -> dict:
     with zf:
         manifest = _read_manifest(zf)
         _check_schema(manifest)
-        models = {m._meta.label_lower: m for m in backup_models()}
-        unknown = sorted(set(manifest["models"]) - set(models))
+        models_by_label = {m._meta.label_lower: m for m in backup_models()}
+        unknown = sorted(set(manifest["models"]) - set(models_by_label))
         if unknown:
             raise RestoreError("В копии есть таблицы, которых нет в программе: " + ", ".join(unknown) + ".")
         for label, info in manifest["models"].items():
-            known = {f.attname for f in models[label]._meta.concrete_fields}
+            known = {f.attname for f in models_by_label[label]._meta.concrete_fields}
             if set(info["fields"]) != known:
                 raise RestoreError(f"Столбцы таблицы {label} в копии и в программе различаются: восстановите копию той же версией программы.")
-        busy = _has_data(models.values())
+        busy = _has_data(models_by_label.values())
         if busy and not force:
             raise RestoreError("В базе уже есть данные (" + ", ".join(busy[:5]) + (" …" if len(busy) > 5 else "")
                                + "). Восстановление их заменит: если это и нужно, повторите с --force.")
-        with transaction.atomic():
-            tables = [m._meta.db_table for m in models.values()]
-            if connection.vendor == "postgresql":
-                # TRUNCATE refuses tables with deferred foreign-key checks still pending in this transaction.
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            connection.ops.execute_sql_flush(connection.ops.sql_flush(no_style(), tables, allow_cascade=True))
-            if connection.vendor == "postgresql":
-                with connection.cursor() as cursor:
-                    cursor.execute("SET CONSTRAINTS ALL DEFERRED")  # rows go in table by table, references checked at the end
-            for label, info in manifest["models"].items():
-                model, fields = models[label], info["fields"]
-                batch: list[list] = []
-                with zf.open(f"data/{label}.jsonl") as src:
-                    for line in io.TextIOWrapper(src, encoding="utf-8"):
-                        batch.append(json.loads(line))
-                        if len(batch) >= CHUNK:
-                            _insert(model, fields, batch)
-                            batch = []
-                if batch:
-                    _insert(model, fields, batch)
-                if progress:
-                    progress(label, info["rows"])
-            with connection.cursor() as cursor:
-                for sql in connection.ops.sequence_reset_sql(no_style(), list(models.values())):
-                    cursor.execute(sql)
-            _restore_media(zf, manifest["media"], force)
-            record(None, "system.restore", None, f"Данные восстановлены из резервной копии «{path.name}» от {manifest['created_at'][:16].replace('T', ' ')}")
+        try:
+            _verify_rows(zf, manifest, models_by_label)
+        except (zipfile.BadZipFile, OSError, EOFError, UnicodeDecodeError):
+            raise RestoreError("Данные в копии не читаются (архив повреждён).") from None
+        root = _media_root()
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
+        keep_staging = False
+        try:
+            try:
+                _stage_media(zf, manifest["media"], staging)
+            except (zipfile.BadZipFile, EOFError):
+                raise RestoreError("Файлы в копии не читаются (архив повреждён).") from None
+            except OSError as exc:
+                raise RestoreError(f"Не удалось распаковать файлы копии: {exc.strerror or exc}.") from None
+            try:
+                with transaction.atomic():
+                    _write_rows(zf, manifest, models_by_label, progress)
+                    record(None, "system.restore", None, f"Данные восстановлены из резервной копии «{path.name}» от "
+                                                         f"{manifest['created_at'][:16].replace('T', ' ')}")
+            except DatabaseError as exc:
+                raise RestoreError(f"База данных не приняла данные копии, ничего не изменено: {exc}".strip()) from None
+            try:
+                _swap_media(root, staging)
+            except OSError as exc:
+                keep_staging = True
+                raise RestoreError(f"Данные восстановлены, но файлы не удалось переложить в {root}: {exc.strerror or exc}. "
+                                   f"Файлы копии лежат в {staging}: перенесите их вручную.") from None
+        finally:
+            if not keep_staging:
+                shutil.rmtree(staging, ignore_errors=True)
     cache.clear()  # cached pages and coverage of the replaced data must not be served
     return manifest
-
-
-def _restore_media(zf: zipfile.ZipFile, files: dict, force: bool) -> None:
-    if force:
-        for name in set(media_files()) - set(files):
-            default_storage.delete(name)
-    for name, info in files.items():
-        data = zf.read(f"media/{name}")
-        if hashlib.sha256(data).hexdigest() != info["sha256"]:
-            raise RestoreError(f"Файл {name} в копии повреждён (контрольная сумма не сходится).")
-        if default_storage.exists(name):
-            default_storage.delete(name)
-        saved = default_storage.save(name, File(io.BytesIO(data), name=name))
-        if saved != name:
-            raise RestoreError(f"Хранилище сохранило файл {name} под другим именем ({saved}).")
 
 
 class Command(BaseCommand):
