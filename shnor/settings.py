@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "django_filters",
+    "axes",
     "drf_spectacular",
     "drf_spectacular_sidecar",
     "django_tasks",
@@ -85,7 +86,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "shnor.web.middleware.DatabaseErrorMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a lock-out into the 429 page
 ]
+
+# django-axes first: it refuses a locked-out user name before the password is even checked.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 ROOT_URLCONF = "shnor.urls"
 WSGI_APPLICATION = "shnor.wsgi.application"
@@ -196,10 +201,21 @@ if PRODUCTION:
     SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", True)
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
-# Login throttling: after this many failures for one user name or address within the window,
-# further attempts are refused until the window passes.
+# Login lock-out (django-axes): after this many failures for one user name from one client address within the
+# window, that pair is refused until the window passes or an administrator runs `shnor unlock ИМЯ`.
 LOGIN_FAILURE_LIMIT = env_int("SHNOR_LOGIN_FAILURE_LIMIT", 5)
 LOGIN_FAILURE_WINDOW_S = env_int("SHNOR_LOGIN_FAILURE_WINDOW_S", 15 * 60)
+# How many reverse proxies of ours stand in front of the app (nginx → gunicorn: 1). Only then is the client's
+# address taken from X-Forwarded-For (the entry the outermost proxy added); 0 means REMOTE_ADDR.
+TRUSTED_PROXY_COUNT = env_int("SHNOR_TRUSTED_PROXY_COUNT", 0)
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_COOLOFF_TIME = "shnor.web.login.cool_off"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False  # the lock ends with its window, however often it is knocked on
+AXES_CLIENT_IP_CALLABLE = "shnor.web.login.client_address"
+AXES_LOCKOUT_CALLABLE = "shnor.web.login.lockout_response"
+AXES_VERBOSE = False
 
 # The cache holds login-failure counters and computed coverage. Several app servers (or gunicorn workers)
 # must share it, or each would allow its own five login failures: production defaults to the database.

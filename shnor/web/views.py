@@ -2,7 +2,6 @@ from __future__ import annotations
 
 from datetime import datetime, time
 
-from django import forms
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
@@ -19,36 +18,28 @@ from shnor.monitoring.models import Campaign, SchoolReport
 from shnor.registry.access import require_coordinator
 from shnor.registry.models import Membership, Scope
 
-from . import throttle
+from .login import locked_message
 
 
-def client_address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+class LockoutAwareAuthenticationForm(AuthenticationForm):
+    """The lock-out itself is django-axes' (its backend refuses, its middleware answers 429); the form says why."""
 
-
-class ThrottledAuthenticationForm(AuthenticationForm):
     error_messages = {
         "invalid_login": "Неверное имя пользователя или пароль.",
         "inactive": "Учётная запись отключена. Обратитесь к координатору.",
-        "locked": "Слишком много неудачных попыток входа. Подождите 15 минут и попробуйте снова.",
     }
 
     def clean(self):
-        username = self.data.get("username", "")
-        address = client_address(self.request) if self.request else ""
-        if throttle.is_locked(username, address):
-            raise ValidationError(self.error_messages["locked"], code="locked")
         try:
-            cleaned = super().clean()
-        except forms.ValidationError:
-            throttle.note_failure(username, address)
+            return super().clean()
+        except ValidationError:
+            if getattr(self.request, "axes_locked_out", False):
+                raise ValidationError(locked_message(), code="locked") from None
             raise
-        throttle.clear(username, address)
-        return cleaned
 
 
 class LoginView(auth_views.LoginView):
-    form_class = ThrottledAuthenticationForm
+    form_class = LockoutAwareAuthenticationForm
     redirect_authenticated_user = True
 
     def form_valid(self, form):
