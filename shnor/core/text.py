@@ -172,3 +172,13 @@ def _split_run_together(word: str) -> list[str] | None:
             if rest:
                 return [head, *rest]
     return None
+
+
+# The largest id a database integer column holds: a longer number in a query string is no id, not a database error.
+MAX_ID = 2**63 - 1
+
+
+def parse_id(text: str | None) -> int | None:
+    """An id from a query string, or None for anything that cannot be one («abc», «²», 99999999999999999999)."""
+    text = (text or "").strip()
+    return int(text) if text.isdecimal() and text.isascii() and 0 < int(text) <= MAX_ID else None

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
+from shnor.audit.filters import filter_events
 from shnor.audit.models import AuditEvent
 from shnor.core.sheets import Column
 from shnor.monitoring import exports as campaign_exports
@@ -157,21 +157,9 @@ def indicators_table(user, params, campaign=None) -> Table:
 
 def audit_table(user, params, campaign=None) -> Table:
     """The audit log with the audit page's filters (action, user, school, since, until)."""
-    events = AuditEvent.objects.visible_to(require_coordinator(user))
-    if action := params.get("action", "").strip():
-        events = events.filter(action__startswith=action)
-    if who := params.get("user", "").strip():
-        events = events.filter(user__username=who)
-    if (school := params.get("school", "").strip()).isdigit():
-        events = events.filter(school_id=int(school))
-    for name, bound in (("since", "gte"), ("until", "lte")):
-        raw = params.get(name, "").strip()
-        if raw:
-            try:
-                day = datetime.strptime(raw, "%Y-%m-%d").date()
-            except ValueError:
-                raise Http404(f"Дата «{raw}» не распознана") from None
-            events = events.filter(**{f"at__{bound}": timezone.make_aware(datetime.combine(day, time.min if bound == "gte" else time.max))})
+    events, errors = filter_events(AuditEvent.objects.visible_to(require_coordinator(user)), params)
+    if errors:
+        raise Http404(" ".join(errors))
     events = events.order_by("-at", "-pk").values_list("at", "user__username", "action", "summary", "school__short_name", "object_type",
                                                          "object_id", "changes")
     columns = [Column("at", "Когда", width=18), Column("user", "Пользователь", width=18), Column("action", "Действие", width=22),

@@ -282,6 +282,12 @@ class Scope:
     def is_regional(self) -> bool:
         return self.is_superuser or Membership.Role.REGIONAL in self.roles
 
+    def coordinated_regions(self):
+        """Regions this user coordinates as the regional coordinator (a municipal coordinator coordinates none)."""
+        if self.is_superuser:
+            return Region.objects.all()
+        return Region.objects.filter(pk__in={m.region_id for m in self.memberships if m.role == Membership.Role.REGIONAL})
+
     def regions(self):
         """Regions in which this user coordinates (may create campaigns, edit catalogues)."""
         if self.is_superuser:

@@ -112,6 +112,8 @@ def events(world):
         "region": record(u["coordinator"], "campaign.create", world.campaign, "Создана кампания", region=world.region),
         "far": record(u["far_coordinator"], "campaign.create", None, "Кампания дальнего региона", region=world.other_region),
         "far_school": record(None, "report.edit", None, "Отчёт дальней школы", school=world.far),
+        "m1": record(u["coordinator"], "indicators.import", None, "Показатели Первого района", municipality=world.m1),
+        "finding": record(u["coordinator"], "finding.add", None, "Вывод: школа № 2 Второго района отстаёт", region=world.region),
     }
     AuditEvent.objects.filter(pk=made["b1"].pk).update(at=now - timedelta(days=10))
     return made
@@ -119,27 +121,70 @@ def events(world):
 
 def shown(client, query="") -> set[str]:
     body = client.get(reverse("audit_log") + query).content.decode()
-    return {s for s in ("Изменён отчёт Альфы", "Отправлен отчёт школы № 2", "Создана кампания", "Кампания дальнего региона",
-                        "Отчёт дальней школы") if s in body}
+    return {s for s in EVENT_TEXTS if s in body}
+
+
+EVENT_TEXTS = ("Изменён отчёт Альфы", "Отправлен отчёт школы № 2", "Создана кампания", "Кампания дальнего региона",
+               "Отчёт дальней школы", "Показатели Первого района", "Вывод: школа № 2 Второго района отстаёт")
+REGION_WIDE = {"Изменён отчёт Альфы", "Отправлен отчёт школы № 2", "Создана кампания", "Показатели Первого района",
+               "Вывод: школа № 2 Второго района отстаёт"}
 
 
 def test_each_coordinator_sees_only_the_events_of_their_schools_and_region(world, events):
-    assert shown(world.client("coordinator")) == {"Изменён отчёт Альфы", "Отправлен отчёт школы № 2", "Создана кампания"}
-    assert shown(world.client("municipal")) == {"Изменён отчёт Альфы", "Создана кампания"}
-    assert shown(world.client("municipal2")) == {"Отправлен отчёт школы № 2", "Создана кампания"}
+    assert shown(world.client("coordinator")) == REGION_WIDE
     assert shown(world.client("far_coordinator")) == {"Кампания дальнего региона", "Отчёт дальней школы"}
     for role in ("head", "curator", "observer", "outsider"):
         assert world.client(role).get(reverse("audit_log")).status_code == 403, role
 
 
+def test_a_municipal_coordinator_sees_their_district_and_no_region_level_events(world, events):
+    # Region-level events (findings, reminders, campaign-wide imports) name schools of every district.
+    assert shown(world.client("municipal")) == {"Изменён отчёт Альфы", "Показатели Первого района"}
+    assert shown(world.client("municipal2")) == {"Отправлен отчёт школы № 2"}
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_the_audit_exports_are_scoped_like_the_page(world, events, fmt):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    def exported(role) -> set[str]:
+        response = world.client(role).get(reverse("exchange_export", args=["audit", fmt]))
+        assert response.status_code == 200
+        content = b"".join(response.streaming_content) if response.streaming else response.content
+        if fmt == "xlsx":
+            sheet = load_workbook(BytesIO(content)).active
+            text = "\n".join(str(c.value) for row in sheet.iter_rows() for c in row if c.value is not None)
+        else:
+            text = content.decode("utf-8-sig", errors="replace")
+        return {s for s in EVENT_TEXTS if s in text}
+
+    assert exported("coordinator") == REGION_WIDE
+    assert exported("municipal") == {"Изменён отчёт Альфы", "Показатели Первого района"}
+
+
+def test_a_coordinator_always_sees_their_own_events(world, events):
+    record(world.users["municipal"], "campaign.remind", None, "Напоминание от муниципального координатора", region=world.region)
+    assert "Напоминание от муниципального координатора" in world.client("municipal").get(reverse("audit_log")).content.decode()
+    assert "Напоминание от муниципального координатора" not in world.client("municipal2").get(reverse("audit_log")).content.decode()
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "²", "abc"])
+def test_a_huge_or_odd_school_id_in_the_audit_filter_is_explained_not_a_500(world, events, value):
+    response = world.client("coordinator").get(reverse("audit_log") + f"?school={value}")
+    assert response.status_code == 200 and "фильтр по школе не применён" in response.content.decode()
+    assert world.client("coordinator").get(reverse("exchange_export", args=["audit", "csv"]) + f"?school={value}").status_code == 404
+
+
 def test_the_audit_log_filters_by_action_user_school_and_dates(world, events):
     client = world.client("coordinator")
     assert shown(client, "?action=report.") == {"Изменён отчёт Альфы", "Отправлен отчёт школы № 2"}
-    assert shown(client, "?action=campaign") == {"Создана кампания"}
+    assert shown(client, "?action=campaign.") == {"Создана кампания"}
     assert shown(client, "?user=t_head_b1") == {"Отправлен отчёт школы № 2"}
     assert shown(client, f"?school={world.a1.pk}") == {"Изменён отчёт Альфы"}
     today = timezone.localdate()
-    assert shown(client, f"?since={today:%Y-%m-%d}") == {"Изменён отчёт Альфы", "Создана кампания"}
+    assert shown(client, f"?since={today:%Y-%m-%d}") == REGION_WIDE - {"Отправлен отчёт школы № 2"}
     assert shown(client, f"?until={today - timedelta(days=5):%Y-%m-%d}") == {"Отправлен отчёт школы № 2"}
     # A school of another region cannot be reached by its id either.
     assert shown(world.client("coordinator"), f"?school={world.far.pk}") == set()
