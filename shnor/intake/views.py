@@ -112,21 +112,32 @@ def _int_or_none(value):
 def batch_review(request, pk):
     batch = get_batch_for_user(request.user, pk)
     allowed_schools = set(intake_schools(request.user, batch.campaign).values_list("pk", flat=True))
+    # The choices the review page offers; anything else (a forged id, a direction of another framework) is refused.
+    types = set(ActivityType.objects.filter(is_active=True).values_list("pk", flat=True))
+    directions = set(Direction.objects.filter(framework_id=batch.campaign.framework_id).values_list("pk", flat=True))
     statuses = {"", *ReportEntry.Status.values}
-    changes = []
+    changes, refused = [], set()
     for item_id in request.POST.getlist("item"):
         item_id = _int_or_none(item_id)
         if item_id is None:
             continue
         school = _int_or_none(request.POST.get(f"school-{item_id}"))
+        activity_type = _int_or_none(request.POST.get(f"type-{item_id}"))
+        direction = _int_or_none(request.POST.get(f"direction-{item_id}"))
+        if request.POST.get(f"type-{item_id}") and activity_type not in types:
+            refused.add("вид мероприятия не из справочника")
+        if request.POST.get(f"direction-{item_id}") and direction not in directions:
+            refused.add("направление не из системы направлений кампании")
         status = request.POST.get(f"status-{item_id}", "")
         changes.append(services.ReviewChange(
             item_id=item_id, include=request.POST.get(f"include-{item_id}") == "on",
             school_id=school if school in allowed_schools else None,
-            activity_type_id=_int_or_none(request.POST.get(f"type-{item_id}")),
-            direction_id=_int_or_none(request.POST.get(f"direction-{item_id}")),
+            activity_type_id=activity_type, direction_id=direction,
             status=status if status in statuses else "",
         ))
+    if refused:
+        messages.error(request, "Проверка не сохранена: " + "; ".join(sorted(refused)) + ". Выберите значения из списков и сохраните снова.")
+        return redirect("intake_batch", batch.pk)
     try:
         services.save_review(batch, changes, request.user)
         if "commit" in request.POST:

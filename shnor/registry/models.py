@@ -10,7 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 
-from shnor.core.text import fold
+from shnor.core.text import fold, parse_id
 
 
 class Region(models.Model):
@@ -55,12 +55,12 @@ class SchoolQuerySet(models.QuerySet):
         """The school list's filters from a query string: q (name), municipality, status, school."""
         qs = self.search(params.get("q", "").strip())
         municipality, status, school = params.get("municipality", ""), params.get("status", ""), params.get("school", "")
-        if municipality.isdigit():
-            qs = qs.filter(municipality_id=int(municipality))
+        if municipality:
+            qs = qs.filter(municipality_id=parse_id(municipality)) if parse_id(municipality) else qs.none()
         if status in SchoolStatus.Kind.values:
             qs = qs.filter(statuses__status=status).distinct()
-        if school.isdigit():
-            qs = qs.filter(pk=int(school))
+        if school:
+            qs = qs.filter(pk=parse_id(school)) if parse_id(school) else qs.none()
         return qs
 
 

@@ -103,6 +103,15 @@ def test_the_school_list_filters_of_the_page_apply(world):
     assert {r[3] for r in csv_rows(body)[1:]} == {world.a2.short_name}
 
 
+@pytest.mark.parametrize("value", ["99999999999999999999", "²", "abc", "-1"])
+def test_a_municipality_or_school_that_cannot_be_an_id_finds_no_schools_instead_of_a_500(world, value):
+    for name in ("municipality", "school"):
+        status, body = get(world.client("coordinator"), reverse("exchange_export", args=["schools", "csv"]) + f"?{name}={value}")
+        assert status == 200 and len(csv_rows(body)) == 1  # the header only
+        response = world.client("coordinator").get(reverse("school_list") + f"?{name}={value}")
+        assert response.status_code == 200 and world.a1.short_name not in response.content.decode()
+
+
 def test_the_audit_log_export_is_for_coordinators_and_takes_the_page_filters(world, reported):
     client = world.client("coordinator")
     _, body = get(client, reverse("exchange_export", args=["audit", "csv"]) + "?action=report.certify")

@@ -282,3 +282,22 @@ def test_retrain_learns_from_the_reviewers_corrections(world, settings, tmp_path
     assert (tmp_path / "models" / "classifier.joblib").exists()
     code, confidence = classifier.classify(text)
     assert code == "parent_joint_events"
+
+
+@pytest.mark.parametrize("field, value", [
+    ("type", lambda world: 999999),
+    ("type", lambda world: "99999999999999999999"),
+    ("direction", lambda world: __import__("shnor.plans.models", fromlist=["Direction"]).Direction.objects.exclude(
+        framework=world.campaign.framework).first().pk),
+])
+def test_the_review_refuses_a_type_or_direction_the_page_does_not_offer(world, field, value):
+    upload(world, "head", "school_report.docx", school=world.a1)
+    batch = latest_batch()
+    item = ImportItem.objects.filter(file__batch=batch, kind="activity").first()
+    before = list(ImportItem.objects.filter(file__batch=batch).order_by("pk").values_list("activity_type_id", "direction_id", "include"))
+    response = world.client("head").post(reverse("intake_review", args=[batch.pk]),
+                                         review_post(batch, **{f"{field}-{item.pk}": value(world), "commit": "1"}), follow=True)
+    assert response.status_code == 200 and "Проверка не сохранена" in response.content.decode()
+    batch.refresh_from_db()
+    assert batch.status == "ready"
+    assert list(ImportItem.objects.filter(file__batch=batch).order_by("pk").values_list("activity_type_id", "direction_id", "include")) == before
