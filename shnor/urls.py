@@ -20,3 +20,5 @@ urlpatterns = [
     path("", include("shnor.exchange.urls")),
     path("api/", include("shnor.api.urls")),
 ]
+
+handler500 = "shnor.api.errors.server_error"

@@ -106,6 +106,21 @@ def test_the_curator_certifies_through_the_page(world):
     assert report.status == "certified"
 
 
+@pytest.mark.parametrize("target", ["//evil.example/phish", "https://evil.example/phish", "/\\evil.example", "javascript:alert(1)"])
+def test_after_an_action_the_page_never_redirects_to_another_site(world, target):
+    report = _submitted_report(world)
+    response = world.client("curator").post(reverse("report_action", args=[world.campaign.code, world.a1.pk, "certify"]),
+                                            {"version": report.version, "next": target})
+    assert response.status_code == 302 and response["Location"] == reverse("report_detail", args=[world.campaign.code, world.a1.pk])
+
+
+def test_after_an_action_the_page_returns_to_a_page_of_the_site(world):
+    report = _submitted_report(world)
+    response = world.client("curator").post(reverse("report_action", args=[world.campaign.code, world.a1.pk, "certify"]),
+                                            {"version": report.version, "next": "/campaigns/"})
+    assert response["Location"] == "/campaigns/"
+
+
 def test_a_stale_action_shows_a_message_and_changes_nothing(world):
     report = _submitted_report(world)
     client = world.client("curator")

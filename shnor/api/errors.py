@@ -5,16 +5,21 @@
 
 Codes: invalid (400), not_authenticated / authentication_failed (401), forbidden (403), not_found (404),
 method_not_allowed (405), not_acceptable (406), stale_version / workflow (409), unsupported_media_type (415),
-throttled (429); the database middleware adds database_unavailable (503).
+throttled (429), server_error (500: a bug, logged with its traceback); the database middleware adds
+database_unavailable (503).
 """
 
 from __future__ import annotations
 
+import logging
+
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
 from django.core.exceptions import SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
+from django.views.defaults import server_error as django_server_error
 from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -22,6 +27,8 @@ from rest_framework.views import set_rollback
 from shnor.analysis.spravka import SpravkaError
 from shnor.intake.services import IntakeError
 from shnor.monitoring.workflow import StaleEdit, WorkflowError
+
+SERVER_ERROR = "Внутренняя ошибка сервера: запрос не выполнен, данные не изменены. Ошибка записана в журнал; если она повторяется, сообщите администратору."
 
 # (class, code, default Russian detail); the first matching class wins, so subclasses come first.
 KNOWN = [
@@ -55,9 +62,17 @@ def exception_handler(exc, context):
         # The action is refused in the object's present state; the message says what to do.
         set_rollback()
         return Response(error_body("workflow", str(exc)), status=409)
-    exc = _as_api_exception(exc)
-    if exc is None:
-        return None  # a genuine bug: let Django log it and answer 500 (or 503 for the database)
+    if isinstance(exc, (OperationalError, InterfaceError)):
+        return None  # the database is down or busy: DatabaseErrorMiddleware answers 503 database_unavailable
+    api_exc = _as_api_exception(exc)
+    if api_exc is None:
+        # A genuine bug: logged with its traceback as Django logs a 500, answered in JSON like every API error.
+        request = context.get("request")
+        logging.getLogger("django.request").error("Internal Server Error: %s", getattr(request, "path", ""), exc_info=exc,
+                                                  extra={"status_code": 500, "request": getattr(request, "_request", request)})
+        set_rollback()
+        return Response(error_body("server_error", SERVER_ERROR), status=500)
+    exc = api_exc
     headers = {}
     if getattr(exc, "auth_header", None):
         headers["WWW-Authenticate"] = exc.auth_header
@@ -106,6 +121,13 @@ def _russian(exc: exceptions.APIException, default: str) -> str:
     if detail and any("а" <= ch.lower() <= "я" for ch in detail) and detail != str(exc.default_detail):
         return detail
     return default
+
+
+def server_error(request):
+    """Django's 500 handler: JSON under /api/ (an error outside the API's views), the error page elsewhere."""
+    if request.path.startswith("/api/"):
+        return JsonResponse(error_body("server_error", SERVER_ERROR), status=500, json_dumps_params={"ensure_ascii": False})
+    return django_server_error(request)
 
 
 @csrf_exempt  # nothing is changed here, and a CSRF refusal would answer in HTML

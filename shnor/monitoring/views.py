@@ -9,6 +9,7 @@ from django.db.models import Prefetch
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_tasks import TaskResultStatus
 
@@ -246,7 +247,10 @@ def report_action(request, code, school_pk, action):
         messages.success(request, done)
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
-    return redirect(request.POST.get("next") if request.POST.get("next", "").startswith("/") else reverse("report_detail", args=[campaign.code, school.pk]))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+        back = reverse("report_detail", args=[campaign.code, school.pk])  # «//evil.example» is another site, not a path
+    return redirect(back)
 
 
 def _check_role(user, school, action) -> None:

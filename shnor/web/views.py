@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.shortcuts import render
 
 from shnor.analysis.models import Task
@@ -15,6 +16,7 @@ from shnor.monitoring.completeness import completeness
 from shnor.monitoring.models import Campaign, SchoolReport
 from shnor.registry.access import require_coordinator
 from shnor.registry.models import Membership, Scope
+from shnor.registry.tokens import revoke_tokens
 
 from .login import locked_message
 
@@ -51,9 +53,11 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 
     template_name = "registration/password_change.html"
 
+    @transaction.atomic
     def form_valid(self, form):
         response = super().form_valid(form)
         record(self.request.user, "auth.password_change", self.request.user, f"Пользователь {self.request.user.username} сменил пароль")
+        revoke_tokens(self.request.user, "пароль сменён")
         return response
 
 

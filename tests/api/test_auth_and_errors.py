@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import json
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
 from rest_framework.authtoken.models import Token
 
 from shnor.audit.models import AuditEvent
@@ -159,3 +161,56 @@ def test_a_token_expires_after_api_token_days_with_a_message_that_says_what_to_d
     settings.API_TOKEN_DAYS = 0  # tokens that never expire
     Token.objects.filter(user=world.users["head"]).update(created=timezone.now() - timedelta(days=3650))
     assert Client(HTTP_AUTHORIZATION=f"Token {out.getvalue().strip()}").get("/api/v1/schools/").status_code == 200
+
+
+def test_a_bug_in_the_api_answers_json_500_and_is_logged(world, monkeypatch, caplog):
+    from shnor.api import views
+
+    def broken(self):
+        raise RuntimeError("a bug")
+
+    monkeypatch.setattr(views.SchoolViewSet, "get_queryset", broken)
+    client = Client(raise_request_exception=False)
+    client.force_login(world.users["coordinator"])
+    with caplog.at_level("ERROR", logger="django.request"):
+        response = client.get("/api/v1/schools/")
+    assert response.status_code == 500 and response["Content-Type"].startswith("application/json")
+    body = response.json()
+    assert body["code"] == "server_error" and "Внутренняя ошибка сервера" in body["detail"] and "a bug" not in body["detail"]
+    assert any(r.exc_info and "a bug" in str(r.exc_info[1]) for r in caplog.records)
+
+
+def test_an_error_outside_the_api_views_under_api_is_json_too(rf):
+    from shnor.api.errors import server_error
+
+    response = server_error(rf.get("/api/v1/anything/"))
+    assert response.status_code == 500 and json.loads(response.content)["code"] == "server_error"
+    assert server_error(rf.get("/schools/"))["Content-Type"].startswith("text/html")
+
+
+def test_a_password_change_revokes_the_api_token(world):
+    key = _token("t_head")
+    assert Client(HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/schools/").status_code == 200
+    response = world.client("head").post(reverse("password_change"), {"old_password": "correct-horse-42", "new_password1": "Novyi-parol-shkoly-7",
+                                                                      "new_password2": "Novyi-parol-shkoly-7"})
+    assert response.status_code == 302
+    assert Client(HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/schools/").status_code == 401
+    assert AuditEvent.objects.filter(action="api.token_revoke", summary__contains="пароль сменён").exists()
+
+
+def test_a_password_set_in_the_admin_revokes_the_api_token(world):
+    from django.contrib.auth import get_user_model
+
+    key = _token("t_curator")
+    admin = Client()
+    admin.force_login(get_user_model().objects.create_superuser("t_admin", "a@test.example", "Very-long-passphrase-42"))
+    response = admin.post(reverse("admin:auth_user_password_change", args=[world.users["curator"].pk]),
+                          {"password1": "Novyi-parol-kuratora-8", "password2": "Novyi-parol-kuratora-8", "usable_password": "true"})
+    assert response.status_code == 302
+    assert Client(HTTP_AUTHORIZATION=f"Token {key}").get("/api/v1/schools/").status_code == 401
+
+
+def test_the_command_states_the_expiry_date_with_one_full_stop(world):
+    err = StringIO()
+    call_command("apitoken", "t_head", stdout=StringIO(), stderr=err)
+    assert "Токен действует до" in err.getvalue() and "г." in err.getvalue() and ".." not in err.getvalue()

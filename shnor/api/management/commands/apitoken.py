@@ -7,6 +7,7 @@ from rest_framework.authtoken.models import Token
 from shnor.api.permissions import token_expires
 from shnor.audit.log import record
 from shnor.core.russian import format_date
+from shnor.registry.tokens import revoke_tokens
 
 
 class Command(BaseCommand):
@@ -27,10 +28,8 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"Активного пользователя «{username}» нет.")
         if revoke or reset:
-            deleted, _ = Token.objects.filter(user=user).delete()
+            deleted = revoke_tokens(user, "командой shnor apitoken")
             if revoke:
-                if deleted:
-                    record(None, "api.token_revoke", user, f"Отозван API-токен пользователя {username}")
                 self.stdout.write("Токен отозван." if deleted else "Токена не было.")
                 return
         token, created = Token.objects.get_or_create(user=user)
@@ -40,6 +39,6 @@ class Command(BaseCommand):
             self.stderr.write("У пользователя уже есть токен; новый выпускается с --reset.")
         expires = token_expires(token)
         if expires is not None:
-            self.stderr.write(f"Токен действует до {format_date(timezone.localdate(expires))}." if expires > timezone.now() else
+            self.stderr.write(f"Токен действует до {format_date(timezone.localdate(expires))}" if expires > timezone.now() else
                               f"Срок действия токена истёк {format_date(timezone.localdate(expires))}: выпустите новый с --reset.")
         self.stdout.write(token.key)
