@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from csp.constants import UNSAFE_INLINE
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
@@ -273,4 +274,7 @@ def _attachment(data: bytes, fmt: str, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     disposition = "inline" if fmt == "html" else "attachment"
     response["Content-Disposition"] = f'{disposition}; filename="{filename}"'
+    if fmt == "html":
+        # A stand-alone document opened in the browser: its styles are inside it (no scripts; they stay forbidden).
+        response._csp_update = {"style-src": [UNSAFE_INLINE]}
     return response

@@ -65,6 +65,55 @@ def test_security_headers_are_sent(world, url_name):
     assert response["Cross-Origin-Opener-Policy"] == "same-origin"
 
 
+def policy(response) -> dict[str, list[str]]:
+    header = response["Content-Security-Policy"]
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
+
+
+@pytest.mark.parametrize("url_name", ["login", "home", "school_list", "audit_log"])
+def test_a_strict_content_security_policy_is_sent(world, url_name):
+    client = world.client("coordinator") if url_name != "login" else Client()
+    csp = policy(client.get(reverse(url_name)))
+    assert csp["default-src"] == ["'self'"] and csp["script-src"] == ["'self'"]
+    assert csp["object-src"] == ["'none'"] and csp["frame-ancestors"] == ["'none'"]
+    assert "'unsafe-inline'" not in csp["style-src"] and "'unsafe-eval'" not in " ".join(sum(csp.values(), []))
+
+
+def test_no_template_has_inline_script_or_inline_event_handlers_or_style_attributes():
+    offenders = []
+    for path in TEMPLATES:
+        text = path.read_text(encoding="utf-8")
+        rel = path.relative_to(ROOT).as_posix()
+        if "core/render/templates" in rel:
+            continue  # the справка document itself (DOCX/PDF/HTML renderings), not a page of the site
+        for script in re.finditer(r"<script\b[^>]*>", text, re.I):
+            if "src=" not in script.group(0):
+                offenders.append(f"{rel}: inline {script.group(0)}")
+        if re.search(r"<[^>]+\son[a-z]+\s*=", text, re.I):
+            offenders.append(f"{rel}: an on…= handler")
+        if re.search(r"<[^>]+\sstyle\s*=", text, re.I):
+            offenders.append(f"{rel}: a style attribute")
+        for style in re.finditer(r"<style\b[^>]*>", text, re.I):
+            if "csp_nonce" not in style.group(0):
+                offenders.append(f"{rel}: <style> without the request's nonce")
+    assert not offenders, offenders
+
+
+def test_the_spravka_preview_style_carries_the_nonce_of_its_header(world):
+    response = world.client("coordinator").get(reverse("spravka", args=[world.campaign.code]))
+    nonce = re.search(r'<style nonce="([^"]+)"', response.content.decode()).group(1)
+    assert f"'nonce-{nonce}'" in policy(response)["style-src"]
+
+
+def test_the_api_docs_run_their_scripts_from_files(world):
+    for name in ("api-docs", "api-redoc"):
+        response = Client().get(reverse(name))
+        assert response.status_code == 200
+        body = response.content.decode()
+        assert not [s for s in re.findall(r"<script\b[^>]*>", body) if "src=" not in s], name
+        assert policy(response)["script-src"] == ["'self'"]
+
+
 def test_the_session_cookie_is_http_only_and_same_site(world):
     client = Client()
     response = client.post(reverse("login"), {"username": "t_head", "password": "correct-horse-42"})
