@@ -120,9 +120,11 @@ if not DATABASE_URL.startswith(("sqlite:", "postgres:", "postgresql:")):
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DB_CONN_MAX_AGE", 0))}
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
-    # WAL and a busy timeout let the demo server and a CLI command share the file.
+    # WAL lets readers go on while one connection writes. A transaction takes the write lock when it begins
+    # (IMMEDIATE), so that a second writer waits for it (up to `timeout` seconds, SQLite retrying the lock) instead
+    # of failing at once with "database is locked" when its read snapshot turns out to be stale.
     DATABASES["default"].setdefault("OPTIONS", {}).update(
-        {"timeout": 20, "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
+        {"timeout": 20, "transaction_mode": "IMMEDIATE", "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"}
     )
 else:
     DATABASES["default"].setdefault("OPTIONS", {})

@@ -87,3 +87,55 @@ def test_simultaneous_certify_and_return_leave_exactly_one_winner(postgres_only,
         if report.status == "certified":
             report = workflow.return_report(report, u["coordinator"], report.version, "Ещё раз")
     assert len(winners) == 3
+
+
+def test_simultaneous_writers_on_sqlite_wait_for_each_other_instead_of_failing(django_db_blocker, settings, tmp_path):
+    """Three transactions read, think and write the same row at once (as three commits of one import do): with the
+    production SQLite options each waits for the write lock, none gets «database is locked», no update is lost."""
+    from django.db import connections, transaction
+    from django.db.utils import ConnectionHandler
+
+    if not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+        pytest.skip("SQLite's whole-database write lock; PostgreSQL locks rows (see above)")
+    alias = "busy_sqlite"
+    production = {**settings.DATABASES["default"], "NAME": str(tmp_path / "busy.sqlite3"), "TEST": {}}
+    connections.settings[alias] = ConnectionHandler({"default": production}).settings["default"]
+    with django_db_blocker.unblock():
+        _bump_concurrently(connections, transaction, alias)
+
+
+def _bump_concurrently(connections, transaction, alias):
+    try:
+        with connections[alias].cursor() as cursor:
+            cursor.execute("CREATE TABLE counter (n integer)")
+            cursor.execute("INSERT INTO counter VALUES (0)")
+        connections[alias].close()
+        barrier, errors = threading.Barrier(3), []
+
+        def bump():
+            try:
+                barrier.wait(timeout=10)
+                with transaction.atomic(using=alias), connections[alias].cursor() as cursor:
+                    cursor.execute("SELECT n FROM counter")
+                    n = cursor.fetchone()[0]
+                    time.sleep(0.2)
+                    cursor.execute("UPDATE counter SET n = %s", [n + 1])
+            except Exception as exc:  # noqa: BLE001 — asserted below
+                errors.append(exc)
+            finally:
+                connections[alias].close()
+
+        threads = [threading.Thread(target=bump) for _ in range(3)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join(timeout=60)
+        assert errors == []
+        with connections[alias].cursor() as cursor:
+            cursor.execute("SELECT n FROM counter")
+            assert cursor.fetchone()[0] == 3
+            cursor.execute("PRAGMA journal_mode")
+            assert cursor.fetchone()[0] == "wal"
+    finally:
+        connections[alias].close()
+        del connections.settings[alias]
