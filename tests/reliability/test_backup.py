@@ -276,3 +276,20 @@ def test_a_row_that_cannot_be_read_is_reported_and_the_backup_goes_on(rich_world
     assert [item["pk"] for item in manifest["skipped"]] == [bad.pk]
     assert len(lines) == manifest["models"]["monitoring.indicatorvalue"]["rows"] == IndicatorValue.objects.count() - 1
     assert manifest["models"]["registry.school"]["rows"] == School.objects.count()
+
+
+def test_restore_into_a_storage_without_folders_uploads_the_files_after_the_rows(world, settings, tmp_path):
+    """An S3-like storage (no renames): the files are checked and staged locally, then uploaded after the commit."""
+    settings.STORAGES = {**settings.STORAGES, "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"}}
+    default_storage.save("evidence/приказ.pdf", SimpleUploadedFile("приказ.pdf", b"%PDF-1.4 order"))
+    target, tampered = tmp_path / "copy.zip", tmp_path / "tampered.zip"
+    call_command("backup", "--out", str(target))
+    rewrite(target, tampered, _checksum_changed)
+    default_storage.save("evidence/после.pdf", SimpleUploadedFile("после.pdf", b"%PDF-1.4 later"))
+    with pytest.raises(CommandError, match="контрольная сумма не сходится"):
+        call_command("restore", str(tampered), "--force")
+    assert media_files() == ["evidence/после.pdf", "evidence/приказ.pdf"]
+    call_command("restore", str(target), "--force")
+    assert media_files() == ["evidence/приказ.pdf"]
+    with default_storage.open("evidence/приказ.pdf") as fh:
+        assert fh.read() == b"%PDF-1.4 order"

@@ -26,6 +26,7 @@ from pathlib import Path, PurePosixPath
 
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
+from django.core.files.base import File
 from django.core.files.storage import FileSystemStorage, default_storage
 from django.core.management.base import BaseCommand, CommandError
 from django.core.management.color import no_style
@@ -34,7 +35,7 @@ from django.db import DatabaseError, connection, models, transaction
 
 from shnor.audit.log import record
 
-from .backup import CHUNK, FORMAT, STAGING_PREFIX, applied_migrations, backup_models
+from .backup import CHUNK, FORMAT, STAGING_PREFIX, applied_migrations, backup_models, media_files
 
 # Rows that `migrate` itself creates: a freshly migrated database holds them and is still "empty".
 CREATED_BY_MIGRATE = {"contenttypes.contenttype", "auth.permission"}
@@ -191,23 +192,37 @@ def _stage_media(zf: zipfile.ZipFile, files: dict, staging: Path) -> None:
             raise RestoreError(f"Файл {name} в копии повреждён (контрольная сумма не сходится).")
 
 
-def _media_root() -> Path:
-    if not isinstance(default_storage, FileSystemStorage):
-        raise RestoreError("Восстановление файлов поддерживается только для хранилища в папке (MEDIA_ROOT).")
-    root = Path(default_storage.location)
-    root.mkdir(parents=True, exist_ok=True)
-    return root
+def _staging_folder() -> Path:
+    """Where the copy's files are unpacked: inside the media folder (one file system, so the swap is renames), or a
+    local temporary folder for another storage (S3-compatible)."""
+    if isinstance(default_storage, FileSystemStorage):
+        root = Path(default_storage.location)
+        root.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
+    return Path(tempfile.mkdtemp(prefix=STAGING_PREFIX))
 
 
-def _swap_media(root: Path, staging: Path) -> None:
-    """Replace the media folder's contents by the staged files: renames within one file system, then the old ones go."""
-    old = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + "old-", dir=root))
-    for entry in os.listdir(root):
-        if not entry.startswith(STAGING_PREFIX):
-            os.replace(root / entry, old / entry)
-    for entry in os.listdir(staging):
-        os.replace(staging / entry, root / entry)
-    shutil.rmtree(old, ignore_errors=True)
+def _swap_media(staging: Path, files: dict) -> None:
+    """Replace the stored files by the staged ones, after the rows have committed."""
+    if isinstance(default_storage, FileSystemStorage):
+        root = Path(default_storage.location)
+        old = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX + "old-", dir=root))
+        for entry in os.listdir(root):
+            if not entry.startswith(STAGING_PREFIX):
+                os.replace(root / entry, old / entry)
+        for entry in os.listdir(staging):
+            os.replace(staging / entry, root / entry)
+        shutil.rmtree(old, ignore_errors=True)
+        return
+    # Another storage has no renames: the files are uploaded one by one, then the ones the copy does not have go.
+    for name in files:
+        if default_storage.exists(name):
+            default_storage.delete(name)
+        with open(staging / name, "rb") as fh:
+            if default_storage.save(name, File(fh, name=name)) != name:
+                raise OSError(f"хранилище сохранило файл {name} под другим именем")
+    for name in set(media_files()) - set(files):
+        default_storage.delete(name)
 
 
 def _write_rows(zf: zipfile.ZipFile, manifest: dict, models_by_label: dict, progress) -> None:
@@ -264,8 +279,7 @@ def restore(path: Path, *, force: bool = False, progress=None) -> dict:
             _verify_rows(zf, manifest, models_by_label)
         except (zipfile.BadZipFile, OSError, EOFError, UnicodeDecodeError):
             raise RestoreError("Данные в копии не читаются (архив повреждён).") from None
-        root = _media_root()
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=root))
+        staging = _staging_folder()
         keep_staging = False
         try:
             try:
@@ -282,10 +296,10 @@ def restore(path: Path, *, force: bool = False, progress=None) -> dict:
             except DatabaseError as exc:
                 raise RestoreError(f"База данных не приняла данные копии, ничего не изменено: {exc}".strip()) from None
             try:
-                _swap_media(root, staging)
+                _swap_media(staging, manifest["media"])
             except OSError as exc:
                 keep_staging = True
-                raise RestoreError(f"Данные восстановлены, но файлы не удалось переложить в {root}: {exc.strerror or exc}. "
+                raise RestoreError(f"Данные восстановлены, но файлы не удалось переложить в хранилище: {exc.strerror or exc}. "
                                    f"Файлы копии лежат в {staging}: перенесите их вручную.") from None
         finally:
             if not keep_staging:
