@@ -12,11 +12,11 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.template.loader import render_to_string
 
-LOCKED_MESSAGE = "Слишком много неудачных попыток входа. Подождите {minutes} минут и попробуйте снова или обратитесь к администратору."
+LOCKED_MESSAGE = "Слишком много неудачных попыток входа. Подождите {minutes}\u00a0мин. и попробуйте снова или обратитесь к администратору."
 
 
 def locked_message() -> str:
-    return LOCKED_MESSAGE.format(minutes=settings.LOGIN_FAILURE_WINDOW_S // 60)
+    return LOCKED_MESSAGE.format(minutes=max(1, -(-settings.LOGIN_FAILURE_WINDOW_S // 60)))  # whole minutes, rounded up
 
 
 def cool_off(request) -> timedelta:

@@ -220,7 +220,7 @@ def _first_user_name(lines):
 
 TAMPERING = {
     "checksum": (_checksum_changed, "контрольная сумма не сходится"),
-    "count": (_five_lines_deleted, r"monitoring.reportentry копии \d+ строк, а в её описании — \d+"),
+    "count": (_five_lines_deleted, r"monitoring.reportentry в копии \d+\xa0строк[аи]?, а в её описании — \d+"),
     "missing row": (_one_line_deleted_and_count_lowered, "ссылается на запись .* таблицы registry.school, которой в копии нет"),
     "key": (_set_in_line("monitoring.schoolreport", SchoolReport, "school_id", 987654),
             "ссылается на запись 987654 таблицы registry.school"),

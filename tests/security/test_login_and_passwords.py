@@ -50,6 +50,7 @@ def test_five_failures_lock_the_user_name_from_that_address_even_for_the_right_p
     assert response.status_code == 429 and LOCKED in response.content.decode()
     response = login("t_head", PASSWORD)
     assert response.status_code == 429 and LOCKED in response.content.decode()
+    assert "Подождите 15\xa0мин." in response.content.decode().replace("&nbsp;", "\xa0")
     assert "_auth_user_id" not in Client().session
 
 

@@ -34,6 +34,7 @@ from django.core.validators import DecimalValidator
 from django.db import DatabaseError, connection, models, transaction
 
 from shnor.audit.log import record
+from shnor.core.russian import agree
 
 from .backup import CHUNK, FORMAT, STAGING_PREFIX, applied_migrations, backup_models, media_files
 
@@ -151,7 +152,8 @@ def _verify_rows(zf: zipfile.ZipFile, manifest: dict, models_by_label: dict) -> 
                 if row[i] is not None:
                     seen[i].setdefault(row[i], number)
         if count != info["rows"]:
-            raise RestoreError(f"В таблице {label} копии {count} строк, а в её описании — {info['rows']}: копия неполная или изменена.")
+            raise RestoreError(f"В таблице {label} в копии {agree(count, 'строка')}, а в её описании — {info['rows']}: "
+                               "копия неполная или изменена.")
         for i, values in own_keys.items():
             keys[(label, fields[i])] = values
         for i, field in outgoing:
