@@ -11,10 +11,11 @@ import os
 from django import forms
 from django.conf import settings
 
+from shnor.core.documents import FORMATS
 from shnor.core.russian import format_decimal
 
 EVIDENCE_EXTENSIONS = {".pdf", ".doc", ".docx", ".odt", ".xls", ".xlsx", ".ods", ".jpg", ".jpeg", ".png", ".txt", ".rtf", ".ppt", ".pptx"}
-SHEET_EXTENSIONS = {".xlsx", ".csv"}
+SHEET_EXTENSIONS = {*FORMATS["xlsx"].extensions, *FORMATS["csv"].extensions}
 
 
 def validate_upload(f, max_mb: int | None = None, extensions=EVIDENCE_EXTENSIONS) -> None:

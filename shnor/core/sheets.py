@@ -1,27 +1,22 @@
-"""Tabular exchange files (XLSX and CSV) that the system itself provides as templates.
+"""Tabular exchange files (XLSX and CSV) that the system itself provides as templates and exports.
 
-`read_table` turns an uploaded file into rows keyed by our column keys, whatever the order of the
-columns; `write_xlsx` / `write_csv` produce the exports and the empty templates. Every failure is a
-`SheetError` with a Russian message that says what to fix.
+`read_table` turns an uploaded file into rows keyed by our column keys, whatever the order of the columns;
+a `Table` is what the exports and the empty templates write (with `shnor.core.documents.xlsx.write` and
+`shnor.core.documents.csv.stream`, the one writer of each format). Every failure is a `SheetError` with a
+Russian message that says what to fix.
 """
 
 from __future__ import annotations
 
-import csv
-import io
-import zipfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from openpyxl import Workbook, load_workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
-
-MAX_UNCOMPRESSED = 200 * 1024 * 1024
+from shnor.core.documents import DocumentError, format_of
+from shnor.core.text import strip_controls
 
 
-class SheetError(Exception):
+class SheetError(DocumentError):
     pass
 
 
@@ -50,53 +45,37 @@ def _norm(text: object) -> str:
     return " ".join(str(text or "").replace("ё", "е").replace("*", "").casefold().split()).strip(" .:")
 
 
+@dataclass
+class Table:
+    """What an export or a template writes: a title, columns, rows (an iterable, consumed once), notes above the
+    header."""
+
+    name: str  # file name stem, Latin: «test-2021-h2-reports»
+    title: str  # sheet title, Russian
+    columns: Sequence[Column]
+    rows: Iterable[Sequence[object]]
+    notes: Sequence[str] = ()
+
+
 def read_table(data: bytes, filename: str, columns: Sequence[Column]) -> list[SheetRow]:
     """Rows of the first sheet (XLSX) or of a CSV (UTF-8 or Windows-1251, ';' or ',')."""
+    from shnor.core.documents import csv, xlsx
+
     if not data:
         raise SheetError("Файл пустой.")
-    name = filename.lower()
-    if name.endswith(".csv"):
-        grid = _csv_grid(data)
-    elif name.endswith((".xlsx", ".xlsm")) or data[:2] == b"PK":
-        grid = _xlsx_grid(data)
-    else:
-        raise SheetError("Нужен файл Excel (.xlsx) или CSV. Скачайте шаблон и заполните его.")
-    return _rows(grid, columns)
-
-
-def _xlsx_grid(data: bytes) -> list[list[object]]:
+    claimed = format_of(filename)
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as zf:
-            if sum(i.file_size for i in zf.infolist()) > MAX_UNCOMPRESSED:
-                raise SheetError("Файл после распаковки слишком большой: похоже, он повреждён.")
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        if claimed is not None and claimed.name == "csv":
+            grid = csv.read_rows(data, filename)
+        elif (claimed is not None and claimed.name == "xlsx") or data[:2] == b"PK":
+            grid = xlsx.read_rows(data, filename)
+        else:
+            raise SheetError("Нужен файл Excel (.xlsx) или CSV. Скачайте шаблон и заполните его.")
     except SheetError:
         raise
-    except Exception:
-        raise SheetError("Файл не открывается как книга Excel: он повреждён, защищён паролем или это другой формат. "
-                         "Сохраните его в Excel как «Книга Excel (.xlsx)».") from None
-    try:
-        ws = wb.worksheets[0]
-        return [list(r) for r in ws.iter_rows(values_only=True)]
-    finally:
-        wb.close()
-
-
-def _csv_grid(data: bytes) -> list[list[object]]:
-    for encoding in ("utf-8-sig", "cp1251"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise SheetError("Не удалось определить кодировку CSV: сохраните файл в UTF-8 или Windows-1251.")
-    dialect = csv.excel
-    try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
-    except csv.Error:
-        pass
-    return [list(r) for r in csv.reader(io.StringIO(text), dialect)]
+    except DocumentError as exc:
+        raise SheetError(exc.message) from None
+    return _rows(grid, columns)
 
 
 def _rows(grid: list[list[object]], columns: Sequence[Column]) -> list[SheetRow]:
@@ -134,7 +113,7 @@ def _find_header(grid, columns) -> tuple[int, dict[int, str]]:
 
 def _clean(value):
     if isinstance(value, str):
-        value = " ".join(value.split())
+        value = " ".join(strip_controls(value).split())
         return value or None
     if isinstance(value, datetime):
         return value.date()
@@ -156,39 +135,3 @@ def parse_date(value) -> date | None:
         except ValueError:
             continue
     raise ValueError(f"«{text}» — не дата; напишите в виде ДД.ММ.ГГГГ")
-
-
-def write_xlsx(title: str, columns: Sequence[Column], rows: Sequence[Sequence[object]], *, notes: Sequence[str] = ()) -> bytes:
-    wb = Workbook()
-    ws = wb.active
-    ws.title = title[:31]
-    start = 1
-    for note in notes:
-        ws.cell(row=start, column=1, value=note).font = Font(italic=True)
-        start += 1
-    header_fill = PatternFill("solid", fgColor="DDE6F0")
-    for i, col in enumerate(columns, start=1):
-        cell = ws.cell(row=start, column=i, value=col.title + (" *" if col.required else ""))
-        cell.font = Font(bold=True)
-        cell.fill = header_fill
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.column_dimensions[get_column_letter(i)].width = col.width
-    for r, row in enumerate(rows, start=start + 1):
-        for i, value in enumerate(row, start=1):
-            cell = ws.cell(row=r, column=i, value=value)
-            if isinstance(value, date):
-                cell.number_format = "DD.MM.YYYY"
-    ws.freeze_panes = ws.cell(row=start + 1, column=1)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def write_csv(columns: Sequence[Column], rows: Sequence[Sequence[object]]) -> bytes:
-    """CSV for Excel users in Russia: UTF-8 with BOM, ';' as separator, dates as ДД.ММ.ГГГГ."""
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
-    writer.writerow([c.title for c in columns])
-    for row in rows:
-        writer.writerow([v.strftime("%d.%m.%Y") if isinstance(v, date) else ("" if v is None else v) for v in row])
-    return ("\ufeff" + out.getvalue()).encode("utf-8")

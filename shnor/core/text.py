@@ -182,3 +182,31 @@ def parse_id(text: str | None) -> int | None:
     """An id from a query string, or None for anything that cannot be one («abc», «²», 99999999999999999999)."""
     text = (text or "").strip()
     return int(text) if text.isdecimal() and text.isascii() and 0 < int(text) <= MAX_ID else None
+
+
+# C0 controls but tab, line feed and carriage return; DEL and the C1 block; UTF-16 surrogates and the two
+# non-characters: none of them can be typed, XML (DOCX, XLSX) refuses them, and terminals obey them.
+_CONTROL_CHARACTERS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def strip_controls(text: str) -> str:
+    """`text` without control characters (tab, line feed and carriage return stay): for text entering the system
+    from forms, the API and documents, and for text written into DOCX, XLSX and CSV files."""
+    return _CONTROL_CHARACTERS.sub("", text)
+
+
+def shorten_file_name(name: str, *, max_chars: int = 200, max_bytes: int | None = None) -> str:
+    """`name` cut to `max_chars` characters (and `max_bytes` bytes of UTF-8: file systems count a name's bytes,
+    255 at most, and a Cyrillic letter takes two), keeping its extension."""
+    stem, dot, ext = name.rpartition(".")
+    if not dot or not stem or len(ext) > 10 or not ext.isalnum():
+        stem, ext = name, ""
+    ext = f".{ext}" if ext else ""
+
+    def fits(text: str) -> bool:
+        return len(text) <= max_chars and (max_bytes is None or len(text.encode("utf-8")) <= max_bytes)
+
+    stem = stem[:max_chars]
+    while stem and not fits(stem.rstrip() + ext):
+        stem = stem[:-1]
+    return (stem.rstrip() + ext) if stem else ext.lstrip(".")

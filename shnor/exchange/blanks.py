@@ -11,7 +11,8 @@ import io
 from openpyxl import load_workbook
 from openpyxl.styles import Font
 
-from shnor.core.sheets import write_xlsx
+from shnor.core.documents import xlsx
+from shnor.core.sheets import Table
 from shnor.monitoring.models import Indicator
 from shnor.plans.models import ActivityType, PlannedActivity
 
@@ -57,7 +58,7 @@ def roadmap_template(schools) -> bytes:
         "Дорожная карта: одна строка — одно мероприятие. Сроки пишите как в документе: «Октябрь 2023», «до 01.12.2023», «в течение учебного года».",
         "Для каждой школы из файла загрузка создаёт новую редакцию дорожной карты; прежняя сохраняется как недействующая. * — обязательные столбцы.",
     ]
-    data = write_xlsx("Дорожная карта", ROADMAP_COLUMNS, rows, notes=notes)
+    data = xlsx.write_bytes(Table("shablon", "Дорожная карта", ROADMAP_COLUMNS, rows, notes), mark_required=True)
     types = [[t.name, t.examples.replace(";", "; ")[:300], t.code] for t in ActivityType.objects.filter(is_active=True)]
     return _with_sheets(data, [("Виды мероприятий", ["Вид мероприятия", "Примеры формулировок", "Код"], types)])
 
@@ -80,7 +81,7 @@ def indicator_template(campaign=None, schools=None) -> bytes:
     else:
         notes = ["Показатели по периодам: одна строка — одно значение школы за период («2022/2023 учебный год», «I полугодие 2023»).",
                  "Для ОГЭ, ЕГЭ и ВПР укажите предмет. Доли в процентах — от 0 до 100. * — обязательные столбцы."]
-    data = write_xlsx("Значения показателей", INDICATOR_COLUMNS, rows, notes=notes)
+    data = xlsx.write_bytes(Table("shablon", "Значения показателей", INDICATOR_COLUMNS, rows, notes), mark_required=True)
     indicators = [[i.name, i.unit, "да" if i.per_subject else "нет", i.code] for i in Indicator.objects.all()]
     return _with_sheets(data, [("Показатели", ["Показатель", "Единица", "По предметам", "Код"], indicators),
                                ("Предметы", ["Предмет"], [[s] for s in SUBJECTS])])

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from shnor.audit.filters import filter_events
 from shnor.audit.models import AuditEvent
-from shnor.core.sheets import Column
+from shnor.core.sheets import Column, Table
 from shnor.monitoring import exports as campaign_exports
 from shnor.monitoring.completeness import NOT_STARTED, STATE_LABELS
 from shnor.monitoring.models import Campaign, Evidence, IndicatorValue, ReportEntry, SchoolReport
@@ -26,7 +26,6 @@ from shnor.registry.access import require_coordinator
 from shnor.registry.importing import COLUMNS as SCHOOL_COLUMNS
 from shnor.registry.models import SchoolStatus, Scope
 
-from .formats import Table
 from .indicators import INDICATOR_COLUMNS
 from .roadmaps import ROADMAP_COLUMNS
 

@@ -6,8 +6,10 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
-from shnor.core.sheets import SheetError
+from shnor.core.documents import FORMATS, csv, xlsx
+from shnor.core.sheets import SheetError, Table
 from shnor.monitoring.access import get_campaign_for_user
 from shnor.monitoring.models import Campaign
 from shnor.registry.access import get_school_for_user
@@ -17,7 +19,6 @@ from shnor.routers import analytics_reads
 from . import tables
 from .access import coordinated_schools, require_indicator_loader, require_roadmap_editor, roadmap_schools
 from .blanks import indicator_template, roadmap_template
-from .formats import FORMATS, XLSX, csv_chunks, xlsx_file
 from .forms import IndicatorUploadForm, SheetUploadForm
 from .indicators import import_indicators
 from .roadmaps import import_roadmaps
@@ -34,25 +35,29 @@ def index(request):
     })
 
 
-def _streamed_on_replica(table: tables.Table):
+EXPORT_FORMATS = ("xlsx", "csv")
+
+
+def _streamed_on_replica(table: Table):
     # The CSV is produced after the view has returned: the generator enters the replica block itself.
     with analytics_reads():
-        yield from csv_chunks(table)
+        yield from csv.stream(table, zone=timezone.get_current_timezone())
 
 
-def _download(table: tables.Table, fmt: str):
+def _download(table: Table, fmt: str):
     if fmt == "csv":
-        response = StreamingHttpResponse(_streamed_on_replica(table), content_type=FORMATS["csv"])
+        response = StreamingHttpResponse(_streamed_on_replica(table), content_type=FORMATS["csv"].content_type)
     else:
         with analytics_reads():
-            response = FileResponse(xlsx_file(table), content_type=XLSX)
+            response = FileResponse(xlsx.write(table, zone=timezone.get_current_timezone()),
+                                    content_type=FORMATS["xlsx"].content_type)
     response["Content-Disposition"] = f'attachment; filename="{table.name}.{fmt}"'
     return response
 
 
 @login_required
 def export(request, table, fmt, code=None):
-    if fmt not in FORMATS:
+    if fmt not in EXPORT_FORMATS:
         raise Http404("Нет такого формата: выгрузка бывает в XLSX или CSV")
     campaign = get_campaign_for_user(request.user, code) if code else None
     if campaign is None and request.GET.get("campaign"):
@@ -61,7 +66,7 @@ def export(request, table, fmt, code=None):
 
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=XLSX)
+    response = HttpResponse(data, content_type=FORMATS["xlsx"].content_type)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -22,8 +22,9 @@ from rapidfuzz import fuzz
 
 from shnor import background
 from shnor.audit.log import record
-from shnor.core.documents import DocumentError, read_document
+from shnor.core.documents import ACCEPTED_EXTENSIONS, DocumentError, accepted_formats, read_document
 from shnor.core.reading import ReadingContext, SchoolRef, extract, extraction_to_dict
+from shnor.core.text import shorten_file_name
 from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
 from shnor.monitoring.workflow import open_report
 from shnor.plans.classifier import classify
@@ -33,7 +34,6 @@ from shnor.registry.models import Scope
 from .models import ImportBatch, ImportFile, ImportItem, TrainingExample
 
 log = logging.getLogger(__name__)
-ACCEPTED_EXTENSIONS = {".docx", ".xlsx", ".xlsm", ".pdf", ".txt", ".csv"}
 INTERRUPTED = ("Чтение файла прервалось: вероятно, файл слишком большой или повреждён. Повторно он не читается — "
                "сохраните документ заново (например, в Word) и загрузите ещё раз.")
 TITLE_MATCH = 85  # rapidfuzz token_set_ratio above which an extracted activity is the planned one
@@ -72,10 +72,10 @@ def create_batch(campaign: Campaign, school, uploads: list[Upload], user) -> tup
     batch = ImportBatch.objects.create(campaign=campaign, school=school, created_by=user)
     warnings, kept = [], 0
     for upload in uploads:
-        name = os.path.basename(upload.name)[:200] or "без имени"
+        name = shorten_file_name(os.path.basename(upload.name), max_chars=200) or "без имени"
         ext = os.path.splitext(name)[1].lower()
         if ext not in ACCEPTED_EXTENSIONS:
-            warnings.append(f"«{name}»: такие файлы не читаются. Загрузите DOCX, XLSX, PDF с текстом или TXT.")
+            warnings.append(f"«{name}»: такие файлы не читаются. Загрузите {accepted_formats()}.")
             continue
         if len(upload.data) > limit:
             warnings.append(f"«{name}»: файл больше {settings.INTAKE_MAX_MB} МБ. Разделите документ или сожмите вложенные картинки.")

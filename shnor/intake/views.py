@@ -10,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from shnor.core.classify import LOW_CONFIDENCE
+from shnor.core.documents import ACCEPTED_EXTENSIONS, accepted_formats
 from shnor.monitoring.access import get_campaign_for_user
 from shnor.monitoring.models import ReportEntry
 from shnor.plans.models import ActivityType, Direction
@@ -36,7 +37,7 @@ class MultipleFileField(forms.FileField):
 class UploadForm(forms.Form):
     school = forms.ModelChoiceField(queryset=None, required=False, label="Школа",
                                     empty_label="— определить по тексту документа —")
-    files = MultipleFileField(label="Файлы", widget=MultipleFileInput(attrs={"accept": ".docx,.xlsx,.xlsm,.pdf,.txt,.csv"}),
+    files = MultipleFileField(label="Файлы", widget=MultipleFileInput(attrs={"accept": ",".join(ACCEPTED_EXTENSIONS)}),
                               error_messages={"required": "Выберите хотя бы один файл.", "empty": "Файл пустой: выберите файл с содержимым."})
 
     def __init__(self, *args, schools, coordinator: bool, **kwargs):
@@ -70,7 +71,8 @@ def upload(request, code):
     if not coordinator:
         batches = batches.filter(created_by=request.user)
     return render(request, "intake/upload.html", {"title": "Загрузка документов", "campaign": campaign, "form": form,
-                                                  "batches": batches[:50], "max_mb": settings.INTAKE_MAX_MB},
+                                                  "batches": batches[:50], "max_mb": settings.INTAKE_MAX_MB,
+                                                  "accepted": accepted_formats()},
                   status=400 if form.errors else 200)
 
 

@@ -10,6 +10,8 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 
+from shnor.core.text import shorten_file_name
+
 
 class Indicator(models.Model):
     """A quantitative indicator that reports carry (качество знаний, успеваемость, неуспевающие, …)."""
@@ -218,8 +220,10 @@ class ReportEntry(models.Model):
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:
+    # The name people see is kept in file_name; on disk it must fit the file system's 255 bytes with room for
+    # the suffix the storage adds to a taken name.
     report = instance.entry.report
-    return f"evidence/{report.campaign_id}/{report.school_id}/{os.path.basename(filename)}"
+    return f"evidence/{report.campaign_id}/{report.school_id}/{shorten_file_name(os.path.basename(filename), max_bytes=120)}"
 
 
 class Evidence(models.Model):

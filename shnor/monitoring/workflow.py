@@ -15,6 +15,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shnor.audit.log import diff, record
+from shnor.core.text import shorten_file_name
 from shnor.plans.models import PlannedActivity
 from shnor.registry.models import Scope
 
@@ -157,7 +158,7 @@ def save_report(
             continue
         ev = Evidence(entry_id=entry_pk, kind=item.kind, title=item.title, number=item.number, date=item.date, url=item.url, created_by=user)
         if item.file is not None:
-            ev.file_name = item.file.name[:300]
+            ev.file_name = shorten_file_name(item.file.name, max_chars=300)
             ev.file_size = item.file.size
             ev.file.save(item.file.name, item.file, save=False)
         ev.save()

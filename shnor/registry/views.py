@@ -7,7 +7,8 @@ from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import render
 
-from shnor.core.sheets import SheetError, write_xlsx
+from shnor.core.documents import FORMATS, xlsx
+from shnor.core.sheets import SheetError, Table
 from shnor.uploads import SHEET_EXTENSIONS, validate_upload
 
 from .access import require_regional
@@ -65,7 +66,8 @@ def school_import(request):
 @login_required
 def school_template(request):
     require_regional(request.user)
-    data = write_xlsx("Школы", COLUMNS, [[c.example for c in COLUMNS]], notes=["Шаблон списка школ. Строка-пример ниже: замените её своими данными. * — обязательные столбцы."])
-    response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+    table = Table("shablon_shkoly", "Школы", COLUMNS, [[c.example for c in COLUMNS]],
+                  notes=["Шаблон списка школ. Строка-пример ниже: замените её своими данными. * — обязательные столбцы."])
+    response = HttpResponse(xlsx.write_bytes(table, mark_required=True), content_type=FORMATS["xlsx"].content_type)
     response["Content-Disposition"] = 'attachment; filename="shablon_shkoly.xlsx"'
     return response

@@ -18,7 +18,7 @@ def tables(document: Document) -> list[Block]:
 
 
 def test_it_registers_one_reader_per_format():
-    assert set(READERS) == {"docx", "xlsx", "pdf", "txt"}
+    assert set(READERS) == {"docx", "xlsx", "pdf", "txt", "csv"}
 
 
 @pytest.mark.parametrize(

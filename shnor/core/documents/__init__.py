@@ -1,6 +1,7 @@
 """Any report file → one `Document`: a flat list of blocks (headings, paragraphs, list items, tables) in reading order.
 
-Each format is one small module with a `read(data, filename) -> Document` function, registered in `READERS`.
+Each format is one small module with a `read(data, filename) -> Document` function (the table formats also
+read rows and write tables), registered once in `FORMATS` with its extensions and limits.
 `read_document` is the only entry point the rest of the system should call: it checks the size, detects the
 format from the content (never trusting the extension), guards zip containers against bombs, and turns every
 failure into a `DocumentError` whose Russian message tells the user what to do.
@@ -8,6 +9,7 @@ failure into a `DocumentError` whose Russian message tells the user what to do.
 
 from __future__ import annotations
 
+import importlib
 import re
 import zipfile
 from collections.abc import Callable
@@ -56,46 +58,58 @@ class DocumentError(Exception):
         self.message = message
 
 
-FORMAT_NAMES = {"docx": "документ Word (DOCX)", "xlsx": "таблица Excel (XLSX)", "pdf": "PDF", "txt": "текстовый файл"}
-MAX_BYTES = 50 * 1024 * 1024
-# A zip container may not unpack to more than this, nor any large member expand more than MAX_RATIO times:
-# real DOCX/XLSX files compress 3–20 times, bombs a thousand times and more.
-MAX_UNZIPPED_BYTES = 200 * 1024 * 1024
+@dataclass(frozen=True)
+class Format:
+    """Everything the system knows about one file format: a new format is one module and one line in FORMATS."""
+
+    name: str  # "docx"
+    label: str  # in messages: «документ Word (DOCX)»
+    short: str  # in the list of what may be uploaded: «PDF с текстом»
+    extensions: tuple[str, ...]  # lower case, with the dot
+    module: str  # shnor.core.documents.<module> has read(data, filename) -> Document (and the table formats
+    #              read_rows / write / stream)
+    content_type: str
+    max_bytes: int
+    # Zip containers: the most the members may unpack to, and how much more than MAX_RATIO times a large member
+    # may expand (real DOCX/XLSX files compress 3–20 times, bombs a thousand times and more). 0: not a zip.
+    max_unzipped_bytes: int = 0
+
+    def implementation(self):
+        # Imported on first use so that reading a TXT never loads pdfminer.
+        return importlib.import_module(f"shnor.core.documents.{self.module}")
+
+    def read(self, data: bytes, filename: str) -> Document:
+        return self.implementation().read(data, filename)
+
+
+MB = 1024 * 1024
+MAX_BYTES = 50 * MB
 MAX_RATIO = 100
-RATIO_CHECK_FROM = 1024 * 1024  # small members (styles, themes) may compress very well; ignore them
+RATIO_CHECK_FROM = MB  # small members (styles, themes) may compress very well; ignore them
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+FORMATS: dict[str, Format] = {f.name: f for f in (
+    Format("docx", "документ Word (DOCX)", "DOCX", (".docx", ".docm"), "docx",
+           "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 50 * MB, 200 * MB),
+    Format("xlsx", "таблица Excel (XLSX)", "XLSX", (".xlsx", ".xlsm"), "xlsx", XLSX_TYPE, 50 * MB, 200 * MB),
+    Format("pdf", "PDF", "PDF с текстом", (".pdf",), "pdf", "application/pdf", 50 * MB),
+    Format("txt", "текстовый файл", "TXT", (".txt",), "txt", "text/plain; charset=utf-8", 10 * MB),
+    Format("csv", "таблица CSV", "CSV", (".csv", ".tsv"), "csv", "text/csv; charset=utf-8", 10 * MB),
+)}
+FORMAT_NAMES = {name: f.label for name, f in FORMATS.items()}
+READERS: dict[str, Callable[[bytes, str], Document]] = {name: f.read for name, f in FORMATS.items()}
+ACCEPTED_EXTENSIONS: tuple[str, ...] = tuple(ext for f in FORMATS.values() for ext in f.extensions)
 
 
-def _read_docx(data: bytes, filename: str) -> Document:
-    from shnor.core.documents import docx
-
-    return docx.read(data, filename)
-
-
-def _read_xlsx(data: bytes, filename: str) -> Document:
-    from shnor.core.documents import xlsx
-
-    return xlsx.read(data, filename)
+def accepted_formats() -> str:
+    """What may be uploaded, for people: «DOCX, XLSX, PDF с текстом, TXT или CSV»."""
+    names = [f.short for f in FORMATS.values()]
+    return f"{', '.join(names[:-1])} или {names[-1]}"
 
 
-def _read_pdf(data: bytes, filename: str) -> Document:
-    from shnor.core.documents import pdf
-
-    return pdf.read(data, filename)
-
-
-def _read_txt(data: bytes, filename: str) -> Document:
-    from shnor.core.documents import txt
-
-    return txt.read(data, filename)
-
-
-# One line per format; the modules are imported on first use so that reading a TXT never loads pdfminer.
-READERS: dict[str, Callable[[bytes, str], Document]] = {
-    "docx": _read_docx,
-    "xlsx": _read_xlsx,
-    "pdf": _read_pdf,
-    "txt": _read_txt,
-}
+def format_of(filename: str) -> Format | None:
+    """The format a file name claims by its extension, if it is one we read."""
+    ext = "." + filename.rsplit(".", 1)[1].lower() if "." in filename else ""
+    return next((f for f in FORMATS.values() if ext in f.extensions), None)
 
 
 def detect_format(data: bytes, filename: str) -> str:
@@ -136,7 +150,7 @@ def detect_format(data: bytes, filename: str) -> str:
         return "txt"
     raise DocumentError(
         f"Не удалось определить формат файла «{filename}». "
-        "Поддерживаются документы Word (DOCX), таблицы Excel (XLSX), PDF с текстом и текстовые файлы (TXT)."
+        "Поддерживаются документы Word (DOCX), таблицы Excel (XLSX) и CSV, PDF с текстом и текстовые файлы (TXT)."
     )
 
 
@@ -177,8 +191,11 @@ def _corrupt(filename: str) -> DocumentError:
     )
 
 
-def check_zip_safety(data: bytes, filename: str) -> None:
-    """Refuse zip bombs before any parser inflates them: look at declared sizes only, decompress nothing."""
+def check_zip_safety(data: bytes, filename: str, max_unzipped_bytes: int = 200 * MB) -> None:
+    """Refuse zip bombs before any parser inflates them: look at declared sizes only, decompress nothing.
+
+    Declared sizes are enough: Python's zipfile never inflates a member beyond its declared size (it fails
+    with a bad CRC instead), and every reader of ours opens containers through it."""
     try:
         with zipfile.ZipFile(BytesIO(data)) as archive:
             infos = archive.infolist()
@@ -192,7 +209,7 @@ def check_zip_safety(data: bytes, filename: str) -> None:
             )
         total += info.file_size
         ratio = info.file_size / max(info.compress_size, 1)
-        if total > MAX_UNZIPPED_BYTES or (info.file_size > RATIO_CHECK_FROM and ratio > MAX_RATIO):
+        if total > max_unzipped_bytes or (info.file_size > RATIO_CHECK_FROM and ratio > MAX_RATIO):
             raise DocumentError(
                 f"Файл «{filename}» после распаковки занимает слишком много места (похоже на «zip-бомбу»). "
                 "Сохраните документ заново в Word или Excel без встроенных объектов и загрузите снова."
@@ -204,23 +221,22 @@ def read_document(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> 
     filename = filename or "без имени"
     if data is None:
         raise DocumentError("Файл не передан. Выберите файл с отчётом.")
-    if len(data) > max_bytes:
-        raise DocumentError(
-            f"Файл «{filename}» слишком большой: {_megabytes(len(data))} МБ при допустимых {_megabytes(max_bytes)} МБ. "
-            "Уберите из документа картинки и сканы или разделите его на части."
-        )
-    fmt = detect_format(data, filename)
+    check_size(data, filename, max_bytes)
+    fmt = FORMATS[detect_format(data, filename)]
     warnings: list[str] = []
-    claimed = _extension_format(filename)
-    if claimed and claimed != fmt:
+    claimed = format_of(filename)
+    if claimed and claimed.name == "csv" and fmt.name == "txt":
+        fmt = claimed  # text content, and the name says its lines are table rows
+    elif claimed and claimed != fmt:
         warnings.append(
-            f"Файл «{filename}» на самом деле — {FORMAT_NAMES[fmt]}, а не {FORMAT_NAMES[claimed]}; "
-            f"он прочитан как {fmt.upper()}."
+            f"Файл «{filename}» на самом деле — {fmt.label}, а не {claimed.label}; "
+            f"он прочитан как {fmt.name.upper()}."
         )
-    if fmt in ("docx", "xlsx"):
-        check_zip_safety(data, filename)
+    check_size(data, filename, fmt.max_bytes)
+    if fmt.max_unzipped_bytes:
+        check_zip_safety(data, filename, fmt.max_unzipped_bytes)
     try:
-        document = READERS[fmt](data, filename)
+        document = fmt.read(data, filename)
     except DocumentError:
         raise
     except RecursionError as exc:
@@ -237,13 +253,12 @@ def read_document(data: bytes, filename: str, *, max_bytes: int = MAX_BYTES) -> 
     return document
 
 
-_EXTENSIONS = {"docx": "docx", "docm": "docx", "xlsx": "xlsx", "xlsm": "xlsx", "pdf": "pdf", "txt": "txt", "csv": "txt", "tsv": "txt"}
-
-
-def _extension_format(filename: str) -> str | None:
-    if "." not in filename:
-        return None
-    return _EXTENSIONS.get(filename.rsplit(".", 1)[1].lower())
+def check_size(data: bytes, filename: str, max_bytes: int) -> None:
+    if len(data) > max_bytes:
+        raise DocumentError(
+            f"Файл «{filename}» слишком большой: {_megabytes(len(data))} МБ при допустимых {_megabytes(max_bytes)} МБ. "
+            "Уберите из документа картинки и сканы или разделите его на части."
+        )
 
 
 def _megabytes(size: int) -> str:

@@ -8,13 +8,15 @@ from __future__ import annotations
 
 import re
 
-from shnor.core.documents import Block, Document
+from shnor.core.documents import Block, Document, DocumentError
 from shnor.core.documents.lines import classify_line, clean
+from shnor.core.russian import format_decimal
 
 # Single-byte Cyrillic code pages that decode any byte string; Windows-1251 is what Russian Windows writes.
 _CYRILLIC_CODEPAGES = ("cp1251", "koi8_r", "cp866", "mac_cyrillic", "iso8859_5")
 _CONTROL = set(range(0, 32)) - {9, 10, 12, 13}
 _MIN_TABS = 2
+MAX_LINES = 200_000  # a 600-page report has about 30,000 lines
 _RUSSIAN_LETTER = re.compile(r"[а-яёА-ЯЁ]")
 _FLIPPED_CASE = re.compile(r"[а-яё][А-ЯЁ]")
 _JUNK = re.compile(r"[\ufffd\u2500-\u259f\u2200-\u22ff\u0400-\u040f\u0450-\u04ff\u00ac\u00a6\u00b5\u00b6\u2020-\u2022]")
@@ -28,7 +30,12 @@ def read(data: bytes, filename: str) -> Document:
             f"В файле «{filename}» есть символы, которые не удалось прочитать в кодировке {encoding}; "
             "сохраните файл в кодировке UTF-8."
         )
-    _read_lines(text.splitlines(), document)
+    if text.count("\n") > MAX_LINES:
+        raise DocumentError(
+            f"В файле «{filename}» больше {format_decimal(MAX_LINES, 0)} строк: это не похоже на отчёт. "
+            + "Разделите файл на части или загрузите исходный документ Word."
+        )
+    read_lines(text.splitlines(), document)
     return document
 
 
@@ -83,7 +90,8 @@ def _display_name(codepage: str) -> str:
     return {"cp1251": "Windows-1251", "koi8_r": "KOI8-R", "cp866": "CP866"}.get(codepage, codepage)
 
 
-def _read_lines(lines: list[str], document: Document) -> None:
+def read_lines(lines: list[str], document: Document) -> None:
+    """Tab-separated lines as table rows, other lines as headings, list items and paragraphs."""
     tables = 0
     i = 0
     while i < len(lines):
