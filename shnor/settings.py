@@ -171,6 +171,10 @@ LOGOUT_REDIRECT_URL = "login"
 # Russian message; Django's own limits only bound what is held in memory.
 UPLOAD_MAX_MB = env_int("SHNOR_UPLOAD_MAX_MB", 20)
 INTAKE_MAX_MB = env_int("SHNOR_INTAKE_MAX_MB", 50)
+# Every uploaded document and Excel/CSV import is read in a child process with these limits: memory on top of the
+# server process's own size, and seconds. A file that exceeds them is «слишком большой или повреждённый файл».
+SHNOR_READ_MAX_MEMORY_MB = env_int("SHNOR_READ_MAX_MEMORY_MB", 1024)
+SHNOR_READ_MAX_SECONDS = env_int("SHNOR_READ_MAX_SECONDS", 60)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 20000

@@ -8,12 +8,16 @@ Russian message that says what to fix.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from shnor.core.documents import DocumentError, format_of
+from shnor.core.documents.bounded import Limits, ReadingCrashed, run_bounded
 from shnor.core.text import strip_controls
+
+log = logging.getLogger(__name__)
 
 
 class SheetError(DocumentError):
@@ -57,8 +61,19 @@ class Table:
     notes: Sequence[str] = ()
 
 
-def read_table(data: bytes, filename: str, columns: Sequence[Column]) -> list[SheetRow]:
-    """Rows of the first sheet (XLSX) or of a CSV (UTF-8 or Windows-1251, ';' or ',')."""
+def read_table(data: bytes, filename: str, columns: Sequence[Column], *, limits: Limits | None = None) -> list[SheetRow]:
+    """Rows of the first sheet (XLSX) or of a CSV (UTF-8 or Windows-1251, ';' or ','); with `limits`, the file
+    is read in a child process under them."""
+    if limits is not None:
+        try:
+            return run_bounded(read_table, data, filename, columns, limits=limits, filename=filename)
+        except ReadingCrashed as exc:
+            log.error("reading %s failed: %s", filename, exc)
+            raise SheetError(f"Файл «{filename}» не удалось прочитать. Сохраните его заново в Excel и загрузите снова.") from None
+        except SheetError:
+            raise
+        except DocumentError as exc:  # a limit exceeded
+            raise SheetError(exc.message) from None
     from shnor.core.documents import csv, xlsx
 
     if not data:

@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
+from django.conf import settings
 from django.db import transaction
 
 from shnor.audit.log import record
+from shnor.core.documents.bounded import Limits
 from shnor.core.periods import parse_period
 from shnor.core.russian import parse_decimal
 from shnor.core.sheets import Column, SheetError, read_table
@@ -126,7 +128,7 @@ class _Value:
 
 def import_indicators(data: bytes, filename: str, user, schools, campaign: Campaign | None = None, *, commit: bool = True) -> ImportResult:
     """Load indicator values for `schools` (those the user coordinates), into `campaign` or by the rows' periods."""
-    rows = read_table(data, filename, INDICATOR_COLUMNS)
+    rows = read_table(data, filename, INDICATOR_COLUMNS, limits=Limits.of(settings))
     result = ImportResult(rows)
     index = SchoolIndex(schools)
     in_campaign = set(campaign.schools.values_list("pk", flat=True)) if campaign else None

@@ -11,9 +11,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.db import transaction
 
 from shnor.audit.log import record
+from shnor.core.documents.bounded import Limits
 from shnor.core.periods import parse_period
 from shnor.core.sheets import Column, read_table
 from shnor.core.text import fold
@@ -75,7 +77,7 @@ def _types() -> dict[str, int]:
 
 def import_roadmaps(data: bytes, filename: str, user, schools, *, commit: bool = True, classify: bool = True) -> ImportResult:
     """Load the roadmaps in the file for `schools` (the schools the user may change the roadmap of)."""
-    rows = read_table(data, filename, ROADMAP_COLUMNS)
+    rows = read_table(data, filename, ROADMAP_COLUMNS, limits=Limits.of(settings))
     result = ImportResult(rows)
     index = SchoolIndex(schools)
     types = _types()

@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 from shnor import background
 from shnor.audit.log import record
 from shnor.core.documents import ACCEPTED_EXTENSIONS, DocumentError, accepted_formats, read_document
+from shnor.core.documents.bounded import Limits, run_bounded
 from shnor.core.reading import ReadingContext, SchoolRef, extract, extraction_to_dict
 from shnor.core.text import shorten_file_name
 from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
@@ -144,12 +145,20 @@ def retry_reading(batch: ImportBatch, user) -> None:
     start_reading(batch)
 
 
+def _read_and_extract(data: bytes, filename: str, context: ReadingContext) -> tuple[str, dict]:
+    """Runs in the bounded reading process: bytes in, plain data out (no database)."""
+    document = read_document(data, filename, max_bytes=settings.INTAKE_MAX_MB * 1024 * 1024)
+    return document.format, extraction_to_dict(extract(document, context))
+
+
 def read_file(f: ImportFile, batch: ImportBatch, context: ReadingContext) -> None:
+    """Read one file in a child process with memory and time limits; a file that fails (a limit included) is
+    marked failed with the reason and is not read again automatically."""
     try:
         with f.file.open("rb") as fh:
             data = fh.read()
-        document = read_document(data, f.file_name, max_bytes=settings.INTAKE_MAX_MB * 1024 * 1024)
-        extraction = extract(document, context)
+        context.classify("семинар")  # load the classifier here, once, rather than in every reading process
+        fmt, payload = run_bounded(_read_and_extract, data, f.file_name, context, limits=Limits.of(settings), filename=f.file_name)
     except DocumentError as exc:
         ImportFile.objects.filter(pk=f.pk).update(status=ImportFile.Status.FAILED, error=str(exc))
         return
@@ -159,10 +168,9 @@ def read_file(f: ImportFile, batch: ImportBatch, context: ReadingContext) -> Non
             status=ImportFile.Status.FAILED,
             error="Файл не удалось прочитать из-за внутренней ошибки. Сохраните его заново в Word или Excel и загрузите ещё раз.")
         return
-    payload = extraction_to_dict(extraction)
     with transaction.atomic():
         school_id = batch.school_id or _only_school(payload)
-        f.format, f.extraction, f.school_id, f.status = document.format, payload, school_id, ImportFile.Status.READ
+        f.format, f.extraction, f.school_id, f.status = fmt, payload, school_id, ImportFile.Status.READ
         f.save()
         ImportItem.objects.bulk_create(_items(f, payload, school_id, batch.campaign))
 

@@ -5,11 +5,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import EmailValidator, URLValidator
 from django.db import transaction
 
 from shnor.audit.log import record
+from shnor.core.documents.bounded import Limits
 from shnor.core.sheets import Column, SheetRow, parse_date, read_table
 
 from .models import Municipality, Region, School, SchoolStatus
@@ -71,7 +73,7 @@ def parse_year(value) -> int:
 
 def import_schools(data: bytes, filename: str, region: Region, user, *, commit: bool = True) -> ImportReport:
     """Check every row; if any row is wrong, write nothing and report each problem."""
-    rows = read_table(data, filename, COLUMNS)
+    rows = read_table(data, filename, COLUMNS, limits=Limits.of(settings))
     report = ImportReport(rows)
     seen: dict[tuple[str, str], int] = {}
     municipalities = {m.name.casefold(): m for m in Municipality.objects.filter(region=region)}
