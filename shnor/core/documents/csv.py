@@ -64,7 +64,7 @@ def _records(text: str, filename: str) -> list[list[str]]:
             if number > MAX_TABLE_ROWS and filled:
                 raise DocumentError(
                     f"В файле «{filename}» больше {format_decimal(MAX_TABLE_ROWS, 0)} строк. "
-                    + "Разделите таблицу на несколько файлов или удалите лишние строки."
+                    "Разделите таблицу на несколько файлов или удалите лишние строки."
                 )
             if number <= MAX_TABLE_ROWS:
                 rows.append(record[:MAX_COLUMNS] if filled else [])

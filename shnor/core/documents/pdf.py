@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import logging
 import re
+import zlib
 from io import BytesIO
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+from pdfminer.pdftypes import PDFStream, resolve1
 from pdfplumber.utils.exceptions import PdfminerException
 
 from shnor.core.documents import Block, Document, DocumentError
 from shnor.core.documents.lines import classify_line, clean, split_marker
 
 MAX_PAGES = 500
+# What a page's content streams may inflate to: a dense page of text takes 30–100 KB, a page with a vector
+# chart a few hundred; a gigabyte stream in a 1 MB file is a bomb and is refused before anything inflates it.
+MAX_PAGE_CONTENT = 8 * 1024 * 1024
 _PAGE_NUMBER = re.compile(r"^\s*[-–]?\s*\d{1,4}\s*[-–]?\s*$")
 
 # pdfminer logs every oddity of a broken file at WARNING; the user gets our message instead.
@@ -47,6 +52,7 @@ def read(data: bytes, filename: str) -> Document:
             if number > MAX_PAGES:
                 document.warnings.append(f"В PDF больше {MAX_PAGES} страниц; прочитаны первые {MAX_PAGES}.")
                 break
+            _check_content_size(page, number, filename)
             if not _read_page(page, number, document):
                 scanned.append(number)
             page.close()
@@ -178,3 +184,37 @@ def _add_table(document: Document, raw: list[list[str | None]], page: int, count
         Block(kind="table", text="", index=len(document.blocks), where=f"страница {page}, таблица {counters['table']}",
               rows=rows)
     )
+
+
+def _check_content_size(page, number: int, filename: str) -> None:
+    """Refuse a page whose content streams inflate beyond MAX_PAGE_CONTENT, counting without keeping the output."""
+    contents = resolve1(page.page_obj.attrs.get("Contents"))
+    streams = contents if isinstance(contents, list) else [contents]
+    total = 0
+    for ref in streams:
+        stream = resolve1(ref)
+        if not isinstance(stream, PDFStream):
+            continue
+        filters = [getattr(name, "name", name) for name, _ in stream.get_filters()]
+        raw = stream.rawdata if stream.rawdata is not None else b""
+        if filters[:1] in (["FlateDecode"], ["Fl"]):
+            total += _inflated_size(raw, MAX_PAGE_CONTENT - total + 1)
+        else:
+            total += len(raw)
+        if total > MAX_PAGE_CONTENT:
+            raise DocumentError(
+                f"Страница {number} файла «{filename}» после распаковки занимает слишком много места: "
+                "похоже, файл повреждён или собран намеренно. Сохраните документ в PDF заново и загрузите снова."
+            )
+
+
+def _inflated_size(raw: bytes, limit: int) -> int:
+    inflater = zlib.decompressobj()
+    size, pending = 0, raw
+    try:
+        while pending and size <= limit:
+            size += len(inflater.decompress(pending, 1024 * 1024))
+            pending = inflater.unconsumed_tail
+    except zlib.error:
+        return size  # a broken stream is the reader's business; pdfminer recovers what it can
+    return size

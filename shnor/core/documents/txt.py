@@ -33,7 +33,7 @@ def read(data: bytes, filename: str) -> Document:
     if text.count("\n") > MAX_LINES:
         raise DocumentError(
             f"В файле «{filename}» больше {format_decimal(MAX_LINES, 0)} строк: это не похоже на отчёт. "
-            + "Разделите файл на части или загрузите исходный документ Word."
+            "Разделите файл на части или загрузите исходный документ Word."
         )
     read_lines(text.splitlines(), document)
     return document

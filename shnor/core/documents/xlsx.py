@@ -36,15 +36,12 @@ EXCEL_MAX_ROWS = 1_048_576
 
 
 def read(data: bytes, filename: str) -> Document:
-    workbook = openpyxl.load_workbook(BytesIO(data), read_only=True, data_only=True)
     document = Document(source=filename, format="xlsx", blocks=[], warnings=[])
-    try:
+    with _workbook(data, filename) as workbook:
         for sheet in workbook.worksheets:
             if getattr(sheet, "sheet_state", "visible") != "visible":
                 continue
             _read_sheet(sheet, document)
-    finally:
-        workbook.close()
     return document
 
 
@@ -141,7 +138,7 @@ def _number(value: float) -> str:
 
 @contextmanager
 def _workbook(data: bytes, filename: str):
-    """The workbook of an exchange file, read-only, after the size and zip-bomb checks."""
+    """The workbook, read-only, after the size and zip-bomb checks: the one place a workbook is opened."""
     limits = FORMATS["xlsx"]
     check_size(data, filename, limits.max_bytes)
     broken = DocumentError(
@@ -167,7 +164,9 @@ def read_rows(data: bytes, filename: str) -> list[list[object]]:
     MAX_TABLE_ROWS is refused, whatever its declared dimension says."""
     with _workbook(data, filename) as workbook:
         sheet = workbook.worksheets[0]
-        # The stored dimension is not trusted: A1:XFD1048576 would pad every row to 16,384 cells.
+        if (sheet.max_row or 0) > MAX_TABLE_ROWS:  # the stored dimension, as Excel writes it: the used range
+            raise _too_many_rows(filename)
+        # Nor is it trusted further: A1:XFD1048576 would pad every row to 16,384 cells.
         sheet.reset_dimensions()
         rows: list[list[object]] = []
         blank = None  # openpyxl fills a gap between rows with one shared empty tuple: seen once, skipped fast
@@ -178,10 +177,7 @@ def read_rows(data: bytes, filename: str) -> list[list[object]]:
                     blank = values
                 if number > MAX_TABLE_ROWS:
                     if filled:
-                        raise DocumentError(
-                            f"В файле «{filename}» больше {format_decimal(MAX_TABLE_ROWS, 0)} строк. "
-                            + "Разделите таблицу на несколько файлов или удалите лишние строки внизу листа."
-                        )
+                        raise _too_many_rows(filename)
                     continue
                 rows.append(list(values) if filled else [])
         except DocumentError:
@@ -193,6 +189,13 @@ def read_rows(data: bytes, filename: str) -> list[list[object]]:
         while rows and not rows[-1]:
             rows.pop()
         return rows
+
+
+def _too_many_rows(filename: str) -> DocumentError:
+    return DocumentError(
+        f"В файле «{filename}» больше {format_decimal(MAX_TABLE_ROWS, 0)} строк. "
+        "Разделите таблицу на несколько файлов или удалите лишние строки внизу листа (выделите их и удалите)."
+    )
 
 
 def write(table: Table, *, zone: dt.tzinfo | None = None, mark_required: bool = False):
