@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 
 from shnor.core.analysis import check_shares
+from shnor.core.text import strip_controls_in
 
 from .models import Finding
 
@@ -39,7 +40,7 @@ class FindingForm(forms.Form):
         return text
 
     def clean(self):
-        data = super().clean()
+        data = strip_controls_in(super().clean())
         # A date for tracking, when the written deadline is a plain one («до 01.12.2021», «с 1 сентября 2021 г.»).
         from shnor.core.periods import parse_period
 

@@ -13,6 +13,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from shnor.analysis.models import Finding, IssuedReport
+from shnor.core.text import strip_controls_in
 from shnor.intake.models import ImportBatch, ImportFile, ImportItem
 from shnor.intake.services import ReviewChange
 from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
@@ -27,6 +28,13 @@ MAX_ID = 2**63 - 1
 
 def id_field(**kwargs) -> serializers.IntegerField:
     return serializers.IntegerField(min_value=1, max_value=MAX_ID, **kwargs)
+
+
+class StripsControls:
+    """Texts enter without control characters (they break the DOCX and XLSX files made from them)."""
+
+    def to_internal_value(self, data):
+        return strip_controls_in(super().to_internal_value(data))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -129,7 +137,7 @@ class DirectionCodesField(serializers.ListField):
         return [d.code for d in instance.directions.all()]
 
 
-class PlannedActivitySerializer(serializers.ModelSerializer):
+class PlannedActivitySerializer(StripsControls, serializers.ModelSerializer):
     """Read and write. `deadline` is written as people write it («Октябрь 2021»); the dates are parsed from it."""
 
     roadmap = serializers.PrimaryKeyRelatedField(
@@ -186,7 +194,7 @@ class PlannedActivitySerializer(serializers.ModelSerializer):
         return roadmaps.save_activity(activity, self.context["request"].user, deadline=deadline, directions=directions)
 
 
-class RoadmapSerializer(serializers.ModelSerializer):
+class RoadmapSerializer(StripsControls, serializers.ModelSerializer):
     school = serializers.PrimaryKeyRelatedField(
         queryset=School.objects.none(),
         error_messages={"does_not_exist": "Школа не найдена.", "incorrect_type": "Укажите номер (id) школы."},
@@ -269,7 +277,7 @@ class CampaignDetailSerializer(CampaignSerializer):
         return self.context["visible_school_ids"]
 
 
-class CampaignCreateSerializer(serializers.Serializer):
+class CampaignCreateSerializer(StripsControls, serializers.Serializer):
     """The shape of a new campaign; the rules (scope, dates, schools of the region) are the web form's."""
 
     code = serializers.SlugField(max_length=60)
@@ -387,7 +395,7 @@ class ReportOpenSerializer(serializers.Serializer):
     school = id_field()
 
 
-class VersionSerializer(serializers.Serializer):
+class VersionSerializer(StripsControls, serializers.Serializer):
     version = serializers.IntegerField(min_value=1, max_value=2**31 - 1, help_text="версия отчёта, которую видел пользователь")
 
 
@@ -401,7 +409,7 @@ class ReturnSerializer(VersionSerializer):
 ENTRY_STATUSES = [("", "не отмечено"), *ReportEntry.Status.choices]
 
 
-class EntryInputSerializer(serializers.Serializer):
+class EntryInputSerializer(StripsControls, serializers.Serializer):
     id = id_field(required=False, allow_null=True, help_text="пусто — новое, не запланированное мероприятие")
     title = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     status = serializers.ChoiceField(choices=ENTRY_STATUSES, required=False, allow_blank=True)
@@ -411,7 +419,7 @@ class EntryInputSerializer(serializers.Serializer):
     delete = serializers.BooleanField(required=False, default=False)
 
 
-class IndicatorInputSerializer(serializers.Serializer):
+class IndicatorInputSerializer(StripsControls, serializers.Serializer):
     indicator = serializers.SlugField(max_length=40, help_text="код показателя из запрошенных кампанией")
     subject = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
     value = serializers.DecimalField(max_digits=12, decimal_places=3, allow_null=True, min_value=Decimal(0),
@@ -421,7 +429,7 @@ class IndicatorInputSerializer(serializers.Serializer):
 EVIDENCE_KINDS = [(k, v) for k, v in Evidence.Kind.choices if k != Evidence.Kind.FILE]
 
 
-class EvidenceInputSerializer(serializers.Serializer):
+class EvidenceInputSerializer(StripsControls, serializers.Serializer):
     entry = id_field(required=False, allow_null=True, help_text="id записи отчёта")
     new_entry = serializers.IntegerField(required=False, allow_null=True, min_value=0, max_value=10000,
                                          help_text="номер (с нуля) нового мероприятия в списке entries этого запроса")
@@ -610,7 +618,7 @@ class MeSerializer(serializers.Serializer):
 # ---------------------------------------------------------------------------------------------------------
 
 
-class FindingSerializer(serializers.ModelSerializer):
+class FindingSerializer(StripsControls, serializers.ModelSerializer):
     kind_label = serializers.CharField(source="get_kind_display", read_only=True)
     is_manual = serializers.BooleanField(read_only=True)
     is_edited = serializers.BooleanField(read_only=True)
@@ -653,7 +661,7 @@ class SpravkaSerializer(serializers.Serializer):
     issued = IssuedReportSerializer(many=True, help_text="выпущенные версии (только тем, кто видит все школы)")
 
 
-class IssueSerializer(serializers.Serializer):
+class IssueSerializer(StripsControls, serializers.Serializer):
     author_name = serializers.CharField(max_length=300, help_text="подпись: «О. Г. Викульева»")
     author_position = serializers.CharField(max_length=500)
     date = serializers.DateField(required=False, allow_null=True, default=None, help_text="дата справки; пусто — сегодня")
@@ -717,7 +725,7 @@ class IntakeUploadSerializer(serializers.Serializer):
 ITEM_STATUSES = [("", "не отмечено"), *ReportEntry.Status.choices]
 
 
-class ReviewItemSerializer(serializers.Serializer):
+class ReviewItemSerializer(StripsControls, serializers.Serializer):
     id = id_field()
     include = serializers.BooleanField(required=False)
     school = id_field(required=False, allow_null=True)
@@ -726,7 +734,7 @@ class ReviewItemSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=ITEM_STATUSES, required=False, allow_blank=True)
 
 
-class ReviewSerializer(serializers.Serializer):
+class ReviewSerializer(StripsControls, serializers.Serializer):
     """Corrections to the extracted items (only what is sent changes), then optionally commit into the reports."""
 
     items = ReviewItemSerializer(many=True, required=False, max_length=10000)

@@ -210,3 +210,16 @@ def shorten_file_name(name: str, *, max_chars: int = 200, max_bytes: int | None 
     while stem and not fits(stem.rstrip() + ext):
         stem = stem[:-1]
     return (stem.rstrip() + ext) if stem else ext.lstrip(".")
+
+
+def strip_controls_in(data):
+    """`data` (a form's or a serializer's cleaned data) with `strip_controls` applied to every text in it,
+    nested lists and dicts included; other values are left as they are."""
+    if isinstance(data, str):
+        return strip_controls(data)
+    if isinstance(data, dict):
+        for key, value in data.items():
+            data[key] = strip_controls_in(value)
+    elif isinstance(data, list):
+        data[:] = [strip_controls_in(value) for value in data]
+    return data

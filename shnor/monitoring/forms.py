@@ -7,6 +7,7 @@ from decimal import Decimal
 
 from django import forms
 
+from shnor.core.text import strip_controls_in
 from shnor.plans.models import ActivityType, Direction
 from shnor.registry.models import School
 from shnor.uploads import validate_upload
@@ -94,7 +95,7 @@ class ReportForm(forms.Form):
             yield ind, self[key]
 
     def clean(self):
-        data = super().clean()
+        data = strip_controls_in(super().clean())
         for prefix in [f"e{e.pk}" for e in self.entries] + [f"new{i}" for i in range(NEW_SLOTS)]:
             f = data.get(f"{prefix}-ev-file")
             if f:
@@ -190,7 +191,7 @@ class CampaignForm(forms.ModelForm):
             self.fields[name].input_formats = DATE_INPUTS
 
     def clean(self):
-        data = super().clean()
+        data = strip_controls_in(super().clean())
         start, end, due = data.get("period_start"), data.get("period_end"), data.get("due_date")
         if start and end and start > end:
             self.add_error("period_end", "Окончание периода раньше его начала.")

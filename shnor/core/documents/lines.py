@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from shnor.core.text import strip_controls
+
 # «1.», «1)», «1.2.», «2.3)» — at most three digits so that dates («12.03.2021») and years never match.
 _NUMBERED = re.compile(r"^\s*(\d{1,3}(?:\.\d{1,3})*[.)])(?:\s+|(?=[А-ЯЁA-Z«\"]))")
 _LETTERED = re.compile(r"^\s*([а-яa-z]\))\s+")
@@ -66,7 +68,7 @@ def is_capitals_heading(text: str) -> bool:
 
 def clean(text: str) -> str:
     """Collapse runs of spaces (not line breaks), drop soft hyphens and zero-width characters."""
-    text = text.replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
+    text = strip_controls(text).replace("\u00ad", "").replace("\u200b", "").replace("\ufeff", "")
     text = re.sub(r"[ \t\u00a0]+", " ", text)
     text = re.sub(r" *\n *", "\n", text)
     return text.strip()

@@ -28,6 +28,9 @@ from typing import IO
 import jinja2
 from docx.shared import Mm
 from docxtpl import DocxTemplate, InlineImage
+from markupsafe import Markup
+
+from shnor.core.text import strip_controls
 
 from .content import Spravka
 
@@ -87,7 +90,9 @@ def check_template(template: bytes, sample: Spravka) -> None:
 def _fill(source: bytes, spravka: Spravka) -> bytes:
     tpl = DocxTemplate(BytesIO(source))
     tpl.render_init()
-    env = jinja2.Environment(autoescape=True)  # what docxtpl makes for render(..., autoescape=True)
+    # What docxtpl makes for render(..., autoescape=True), and every value made XML-safe as the last line of defence:
+    # a control character from a finding's text would leave Word a document.xml it refuses to open.
+    env = jinja2.Environment(autoescape=True, finalize=_xml_safe)
     context = _context(spravka, tpl)
     body = tpl.get_xml()
     if _COLUMN_LOOPS.search(body):
@@ -108,6 +113,12 @@ def _fill(source: bytes, spravka: Spravka) -> bytes:
         package = BytesIO()
         tpl.save(package)  # with the charts' image parts, which rendering the body added, and the template's body
         return _with_body(package, rendered)
+
+
+def _xml_safe(value):
+    if isinstance(value, Markup):
+        return Markup(strip_controls(value))
+    return strip_controls(value) if isinstance(value, str) else value
 
 
 def _body(tpl: DocxTemplate, env: jinja2.Environment, xml: str, context: dict) -> Iterator[str]:
