@@ -39,10 +39,15 @@ def read(data: bytes, filename: str) -> Document:
 def read_rows(data: bytes, filename: str) -> list[list[object]]:
     """The rows of an exchange file; empty rows stay as empty lists so that row numbers are the file's."""
     check_size(data, filename, FORMATS["csv"].max_bytes)
-    rows = _records(_text(data, filename), filename)
+    rows = [[_unneutralised(cell) for cell in row] for row in _records(_text(data, filename), filename)]
     while rows and not rows[-1]:
         rows.pop()
     return rows
+
+
+def _unneutralised(cell: str) -> str:
+    """A cell as it was before `cell_text` neutralised it, so that an export loads back unchanged."""
+    return cell[1:] if cell.startswith("'") and cell[1:].startswith(FORMULA_STARTS) else cell
 
 
 def _text(data: bytes, filename: str) -> str:
@@ -51,15 +56,16 @@ def _text(data: bytes, filename: str) -> str:
 
 
 def _records(text: str, filename: str) -> list[list[str]]:
-    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
+    delimiter = ","
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=";,\t")
+        # Only the delimiter is guessed: the sniffer takes the apostrophes of neutralised cells for quotes.
+        delimiter = csv.Sniffer().sniff(text[:4096], delimiters=";,\t").delimiter
     except csv.Error:
         pass
     csv.field_size_limit(MAX_FIELD)
     rows: list[list[str]] = []
     try:
-        for number, record in enumerate(csv.reader(io.StringIO(text), dialect), start=1):
+        for number, record in enumerate(csv.reader(io.StringIO(text), delimiter=delimiter), start=1):
             filled = any(cell.strip() for cell in record)
             if number > MAX_TABLE_ROWS and filled:
                 raise DocumentError(
