@@ -10,7 +10,15 @@ from decimal import Decimal
 import pytest
 from openpyxl import load_workbook
 
-from shnor.core.documents import ACCEPTED_EXTENSIONS, FORMATS, accepted_formats, csv, format_of, read_document, xlsx
+from shnor.core.documents import (
+    ACCEPTED_EXTENSIONS,
+    FORMATS,
+    accepted_formats,
+    csv,
+    format_of,
+    read_document,
+    xlsx,
+)
 from shnor.core.sheets import Column, Table, read_table
 from shnor.core.text import shorten_file_name, strip_controls, strip_controls_in
 
