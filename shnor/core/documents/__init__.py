@@ -62,12 +62,11 @@ class DocumentError(Exception):
 class Format:
     """Everything the system knows about one file format: a new format is one module and one line in FORMATS."""
 
-    name: str  # "docx"
+    name: str  # "docx", also the name of its module here, which has read(data, filename) -> Document (the
+    #            table formats also read_rows, write and stream)
     label: str  # in messages: «документ Word (DOCX)»
     short: str  # in the list of what may be uploaded: «PDF с текстом»
     extensions: tuple[str, ...]  # lower case, with the dot
-    module: str  # shnor.core.documents.<module> has read(data, filename) -> Document (and the table formats
-    #              read_rows / write / stream)
     content_type: str
     max_bytes: int
     # Zip containers: the most the members may unpack to, and how much more than MAX_RATIO times a large member
@@ -76,7 +75,7 @@ class Format:
 
     def implementation(self):
         # Imported on first use so that reading a TXT never loads pdfminer.
-        return importlib.import_module(f"shnor.core.documents.{self.module}")
+        return importlib.import_module(f"shnor.core.documents.{self.name}")
 
     def read(self, data: bytes, filename: str) -> Document:
         return self.implementation().read(data, filename)
@@ -86,16 +85,15 @@ MB = 1024 * 1024
 MAX_BYTES = 50 * MB
 MAX_RATIO = 100
 RATIO_CHECK_FROM = MB  # small members (styles, themes) may compress very well; ignore them
-XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMATS: dict[str, Format] = {f.name: f for f in (
-    Format("docx", "документ Word (DOCX)", "DOCX", (".docx", ".docm"), "docx",
+    Format("docx", "документ Word (DOCX)", "DOCX", (".docx", ".docm"),
            "application/vnd.openxmlformats-officedocument.wordprocessingml.document", 50 * MB, 200 * MB),
-    Format("xlsx", "таблица Excel (XLSX)", "XLSX", (".xlsx", ".xlsm"), "xlsx", XLSX_TYPE, 50 * MB, 200 * MB),
-    Format("pdf", "PDF", "PDF с текстом", (".pdf",), "pdf", "application/pdf", 50 * MB),
-    Format("txt", "текстовый файл", "TXT", (".txt",), "txt", "text/plain; charset=utf-8", 10 * MB),
-    Format("csv", "таблица CSV", "CSV", (".csv", ".tsv"), "csv", "text/csv; charset=utf-8", 10 * MB),
+    Format("xlsx", "таблица Excel (XLSX)", "XLSX", (".xlsx", ".xlsm"),
+           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", 50 * MB, 200 * MB),
+    Format("pdf", "PDF", "PDF с текстом", (".pdf",), "application/pdf", 50 * MB),
+    Format("txt", "текстовый файл", "TXT", (".txt",), "text/plain; charset=utf-8", 10 * MB),
+    Format("csv", "таблица CSV", "CSV", (".csv", ".tsv"), "text/csv; charset=utf-8", 10 * MB),
 )}
-FORMAT_NAMES = {name: f.label for name, f in FORMATS.items()}
 READERS: dict[str, Callable[[bytes, str], Document]] = {name: f.read for name, f in FORMATS.items()}
 ACCEPTED_EXTENSIONS: tuple[str, ...] = tuple(ext for f in FORMATS.values() for ext in f.extensions)
 

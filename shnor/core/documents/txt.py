@@ -30,7 +30,7 @@ def read(data: bytes, filename: str) -> Document:
             f"В файле «{filename}» есть символы, которые не удалось прочитать в кодировке {encoding}; "
             "сохраните файл в кодировке UTF-8."
         )
-    if text.count("\n") > MAX_LINES:
+    if max(text.count("\n"), text.count("\r")) > MAX_LINES:
         raise DocumentError(
             f"В файле «{filename}» больше {format_decimal(MAX_LINES, 0)} строк: это не похоже на отчёт. "
             "Разделите файл на части или загрузите исходный документ Word."
