@@ -34,7 +34,7 @@ def test_a_document_that_hits_the_time_limit_fails_with_the_message_and_is_not_r
 
     read = []
     monkeypatch.setattr(services, "read_file", lambda *args: read.append(args))
-    services.process_batch(batch.pk)
+    services.start_reading(batch)  # as a retry by hand would, or a second worker
     assert read == []
 
 
