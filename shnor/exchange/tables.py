@@ -3,7 +3,7 @@
 A builder takes the user, the query parameters (the same filters as the page) and, for campaign tables,
 the campaign already fetched for this user; it returns a `Table` whose rows are produced lazily with a
 fixed number of queries, so that a national export streams instead of filling memory.
-Coverage and completeness come from `shnor.monitoring.exports`, which the campaign page links to.
+Coverage and completeness come from `shnor.monitoring.exports`, the tables the campaign page exports.
 """
 
 from __future__ import annotations

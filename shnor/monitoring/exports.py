@@ -1,16 +1,10 @@
-"""Exports of the tables the campaign page shows, as XLSX or CSV."""
+"""The tables the campaign page shows, as sheets for export (XLSX or CSV); the view is views.export_table."""
 
 from __future__ import annotations
 
-from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpResponse
-from django.utils import timezone
+from shnor.core.documents import csv, xlsx
+from shnor.core.sheets import Column
 
-from shnor.core.documents import FORMATS, csv, xlsx
-from shnor.core.sheets import Column, Table
-from shnor.registry.models import Scope
-
-from .access import get_campaign_for_user
 from .completeness import completeness
 from .coverage import coverage_for
 
@@ -37,18 +31,3 @@ def completeness_table(campaign, school_ids):
 
 
 TABLES = {"coverage": coverage_table, "completeness": completeness_table}
-
-
-@login_required
-def export_table(request, code, table, fmt):
-    if table not in TABLES or fmt not in WRITERS:
-        raise Http404("Нет такой выгрузки")
-    campaign = get_campaign_for_user(request.user, code)
-    visible = list(campaign.schools.filter(pk__in=Scope.of(request.user).schools().values("pk")).values_list("pk", flat=True))
-    args = (campaign, visible, request.GET.get("submitted") == "1") if table == "coverage" else (campaign, visible)
-    title, columns, rows = TABLES[table](*args)
-    sheet = Table(f"{campaign.code}-{table}", title, columns, rows, notes=[f"{campaign.title} ({campaign.period_label()})"])
-    data = WRITERS[fmt](sheet, zone=timezone.get_current_timezone())
-    response = HttpResponse(data, content_type=FORMATS[fmt].content_type)
-    response["Content-Disposition"] = f'attachment; filename="{campaign.code}-{table}.{fmt}"'
-    return response

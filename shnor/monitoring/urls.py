@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import exports, views
+from . import views
 
 urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign_list"),
@@ -8,7 +8,7 @@ urlpatterns = [
     path("campaigns/<slug:code>/", views.campaign_detail, name="campaign_detail"),
     path("campaigns/<slug:code>/coverage/", views.coverage_detail, name="coverage_detail"),
     path("campaigns/<slug:code>/remind/", views.campaign_remind, name="campaign_remind"),
-    path("campaigns/<slug:code>/export/<slug:table>.<slug:fmt>", exports.export_table, name="export_table"),
+    path("campaigns/<slug:code>/export/<slug:table>.<slug:fmt>", views.export_table, name="export_table"),
     path("campaigns/<slug:code>/schools/<int:school_pk>/", views.report_detail, name="report_detail"),
     path("campaigns/<slug:code>/schools/<int:school_pk>/edit/", views.report_edit, name="report_edit"),
     path("campaigns/<slug:code>/schools/<int:school_pk>/<slug:action>/", views.report_action, name="report_action"),

@@ -6,20 +6,23 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_tasks import TaskResultStatus
 
 from shnor import background
 from shnor.audit.models import AuditEvent
+from shnor.core.documents import FORMATS
+from shnor.core.sheets import Table
 from shnor.plans.maps import framework_maps
 from shnor.registry.access import get_school_for_user
 from shnor.registry.models import Membership, Scope
 
-from . import workflow
+from . import exports, workflow
 from .access import get_campaign_for_user, get_coordinated_campaign, get_evidence_for_user, get_report_context
 from .board import CampaignBoard
 from .coverage import counted_statuses, coverage_for
@@ -310,3 +313,18 @@ def school_detail(request, pk):
         "statuses": school.statuses.prefetch_related("risk_profiles"), "gaps": gaps,
         "can_edit_roadmap": Scope.of(request.user).can_edit_roadmap_of(school),
     })
+
+
+@login_required
+def export_table(request, code, table, fmt):
+    if table not in exports.TABLES or fmt not in exports.WRITERS:
+        raise Http404("Нет такой выгрузки")
+    campaign = get_campaign_for_user(request.user, code)
+    visible = list(campaign.schools.filter(pk__in=Scope.of(request.user).schools().values("pk")).values_list("pk", flat=True))
+    args = (campaign, visible, request.GET.get("submitted") == "1") if table == "coverage" else (campaign, visible)
+    title, columns, rows = exports.TABLES[table](*args)
+    sheet = Table(f"{campaign.code}-{table}", title, columns, rows, notes=[f"{campaign.title} ({campaign.period_label()})"])
+    data = exports.WRITERS[fmt](sheet, zone=timezone.get_current_timezone())
+    response = HttpResponse(data, content_type=FORMATS[fmt].content_type)
+    response["Content-Disposition"] = f'attachment; filename="{campaign.code}-{table}.{fmt}"'
+    return response
