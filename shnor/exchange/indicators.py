@@ -11,19 +11,23 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import Decimal
 
 from django.conf import settings
-from django.db import transaction
 
-from shnor.audit.log import record
 from shnor.core.documents.bounded import Limits
 from shnor.core.periods import parse_period
 from shnor.core.russian import parse_decimal
 from shnor.core.sheets import Column, SheetError, read_table
 from shnor.core.text import fold
-from shnor.monitoring.models import Campaign, Indicator, IndicatorValue, SchoolReport
-from shnor.registry.models import School
+from shnor.monitoring.models import Campaign, Indicator
+from shnor.monitoring.workflow import (
+    IndicatorValueError,
+    ValueInput,
+    WorkflowError,
+    set_indicator_values,
+    validate_indicator_value,
+)
 
 from .common import ImportResult, text
 from .matching import SchoolIndex
@@ -58,8 +62,6 @@ SUBJECTS = [
 ]
 SUBJECT_ALIASES = {"русский": "Русский язык", "рус. яз.": "Русский язык", "рус.яз.": "Русский язык", "математика база": "Математика (базовая)",
                    "математика профиль": "Математика (профильная)", "английский": "Английский язык", "информатика и икт": "Информатика"}
-COUNT_UNITS = {"чел.", "шт."}
-MAX_SCORE = Decimal(100)
 OLYMPIAD = ("olympiad_participants", "olympiad_winners", "olympiad_prize")
 
 
@@ -86,7 +88,10 @@ def normalise_subject(raw: str) -> str:
 
 
 def parse_value(raw, indicator: Indicator) -> Decimal:
-    """The cell as a Decimal within the indicator's range; ValueError with a Russian message otherwise."""
+    """The cell as a Decimal within the indicator's range; ValueError with a Russian message otherwise.
+
+    The range is the workflow's (validate_indicator_value), the same for every path into a value.
+    """
     if isinstance(raw, bool):
         raise ValueError(f"«{raw}» — не число")
     if isinstance(raw, (int, float)):
@@ -95,23 +100,10 @@ def parse_value(raw, indicator: Indicator) -> Decimal:
         value = parse_decimal(str(raw).replace("\u00a0", " "))
         if value is None:
             raise ValueError(f"значение «{raw}» — не число; пишите число с запятой, например 12,5")
-    unit = indicator.unit
-    shown = format(value.normalize(), "f").replace(".", ",")
-    if value < 0:
-        raise ValueError(f"значение {shown} отрицательное, а показатель «{indicator.name}» не бывает меньше нуля")
-    if unit == "%" and value > 100:
-        raise ValueError(f"значение {shown} % больше 100 %: проверьте, не записано ли число человек вместо доли")
-    if unit == "балл" and value > MAX_SCORE:
-        raise ValueError(f"средний балл {shown} больше 100")
-    if unit in COUNT_UNITS and value != value.to_integral_value():
-        raise ValueError(f"значение {shown} должно быть целым числом ({unit})")
     try:
-        value = value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
-    except InvalidOperation:
-        raise ValueError(f"значение {shown} слишком большое") from None
-    if value >= Decimal(10) ** 9:
-        raise ValueError(f"значение {shown} слишком большое")
-    return value
+        return validate_indicator_value(indicator, value)
+    except IndicatorValueError as exc:
+        raise ValueError(exc.reason) from None
 
 
 @dataclass
@@ -217,43 +209,10 @@ def _check_olympiad(values: list[_Value], rows) -> None:
                 f"строка {group['olympiad_participants'].row_number}")
 
 
-@transaction.atomic
 def _commit(values: list[_Value], user, filename: str, campaign: Campaign | None, result: ImportResult) -> None:
-    school_ids = {x.school_id for x in values}
-    existing_qs = IndicatorValue.objects.select_for_update().filter(school_id__in=school_ids, indicator_id__in={x.indicator.pk for x in values})
-    if campaign is not None:
-        existing_qs = existing_qs.filter(campaign=campaign)
-        reports = dict(SchoolReport.objects.filter(campaign=campaign, school_id__in=school_ids).values_list("school_id", "pk"))
-    else:
-        existing_qs = existing_qs.filter(campaign__isnull=True)
-        reports = {}
-    existing = {(e.school_id, e.indicator_id, e.subject, e.period_start, e.period_end): e for e in existing_qs}
-    to_create, to_update = [], []
-    changes: dict[int, dict[str, list]] = defaultdict(dict)
-    for x in values:
-        label = x.indicator.name + (f" ({x.subject})" if x.subject else "")
-        current = existing.get((x.school_id, x.indicator.pk, x.subject, x.start, x.end))
-        if current is None:
-            # A value of a campaign goes with the school's report when there is one, so that the school sees it in its form.
-            to_create.append(IndicatorValue(indicator=x.indicator, school_id=x.school_id, campaign=campaign, report_id=reports.get(x.school_id),
-                                            period_start=x.start, period_end=x.end, subject=x.subject, value=x.value, source=x.source))
-            changes[x.school_id][label] = [None, str(x.value)]
-        elif current.value != x.value or current.source != x.source:
-            if current.value != x.value:
-                changes[x.school_id][label] = [str(current.value), str(x.value)]
-            current.value, current.source = x.value, x.source
-            to_update.append(current)
-        else:
-            result.unchanged += 1
-    IndicatorValue.objects.bulk_create(to_create, batch_size=2000)
-    IndicatorValue.objects.bulk_update(to_update, ["value", "source"], batch_size=2000)
-    schools = School.objects.select_related("municipality").in_bulk(list(changes))
-    where = f"в кампанию «{campaign.title}»" if campaign else "по периодам из файла"
-    for school_id, delta in changes.items():
-        record(user, "indicators.import", campaign, f"Загружены показатели школы {schools[school_id]} {where} из файла «{filename}»",
-               school=schools[school_id], changes=delta)
-    region = campaign.region if campaign else None
-    record(user, "indicators.import", campaign,
-           f"Загрузка показателей {where} из файла «{filename}»: новых {len(to_create)}, изменено {len(to_update)}, без изменений {result.unchanged}",
-           region=region if region else (next(iter(schools.values())).municipality.region if schools else None))
-    result.created, result.updated, result.committed = len(to_create), len(to_update), True
+    inputs = [ValueInput(x.school_id, x.indicator, x.subject, x.start, x.end, x.value, x.source) for x in values]
+    try:
+        outcome = set_indicator_values(inputs, user, campaign, file_name=filename)
+    except WorkflowError as exc:
+        raise SheetError(str(exc)) from exc
+    result.created, result.updated, result.unchanged, result.committed = outcome.created, outcome.updated, outcome.unchanged, True

@@ -98,11 +98,14 @@ class ImportItem(models.Model):
     status = models.CharField("отметка о выполнении", max_length=10, blank=True)
     include = models.BooleanField("включить", default=True)
     order = models.PositiveIntegerField(default=0)
-    # What committing did, so that the import can be undone exactly: the entry or value written,
-    # and the fields it had before when an existing (planned) entry was filled in.
+    # What committing did, so that the import can be undone exactly (monitoring knows nothing of intake):
+    # the entry or value written, the fields it had before when an existing one was changed, the evidence
+    # created, and the fields as written, so that undo sees what a person changed since (workflow.Written).
     entry = models.ForeignKey("monitoring.ReportEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     indicator_value = models.ForeignKey("monitoring.IndicatorValue", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     previous = models.JSONField(null=True, blank=True)
+    evidence_ids = models.JSONField("подтверждения, созданные импортом", default=list, blank=True)
+    written = models.JSONField("как записано импортом", null=True, blank=True)
 
     class Meta:
         verbose_name = "извлечённый элемент"

@@ -10,13 +10,11 @@ import hashlib
 import logging
 import os
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
 import django_tasks
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from rapidfuzz import fuzz
 
@@ -26,11 +24,10 @@ from shnor.core.documents import ACCEPTED_EXTENSIONS, DocumentError, accepted_fo
 from shnor.core.documents.bounded import Limits, run_bounded
 from shnor.core.reading import ReadingContext, SchoolRef, extract, extraction_to_dict
 from shnor.core.text import shorten_file_name
-from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
-from shnor.monitoring.workflow import open_report
+from shnor.monitoring import workflow
+from shnor.monitoring.models import Campaign, Indicator, ReportEntry, SchoolReport
 from shnor.plans.classifier import classify
 from shnor.plans.models import ActivityType, Direction
-from shnor.registry.models import Scope
 
 from .models import ImportBatch, ImportFile, ImportItem, TrainingExample
 
@@ -237,7 +234,7 @@ def save_review(batch: ImportBatch, changes: list[ReviewChange], user) -> int:
 
 @transaction.atomic
 def commit_batch(batch: ImportBatch, user) -> dict[str, int]:
-    """Write the included items into the schools' reports, all or nothing."""
+    """Write the included items into the schools' reports, all or nothing, through the monitoring workflow."""
     batch = ImportBatch.objects.select_for_update().select_related("campaign").get(pk=batch.pk)
     if batch.status != ImportBatch.Status.READY:
         raise IntakeError("Внести можно только прочитанный и ещё не внесённый импорт.")
@@ -246,33 +243,15 @@ def commit_batch(batch: ImportBatch, user) -> dict[str, int]:
     if missing:
         raise IntakeError(f"Не указана школа для элементов: {', '.join(i.where or i.text[:40] for i in missing[:5])}"
                           f"{' и других' if len(missing) > 5 else ''}. Выберите школу или снимите отметку «включить».")
-    scope = Scope.of(user)
     counts = {"entries": 0, "filled": 0, "indicators": 0, "corrections": 0}
-    reports: dict[int, SchoolReport] = {}
-    indicators = {i.code: i for i in Indicator.objects.all()}
-    seen_values: set[tuple] = set()
+    by_school: dict[int, list[ImportItem]] = {}
     for item in items:
-        if not (scope.coordinates_school(item.school) or scope.can_edit_report_of(item.school)):
-            raise IntakeError(f"Вносить данные в отчёт школы {item.school} вы не можете.")
-        report = reports.get(item.school_id)
-        if report is None:
-            # Lock the report row, as the workflow does: a colleague saving at the same moment waits,
-            # then gets the stale-version refusal because the version moves on below.
-            report = open_report(batch.campaign, item.school, user)
-            report = reports[item.school_id] = SchoolReport.objects.select_for_update().get(pk=report.pk)
-            if not report.is_editable:
-                raise IntakeError(f"Отчёт школы {item.school} в состоянии «{report.get_status_display()}»: вносить в него нельзя. "
-                                  "Снимите отметку с её элементов или попросите вернуть отчёт на доработку.")
-        if item.kind == ImportItem.Kind.ACTIVITY:
-            _commit_activity(item, report, batch, user, counts)
-        else:
-            # A document often states a value twice (a table and the text): the first one is written.
-            key = (item.school_id, item.data.get("code"), item.data.get("subject") or "")
-            if key not in seen_values:
-                seen_values.add(key)
-                _commit_indicator(item, report, batch, indicators, counts)
-    for report in reports.values():
-        SchoolReport.objects.filter(pk=report.pk).update(version=F("version") + 1, updated_by=user, updated_at=timezone.now())
+        by_school.setdefault(item.school_id, []).append(item)
+    try:
+        for school_items in by_school.values():
+            _commit_school(batch, school_items, user, counts)
+    except workflow.WorkflowError as exc:
+        raise IntakeError(str(exc)) from exc
     batch.status, batch.committed_at, batch.committed_by = ImportBatch.Status.COMMITTED, timezone.now(), user
     batch.save()
     record(user, "intake.commit", batch, f"Импорт № {batch.pk} внесён: записей {counts['entries']}, заполнено запланированных {counts['filled']}, "
@@ -280,99 +259,90 @@ def commit_batch(batch: ImportBatch, user) -> dict[str, int]:
     return counts
 
 
-def _commit_activity(item: ImportItem, report: SchoolReport, batch, user, counts) -> None:
+def _commit_school(batch: ImportBatch, items: list[ImportItem], user, counts: dict[str, int]) -> None:
+    school = items[0].school
+    activities = [i for i in items if i.kind == ImportItem.Kind.ACTIVITY]
+    values = _value_items(items)
+    report = workflow.open_report(batch.campaign, school, user)
+    entries_written, values_written = workflow.import_into_report(
+        report, user, [_activity(i) for i in activities], [v for _, v in values], source=f"импорт № {batch.pk}", match=_matching_planned)
+    for item, written in zip(activities, entries_written, strict=True):
+        _keep(item, written)
+        counts["filled" if written.previous is not None else "entries"] += 1
+        if item.activity_type_id and item.predicted_type != (item.activity_type.code if item.activity_type else ""):
+            TrainingExample.objects.create(text=item.text, activity_type_id=item.activity_type_id, predicted_type=item.predicted_type, created_by=user)
+            counts["corrections"] += 1
+    for (item, _), written in zip(values, values_written, strict=True):
+        _keep(item, written)
+        counts["indicators"] += 1
+
+
+def _activity(item: ImportItem) -> workflow.ImportedActivity:
     data = item.data
-    planned = _matching_planned(report, item.text)
-    if planned is not None:
-        item.previous = {"status": planned.status, "actual_result": planned.actual_result,
-                         "activity_type_id": planned.activity_type_id, "direction_id": planned.direction_id}
-        entry = planned
-        entry.status = item.status or entry.status
-        entry.actual_result = (entry.actual_result + "\n" if entry.actual_result else "") + (data.get("actual_result") or "")
-        entry.activity_type_id = entry.activity_type_id or item.activity_type_id
-        entry.direction_id = entry.direction_id or item.direction_id
-        entry.import_batch = batch
-        entry.save()
-        counts["filled"] += 1
-    else:
-        entry = ReportEntry.objects.create(
-            report=report, title=item.text[:4000], activity_type_id=item.activity_type_id, direction_id=item.direction_id,
-            status=item.status, actual_result=data.get("actual_result") or "", order=10000 + item.order, import_batch=batch)
-        counts["entries"] += 1
-    for ev in data.get("evidence", []):
-        Evidence.objects.create(entry=entry, kind=ev.get("kind") if ev.get("kind") in Evidence.Kind.values else "other",
-                                title=(ev.get("title") or ev.get("text") or "")[:1000], number=(ev.get("number") or "")[:50],
-                                date=ev.get("date") or None, issuer=(ev.get("issuer") or "")[:300], url=(ev.get("url") or "")[:1000],
-                                created_by=user, import_batch=batch)
-    item.entry = entry
-    item.save(update_fields=["entry", "previous"])
-    if item.activity_type_id and item.predicted_type != (item.activity_type.code if item.activity_type else ""):
-        TrainingExample.objects.create(text=item.text, activity_type_id=item.activity_type_id, predicted_type=item.predicted_type, created_by=user)
-        counts["corrections"] += 1
+    return workflow.ImportedActivity(
+        title=item.text, status=item.status, actual_result=data.get("actual_result") or "", activity_type_id=item.activity_type_id,
+        direction_id=item.direction_id, order=10000 + item.order,
+        evidence=[workflow.ImportedEvidence(kind=ev.get("kind") or "", title=ev.get("title") or ev.get("text") or "", number=ev.get("number") or "",
+                                            date=ev.get("date") or None, issuer=ev.get("issuer") or "", url=ev.get("url") or "")
+                  for ev in data.get("evidence", [])])
 
 
-def _matching_planned(report: SchoolReport, text: str) -> ReportEntry | None:
-    """A planned entry of the report, still blank, whose title is the extracted activity's."""
+def _value_items(items: list[ImportItem]) -> list[tuple[ImportItem, workflow.ImportedValue]]:
+    """The school's indicator items as values, each checked now so that the message can say where it was read."""
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    seen: set[tuple] = set()
+    values = []
+    for item in items:
+        if item.kind != ImportItem.Kind.INDICATOR:
+            continue
+        indicator = indicators.get(item.data.get("code") or "")
+        # A document often states a value twice (a table and the text): the first one is written.
+        key = (item.data.get("code"), item.data.get("subject") or "")
+        if indicator is None or key in seen:
+            continue
+        seen.add(key)
+        try:
+            value = workflow.validate_indicator_value(indicator, item.data.get("value"))
+        except workflow.IndicatorValueError as exc:
+            raise IntakeError(f"{item.where or item.text[:60]}: {exc} Исправьте документ или снимите отметку «включить» с этого показателя.") from None
+        values.append((item, workflow.ImportedValue(indicator, (item.data.get("subject") or "")[:100], value)))
+    return values
+
+
+def _keep(item: ImportItem, written: workflow.Written) -> None:
+    item.entry_id, item.indicator_value_id, item.previous = written.entry_id, written.value_id, written.previous
+    item.evidence_ids, item.written = written.evidence_ids, written.state
+    item.save(update_fields=["entry", "indicator_value", "previous", "evidence_ids", "written"])
+
+
+def _matching_planned(blank: list[ReportEntry], text: str) -> ReportEntry | None:
+    """Of the report's blank planned entries, the one whose title is the extracted activity's."""
     best, best_score = None, 0.0
-    for entry in report.entries.filter(planned_activity__isnull=False, status="", actual_result=""):
+    for entry in blank:
         score = fuzz.token_set_ratio(entry.title.casefold(), text.casefold())
         if score > best_score:
             best, best_score = entry, score
     return best if best_score >= TITLE_MATCH else None
 
 
-def _commit_indicator(item: ImportItem, report: SchoolReport, batch, indicators, counts) -> None:
-    data = item.data
-    indicator = indicators.get(data.get("code") or "")
-    if indicator is None:
-        return
-    try:
-        value = Decimal(str(data.get("value")))
-    except (InvalidOperation, TypeError):
-        raise IntakeError(f"Показатель «{item.text[:60]}»: значение не число.") from None
-    subject = (data.get("subject") or "")[:100]
-    existing = IndicatorValue.objects.filter(indicator=indicator, school=report.school, campaign=report.campaign, subject=subject).first()
-    if existing:
-        item.previous = {"value": str(existing.value), "source": existing.source}
-        existing.value, existing.source, existing.import_batch = value, f"импорт № {batch.pk}", batch
-        existing.save()
-        target = existing
-    else:
-        target = IndicatorValue.objects.create(indicator=indicator, school=report.school, campaign=report.campaign, report=report,
-                                               subject=subject, period_start=report.campaign.period_start,
-                                               period_end=report.campaign.period_end, value=value, source=f"импорт № {batch.pk}",
-                                               import_batch=batch)
-    item.indicator_value = target
-    item.save(update_fields=["indicator_value", "previous"])
-    counts["indicators"] += 1
-
-
 @transaction.atomic
 def undo_batch(batch: ImportBatch, user) -> None:
-    """Take back everything the batch wrote, exactly; refused once a report it touched has moved on."""
-    batch = ImportBatch.objects.select_for_update().get(pk=batch.pk)
+    """Take back everything the batch wrote, exactly; refused once a report it touched has moved on
+    or a person changed what it wrote (the workflow names the items and who changed them)."""
+    batch = ImportBatch.objects.select_for_update().select_related("campaign").get(pk=batch.pk)
     if batch.status != ImportBatch.Status.COMMITTED:
         raise IntakeError("Отменить можно только внесённый импорт.")
     items = list(ImportItem.objects.filter(file__batch=batch).exclude(entry=None, indicator_value=None).select_related("entry", "indicator_value"))
-    report_ids = {i.entry.report_id for i in items if i.entry} | {i.indicator_value.report_id for i in items if i.indicator_value and i.indicator_value.report_id}
-    touched = list(SchoolReport.objects.select_for_update().filter(pk__in=report_ids).select_related("school"))
-    locked = [r for r in touched if not r.is_editable]
-    if locked:
-        raise IntakeError("Отменить импорт нельзя: отчёты уже отправлены или приняты — "
-                          + ", ".join(f"{r.school} («{r.get_status_display()}»)" for r in locked) + ". Сначала отчёт должны вернуть на доработку.")
-    Evidence.objects.filter(import_batch=batch).delete()
-    for item in items:
-        if item.entry and item.previous is not None:
-            ReportEntry.objects.filter(pk=item.entry_id).update(import_batch=None, **item.previous)
-        elif item.entry:
-            item.entry.delete()
-        if item.indicator_value and item.previous is not None:
-            IndicatorValue.objects.filter(pk=item.indicator_value_id).update(value=Decimal(item.previous["value"]), source=item.previous["source"], import_batch=None)
-        elif item.indicator_value:
-            item.indicator_value.delete()
-    ImportItem.objects.filter(file__batch=batch).update(entry=None, indicator_value=None, previous=None)
-    SchoolReport.objects.filter(pk__in=report_ids).update(version=F("version") + 1, updated_by=user, updated_at=timezone.now())
+    reports = dict(SchoolReport.objects.filter(campaign=batch.campaign, school_id__in={i.indicator_value.school_id for i in items if i.indicator_value})
+                   .values_list("school_id", "pk"))
+    written = [workflow.Written(
+        report_id=i.entry.report_id if i.entry else reports.get(i.indicator_value.school_id), entry_id=i.entry_id, value_id=i.indicator_value_id,
+        previous=i.previous, evidence_ids=i.evidence_ids or [], state=i.written) for i in items]
+    try:
+        workflow.remove_imported([w for w in written if w.report_id is not None], user, source=f"импорт № {batch.pk}", since=batch.committed_at)
+    except workflow.WorkflowError as exc:
+        raise IntakeError(str(exc)) from exc
+    ImportItem.objects.filter(file__batch=batch).update(entry=None, indicator_value=None, previous=None, evidence_ids=[], written=None)
     batch.status, batch.undone_at = ImportBatch.Status.UNDONE, timezone.now()
     batch.save()
     record(user, "intake.undo", batch, f"Импорт № {batch.pk} отменён", region=batch.campaign.region)
-

@@ -3,6 +3,20 @@ from django.contrib import admin
 from .models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
 
 
+class ReadOnly:
+    """Reports, entries, evidence and values change only through monitoring.workflow (state checks, version,
+    audit log); the admin shows them."""
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Indicator)
 class IndicatorAdmin(admin.ModelAdmin):
     list_display = ["code", "name", "unit", "higher_is_better"]
@@ -15,14 +29,14 @@ class CampaignAdmin(admin.ModelAdmin):
     filter_horizontal = ["schools", "indicators"]
 
 
-class EntryInline(admin.StackedInline):
+class EntryInline(ReadOnly, admin.StackedInline):
     model = ReportEntry
     extra = 0
-    raw_id_fields = ["planned_activity", "import_batch"]
+    raw_id_fields = ["planned_activity"]
 
 
 @admin.register(SchoolReport)
-class SchoolReportAdmin(admin.ModelAdmin):
+class SchoolReportAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["school", "campaign", "status", "updated_at"]
     list_filter = ["status", "campaign"]
     search_fields = ["school__short_name"]
@@ -32,13 +46,13 @@ class SchoolReportAdmin(admin.ModelAdmin):
 
 
 @admin.register(Evidence)
-class EvidenceAdmin(admin.ModelAdmin):
+class EvidenceAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["kind", "number", "date", "title", "url"]
     raw_id_fields = ["entry"]
 
 
 @admin.register(IndicatorValue)
-class IndicatorValueAdmin(admin.ModelAdmin):
+class IndicatorValueAdmin(ReadOnly, admin.ModelAdmin):
     list_display = ["indicator", "school", "campaign", "subject", "value"]
     list_filter = ["indicator", "campaign"]
     raw_id_fields = ["school", "report"]

@@ -193,9 +193,6 @@ class ReportEntry(models.Model):
     status = models.CharField("отметка о выполнении", max_length=10, choices=Status.choices, blank=True)
     actual_result = models.TextField("фактический результат", blank=True)
     order = models.PositiveIntegerField("порядок", default=0)
-    import_batch = models.ForeignKey(
-        "intake.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="entries", verbose_name="импорт"
-    )
 
     objects = EntryQuerySet.as_manager()
 
@@ -247,7 +244,6 @@ class Evidence(models.Model):
     file_size = models.PositiveBigIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    import_batch = models.ForeignKey("intake.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="evidence")
 
     class Meta:
         verbose_name = "подтверждение"
@@ -288,7 +284,6 @@ class IndicatorValue(models.Model):
     subject = models.CharField("предмет", max_length=100, blank=True)
     value = models.DecimalField("значение", max_digits=12, decimal_places=3)
     source = models.CharField("источник", max_length=200, blank=True)
-    import_batch = models.ForeignKey("intake.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL, related_name="indicator_values")
 
     class Meta:
         verbose_name = "значение показателя"

@@ -1,25 +1,31 @@
-"""The school report's workflow: draft → submitted → certified → accepted, or returned with remarks.
+"""The one door into monitoring: every change of a report, its entries, evidence and indicator values.
 
+The school report's workflow: draft → submitted → certified → accepted, or returned with remarks.
 Each step is one atomic function: it locks the report row (`select_for_update`), checks the
 version the user saw (optimistic locking: two people editing the same report must not overwrite
-each other silently), checks the user's right, changes the state and writes the audit log.
+each other silently), checks that the campaign is open and the user's right, changes the state,
+bumps the version and writes the audit log. Intake and the Excel import come in here too
+(`import_into_report`, `remove_imported`, `set_indicator_values`); they never write these tables.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-from decimal import Decimal
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 
 from django.db import transaction
 from django.utils import timezone
 
 from shnor.audit.log import diff, record
+from shnor.audit.models import AuditEvent
 from shnor.core.text import shorten_file_name
 from shnor.plans.models import PlannedActivity
 from shnor.registry.models import Scope
 
-from .models import Campaign, Evidence, IndicatorValue, ReportEntry, SchoolReport
+from .models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
 
 Status = SchoolReport.Status
 
@@ -32,6 +38,62 @@ class StaleEdit(WorkflowError):
     pass
 
 
+CAMPAIGN_CLOSED = "Кампания закрыта: изменить отчёт нельзя. Открыть её снова может региональный координатор."
+
+
+def _check_open(campaign: Campaign) -> None:
+    if campaign.status == Campaign.Status.CLOSED:
+        raise WorkflowError(CAMPAIGN_CLOSED)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Indicator values: one validation for every path (the report form, the API, the Excel import, intake, restore)
+# ---------------------------------------------------------------------------------------------------------
+
+VALUE_LIMIT = Decimal(10) ** 9  # the column is NUMERIC(12, 3): nine digits before the point
+COUNT_UNITS = {"чел.", "шт."}
+SCORE_UNITS = {"балл"}
+MAX_PERCENT = MAX_SCORE = Decimal(100)
+
+
+class IndicatorValueError(WorkflowError):
+    """A value an indicator cannot take; `reason` is the bare reason, for a table's row message."""
+
+    def __init__(self, indicator: Indicator, reason: str):
+        self.reason = reason
+        super().__init__(f"Показатель «{indicator.name}»: {reason}.")
+
+
+def validate_indicator_value(indicator: Indicator, value) -> Decimal:
+    """The value as the column stores it (three decimals), or IndicatorValueError saying what is wrong.
+
+    Ranges by the indicator's unit: a percentage 0–100, a score 0–100, a count (чел., шт.) a whole number
+    of at least 0; any other unit at least 0 and within the column.
+    """
+    if value is None or value == "":
+        raise IndicatorValueError(indicator, "значение не указано")
+    try:
+        value = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise IndicatorValueError(indicator, f"«{value}» — не число") from None
+    if not value.is_finite():
+        raise IndicatorValueError(indicator, f"«{value}» — не число")
+    unit = indicator.unit
+    shown = format(value.normalize(), "f")
+    shown = (shown if len(shown) <= 24 else f"{value:.3E}").replace(".", ",")
+    if value < 0:
+        raise IndicatorValueError(indicator, f"значение {shown} отрицательное, а показатель «{indicator.name}» не бывает меньше нуля")
+    if unit == "%" and value > MAX_PERCENT:
+        raise IndicatorValueError(indicator, f"значение {shown} % больше 100 %: проверьте, не записано ли число человек вместо доли")
+    if unit in SCORE_UNITS and value > MAX_SCORE:
+        raise IndicatorValueError(indicator, f"средний балл {shown} больше 100")
+    if value >= VALUE_LIMIT:
+        raise IndicatorValueError(indicator, f"значение {shown} слишком большое")
+    if unit in COUNT_UNITS and value != value.to_integral_value():
+        raise IndicatorValueError(indicator, f"значение {shown} должно быть целым числом ({unit})")
+    return value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
 def planned_for(campaign: Campaign, school) -> list[PlannedActivity]:
     """The school's current roadmap activities due within the campaign's period."""
     activities = PlannedActivity.objects.filter(roadmap__school=school, roadmap__is_current=True).order_by("roadmap", "order", "pk")
@@ -41,6 +103,10 @@ def planned_for(campaign: Campaign, school) -> list[PlannedActivity]:
 @transaction.atomic
 def open_report(campaign: Campaign, school, user=None) -> SchoolReport:
     """The school's report for the campaign; created with one entry per planned activity on first use."""
+    report = SchoolReport.objects.filter(campaign=campaign, school=school).first()
+    if report is not None:
+        return report
+    _check_open(campaign)
     report, created = SchoolReport.objects.get_or_create(campaign=campaign, school=school)
     if created:
         ReportEntry.objects.bulk_create(
@@ -59,6 +125,7 @@ def _lock(report: SchoolReport, version: int | None) -> SchoolReport:
             f"Отчёт уже изменил {who} ({timezone.localtime(locked.updated_at):%d.%m.%Y %H:%M}). "
             "Ваши изменения не сохранены: откройте отчёт заново, проверьте его и внесите правки ещё раз."
         )
+    _check_open(locked.campaign)
     return locked
 
 
@@ -183,6 +250,7 @@ def _set_indicator(report: SchoolReport, indicator_id: int, subject: str, value:
             current.delete()
             return {f"показатель {indicator_id}": [str(old), None]}
         return {}
+    value = validate_indicator_value(current.indicator if current else Indicator.objects.get(pk=indicator_id), value)
     if current and current.value == value:
         return {}
     if current:
@@ -276,3 +344,332 @@ def create_campaign(form, user) -> Campaign:
     form.save_m2m()
     record(user, "campaign.create", campaign, f"Создана кампания «{campaign.title}» ({campaign.schools.count()} шк.)", region=campaign.region)
     return campaign
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Campaigns: closing freezes every report of the campaign; only the regional coordinator reopens it
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _campaign_for_coordinator(campaign: Campaign, user, verb: str) -> Campaign:
+    locked = Campaign.objects.select_for_update().select_related("region").get(pk=campaign.pk)
+    if not Scope.of(user).coordinates_region(locked.region_id):
+        raise WorkflowError(f"{verb} кампанию может только региональный координатор.")
+    return locked
+
+
+@transaction.atomic
+def close_campaign(campaign: Campaign, user) -> Campaign:
+    campaign = _campaign_for_coordinator(campaign, user, "Закрыть")
+    if campaign.status == Campaign.Status.CLOSED:
+        raise WorkflowError("Кампания уже закрыта.")
+    campaign.status = Campaign.Status.CLOSED
+    campaign.save(update_fields=["status"])
+    record(user, "campaign.close", campaign, f"Кампания «{campaign.title}» закрыта: отчёты больше не меняются", region=campaign.region,
+           changes={"состояние": [Campaign.Status.OPEN.label, Campaign.Status.CLOSED.label]})
+    return campaign
+
+
+@transaction.atomic
+def reopen_campaign(campaign: Campaign, user) -> Campaign:
+    campaign = _campaign_for_coordinator(campaign, user, "Открыть снова")
+    if campaign.status == Campaign.Status.OPEN:
+        raise WorkflowError("Кампания и так открыта.")
+    campaign.status = Campaign.Status.OPEN
+    campaign.save(update_fields=["status"])
+    record(user, "campaign.reopen", campaign, f"Кампания «{campaign.title}» открыта снова: отчёты можно менять", region=campaign.region,
+           changes={"состояние": [Campaign.Status.CLOSED.label, Campaign.Status.OPEN.label]})
+    return campaign
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Imports: what intake reads from documents and what the Excel import loads enter the reports here
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class ImportedEvidence:
+    kind: str
+    title: str = ""
+    number: str = ""
+    date: date | None = None
+    issuer: str = ""
+    url: str = ""
+
+
+@dataclass
+class ImportedActivity:
+    title: str
+    status: str
+    actual_result: str
+    activity_type_id: int | None
+    direction_id: int | None
+    order: int
+    evidence: list[ImportedEvidence] = field(default_factory=list)
+
+
+@dataclass
+class ImportedValue:
+    indicator: Indicator
+    subject: str
+    value: object  # validated here: validate_indicator_value
+
+
+@dataclass
+class Written:
+    """What an import wrote into a report, kept by the importer (intake) so that it can be undone exactly.
+
+    `previous`: the fields before, when an existing entry or value was changed (None: it was created).
+    `state`: the fields as the import left them, so that a later change by a person is seen before undo.
+    """
+
+    report_id: int
+    entry_id: int | None = None
+    value_id: int | None = None
+    previous: dict | None = None
+    evidence_ids: list[int] = field(default_factory=list)
+    state: dict | None = None
+
+
+ENTRY_FIELDS = ("status", "actual_result", "activity_type_id", "direction_id")
+# Picks the blank planned entry an imported activity completes (None: the activity is a new, unplanned entry).
+PlannedMatch = Callable[[list[ReportEntry], str], "ReportEntry | None"]
+
+
+def _entry_state(entry: ReportEntry) -> dict:
+    return {**{f: getattr(entry, f) for f in ENTRY_FIELDS}, "title": entry.title,
+            "evidence": sorted(entry.evidence.values_list("pk", flat=True))}
+
+
+def _value_state(value: IndicatorValue) -> dict:
+    return {"value": str(value.value), "source": value.source}
+
+
+def _lock_for_import(report: SchoolReport, user) -> SchoolReport:
+    report = _lock(report, None)
+    scope = Scope.of(user)
+    if not (scope.coordinates_school(report.school) or scope.can_edit_report_of(report.school)):
+        raise WorkflowError(f"Вносить данные в отчёт школы {report.school} вы не можете.")
+    if not report.is_editable:
+        raise WorkflowError(f"Отчёт школы {report.school} в состоянии «{report.get_status_display()}»: вносить в него нельзя. "
+                            "Снимите отметку с её элементов или попросите вернуть отчёт на доработку.")
+    return report
+
+
+@transaction.atomic
+def import_into_report(report: SchoolReport, user, activities: list[ImportedActivity], values: list[ImportedValue], *,
+                       source: str, match: PlannedMatch | None = None) -> tuple[list[Written], list[Written]]:
+    """Write imported activities (filling the blank planned entries `match` picks) and values into one report.
+
+    Returns what was written for each activity and each value, in their order, for `remove_imported`.
+    Values are validated first: one bad value and nothing is written.
+    """
+    report = _lock_for_import(report, user)
+    checked = [validate_indicator_value(v.indicator, v.value) for v in values]
+    blank = list(report.entries.filter(planned_activity__isnull=False, status="", actual_result=""))
+    entries_written: list[Written] = []
+    changes: dict[str, list] = {}
+    for a in activities:
+        planned = match(blank, a.title) if match else None
+        if planned is not None:
+            blank.remove(planned)  # one planned entry is completed by one activity
+            written = Written(report.pk, planned.pk, previous={f: getattr(planned, f) for f in ENTRY_FIELDS})
+            planned.status = a.status or planned.status
+            planned.actual_result = (planned.actual_result + "\n" if planned.actual_result else "") + a.actual_result
+            planned.activity_type_id = planned.activity_type_id or a.activity_type_id
+            planned.direction_id = planned.direction_id or a.direction_id
+            planned.save()
+            entry = planned
+            changes[entry.title[:60]] = [None, entry.status]
+        else:
+            entry = ReportEntry.objects.create(report=report, title=a.title[:4000], activity_type_id=a.activity_type_id,
+                                               direction_id=a.direction_id, status=a.status, actual_result=a.actual_result, order=a.order)
+            written = Written(report.pk, entry.pk)
+            changes[f"новое: {entry.title[:60]}"] = [None, entry.status]
+        for ev in a.evidence:
+            created = Evidence.objects.create(
+                entry=entry, kind=ev.kind if ev.kind in Evidence.Kind.values else Evidence.Kind.OTHER, title=ev.title[:1000],
+                number=ev.number[:50], date=ev.date, issuer=ev.issuer[:300], url=ev.url[:1000], created_by=user)
+            written.evidence_ids.append(created.pk)
+        written.state = _entry_state(entry)
+        entries_written.append(written)
+    values_written: list[Written] = []
+    campaign = report.campaign
+    for v, value in zip(values, checked, strict=True):
+        subject = v.subject[:100]
+        current = IndicatorValue.objects.filter(indicator=v.indicator, school=report.school, campaign=campaign, subject=subject).first()
+        if current is not None:
+            written = Written(report.pk, value_id=current.pk, previous=_value_state(current))
+            changes[f"показатель {v.indicator.name}"] = [str(current.value), str(value)]
+            current.value, current.source = value, source[:200]
+            current.save(update_fields=["value", "source"])
+        else:
+            current = IndicatorValue.objects.create(
+                indicator=v.indicator, school=report.school, campaign=campaign, report=report, subject=subject,
+                period_start=campaign.period_start, period_end=campaign.period_end, value=value, source=source[:200])
+            written = Written(report.pk, value_id=current.pk)
+            changes[f"показатель {v.indicator.name}"] = [None, str(value)]
+        written.state = _value_state(current)
+        values_written.append(written)
+    _bump(report, user)
+    record(user, "report.import", report, f"В отчёт школы {report.school} внесены данные: {source}", school=report.school, changes=changes)
+    return entries_written, values_written
+
+
+def _changed_after(written: Written) -> tuple[str, ReportEntry | IndicatorValue] | None:
+    """(what changed, the row) when a person changed what the import wrote; None when it is as written."""
+    if written.entry_id is not None:
+        entry = ReportEntry.objects.filter(pk=written.entry_id).first()
+        if entry is None or written.state is None:
+            return None  # deleted since: nothing of anybody's is lost by undoing it
+        now = _entry_state(entry)
+        if now["evidence"] != written.state["evidence"]:
+            return "добавлено или удалено подтверждение", entry
+        if any(now[k] != written.state[k] for k in (*ENTRY_FIELDS, "title")):
+            return "запись изменена", entry
+        return None
+    value = IndicatorValue.objects.filter(pk=written.value_id).select_related("indicator").first()
+    if value is None or written.state is None:
+        return None
+    if _value_state(value) != written.state:
+        return "значение изменено", value
+    return None
+
+
+def _who_changed(report: SchoolReport, row, since: datetime | None) -> list[str]:
+    """The people who changed the report since the import (its audit log), and who attached evidence to the row."""
+    people = []
+    if isinstance(row, ReportEntry):
+        after = set((row.evidence.all() if since is None else row.evidence.filter(created_at__gt=since)).values_list("created_by", flat=True))
+        people += _users(after)
+    events = AuditEvent.objects.filter(object_type=SchoolReport._meta.label_lower, object_id=str(report.pk), action="report.edit")
+    if since is not None:
+        events = events.filter(at__gt=since)
+    people += _users(set(events.values_list("user", flat=True)))
+    return sorted(set(people))
+
+
+def _users(ids) -> list[str]:
+    from django.contrib.auth import get_user_model
+
+    return [u.get_full_name() or u.username for u in get_user_model().objects.filter(pk__in=[i for i in ids if i])]
+
+
+@transaction.atomic
+def remove_imported(written: list[Written], user, *, source: str, since: datetime | None = None) -> None:
+    """Take back what an import wrote, exactly; refused when a report moved on or a person changed an item since."""
+    by_report: dict[int, list[Written]] = defaultdict(list)
+    for w in written:
+        by_report[w.report_id].append(w)
+    reports = [_lock(r, None) for r in SchoolReport.objects.filter(pk__in=by_report).order_by("pk")]
+    locked = [r for r in reports if not r.is_editable]
+    if locked:
+        raise WorkflowError("Отменить импорт нельзя: отчёты уже отправлены или приняты — "
+                            + ", ".join(f"{r.school} («{r.get_status_display()}»)" for r in locked) + ". Сначала отчёт должны вернуть на доработку.")
+    changed = []
+    for report in reports:
+        for w in by_report[report.pk]:
+            found = _changed_after(w)
+            if found is not None:
+                what, row = found
+                name = row.title[:80] if isinstance(row, ReportEntry) else row.indicator.name
+                who = _who_changed(report, row, since)
+                changed.append(f"«{name}» ({report.school}: {what}{', ' + ', '.join(who) if who else ''})")
+    if changed:
+        raise WorkflowError(
+            "Отменить импорт нельзя: после него люди изменили то, что он внёс, — "
+            + "; ".join(changed[:10]) + (" и другие" if len(changed) > 10 else "")
+            + ". Отмена удалила бы эту работу. Исправьте записи в отчёте вручную."
+        )
+    for report in reports:
+        for w in by_report[report.pk]:
+            Evidence.objects.filter(pk__in=w.evidence_ids).delete()
+            if w.entry_id is not None and w.previous is not None:
+                ReportEntry.objects.filter(pk=w.entry_id).update(**w.previous)
+            elif w.entry_id is not None:
+                ReportEntry.objects.filter(pk=w.entry_id).delete()
+            elif w.value_id is not None and w.previous is not None:
+                IndicatorValue.objects.filter(pk=w.value_id).update(value=Decimal(w.previous["value"]), source=w.previous["source"])
+            elif w.value_id is not None:
+                IndicatorValue.objects.filter(pk=w.value_id).delete()
+        _bump(report, user)
+        record(user, "report.import_undo", report, f"Из отчёта школы {report.school} убраны данные: {source}", school=report.school)
+
+
+@dataclass
+class ValueInput:
+    """One value of the Excel import: of a school, for a campaign or for a period of its own."""
+
+    school_id: int
+    indicator: Indicator
+    subject: str
+    start: date
+    end: date
+    value: object
+    source: str
+
+
+@dataclass
+class ValuesOutcome:
+    created: int = 0
+    updated: int = 0
+    unchanged: int = 0
+
+
+@transaction.atomic
+def set_indicator_values(values: list[ValueInput], user, campaign: Campaign | None, *, file_name: str) -> ValuesOutcome:
+    """Load many values at once (the Excel import): all or nothing, each checked by validate_indicator_value."""
+    from shnor.registry.models import School
+
+    checked = [validate_indicator_value(x.indicator, x.value) for x in values]
+    school_ids = {x.school_id for x in values}
+    existing_qs = IndicatorValue.objects.select_for_update().filter(school_id__in=school_ids, indicator_id__in={x.indicator.pk for x in values})
+    reports: dict[int, SchoolReport] = {}
+    if campaign is not None:
+        campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+        _check_open(campaign)
+        existing_qs = existing_qs.filter(campaign=campaign)
+        reports = {r.school_id: r for r in SchoolReport.objects.select_for_update().filter(campaign=campaign, school_id__in=school_ids)
+                   .select_related("school")}
+        closed = [r for r in reports.values() if r.is_locked]
+        if closed:
+            raise WorkflowError("Принятые отчёты закрыты для изменений: " + ", ".join(str(r.school) for r in closed[:10])
+                                + ". Уберите их строки из файла или попросите координатора вернуть отчёт.")
+    else:
+        existing_qs = existing_qs.filter(campaign__isnull=True)
+    existing = {(e.school_id, e.indicator_id, e.subject, e.period_start, e.period_end): e for e in existing_qs}
+    to_create, to_update = [], []
+    outcome = ValuesOutcome()
+    changes: dict[int, dict[str, list]] = defaultdict(dict)
+    for x, value in zip(values, checked, strict=True):
+        label = x.indicator.name + (f" ({x.subject})" if x.subject else "")
+        current = existing.get((x.school_id, x.indicator.pk, x.subject, x.start, x.end))
+        report = reports.get(x.school_id)
+        if current is None:
+            # A value of a campaign goes with the school's report when there is one, so that the school sees it in its form.
+            to_create.append(IndicatorValue(indicator=x.indicator, school_id=x.school_id, campaign=campaign, report=report,
+                                            period_start=x.start, period_end=x.end, subject=x.subject, value=value, source=x.source))
+            changes[x.school_id][label] = [None, str(value)]
+        elif current.value != value or current.source != x.source:
+            if current.value != value:
+                changes[x.school_id][label] = [str(current.value), str(value)]
+            current.value, current.source = value, x.source
+            to_update.append(current)
+        else:
+            outcome.unchanged += 1
+    IndicatorValue.objects.bulk_create(to_create, batch_size=2000)
+    IndicatorValue.objects.bulk_update(to_update, ["value", "source"], batch_size=2000)
+    for school_id in changes:
+        if school_id in reports:
+            _bump(reports[school_id], user)  # a colleague's open form with the old values is then refused as stale
+    schools = School.objects.select_related("municipality").in_bulk(list(changes))
+    where = f"в кампанию «{campaign.title}»" if campaign else "по периодам из файла"
+    for school_id, delta in changes.items():
+        record(user, "indicators.import", campaign, f"Загружены показатели школы {schools[school_id]} {where} из файла «{file_name}»",
+               school=schools[school_id], changes=delta)
+    region = campaign.region if campaign else None
+    outcome.created, outcome.updated = len(to_create), len(to_update)
+    record(user, "indicators.import", campaign,
+           f"Загрузка показателей {where} из файла «{file_name}»: новых {outcome.created}, изменено {outcome.updated}, без изменений {outcome.unchanged}",
+           region=region if region else (next(iter(schools.values())).municipality.region if schools else None))
+    return outcome

@@ -70,13 +70,13 @@ def test_a_school_report_is_read_reviewed_committed_and_undone(world, api):
     assert committed.status_code == 200, committed.content
     assert committed.json()["status"] == "committed"
     report = SchoolReport.objects.get(campaign=world.campaign, school=world.a1)
-    assert report.entries.filter(import_batch_id=batch["id"]).count() == 8
+    assert report.entries.filter(planned_activity=None).count() == 8
     assert report.entries.get(title__startswith="Анкетирование родителей").activity_type.code == "parent_governance"
     again = api.post("head", f"{url}review/", {"commit": True})
     assert again.status_code == 409 and again.json()["code"] == "workflow"
     undone = api.post("coordinator", f"{url}undo/")
     assert undone.status_code == 200 and undone.json()["status"] == "undone"
-    assert not report.entries.filter(import_batch_id=batch["id"]).exists()
+    assert not report.entries.filter(planned_activity=None).exists()
     assert api.post("head", f"{url}undo/").json()["code"] == "workflow"
 
 
