@@ -89,7 +89,7 @@ def test_an_indicator_percentage_over_100_is_refused(world, form_url):
     quality = world.campaign.indicators.get(code="quality")
     response = client.post(form_url, base_data(report, **{f"ind{quality.pk}": "140"}))
     assert response.status_code == 400
-    assert "меньше либо равно 100" in response.content.decode()
+    assert "значение 140 % больше 100 %" in response.content.decode()
     assert not IndicatorValue.objects.filter(report=report).exists()
 
 

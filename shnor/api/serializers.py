@@ -6,8 +6,6 @@ municipalities, schools, roadmaps, planned activities, reports and their entries
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -17,7 +15,12 @@ from shnor.core.text import strip_controls_in
 from shnor.intake.models import ImportBatch, ImportFile, ImportItem
 from shnor.intake.services import ReviewChange
 from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
-from shnor.monitoring.workflow import EntryChange, EvidenceInput
+from shnor.monitoring.workflow import (
+    EntryChange,
+    EvidenceInput,
+    IndicatorValueError,
+    validate_indicator_value,
+)
 from shnor.plans import roadmaps
 from shnor.plans.models import ActivityType, Direction, Framework, PlannedActivity, Roadmap
 from shnor.registry.models import Municipality, Region, School, SchoolStatus
@@ -422,8 +425,17 @@ class EntryInputSerializer(StripsControls, serializers.Serializer):
 class IndicatorInputSerializer(StripsControls, serializers.Serializer):
     indicator = serializers.SlugField(max_length=40, help_text="код показателя из запрошенных кампанией")
     subject = serializers.CharField(required=False, allow_blank=True, default="", max_length=100)
-    value = serializers.DecimalField(max_digits=12, decimal_places=3, allow_null=True, min_value=Decimal(0),
-                                     help_text="null — удалить значение")
+    value = serializers.DecimalField(max_digits=None, decimal_places=None, allow_null=True,
+                                     help_text="null — удалить значение; допустимые значения — как в форме отчёта")
+
+    def validate(self, data):
+        indicator = Indicator.objects.filter(code=data["indicator"]).first()
+        if indicator is not None and data["value"] is not None:
+            try:
+                data["value"] = validate_indicator_value(indicator, data["value"])
+            except IndicatorValueError as exc:
+                raise serializers.ValidationError({"value": [str(exc)]}) from None
+        return data
 
 
 EVIDENCE_KINDS = [(k, v) for k, v in Evidence.Kind.choices if k != Evidence.Kind.FILE]
@@ -503,8 +515,6 @@ class ReportSaveSerializer(VersionSerializer):
             indicator = requested.get(item["indicator"])
             if indicator is None:
                 errors.setdefault("indicators", {})[i] = {"indicator": [f"Кампания не запрашивает показатель «{item['indicator']}»."]}
-            elif item["value"] is not None and indicator.unit == "%" and item["value"] > 100:
-                errors.setdefault("indicators", {})[i] = {"value": ["Процент не может быть больше 100."]}
             else:
                 indicators[(indicator.pk, item["subject"].strip())] = item["value"]
         evidence: list[EvidenceInput] = []

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import timedelta
-from decimal import Decimal
 
 from django import forms
 
@@ -13,7 +12,7 @@ from shnor.registry.models import School
 from shnor.uploads import validate_upload
 
 from .models import Campaign, Evidence, Indicator, ReportEntry, SchoolReport
-from .workflow import EntryChange, EvidenceInput
+from .workflow import EntryChange, EvidenceInput, IndicatorValueError, validate_indicator_value
 
 NEW_SLOTS = 3
 STATUS_CHOICES = [("", "— не отмечено —"), *ReportEntry.Status.choices]
@@ -24,6 +23,23 @@ DATE_INPUTS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
 class TypeChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
         return obj.name
+
+
+class IndicatorValueField(forms.DecimalField):
+    """A number the indicator can take: the range is the workflow's, the same on every path into a value."""
+
+    def __init__(self, indicator: Indicator, **kwargs):
+        self.indicator = indicator
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if value is None:
+            return None
+        try:
+            return validate_indicator_value(self.indicator, value)
+        except IndicatorValueError as exc:
+            raise forms.ValidationError(str(exc)) from None
 
 
 class ReportForm(forms.Form):
@@ -57,11 +73,8 @@ class ReportForm(forms.Form):
             self._evidence_fields(p)
         self.indicator_keys: list[tuple[str, Indicator, str]] = []
         for ind in indicators:
-            field = forms.DecimalField(
-                label=f"{ind.name}, {ind.unit}", required=False, localize=True, max_digits=12, decimal_places=3,
-                min_value=Decimal(0), max_value=Decimal(100) if ind.unit == "%" else None,
-                error_messages={"invalid": "Введите число, например 12,5."},
-            )
+            field = IndicatorValueField(ind, label=f"{ind.name}, {ind.unit}", required=False, localize=True,
+                                        error_messages={"invalid": "Введите число, например 12,5."})
             field.widget.attrs["inputmode"] = "decimal"
             self.fields[f"ind{ind.pk}"] = field
             self.indicator_keys.append((f"ind{ind.pk}", ind, ""))

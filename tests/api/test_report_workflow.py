@@ -153,6 +153,9 @@ def test_invalid_report_changes_are_explained_field_by_field(world, api):
     fields = response.json()["fields"]
     assert set(fields) == {"entries", "indicators", "evidence"}
     assert "status" in fields["entries"]["2"] or "status" in fields["entries"][2]
+    # Values are checked by the workflow's one rule (validate_indicator_value), with the indicator named.
+    assert fields["indicators"]["0"] == {"value": ["Показатель «Качество знаний»: значение 120 % больше 100 %: проверьте, не записано ли число человек вместо доли."]}
+    assert "не бывает меньше нуля" in fields["indicators"]["2"]["value"][0]
     assert response.json()["code"] == "invalid"
     # The workflow never ran: nothing changed and the version stayed.
     assert SchoolReport.objects.get(pk=report["id"]).version == report["version"]
@@ -160,14 +163,13 @@ def test_invalid_report_changes_are_explained_field_by_field(world, api):
 
     semantic = api.patch("head", url, {"version": report["version"], "entries": [{"id": 999999, "status": "done"}, {"title": " ", "status": "done"},
                                                                                  {"id": report["entries"][0]["id"], "delete": True}],
-                                       "indicators": [{"indicator": "quality", "value": 120}, {"indicator": "olympiad_winners", "value": 1}],
+                                       "indicators": [{"indicator": "quality", "value": 12}, {"indicator": "olympiad_winners", "value": 1}],
                                        "evidence": [{"new_entry": 5, "kind": "link", "url": "https://example.org"}]})
     fields = semantic.json()["fields"]
     assert fields["entries"] == {"0": {"id": ["Запись отчёта не найдена: возможно, её удалили. Откройте отчёт заново."]},
                                  "1": {"title": ["Укажите название мероприятия, которое не было запланировано."]},
                                  "2": {"delete": ["Запланированное мероприятие удалить нельзя: отметьте его статус."]}}
-    assert fields["indicators"] == {"0": {"value": ["Процент не может быть больше 100."]},
-                                    "1": {"indicator": ["Кампания не запрашивает показатель «olympiad_winners»."]}}
+    assert fields["indicators"] == {"1": {"indicator": ["Кампания не запрашивает показатель «olympiad_winners»."]}}
     assert fields["evidence"] == {"0": {"new_entry": ["Нового мероприятия с таким номером в запросе нет."]}}
 
 

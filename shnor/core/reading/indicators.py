@@ -69,8 +69,11 @@ _FROM_TO = re.compile(
     rf"\bс\s+(?P<previous>{_NUMBER})\s*(?:%|чел\w*\.?)?\s+до\s+(?P<value>{_NUMBER})\s*(?P<unit>%|чел\w*\.?|человек)?"
 )
 _LEVEL = re.compile(
-    r"^(?P<subject>\s+по\s+[а-яё]+(?:\s+[а-яё]+)?)?\s*(?:(?:\(\w+\)|[а-яё]+\s+этапа|на\s+впр|всош|олимпиад\w*|впр|огэ|егэ),?\s*)*(?:[-–—:=]|составил\w*|составля\w*|равн\w*)?\s*"
-    r"(?:-\s*)?(?P<value>\d+(?:[.,]\d+)?)(?![.,]?\d)\s*(?P<unit>%|процент\w*|чел\w*\.?|балл\w*)?"
+    r"^(?P<subject>\s+по\s+[а-яё]+(?:\s+[а-яё]+)?)?\s*(?:(?:\(\w+\)|[а-яё]+\s+этапа|на\s+впр|всош|олимпиад\w*|впр|огэ|егэ),?\s*)*"
+    # A dash before a space separates the name from the number («успеваемость – 97,5 %»); a minus joined to the
+    # digits is the number's sign («составило -15 %»), kept so that the value is refused, not read as 15.
+    r"(?:[-–](?!\d)|[—:=]|составил\w*|составля\w*|равн\w*)?\s*"
+    r"(?P<value>[-−–]?\d+(?:[.,]\d+)?)(?![.,]?\d)\s*(?P<unit>%|процент\w*|чел\w*\.?|балл\w*)?"
 )
 _SUBJECT_AFTER = re.compile(r"^\s*(?:\w+\s+){0,1}?по\s+(?P<subject>[а-яё]+(?:\s+язык\w*)?)")
 _STAGE = re.compile(r"(школьн|муниципальн|регионал|заключительн|всероссийск)\w*\s+этап\w*")

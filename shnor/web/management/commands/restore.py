@@ -35,6 +35,8 @@ from django.db import DatabaseError, connection, models, transaction
 
 from shnor.audit.log import record
 from shnor.core.russian import agree
+from shnor.monitoring.models import Indicator, IndicatorValue
+from shnor.monitoring.workflow import IndicatorValueError, validate_indicator_value
 
 from .backup import CHUNK, FORMAT, STAGING_PREFIX, applied_migrations, backup_models, media_files
 
@@ -77,7 +79,22 @@ def _has_data(models) -> list[str]:
     return [m._meta.label_lower for m in models if m._meta.label_lower not in CREATED_BY_MIGRATE and m._base_manager.exists()]
 
 
+def _check_indicator_values(fields: list[str], rows: list[list]) -> None:
+    """A value out of its indicator's range is refused here as on every other path into a value (workflow)."""
+    indicators = Indicator.objects.in_bulk()  # restored before their values, in the same transaction
+    pk, indicator_id, value = (fields.index(name) for name in ("id", "indicator_id", "value"))
+    for row in rows:
+        indicator = indicators.get(row[indicator_id])
+        if indicator is not None:
+            try:
+                validate_indicator_value(indicator, row[value])
+            except IndicatorValueError as exc:
+                raise RestoreError(f"Значение показателя № {row[pk]} в копии неверно. {exc} Копия не восстановлена, данные не изменены.") from None
+
+
 def _insert(model, fields: list[str], rows: list[list]) -> None:
+    if model is IndicatorValue:
+        _check_indicator_values(fields, rows)
     by_name = {f.attname: f for f in model._meta.concrete_fields}
     prepared = []
     for row in rows:
