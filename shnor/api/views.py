@@ -405,14 +405,14 @@ class ReportViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 
     def _permissions(self, report) -> dict:
         scope, school, Status = self.scope, report.school, SchoolReport.Status
-        may_accept = scope.can_accept_report_of(school)
+        may_accept, is_open = scope.can_accept_report_of(school), report.campaign.is_open
         return {
-            "can_edit": scope.can_edit_report_of(school) and report.is_editable and report.campaign.status == Campaign.Status.OPEN,
-            "can_submit": scope.can_submit_report_of(school) and report.is_editable,
-            "can_certify": scope.can_certify_report_of(school) and report.status == Status.SUBMITTED,
-            "can_accept": may_accept and report.status == Status.CERTIFIED,
-            "can_return": (report.status == Status.SUBMITTED and (scope.can_certify_report_of(school) or may_accept))
-            or (report.status == Status.CERTIFIED and may_accept),
+            "can_edit": is_open and scope.can_edit_report_of(school) and report.is_editable,
+            "can_submit": is_open and scope.can_submit_report_of(school) and report.is_editable,
+            "can_certify": is_open and scope.can_certify_report_of(school) and report.status == Status.SUBMITTED,
+            "can_accept": is_open and may_accept and report.status == Status.CERTIFIED,
+            "can_return": is_open and ((report.status == Status.SUBMITTED and (scope.can_certify_report_of(school) or may_accept))
+                                       or (report.status == Status.CERTIFIED and may_accept)),
         }
 
     def retrieve(self, request, *args, **kwargs):

@@ -85,6 +85,11 @@ class Campaign(models.Model):
     def is_overdue(self) -> bool:
         return timezone.localdate() > self.due_date
 
+    @property
+    def is_open(self) -> bool:
+        """A closed campaign's reports do not change (workflow refuses every step) until it is reopened."""
+        return self.status == self.Status.OPEN
+
     def period_label(self) -> str:
         return self.period_text or f"{self.period_start:%d.%m.%Y} – {self.period_end:%d.%m.%Y}"
 

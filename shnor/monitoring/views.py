@@ -65,7 +65,32 @@ def campaign_detail(request, code):
         "include_submitted": include_submitted,
         "is_coordinator": scope.coordinates_region(campaign.region_id) or scope.is_coordinator,
         "reminders": _reminder_state(request, campaign),
+        "can_close": scope.coordinates_region(campaign.region_id),
     })
+
+
+@login_required
+@require_POST
+def campaign_close(request, code):
+    return _change_campaign(request, code, workflow.close_campaign, "Кампания закрыта: отчёты её школ больше не меняются.")
+
+
+@login_required
+@require_POST
+def campaign_reopen(request, code):
+    return _change_campaign(request, code, workflow.reopen_campaign, "Кампания открыта снова: отчёты можно заполнять, отправлять и заверять.")
+
+
+def _change_campaign(request, code, step, done: str):
+    campaign = get_campaign_for_user(request.user, code)
+    if not Scope.of(request.user).coordinates_region(campaign.region_id):
+        raise PermissionDenied("Закрыть или открыть кампанию может только региональный координатор.")
+    try:
+        step(campaign, request.user)
+        messages.success(request, done)
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect("campaign_detail", campaign.code)
 
 
 @login_required
@@ -147,15 +172,16 @@ def _report_page_context(request, campaign, school, report):
     if report:
         entries = list(report.entries.select_related("activity_type", "direction", "planned_activity").prefetch_related("evidence"))
     history = AuditEvent.objects.filter(object_type="monitoring.schoolreport", object_id=str(report.pk)).select_related("user")[:30] if report else []
+    is_open = campaign.is_open  # a closed campaign's reports do not change: no buttons for it
     return {
         "campaign": campaign, "school": school, "report": report, "entries": entries,
         "indicator_values": report.indicator_values.select_related("indicator") if report else [],
         "history": history,
-        "can_edit": scope.can_edit_report_of(school) and (report is None or report.is_editable) and campaign.status == Campaign.Status.OPEN,
-        "can_submit": scope.can_submit_report_of(school) and report is not None and report.is_editable,
-        "can_certify": scope.can_certify_report_of(school) and report is not None and report.status == SchoolReport.Status.SUBMITTED,
-        "can_accept": scope.can_accept_report_of(school) and report is not None and report.status == SchoolReport.Status.CERTIFIED,
-        "can_return": report is not None and (
+        "can_edit": is_open and scope.can_edit_report_of(school) and (report is None or report.is_editable),
+        "can_submit": is_open and scope.can_submit_report_of(school) and report is not None and report.is_editable,
+        "can_certify": is_open and scope.can_certify_report_of(school) and report is not None and report.status == SchoolReport.Status.SUBMITTED,
+        "can_accept": is_open and scope.can_accept_report_of(school) and report is not None and report.status == SchoolReport.Status.CERTIFIED,
+        "can_return": is_open and report is not None and (
             (report.status == SchoolReport.Status.SUBMITTED and (scope.can_certify_report_of(school) or scope.can_accept_report_of(school)))
             or (report.status == SchoolReport.Status.CERTIFIED and scope.can_accept_report_of(school))
         ),
@@ -177,8 +203,8 @@ def report_edit(request, code, school_pk):
     scope = Scope.of(request.user)
     if not scope.can_edit_report_of(school):
         raise PermissionDenied("Заполнять отчёт могут только руководитель и сотрудники школы.")
-    if campaign.status != Campaign.Status.OPEN:
-        raise PermissionDenied("Кампания завершена: отчёты больше не принимаются.")
+    if not campaign.is_open:
+        raise PermissionDenied(workflow.CAMPAIGN_CLOSED)
     if report is None:
         report = workflow.open_report(campaign, school, request.user)
     if not report.is_editable:

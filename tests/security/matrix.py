@@ -59,6 +59,8 @@ RULES: dict[str, Rule] = {
     "campaign_detail": Rule(_c, CAMPAIGN),
     "coverage_detail": Rule(_c, CAMPAIGN, query="?direction=teachers&type=pk_courses"),
     "campaign_remind": Rule(_c, frozenset({"coordinator"}), "POST"),
+    "campaign_close": Rule(_c, frozenset({"coordinator"}), "POST"),
+    "campaign_reopen": Rule(_c, frozenset({"coordinator"}), "POST"),
     "export_table": Rule(lambda o: {**_c(o), "table": "coverage", "fmt": "xlsx"}, CAMPAIGN),
     "report_detail": Rule(lambda o: {**_c(o), "school_pk": o.world.a1.pk}, SEES_A1),
     "report_edit": Rule(lambda o: {**_c(o), "school_pk": o.world.a1.pk}, frozenset({"head", "staff"})),
