@@ -574,12 +574,12 @@ def remove_imported(written: list[Written], user, *, source: str, since: datetim
                 what, row = found
                 name = row.title[:80] if isinstance(row, ReportEntry) else row.indicator.name
                 who = _who_changed(report, row, since)
-                changed.append(f"«{name}» ({report.school}: {what}{', ' + ', '.join(who) if who else ''})")
+                changed.append(f"«{name}» ({report.school}: {what}{'; кто: ' + ', '.join(who) if who else ''})")
     if changed:
         raise WorkflowError(
             "Отменить импорт нельзя: после него люди изменили то, что он внёс, — "
             + "; ".join(changed[:10]) + (" и другие" if len(changed) > 10 else "")
-            + ". Отмена удалила бы эту работу. Исправьте записи в отчёте вручную."
+            + ". Отмена удалила бы их работу, поэтому импорт не отменён: уберите лишнее из отчёта вручную."
         )
     for report in reports:
         for w in by_report[report.pk]:
