@@ -106,7 +106,7 @@ def open_report(campaign: Campaign, school, user=None) -> SchoolReport:
     report = SchoolReport.objects.filter(campaign=campaign, school=school).first()
     if report is not None:
         return report
-    _check_open(campaign)
+    _check_open(Campaign.objects.get(pk=campaign.pk))  # as stored: the caller's copy may predate a closing
     report, created = SchoolReport.objects.get_or_create(campaign=campaign, school=school)
     if created:
         ReportEntry.objects.bulk_create(
