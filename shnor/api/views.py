@@ -420,7 +420,7 @@ class ReportViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
 
     def _require_editor(self, campaign, school) -> None:
         require(self.scope.can_edit_report_of(school), "Заполнять отчёт могут только руководитель и сотрудники школы.")
-        require(campaign.status == Campaign.Status.OPEN, "Кампания завершена: отчёты больше не принимаются.")
+        require(campaign.is_open, workflow.CAMPAIGN_CLOSED)
 
     @extend_schema(request=s.ReportOpenSerializer, responses={200: s.ReportDetailSerializer, 201: s.ReportDetailSerializer})
     def create(self, request):

@@ -3,7 +3,7 @@
 A campaign of 5,000 schools takes a few hundred milliseconds to aggregate; under twenty concurrent users
 that must not happen on every request. `campaign_stamp` is one indexed query that changes whenever coverage
 or completeness can change: every change of a report or of its entries bumps the report's `updated_at`
-(the workflow and the intake commit both do), a report created or deleted changes the count, the campaign's
+(the workflow does, for intake and the Excel import too), a report created or deleted changes the count, the campaign's
 schools and its framework's type mappings are counted too, and so are the reports in each state. What it does not see (a school renamed, an
 entry edited in the admin) is bounded by the cache lifetime, CACHE_SECONDS.
 """

@@ -194,7 +194,7 @@ def test_a_closed_campaign_takes_no_more_reports(world, api):
     world.campaign.status = "closed"
     world.campaign.save()
     response = api.post("head", "/api/v1/reports/", {"campaign": world.campaign.code, "school": world.a1.pk})
-    assert response.status_code == 403 and response.json()["detail"] == "Кампания завершена: отчёты больше не принимаются."
+    assert response.status_code == 403 and response.json()["detail"] == "Кампания закрыта: изменить отчёт нельзя. Открыть её снова может региональный координатор."
 
 
 def test_a_bad_evidence_file_is_refused_in_russian(world, api):
