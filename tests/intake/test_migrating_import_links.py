@@ -35,36 +35,36 @@ def columns(table: str) -> set[str]:
 def test_an_import_committed_before_the_upgrade_survives_it_and_is_undone_exactly(world):
     old = migrate(BEFORE)
     assert "import_batch_id" in columns("monitoring_reportentry")
-    M = {name: old.get_model("monitoring", name) for name in ("SchoolReport", "ReportEntry", "Evidence", "IndicatorValue", "Indicator")}
-    I = {name: old.get_model("intake", name) for name in ("ImportBatch", "ImportFile", "ImportItem")}
-    quality, failing = M["Indicator"].objects.get(code="quality"), M["Indicator"].objects.get(code="failing")
+    Mon = {name: old.get_model("monitoring", name) for name in ("SchoolReport", "ReportEntry", "Evidence", "IndicatorValue", "Indicator")}
+    Intake = {name: old.get_model("intake", name) for name in ("ImportBatch", "ImportFile", "ImportItem")}
+    quality, failing = Mon["Indicator"].objects.get(code="quality"), Mon["Indicator"].objects.get(code="failing")
     campaign = world.campaign
-    report = M["SchoolReport"].objects.create(campaign_id=campaign.pk, school_id=world.a1.pk, status="draft", version=3)
+    report = Mon["SchoolReport"].objects.create(campaign_id=campaign.pk, school_id=world.a1.pk, status="draft", version=3)
     # The head's own work before the import: a planned entry's order, a value typed in.
-    planned = M["ReportEntry"].objects.create(report=report, planned_activity_id=world.roadmap.activities.first().pk, title="Курсы", order=1)
-    own = M["Evidence"].objects.create(entry=planned, kind="order", number="1")
-    earlier = M["IndicatorValue"].objects.create(indicator=failing, school_id=world.a1.pk, campaign_id=campaign.pk, report=report,
+    planned = Mon["ReportEntry"].objects.create(report=report, planned_activity_id=world.roadmap.activities.first().pk, title="Курсы", order=1)
+    own = Mon["Evidence"].objects.create(entry=planned, kind="order", number="1")
+    earlier = Mon["IndicatorValue"].objects.create(indicator=failing, school_id=world.a1.pk, campaign_id=campaign.pk, report=report,
                                                  period_start=campaign.period_start, period_end=campaign.period_end, value=Decimal(30),
                                                  source="отчёт школы")
     # What the old commit wrote, with the links on monitoring's side.
-    batch = I["ImportBatch"].objects.create(campaign_id=campaign.pk, school_id=world.a1.pk, status="committed", files_total=1, files_done=1)
-    f = I["ImportFile"].objects.create(batch=batch, file="intake/1/a.docx", file_name="a.docx", sha256="0", status="read")
+    batch = Intake["ImportBatch"].objects.create(campaign_id=campaign.pk, school_id=world.a1.pk, status="committed", files_total=1, files_done=1)
+    f = Intake["ImportFile"].objects.create(batch=batch, file="intake/1/a.docx", file_name="a.docx", sha256="0", status="read")
     planned.status, planned.actual_result, planned.import_batch = "done", "Прошли 3 учителя", batch
     planned.save()
-    new = M["ReportEntry"].objects.create(report=report, title="Семинар", status="done", order=10001, import_batch=batch)
-    on_new = M["Evidence"].objects.create(entry=new, kind="link", url="https://clck.ru/1", import_batch=batch)
-    on_planned = M["Evidence"].objects.create(entry=planned, kind="order", number="77", import_batch=batch)
-    created = M["IndicatorValue"].objects.create(indicator=quality, school_id=world.a1.pk, campaign_id=campaign.pk, report=report,
+    new = Mon["ReportEntry"].objects.create(report=report, title="Семинар", status="done", order=10001, import_batch=batch)
+    on_new = Mon["Evidence"].objects.create(entry=new, kind="link", url="https://clck.ru/1", import_batch=batch)
+    on_planned = Mon["Evidence"].objects.create(entry=planned, kind="order", number="77", import_batch=batch)
+    created = Mon["IndicatorValue"].objects.create(indicator=quality, school_id=world.a1.pk, campaign_id=campaign.pk, report=report,
                                                  period_start=campaign.period_start, period_end=campaign.period_end, value=Decimal("41.2"),
                                                  source=f"импорт № {batch.pk}", import_batch=batch)
     earlier.value, earlier.source, earlier.import_batch = Decimal(10), f"импорт № {batch.pk}", batch
     earlier.save()
     blank = {"status": "", "actual_result": "", "activity_type_id": None, "direction_id": None}
     items = [
-        I["ImportItem"].objects.create(file=f, kind="activity", text="Курсы", order=1, entry=planned, previous=blank),
-        I["ImportItem"].objects.create(file=f, kind="activity", text="Семинар", order=2, entry=new),
-        I["ImportItem"].objects.create(file=f, kind="indicator", text="Качество", order=3, indicator_value=created),
-        I["ImportItem"].objects.create(file=f, kind="indicator", text="Неуспевающие", order=4, indicator_value=earlier,
+        Intake["ImportItem"].objects.create(file=f, kind="activity", text="Курсы", order=1, entry=planned, previous=blank),
+        Intake["ImportItem"].objects.create(file=f, kind="activity", text="Семинар", order=2, entry=new),
+        Intake["ImportItem"].objects.create(file=f, kind="indicator", text="Качество", order=3, indicator_value=created),
+        Intake["ImportItem"].objects.create(file=f, kind="indicator", text="Неуспевающие", order=4, indicator_value=earlier,
                                        previous={"value": "30.000", "source": "отчёт школы"}),
     ]
     counts = (ReportEntry.objects.count(), Evidence.objects.count(), IndicatorValue.objects.count())
