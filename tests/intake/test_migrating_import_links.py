@@ -16,7 +16,7 @@ from shnor.intake import services
 from shnor.intake.models import ImportBatch, ImportItem
 from shnor.monitoring.models import Evidence, IndicatorValue, ReportEntry
 
-BEFORE = [("intake", "0004_importitem_entry_importitem_indicator_value_and_more"), ("monitoring", "0004_coverage_indexes")]
+BEFORE = [("intake", "0005_background_tasks"), ("monitoring", "0004_coverage_indexes")]
 
 
 def migrate(targets):
