@@ -48,7 +48,7 @@ def test_saving_marks_entries_adds_evidence_unplanned_work_and_indicators(world,
         f"e{first.pk}-status": "done", f"e{first.pk}-result": "КПК прошли 4 учителя",
         f"e{first.pk}-ev-kind": "order", f"e{first.pk}-ev-number": "52", f"e{first.pk}-ev-date": "09.03.2022",
         f"e{first.pk}-ev-title": "О направлении на курсы",
-        f"e{second.pk}-status": "partial", f"e{second.pk}-ev-url": "https://clck.ru/34PaDg",
+        f"e{second.pk}-status": "partial", f"e{second.pk}-reason": "Пришла половина родителей", f"e{second.pk}-ev-url": "https://clck.ru/34PaDg",
         f"e{second.pk}-ev-file": SimpleUploadedFile("protokol.pdf", b"%PDF-1.4 ok", content_type="application/pdf"),
         "new0-title": "Неделя функциональной грамотности", "new0-status": "done", "new0-type": world.type("methodical_events").pk,
         "new0-ev-url": "alfa.example.ru/news/12",
@@ -118,7 +118,7 @@ def test_a_file_over_the_limit_is_refused(world, form_url, settings):
 def test_a_stale_form_is_refused_and_keeps_the_colleagues_work(world, form_url):
     client, report = open_form(world, form_url)
     first = report.entries.first()
-    stale = base_data(report, **{f"e{first.pk}-status": "partial", f"e{first.pk}-result": "Моя версия"})
+    stale = base_data(report, **{f"e{first.pk}-status": "partial", f"e{first.pk}-result": "Моя версия", f"e{first.pk}-reason": "Не успели"})
     colleague = world.client("staff")
     assert colleague.post(form_url, base_data(report, **{f"e{first.pk}-status": "done", f"e{first.pk}-result": "Версия коллеги"})).status_code == 302
     response = client.post(form_url, stale)
@@ -181,3 +181,17 @@ def test_an_untouched_indicator_keeps_a_value_imported_without_the_report(world,
     report.refresh_from_db()
     assert client.post(form_url, base_data(report, **{f"ind{quality.pk}": ""})).status_code == 302
     assert not IndicatorValue.objects.filter(school=world.a1, indicator=quality).exists()
+
+
+def test_the_form_requires_a_reason_when_an_activity_was_not_done(world, form_url):
+    client, report = open_form(world, form_url)
+    first = report.entries.first()
+    response = client.post(form_url, base_data(report, **{f"e{first.pk}-status": "not_done"}))
+    assert response.status_code == 400
+    assert "Укажите причину" in response.content.decode()
+    first.refresh_from_db()
+    assert first.status == ""
+    response = client.post(form_url, base_data(report, **{f"e{first.pk}-status": "not_done", f"e{first.pk}-reason": "Не набрана группа"}))
+    assert response.status_code == 302
+    first.refresh_from_db()
+    assert (first.status, first.reason) == ("not_done", "Не набрана группа")

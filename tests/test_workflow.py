@@ -157,3 +157,36 @@ def test_planned_entries_cannot_be_deleted_but_unplanned_can(world):
     extra = report.entries.get(title="Лишнее")
     workflow.save_report(report, u["head"], report.version, [EntryChange(extra.pk, extra.title, "", "", delete=True)])
     assert not ReportEntry.objects.filter(pk=extra.pk).exists()
+
+
+def test_an_entry_keeps_the_planned_expected_result_beside_the_actual_one(world):
+    activity = world.roadmap.activities.get(number="1")
+    activity.expected_result = "Обучены 3 учителя математики"
+    activity.save()
+    report = workflow.open_report(world.campaign, world.a1)
+    assert report.entries.get(planned_activity=activity).expected_result == "Обучены 3 учителя математики"
+
+
+@pytest.mark.parametrize("status", ["partial", "not_done", "postponed"])
+def test_submission_needs_a_reason_for_what_was_not_done(world, status):
+    head = world.users["head"]
+    report = fill(workflow.open_report(world.campaign, world.a1), head)
+    first = report.entries.first()
+    report = workflow.save_report(report, head, report.version, [EntryChange(first.pk, first.title, status, "")])
+    with pytest.raises(WorkflowError, match="без причины 1\xa0мероприятие"):
+        workflow.submit(report, head, report.version)
+    assert list(report.entries.missing_reason()) == [first]
+    report.refresh_from_db()
+    report = workflow.save_report(report, head, report.version, [EntryChange(first.pk, first.title, status, "", reason="Болезнь лектора")])
+    assert workflow.submit(report, head, report.version).status == Status.SUBMITTED
+    assert ReportEntry.objects.get(pk=first.pk).reason == "Болезнь лектора"
+
+
+def test_a_change_without_a_reason_keeps_the_stored_one(world):
+    head = world.users["head"]
+    report = workflow.open_report(world.campaign, world.a1)
+    first = report.entries.first()
+    report = workflow.save_report(report, head, report.version, [EntryChange(first.pk, first.title, "not_done", "", reason="Нет лектора")])
+    report = workflow.save_report(report, head, report.version, [EntryChange(first.pk, first.title, "not_done", "Перенесено на весну")])
+    first.refresh_from_db()
+    assert (first.reason, first.actual_result) == ("Нет лектора", "Перенесено на весну")

@@ -345,7 +345,7 @@ class EntrySerializer(serializers.ModelSerializer):
     class Meta:
         model = ReportEntry
         fields = ["id", "planned_activity", "is_unplanned", "title", "activity_type", "direction", "status", "status_label",
-                  "actual_result", "order", "evidence"]
+                  "actual_result", "expected_result", "reason", "order", "evidence"]
 
 
 class IndicatorValueSerializer(serializers.ModelSerializer):
@@ -417,6 +417,10 @@ class EntryInputSerializer(StripsControls, serializers.Serializer):
     title = serializers.CharField(required=False, allow_blank=True, max_length=5000)
     status = serializers.ChoiceField(choices=ENTRY_STATUSES, required=False, allow_blank=True)
     actual_result = serializers.CharField(required=False, allow_blank=True, max_length=20000)
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=20000,
+                                   help_text="причина невыполнения: нужна для отметок «выполнено частично», «не выполнено», «перенесено»")
+    expected_result = serializers.CharField(required=False, allow_blank=True, max_length=20000,
+                                            help_text="ожидаемый результат незапланированного мероприятия")
     activity_type = serializers.SlugField(required=False, allow_null=True, allow_blank=True, max_length=60, help_text="код вида мероприятия")
     direction = serializers.CharField(required=False, allow_null=True, allow_blank=True, max_length=40, help_text="код направления")
     delete = serializers.BooleanField(required=False, default=False)
@@ -508,7 +512,7 @@ class ReportSaveSerializer(VersionSerializer):
                 actual_result=(item["actual_result"] if "actual_result" in item else (current.actual_result if current else "")).strip(),
                 activity_type_id=(types.get(type_code) if type_code else None) if "activity_type" in item else (current.activity_type_id if current else None),
                 direction_id=(directions.get(direction_code) if direction_code else None) if "direction" in item else (current.direction_id if current else None),
-                delete=item.get("delete", False),
+                delete=item.get("delete", False), reason=item.get("reason"), expected_result=item.get("expected_result"),
             ))
         indicators: dict = {}
         for i, item in enumerate(data.get("indicators", [])):

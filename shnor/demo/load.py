@@ -30,6 +30,16 @@ H2_2021_TYPES = ["pk_courses", "open_lessons", "methodical_events", "parent_educ
 NUMBER = re.compile(r"\{N:([^}]+)\}")
 
 
+# Reasons for non-fulfilment as schools write them: the demo's partly done, not done and postponed entries carry one.
+REASONS = [
+    "Перенесено в связи с карантином по ОРВИ.",
+    "Курсы перенесены организатором (ЦНППМ) на следующее полугодие.",
+    "Не набрана группа участников.",
+    "Болезнь ответственного педагога.",
+    "Мероприятие совпало с периодом ВПР, перенесено по решению педагогического совета.",
+]
+
+
 def _fill(text: str, rng: random.Random) -> str:
     """Replace «{N:noun}» with a number and the noun agreeing with it («{N:педагог}» → «12 педагогов»)."""
     def one(match):
@@ -172,8 +182,10 @@ def _reports(campaign, schools, types, done, users, rng, *, indicator_index, not
             variant = bryansk.TEXTS[code][number % len(bryansk.TEXTS[code])]
             if status == "done" and (number + order) % 7 == 0:
                 status = "partial"
+            reason = REASONS[(number + order) % len(REASONS)] if status in ReportEntry.NEED_REASON else ""
             entry = ReportEntry.objects.create(report=report, planned_activity=planned[code], title=planned[code].title,
-                                               activity_type=types[code], status=status, actual_result=_fill(variant[1], rng), order=order)
+                                               activity_type=types[code], status=status, actual_result=_fill(variant[1], rng), order=order,
+                                               expected_result=planned[code].expected_result, reason=reason)
             if status in ReportEntry.DONE:
                 _evidence(entry, school, variant[2], campaign, order, rng)
         for school_number, code, title, result in unplanned:

@@ -213,7 +213,7 @@ def _reports(rng, writer, campaign, school_ids, planned, indicators, *, in_progr
             status = "done" if roll < done_share else "partial" if roll < done_share + 0.12 else rng.choice(["not_done", "postponed"])
             result = f"{title}: проведено, участвовали {rng.randint(5, 60)} человек" if status in ("done", "partial") else ""
             entries.add(report_id=report_id, planned_activity_id=activity_id, title=title, activity_type_id=type_id, status=status,
-                        order=order, actual_result=result)
+                        order=order, actual_result=result, reason="" if status == "done" else "Не набрана группа участников.")
             done_entries.append(status == "done" and title)
     entry_ids = entries.flush()
     evidence = writer.table(Evidence, kind="order", date=campaign.period_start)

@@ -107,13 +107,15 @@ def reports_table(user, params, campaign) -> Table:
         ReportEntry.objects.filter(report__campaign=campaign, report__school_id__in=ids)
         .order_by("report__school__municipality__name", "report__school__short_name", "report__school_id", "order", "pk")
         .values_list("report__school_id", "pk", "order", "title", "planned_activity_id", "activity_type__name", "direction__name",
-                     "status", "actual_result")
+                     "status", "actual_result", "planned_activity__section", "planned_activity__deadline_text", "expected_result", "reason")
     )
     columns = [CODE, Column("municipality", "Муниципалитет", width=24), Column("school", "Школа", width=40),
-               Column("report", "Состояние отчёта", width=22), Column("order", "№", width=5), Column("title", "Мероприятие", width=60),
-               Column("planned", "По дорожной карте", width=10), Column("type", "Вид мероприятия", width=30),
-               Column("direction", "Направление", width=30), Column("status", "Отметка о выполнении", width=16),
-               Column("result", "Фактический результат", width=60), Column("evidence", "Подтверждения", width=60)]
+               Column("report", "Состояние отчёта", width=22), Column("section", "Раздел", width=30), Column("order", "№", width=5),
+               Column("title", "Мероприятие", width=60), Column("planned", "По дорожной карте", width=10), Column("deadline", "Сроки исполнения", width=20),
+               Column("type", "Вид мероприятия", width=30), Column("direction", "Направление", width=30),
+               Column("expected", "Ожидаемый результат", width=50), Column("status", "Отметка о выполнении", width=16),
+               Column("result", "Фактический результат", width=60), Column("reason", "Причина невыполнения", width=40),
+               Column("evidence", "Подтверждения", width=60)]
 
     def rows():
         pending = entries.iterator(CHUNK)
@@ -122,13 +124,13 @@ def reports_table(user, params, campaign) -> Table:
             state = STATE_LABELS[reports.get(pk, NOT_STARTED)]
             wrote = False
             while current is not None and current[0] == pk:
-                _, entry_id, order, title, planned, type_name, direction, status, result = current
-                yield [pk, muni, name, state, order, title, "да" if planned else "нет", type_name or "", direction or "",
-                       ENTRY_STATUS.get(status, ""), result, "; ".join(evidence.get(entry_id, []))]
+                _, entry_id, order, title, planned, type_name, direction, status, result, section, deadline, expected, reason = current
+                yield [pk, muni, name, state, section or "", order, title, "да" if planned else "нет", deadline or "", type_name or "",
+                       direction or "", expected, ENTRY_STATUS.get(status, ""), result, reason, "; ".join(evidence.get(entry_id, []))]
                 wrote = True
                 current = next(pending, None)
             if not wrote:
-                yield [pk, muni, name, state, None, "", "", "", "", "", "", ""]
+                yield [pk, muni, name, state, "", None, "", "", "", "", "", "", "", "", "", ""]
 
     return Table(f"{campaign.code}-otchety", "Отчёты", columns, rows(), notes=[f"{campaign.title} ({campaign.period_label()})"])
 

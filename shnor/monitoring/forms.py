@@ -18,6 +18,7 @@ NEW_SLOTS = 3
 STATUS_CHOICES = [("", "— не отмечено —"), *ReportEntry.Status.choices]
 EVIDENCE_KINDS = [("", "— без подтверждения —"), *[(k, v) for k, v in Evidence.Kind.choices]]
 DATE_INPUTS = ["%Y-%m-%d", "%d.%m.%Y", "%d.%m.%y"]
+REASON_LABEL = "Причина невыполнения"
 
 
 class TypeChoiceField(forms.ModelChoiceField):
@@ -57,6 +58,7 @@ class ReportForm(forms.Form):
             p = f"e{e.pk}"
             self.fields[f"{p}-status"] = forms.ChoiceField(label="Отметка", choices=STATUS_CHOICES, required=False, initial=e.status, widget=forms.RadioSelect)
             self.fields[f"{p}-result"] = forms.CharField(label="Фактический результат", required=False, initial=e.actual_result, widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"{p}-reason"] = forms.CharField(label=REASON_LABEL, required=False, initial=e.reason, widget=forms.Textarea(attrs={"rows": 1}))
             self.fields[f"{p}-type"] = TypeChoiceField(label="Вид мероприятия", queryset=types, required=False, initial=e.activity_type_id, empty_label="— не указан —")
             self.fields[f"{p}-direction"] = forms.ModelChoiceField(label="Направление", queryset=directions, required=False, initial=e.direction_id, empty_label="— по виду мероприятия —")
             if e.is_unplanned:
@@ -68,6 +70,7 @@ class ReportForm(forms.Form):
             self.fields[f"{p}-title"] = forms.CharField(label="Мероприятие", required=False, widget=forms.Textarea(attrs={"rows": 2}))
             self.fields[f"{p}-status"] = forms.ChoiceField(label="Отметка", choices=STATUS_CHOICES, required=False, widget=forms.RadioSelect)
             self.fields[f"{p}-result"] = forms.CharField(label="Фактический результат", required=False, widget=forms.Textarea(attrs={"rows": 2}))
+            self.fields[f"{p}-reason"] = forms.CharField(label=REASON_LABEL, required=False, widget=forms.Textarea(attrs={"rows": 1}))
             self.fields[f"{p}-type"] = TypeChoiceField(label="Вид мероприятия", queryset=types, required=False, empty_label="— не указан —")
             self.fields[f"{p}-direction"] = forms.ModelChoiceField(label="Направление", queryset=directions, required=False, empty_label="— по виду мероприятия —")
             self._evidence_fields(p)
@@ -126,6 +129,8 @@ class ReportForm(forms.Form):
                 self.add_error(f"{prefix}-ev-file", "Выберите файл подтверждения.")
             if kind in ("order", "minutes", "letter") and not (data.get(f"{prefix}-ev-number") or data.get(f"{prefix}-ev-title")):
                 self.add_error(f"{prefix}-ev-number", "Укажите номер или название документа.")
+            if data.get(f"{prefix}-status") in ReportEntry.NEED_REASON and not (data.get(f"{prefix}-reason") or "").strip():
+                self.add_error(f"{prefix}-reason", "Укажите причину: мероприятие выполнено частично, не выполнено или перенесено.")
             if prefix.startswith("new") and (data.get(f"{prefix}-status") or data.get(f"{prefix}-result")) and not data.get(f"{prefix}-title", "").strip():
                 self.add_error(f"{prefix}-title", "Укажите название мероприятия, которое не было запланировано.")
         return data
@@ -140,7 +145,7 @@ class ReportForm(forms.Form):
                 pk=e.pk, title=d.get(f"{p}-title", e.title), status=d[f"{p}-status"], actual_result=d[f"{p}-result"].strip(),
                 activity_type_id=d[f"{p}-type"].pk if d[f"{p}-type"] else None,
                 direction_id=d[f"{p}-direction"].pk if d[f"{p}-direction"] else None,
-                delete=d.get(f"{p}-delete", False),
+                delete=d.get(f"{p}-delete", False), reason=d[f"{p}-reason"],
             ))
             evidence += self._evidence(p, entry_pk=e.pk)
         new_index = 0
@@ -151,7 +156,7 @@ class ReportForm(forms.Form):
             entries.append(EntryChange(
                 pk=None, title=d[f"{p}-title"], status=d[f"{p}-status"], actual_result=d[f"{p}-result"].strip(),
                 activity_type_id=d[f"{p}-type"].pk if d[f"{p}-type"] else None,
-                direction_id=d[f"{p}-direction"].pk if d[f"{p}-direction"] else None,
+                direction_id=d[f"{p}-direction"].pk if d[f"{p}-direction"] else None, reason=d[f"{p}-reason"],
             ))
             evidence += self._evidence(p, new_entry_index=new_index)
             new_index += 1

@@ -174,6 +174,10 @@ class EntryQuerySet(models.QuerySet):
     def done(self):
         return self.filter(status__in=ReportEntry.DONE)
 
+    def missing_reason(self):
+        """Entries not (fully) done without a reason: refused at submission, flagged for review after an import."""
+        return self.filter(status__in=ReportEntry.NEED_REASON, reason="")
+
 
 class ReportEntry(models.Model):
     class Status(models.TextChoices):
@@ -183,6 +187,8 @@ class ReportEntry(models.Model):
         POSTPONED = "postponed", "перенесено"
 
     DONE = (Status.DONE, Status.PARTIAL)
+    # Statuses that need a reason for non-fulfilment («причина невыполнения»).
+    NEED_REASON = (Status.PARTIAL, Status.NOT_DONE, Status.POSTPONED)
 
     report = models.ForeignKey(SchoolReport, on_delete=models.CASCADE, related_name="entries", verbose_name="отчёт")
     planned_activity = models.ForeignKey(
@@ -197,6 +203,8 @@ class ReportEntry(models.Model):
     )
     status = models.CharField("отметка о выполнении", max_length=10, choices=Status.choices, blank=True)
     actual_result = models.TextField("фактический результат", blank=True)
+    expected_result = models.TextField("ожидаемый результат", blank=True, help_text="по дорожной карте; у незапланированного — свой")
+    reason = models.TextField("причина невыполнения", blank=True)
     order = models.PositiveIntegerField("порядок", default=0)
 
     objects = EntryQuerySet.as_manager()
@@ -219,6 +227,10 @@ class ReportEntry(models.Model):
     @property
     def counts(self) -> bool:
         return self.status in self.DONE
+
+    @property
+    def needs_reason(self) -> bool:
+        return self.status in self.NEED_REASON and not self.reason.strip()
 
 
 def evidence_path(instance: Evidence, filename: str) -> str:

@@ -110,7 +110,8 @@ def open_report(campaign: Campaign, school, user=None) -> SchoolReport:
     report, created = SchoolReport.objects.get_or_create(campaign=campaign, school=school)
     if created:
         ReportEntry.objects.bulk_create(
-            ReportEntry(report=report, planned_activity=a, title=a.title, activity_type_id=a.activity_type_id, order=i)
+            ReportEntry(report=report, planned_activity=a, title=a.title, activity_type_id=a.activity_type_id,
+                        expected_result=a.expected_result, order=i)
             for i, a in enumerate(planned_for(campaign, school), start=1)
         )
         record(user, "report.create", report, f"Создан отчёт школы {school} по кампании «{campaign.title}»", school=school)
@@ -148,6 +149,8 @@ class EntryChange:
     activity_type_id: int | None = None
     direction_id: int | None = None
     delete: bool = False
+    reason: str | None = None  # why not (fully) done, required for ReportEntry.NEED_REASON at submission; None: kept
+    expected_result: str | None = None  # only an unplanned entry's own; a planned one keeps its roadmap's
 
 
 @dataclass
@@ -191,6 +194,7 @@ def save_report(
             entry = ReportEntry.objects.create(
                 report=report, title=change.title.strip(), status=change.status, actual_result=change.actual_result,
                 activity_type_id=change.activity_type_id, direction_id=change.direction_id, order=next_order,
+                reason=(change.reason or "").strip(), expected_result=(change.expected_result or "").strip(),
             )
             new_entries.append(entry)
             changes[f"новое: {entry.title[:60]}"] = [None, change.status]
@@ -205,13 +209,17 @@ def save_report(
             entry.delete()
             continue
         before = {"status": entry.status, "actual_result": entry.actual_result, "activity_type_id": entry.activity_type_id,
-                  "direction_id": entry.direction_id, "title": entry.title}
+                  "direction_id": entry.direction_id, "title": entry.title, "reason": entry.reason, "expected_result": entry.expected_result}
         entry.status, entry.actual_result = change.status, change.actual_result
         entry.activity_type_id, entry.direction_id = change.activity_type_id, change.direction_id
+        if change.reason is not None:
+            entry.reason = change.reason.strip()
         if entry.is_unplanned and change.title.strip():
             entry.title = change.title.strip()
+        if entry.is_unplanned and change.expected_result is not None:
+            entry.expected_result = change.expected_result.strip()
         after = {"status": entry.status, "actual_result": entry.actual_result, "activity_type_id": entry.activity_type_id,
-                 "direction_id": entry.direction_id, "title": entry.title}
+                 "direction_id": entry.direction_id, "title": entry.title, "reason": entry.reason, "expected_result": entry.expected_result}
         delta = diff(before, after)
         if delta:
             entry.save()
@@ -281,6 +289,14 @@ def submit(report: SchoolReport, user, version: int | None) -> SchoolReport:
         )
     if not report.entries.exists():
         raise WorkflowError("В отчёте нет ни одного мероприятия: добавьте выполненные мероприятия.")
+    no_reason = report.entries.missing_reason().count()
+    if no_reason:
+        from shnor.core.russian import agree
+
+        raise WorkflowError(
+            "Укажите причину невыполнения для мероприятий, выполненных частично, не выполненных или перенесённых: "
+            f"без причины {agree(no_reason, 'мероприятие')}."
+        )
     _bump(report, user, status=Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=user, remarks="")
     record(user, "report.submit", report, f"Руководитель отправил отчёт школы {report.school}", school=report.school)
     return report

@@ -73,12 +73,32 @@ def test_the_reports_table_has_entries_evidence_and_schools_not_started(world, r
     rows = csv_rows(body)
     header, data = rows[0], rows[1:]
     assert header[:4] == ["Код школы", "Муниципалитет", "Школа", "Состояние отчёта"]
+    col = {name: i for i, name in enumerate(header)}
     alfa = [r for r in data if r[2] == world.a1.short_name]
     assert len(alfa) == reported.entries.count() and all(r[3] == "заверен куратором" for r in alfa)
-    assert "Приказ № 52 «О курсах»" in {r[11] for r in alfa}
-    assert {r[9] for r in alfa} == {"выполнено"}
+    assert "Приказ № 52 «О курсах»" in {r[col["Подтверждения"]] for r in alfa}
+    assert {r[col["Отметка о выполнении"]] for r in alfa} == {"выполнено"}
     beta = [r for r in data if r[2] == world.a2.short_name]
-    assert len(beta) == 1 and beta[0][3] == "не начат" and beta[0][5] == ""
+    assert len(beta) == 1 and beta[0][3] == "не начат" and beta[0][col["Мероприятие"]] == ""
+
+
+def test_the_reports_table_has_section_deadline_expected_result_and_reason(world):
+    activity = world.roadmap.activities.get(number="1")
+    activity.section, activity.expected_result = "Работа с педагогами", "Обучены 3 учителя математики"
+    activity.save()
+    report = workflow.open_report(world.campaign, world.a1)
+    entry = report.entries.get(planned_activity=activity)
+    workflow.save_report(report, world.users["head"], report.version,
+                         [EntryChange(entry.pk, entry.title, "postponed", "", reason="Курсы перенесены организатором")])
+    _, body = get(world.client("coordinator"), reverse("exchange_campaign_export", args=[world.campaign.code, "reports", "xlsx"]))
+    rows = sheet(body)
+    col = {name: i for i, name in enumerate(rows[0])}
+    row = next(r for r in rows[1:] if r[col["Мероприятие"]] == activity.title)
+    assert row[col["Раздел"]] == "Работа с педагогами"
+    assert row[col["Сроки исполнения"]] == "Октябрь 2021"
+    assert row[col["Ожидаемый результат"]] == "Обучены 3 учителя математики"
+    assert row[col["Отметка о выполнении"]] == "перенесено"
+    assert row[col["Причина невыполнения"]] == "Курсы перенесены организатором"
 
 
 def test_exports_are_scoped_to_the_user(world, reported):
