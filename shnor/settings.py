@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "shnor.registry",
     "shnor.plans",
     "shnor.monitoring",
+    "shnor.actions",
     "shnor.intake",
     "shnor.analysis",
     "shnor.exchange",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("shnor.plans.urls")),
     path("", include("shnor.monitoring.urls")),
     path("", include("shnor.analysis.urls")),
+    path("", include("shnor.actions.urls")),
     path("", include("shnor.intake.urls")),
     path("", include("shnor.exchange.urls")),
     path("api/", include("shnor.api.urls")),

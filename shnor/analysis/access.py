@@ -1,7 +1,7 @@
 """Who may see and change the analysis of a campaign.
 
 * Regional coordinators of the campaign's region (and municipal coordinators of a municipal campaign) edit
-  findings, issue справки, mark tasks done, upload the region's template.
+  findings, issue справки, upload the region's template.
 * Other coordinators and observers who see the campaign may view; a municipal coordinator sees only the
   numbers of their own schools. Issued справки (region-wide files) are for those who see every school.
 * School heads, staff, curators and outsiders get 403/404.
@@ -18,7 +18,7 @@ from shnor.monitoring.access import get_campaign_for_user, get_coordinated_campa
 from shnor.monitoring.models import Campaign
 from shnor.registry.models import Membership, Scope
 
-from .models import IssuedReport, Task
+from .models import IssuedReport
 
 
 @dataclass
@@ -72,25 +72,3 @@ def get_issued_for_user(user, code: str, pk) -> IssuedReport:
         return IssuedReport.objects.get(campaign=access.campaign, pk=pk)
     except (IssuedReport.DoesNotExist, ValueError):
         raise Http404("Справка не найдена") from None
-
-
-def tasks_visible_to(user):
-    """Tasks of the campaigns whose whole analysis the user may see (regional coordinators, observers)."""
-    scope = require_analyst(user)
-    if scope.is_superuser:
-        return Task.objects.all()
-    regions = {m.region_id for m in scope.memberships if m.role in (Membership.Role.REGIONAL, Membership.Role.OBSERVER) and m.region_id}
-    municipalities = {m.municipality_id for m in scope.memberships if m.role == Membership.Role.MUNICIPAL}
-    if any(m.role == Membership.Role.OBSERVER and not m.region_id and not m.municipality_id for m in scope.memberships):
-        return Task.objects.all()
-    return Task.objects.filter(campaign__region_id__in=regions) | Task.objects.filter(campaign__municipality_id__in=municipalities)
-
-
-def get_task_for_edit(user, pk) -> Task:
-    try:
-        task = tasks_visible_to(user).select_related("campaign").get(pk=pk)
-    except (Task.DoesNotExist, ValueError):
-        raise Http404("Поручение не найдено") from None
-    if not _coordinates(user, task.campaign):
-        raise PermissionDenied("Отмечать исполнение может координатор кампании.")
-    return task

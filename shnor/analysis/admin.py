@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Finding, IssuedReport, Task
+from .models import Finding, IssuedReport
 
 
 @admin.register(Finding)
@@ -12,9 +12,3 @@ class FindingAdmin(admin.ModelAdmin):
 @admin.register(IssuedReport)
 class IssuedReportAdmin(admin.ModelAdmin):
     list_display = ["campaign", "number", "title", "created_at"]
-
-
-@admin.register(Task)
-class TaskAdmin(admin.ModelAdmin):
-    list_display = ["text", "responsible", "deadline", "status"]
-    list_filter = ["status"]

@@ -73,11 +73,6 @@ class TemplateForm(forms.Form):
         return f
 
 
-class TaskDoneForm(forms.Form):
-    note = forms.CharField(label="Отметка об исполнении", widget=forms.Textarea(attrs={"rows": 2}), max_length=2000,
-                           help_text="что сделано, реквизиты документа")
-
-
 class DashboardFilter(forms.Form):
     campaign = forms.ChoiceField(label="Кампания", required=False)
     municipality = forms.ChoiceField(label="Муниципалитет", required=False)

@@ -1,10 +1,10 @@
-"""Findings the coordinator edits, issued справки, and decisions tracked as tasks."""
+"""Findings the coordinator edits and issued справки. An issued decision or recommendation is tracked in shnor.actions;
+the finding keeps the link to it (`Finding.action`)."""
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 
 
 class Finding(models.Model):
@@ -28,6 +28,8 @@ class Finding(models.Model):
     is_dropped = models.BooleanField("исключено", default=False)
     updated_at = models.DateTimeField(auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.OneToOneField("actions.Action", null=True, blank=True, on_delete=models.SET_NULL, related_name="finding",
+                                  verbose_name="исполнение", help_text="запись о решении или рекомендации выпущенной справки")
 
     class Meta:
         verbose_name = "вывод или решение"
@@ -85,45 +87,6 @@ class IssuedReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.title} (версия {self.number})"
-
-
-class Task(models.Model):
-    """An issued management decision tracked until done; shows up in the next campaign's справка."""
-
-    class Status(models.TextChoices):
-        OPEN = "open", "в работе"
-        DONE = "done", "выполнено"
-        CANCELLED = "cancelled", "отменено"
-
-    campaign = models.ForeignKey("monitoring.Campaign", on_delete=models.CASCADE, related_name="tasks", verbose_name="кампания, где принято решение")
-    finding = models.ForeignKey(Finding, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks", verbose_name="решение")
-    issued_report = models.ForeignKey(IssuedReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="tasks")
-    text = models.TextField("что сделать")
-    responsible = models.CharField("ответственный", max_length=300, blank=True)
-    deadline_text = models.CharField("срок", max_length=200, blank=True)
-    deadline = models.DateField("срок (дата)", null=True, blank=True)
-    status = models.CharField("состояние", max_length=10, choices=Status.choices, default=Status.OPEN)
-    note = models.TextField("отметка об исполнении", blank=True)
-    done_at = models.DateTimeField(null=True, blank=True)
-    done_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-                                verbose_name="отметил исполнение")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = "поручение"
-        verbose_name_plural = "поручения"
-        ordering = ["deadline", "pk"]
-
-    def __str__(self) -> str:
-        return self.text[:80]
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.status == self.Status.OPEN and self.deadline is not None and self.deadline < timezone.localdate()
-
-    def status_label(self) -> str:
-        """«выполнено», «в работе», «в работе, срок истёк»: as the next справка reports it."""
-        return f"{self.get_status_display()}, срок истёк" if self.is_overdue else self.get_status_display()
 
 
 def template_path(instance: SpravkaTemplate, filename: str) -> str:

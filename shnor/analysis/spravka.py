@@ -1,5 +1,5 @@
 """The справка workflow: analyse a campaign, keep its findings as the coordinator edits them, issue the
-document, and track issued decisions as tasks.
+document, and track its issued decisions and recommendations to execution (shnor.actions).
 
 Every state change runs in one transaction and writes an audit event. The pure work (analysis, findings,
 charts, rendering) is in shnor.core; this module reads the database and stores the results.
@@ -18,7 +18,10 @@ from django.db.models import Max
 from django.utils import timezone
 
 from shnor import background
+from shnor.actions import door as actions_door
+from shnor.actions.models import Action
 from shnor.audit.log import record
+from shnor.core import actions as core_actions
 from shnor.core import findings as core_findings
 from shnor.core.analysis import Analysis, analyse
 from shnor.core.render import RENDERERS, charts, content
@@ -28,7 +31,7 @@ from shnor.monitoring.models import Campaign
 from shnor.plans.maps import framework_maps
 from shnor.registry.models import Membership, Region
 
-from .models import Finding, IssuedReport, SpravkaTemplate, Task
+from .models import Finding, IssuedReport, SpravkaTemplate
 from .records import campaign_data
 
 EDITABLE_FIELDS = ("text", "addressee", "responsible", "deadline_text", "deadline")
@@ -200,11 +203,14 @@ class Prepared:
     spravka: content.Spravka
 
 
-def previous_tasks(campaign: Campaign) -> list[content.TaskLine]:
+def previous_items(campaign: Campaign) -> list[core_actions.Item]:
+    """The recommendations and decisions issued for the previous campaign, with their execution as marked."""
     if not campaign.previous_id:
         return []
-    return [content.TaskLine(t.text, t.responsible, t.deadline_text, t.status_label(), t.note)
-            for t in Task.objects.filter(campaign_id=campaign.previous_id).order_by("deadline", "pk")]
+    return [core_actions.Item(a.kind, a.text, a.addressee, a.deadline_text, a.status, a.deadline, a.is_standing,
+                              "; ".join(x for x in (a.note, a.evidence_order) if x))
+            for a in Action.objects.filter(campaign_id=campaign.previous_id).select_related("region", "municipality")
+            .order_by("kind", "deadline", "pk")]
 
 
 def prepare(campaign: Campaign, school_ids=None, *, whole: bool = True, author_name: str = "", author_position: str = "",
@@ -218,7 +224,7 @@ def prepare(campaign: Campaign, school_ids=None, *, whole: bool = True, author_n
     else:
         found = core_findings.generate(analysis, findings_context(campaign, author_name))
     scope_note = "" if whole else f"Справка составлена по школам, доступным пользователю: {len(analysis.data.schools)} из {campaign.schools.count()}."
-    meta = content.Meta(on or timezone.localdate(), author_name, author_position, scope_note, previous_tasks(campaign))
+    meta = content.Meta(on or timezone.localdate(), author_name, author_position, scope_note, previous_items(campaign))
     spravka = content.build(analysis, found, meta, charts.draw_charts(analysis))
     return Prepared(analysis, found, spravka)
 
@@ -245,7 +251,7 @@ def render(spravka: content.Spravka, fmt: str, region_id: int | None = None) -> 
 
 def issue(campaign: Campaign, user, author_name: str, author_position: str, on: date | None = None) -> IssuedReport:
     """Issue the справка: render the DOCX and keep it with the content; queue its PDF (made from the HTML page kept
-    with it, see `make_pdf`; a national one's not at all); turn its decisions into tasks."""
+    with it, see `make_pdf`; a national one's not at all); track its decisions and recommendations (shnor.actions)."""
     analysis = analysis_for(campaign)
     ensure_findings(campaign, user, analysis)
     prepared = prepare(campaign, author_name=author_name, author_position=author_position, on=on, analysis=analysis)
@@ -265,9 +271,9 @@ def issue(campaign: Campaign, user, author_name: str, author_position: str, on: 
         else:
             issued.pdf_status = IssuedReport.PdfStatus.NONE
         issued.save()
-        created, updated, cancelled = _sync_tasks(campaign, issued)
+        created, updated, cancelled = _sync_actions(campaign, issued, user)
         record(user, "spravka.issue", issued, f"Выпущена аналитическая справка, версия {number}: {campaign.title}", region=campaign.region,
-               changes={"number": number, "tasks_created": created, "tasks_updated": updated, "tasks_cancelled": cancelled})
+               changes={"number": number, "actions_created": created, "actions_updated": updated, "actions_cancelled": cancelled})
         if issued.pdf_status == IssuedReport.PdfStatus.PENDING:
             transaction.on_commit(lambda: start_pdf(issued.pk))
     return issued
@@ -319,26 +325,30 @@ def retry_pdf(issued: IssuedReport, user) -> None:
     start_pdf(issued.pk)
 
 
-def _sync_tasks(campaign: Campaign, issued: IssuedReport) -> tuple[int, int, int]:
-    """Each decision of the справка is one task; re-issuing updates open tasks and cancels those of dropped decisions."""
-    decisions = [f for f in stored_findings(campaign) if f.kind == Finding.Kind.DECISION]
-    existing = {t.finding_id: t for t in Task.objects.select_for_update().filter(campaign=campaign, finding__isnull=False)}
+TRACKED = (Finding.Kind.DECISION, Finding.Kind.RECOMMENDATION)
+
+
+def _sync_actions(campaign: Campaign, issued: IssuedReport, user) -> tuple[int, int, int]:
+    """Each decision and recommendation of the справка is one tracked record; re-issuing updates the open ones and
+    cancels those of dropped items. Returns (created, updated, cancelled)."""
     created = updated = cancelled = 0
-    for f in decisions:
-        task = existing.get(f.pk)
+    source = f"аналитическая справка «{campaign.title}», версия {issued.number}"
+    for f in stored_findings(campaign):
+        if f.kind not in TRACKED:
+            continue
         if f.is_dropped:
-            if task and task.status == Task.Status.OPEN:
-                task.status, task.note = Task.Status.CANCELLED, f"решение исключено из справки (версия {issued.number})"
-                task.save(update_fields=["status", "note"])
+            if f.action_id and actions_door.cancel(f.action, user, f"исключено из справки (версия {issued.number})"):
                 cancelled += 1
             continue
-        if task is None:
-            Task.objects.create(campaign=campaign, finding=f, issued_report=issued, text=f.text, responsible=f.responsible,
-                                deadline_text=f.deadline_text, deadline=f.deadline)
+        fields = {"text": f.text, "addressee_text": f.addressee if f.kind == Finding.Kind.RECOMMENDATION else f.responsible,
+                  "deadline_text": f.deadline_text, "deadline": f.deadline, "municipality": campaign.municipality,
+                  "school_ids": f.data.get("school_ids", []), "context": campaign.period_end,
+                  "source": f"{source}: {'по правилу' if f.rule else 'добавлено координатором'}"}
+        if f.action_id is None:
+            action = actions_door.create(user, kind=f.kind, region=campaign.region, campaign=campaign, **fields)
+            Finding.objects.filter(pk=f.pk).update(action=action)
             created += 1
-        elif task.status == Task.Status.OPEN:
-            task.text, task.responsible, task.deadline_text, task.deadline, task.issued_report = f.text, f.responsible, f.deadline_text, f.deadline, issued
-            task.save(update_fields=["text", "responsible", "deadline_text", "deadline", "issued_report"])
+        elif actions_door.update(f.action, user, **fields):
             updated += 1
     return created, updated, cancelled
 
@@ -371,15 +381,3 @@ def remove_region_template(region: Region, user) -> bool:
     template.file.delete(save=False)
     template.delete()
     return True
-
-
-@transaction.atomic
-def mark_task_done(task: Task, user, note: str) -> Task:
-    task = Task.objects.select_for_update().get(pk=task.pk)
-    if task.status == Task.Status.DONE:
-        raise SpravkaError("Поручение уже отмечено как выполненное.")
-    task.status, task.note, task.done_at, task.done_by = Task.Status.DONE, note, timezone.now(), user
-    task.save(update_fields=["status", "note", "done_at", "done_by"])
-    record(user, "task.done", task, f"Отмечено исполнение поручения: {task.text[:200]}", region=task.campaign.region,
-           changes={"note": note})
-    return task

@@ -15,6 +15,4 @@ urlpatterns = [
     path("campaigns/<slug:code>/spravka/<int:pk>/pdf-retry/", views.issued_pdf_retry, name="issued_pdf_retry"),
     path("campaigns/<slug:code>/analytics/schools/", views.dashboard_schools, name="dashboard_schools"),
     path("dashboard/", views.dashboard, name="dashboard"),
-    path("tasks/", views.task_list, name="task_list"),
-    path("tasks/<int:pk>/done/", views.task_done, name="task_done"),
 ]

@@ -19,12 +19,10 @@ from .access import (
     get_analysis_access,
     get_editable_campaign,
     get_issued_for_user,
-    get_task_for_edit,
     require_analyst,
-    tasks_visible_to,
 )
-from .forms import DashboardFilter, FindingForm, IssueForm, NewFindingForm, TaskDoneForm, TemplateForm
-from .models import Finding, IssuedReport, SpravkaTemplate, Task
+from .forms import DashboardFilter, FindingForm, IssueForm, NewFindingForm, TemplateForm
+from .models import Finding, IssuedReport, SpravkaTemplate
 
 
 @login_required
@@ -232,36 +230,6 @@ def dashboard_schools(request, code):
                                        direction=request.GET.get("direction", ""), type_code=request.GET.get("type", ""),
                                        missing=request.GET.get("missing") == "1")
     return render(request, "analysis/dashboard_schools.html", {"title": f"{drill.label}: школы", "campaign": access.campaign, "drill": drill})
-
-
-@login_required
-def task_list(request):
-    tasks = tasks_visible_to(request.user).select_related("campaign", "done_by").order_by("status", "deadline", "pk")
-    code = request.GET.get("campaign")
-    if code:
-        tasks = tasks.filter(campaign__code=code)
-    status = request.GET.get("status")
-    if status in Task.Status.values:
-        tasks = tasks.filter(status=status)
-    return render(request, "analysis/task_list.html", {"title": "Поручения", "tasks": tasks[:1000], "form": TaskDoneForm(),
-                                                       "statuses": Task.Status.choices, "status": status, "campaign_code": code})
-
-
-@login_required
-@require_POST
-def task_done(request, pk):
-    task = get_task_for_edit(request.user, pk)
-    form = TaskDoneForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Опишите, что сделано: отметка об исполнении обязательна.")
-        return redirect("task_list")
-    try:
-        spravka_workflow.mark_task_done(task, request.user, form.cleaned_data["note"])
-    except spravka_workflow.SpravkaError as exc:
-        messages.info(request, str(exc))
-        return redirect("task_list")
-    messages.success(request, "Исполнение поручения отмечено.")
-    return redirect("task_list")
 
 
 def _spravka_url(campaign) -> str:

@@ -646,7 +646,7 @@ class FindingSerializer(StripsControls, serializers.ModelSerializer):
 class IssuedReportSerializer(serializers.ModelSerializer):
     docx_url = serializers.SerializerMethodField()
     pdf_url = serializers.SerializerMethodField()
-    tasks = serializers.SerializerMethodField(help_text="поручения, созданные из управленческих решений")
+    tasks = serializers.SerializerMethodField(help_text="число отслеживаемых управленческих решений и рекомендаций кампании")
 
     class Meta:
         model = IssuedReport
@@ -663,7 +663,7 @@ class IssuedReportSerializer(serializers.ModelSerializer):
         return self._url(issued, "pdf")
 
     def get_tasks(self, issued) -> int:
-        return issued.tasks.count()
+        return issued.campaign.findings.filter(action__isnull=False).count()
 
 
 class SpravkaSerializer(serializers.Serializer):

@@ -320,7 +320,7 @@ class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
         last = IssuedReport.objects.filter(campaign=campaign).first()
         name, position = (last.author_name, last.author_position) if last else spravka_workflow.default_author(request.user)
         prepared = spravka_workflow.prepare(campaign, access.school_ids, whole=access.whole, author_name=name, author_position=position)
-        issued = IssuedReport.objects.filter(campaign=campaign).select_related("campaign").annotate(tasks_count=Count("tasks"))
+        issued = IssuedReport.objects.filter(campaign=campaign).select_related("campaign")
         return Response({
             "campaign": campaign.code, "whole": access.whole, "can_edit": access.can_edit, "content": prepared.spravka.as_dict(),
             "findings": s.FindingSerializer(spravka_workflow.stored_findings(campaign), many=True).data if access.can_edit else [],
@@ -330,7 +330,7 @@ class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
     @extend_schema(request=s.IssueSerializer, responses={201: s.IssuedReportSerializer})
     @action(detail=True, methods=["post"], url_path="spravka/issue", url_name="spravka-issue")
     def issue_spravka(self, request, code=None):
-        """Issue the справка (DOCX and PDF); its management decisions become tasks. For the campaign's coordinators."""
+        """Issue the справка (DOCX and PDF); its management decisions and recommendations are tracked to execution. For the campaign's coordinators."""
         campaign = get_editable_campaign(request.user, code)
         data = s.IssueSerializer(data=request.data)
         data.is_valid(raise_exception=True)

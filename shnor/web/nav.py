@@ -16,10 +16,10 @@ def menu_for(user) -> list[tuple[str, str]]:
         items.append(("Очередь на заверение", reverse("curator_queue")))
     if Membership.Role.OBSERVER in scope.roles and not scope.is_coordinator:
         items.append(("Аналитика", reverse("dashboard")))
+    items.append(("Рекомендации и решения", reverse("task_list")))
     if scope.is_coordinator:
         items += [
             ("Аналитика", reverse("dashboard")),
-            ("Поручения", reverse("task_list")),
             ("Справочники", reverse("catalogue")),
             ("Журнал", reverse("audit_log")),
         ]

@@ -8,7 +8,7 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import render
 
-from shnor.analysis.models import Task
+from shnor.actions.access import visible_to as actions_visible_to
 from shnor.audit.filters import filter_events
 from shnor.audit.log import record
 from shnor.audit.models import AuditEvent
@@ -82,8 +82,7 @@ def home(request):
     if scope.is_coordinator or Membership.Role.OBSERVER in scope.roles:
         visible = scope.schools()
         context["progress"] = [(c, completeness(c, c.schools.filter(pk__in=visible))) for c in campaigns[:6]]
-    if scope.is_coordinator:
-        context["open_tasks"] = Task.objects.filter(campaign__in=Campaign.objects.visible_to(request.user), status=Task.Status.OPEN).order_by("deadline")[:10]
+    context["open_tasks"] = actions_visible_to(request.user).open().order_by("deadline", "pk")[:10]
     context["roles"] = sorted({m.get_role_display() for m in scope.memberships})
     return render(request, "web/home.html", context)
 

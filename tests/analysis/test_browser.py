@@ -34,7 +34,8 @@ def page(live_server):
 def test_a_coordinator_generates_and_downloads_the_spravka_from_the_campaign_page(page, transactional_db, world):
     from docx import Document
 
-    from shnor.analysis.models import IssuedReport, Task
+    from shnor.actions.models import Action
+    from shnor.analysis.models import IssuedReport
 
     from .test_views import report
 
@@ -69,4 +70,4 @@ def test_a_coordinator_generates_and_downloads_the_spravka_from_the_campaign_pag
     text = "\n".join(p.text for p in Document(BytesIO(data)).paragraphs)
     assert "Аналитическая справка" in text and "О. Координатова, начальник отдела мониторинга" in text
     assert IssuedReport.objects.filter(campaign=world.campaign).count() == 1
-    assert Task.objects.filter(campaign=world.campaign).exists()
+    assert Action.objects.filter(campaign=world.campaign).exists()

@@ -11,8 +11,10 @@ from django.core.management import CommandError, call_command
 from django.urls import reverse
 from docx import Document
 
+from shnor.actions import door as actions_door
+from shnor.actions.models import Action
 from shnor.analysis import spravka as spravka_workflow
-from shnor.analysis.models import Finding, IssuedReport, SpravkaTemplate, Task
+from shnor.analysis.models import Finding, IssuedReport, SpravkaTemplate
 from shnor.audit.models import AuditEvent
 from shnor.core.russian import normalize_spaces
 from shnor.monitoring.models import Campaign, ReportEntry, SchoolReport
@@ -51,7 +53,7 @@ REFUSED = ("outsider", "far_coordinator", "head", "curator")
 def _views(world):
     finding = Finding.objects.create(campaign=world.campaign, kind="remark", text="Тестовое замечание")
     issued = IssuedReport.objects.create(campaign=world.campaign, number=1, title="Справка", docx="spravki/x.docx")
-    task = Task.objects.create(campaign=world.campaign, text="Тестовое поручение")
+    task = actions_door.create(None, kind="decision", region=world.region, campaign=world.campaign, text="Тестовое поручение")
     code = world.campaign.code
     return [
         ("get", reverse("spravka", args=[code]), {}),
@@ -80,10 +82,13 @@ def test_it_refuses_every_analysis_view_to_users_outside_the_campaigns_analysis(
 
 
 @pytest.mark.parametrize("role", ["outsider", "head", "curator"])
-def test_it_refuses_the_dashboard_and_tasks_to_users_without_an_analysts_role(world, role):
+def test_it_refuses_the_dashboard_and_the_regions_decisions_to_users_without_an_analysts_role(world, role):
+    actions_door.create(None, kind="decision", region=world.region, campaign=world.campaign, text="Поручение координатора",
+                        addressee_text="региональный координатор")
     client = world.client(role)
     assert client.get(reverse("dashboard")).status_code == 403
-    assert client.get(reverse("task_list")).status_code == 403
+    page = client.get(reverse("task_list"))
+    assert page.status_code == 200 and "Поручение координатора" not in page.content.decode()
 
 
 def test_it_redirects_anonymous_users_to_the_login_page(world):
@@ -94,7 +99,7 @@ def test_it_redirects_anonymous_users_to_the_login_page(world):
 
 
 def test_a_coordinator_of_another_region_does_not_see_its_tasks(world):
-    Task.objects.create(campaign=world.campaign, text="Поручение тестовой области")
+    actions_door.create(None, kind="decision", region=world.region, campaign=world.campaign, text="Поручение тестовой области")
     response = world.client("far_coordinator").get(reverse("task_list"))
     assert response.status_code == 200 and "Поручение тестовой области" not in response.content.decode()
 
@@ -197,7 +202,9 @@ def test_issuing_stores_docx_and_pdf_and_turns_decisions_into_tasks(reported, dj
     assert issued.number == 1 and issued.docx.read().startswith(b"PK") and issued.pdf.read().startswith(b"%PDF")
     assert issued.content["author_name"] == "О. Координатова"
     decisions = Finding.objects.filter(campaign=reported.campaign, kind="decision")
-    assert Task.objects.filter(campaign=reported.campaign).count() == decisions.count() >= 2
+    tracked = Finding.objects.filter(campaign=reported.campaign, kind__in=["decision", "recommendation"])
+    assert Action.objects.filter(campaign=reported.campaign).count() == tracked.count() > decisions.count() >= 2
+    assert not tracked.filter(action__isnull=True).exists()
     assert AuditEvent.objects.filter(action="spravka.issue", object_id=str(issued.pk)).exists()
     download = client.get(url("issued_file", reported, issued.pk, "docx"))
     text = "\n".join(p.text for p in Document(BytesIO(b"".join(download.streaming_content))).paragraphs)
@@ -207,8 +214,9 @@ def test_issuing_stores_docx_and_pdf_and_turns_decisions_into_tasks(reported, dj
     spravka_workflow.set_dropped(dropped, reported.users["coordinator"], True)
     client.post(url("spravka_issue", reported), {"author_name": "О. Координатова", "author_position": "начальник отдела"})
     assert IssuedReport.objects.filter(campaign=reported.campaign).count() == 2
-    assert Task.objects.filter(campaign=reported.campaign).count() == decisions.count()  # no duplicates
-    assert Task.objects.get(finding=dropped).status == Task.Status.CANCELLED
+    assert Action.objects.filter(campaign=reported.campaign).count() == tracked.count()  # no duplicates
+    dropped.refresh_from_db()
+    assert dropped.action.status == "cancelled"
     history = client.get(url("spravka", reported)).content.decode()
     assert history.count('class="issued-docx"') == 2
 
@@ -331,24 +339,25 @@ def test_a_pdf_whose_worker_died_shows_as_failed_with_a_retry(reported, settings
 def test_a_task_marked_done_shows_in_the_next_campaigns_spravka(reported):
     spravka_workflow.ensure_findings(reported.campaign, reported.users["coordinator"])
     spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "координатор")
-    task = Task.objects.filter(campaign=reported.campaign).first()
+    task = Action.objects.filter(campaign=reported.campaign, kind="decision").first()
     response = reported.client("coordinator").post(reverse("task_done", args=[task.pk]), {"note": "Приказ от 01.09.2021 № 5"})
     assert response.status_code == 302
     task.refresh_from_db()
-    assert task.status == Task.Status.DONE and task.done_by == reported.users["coordinator"]
-    assert AuditEvent.objects.filter(action="task.done", object_id=str(task.pk)).exists()
+    assert task.status == "done" and task.status_changed_by == reported.users["coordinator"]
+    assert AuditEvent.objects.filter(action="action.status", object_id=str(task.pk)).exists()
     following = Campaign.objects.create(code="test-2022-h1", title="Следующий мониторинг", region=reported.region, period_start=date(2022, 1, 1),
                                         period_end=date(2022, 6, 30), framework=reported.framework, due_date=date(2022, 7, 1), previous=reported.campaign)
     following.schools.set([reported.a1, reported.a2, reported.b1])
     spravka = spravka_workflow.prepare(following).spravka
     statuses = {t["text"]: t["status"] for t in spravka.previous_tasks}
-    assert statuses[task.text] == "выполнено" and spravka.previous_tasks_lead.startswith(f"Из {len(statuses)} решений")
+    assert statuses[task.text] == "выполнено" and f"выполнено 1 из {len(statuses)}" in spravka.previous_tasks_lead
+    assert spravka.execution_counts[0] == {"status": "выполнено", "number": 1}
     assert reported.client("coordinator").get(reverse("task_list") + "?campaign=" + reported.campaign.code).status_code == 200
 
 
 def test_the_tasks_page_lists_open_tasks_with_their_deadlines(reported):
-    Task.objects.create(campaign=reported.campaign, text="Подготовить отчёт", responsible="руководители ОО", deadline_text="до 1 декабря 2021 г.",
-                        deadline=date(2021, 12, 1))
+    actions_door.create(None, kind="decision", region=reported.region, campaign=reported.campaign, text="Подготовить отчёт",
+                        addressee_text="руководители ОО", deadline_text="до 1 декабря 2021 г.")
     page = reported.client("coordinator").get(reverse("task_list")).content.decode()
     assert "Подготовить отчёт" in page and "срок истёк" in page
 

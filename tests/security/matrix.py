@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date
 
 ROLES = ["anonymous", "outsider", "far_coordinator", "coordinator", "municipal", "municipal2", "curator", "curator2", "head",
          "staff", "head_b1", "observer"]
@@ -80,8 +79,9 @@ RULES: dict[str, Rule] = {
     "issued_pdf_retry": Rule(lambda o: {**_c(o), "pk": o.issued.pk}, frozenset({"coordinator"}), "POST"),
     "dashboard_schools": Rule(_c, CAMPAIGN_ANALYSTS),
     "dashboard": Rule(lambda o: {}, ANALYSTS),
-    "task_list": Rule(lambda o: {}, ANALYSTS),
-    "task_done": Rule(lambda o: {"pk": o.task.pk}, frozenset({"coordinator"}), "POST"),
+    "task_list": Rule(lambda o: {}, LOGGED_IN),  # each sees the items addressed to them (tests/actions)
+    "task_done": Rule(lambda o: {"pk": o.task.pk}, frozenset({"coordinator", "municipal"}), "POST"),
+    "action_evidence": Rule(lambda o: {"pk": o.task.pk}, frozenset({"coordinator", "municipal", "observer"})),
     "intake_upload": Rule(_c, frozenset({"coordinator", "municipal", "municipal2", "head", "staff", "head_b1"})),
     "intake_batch": Rule(lambda o: {"pk": o.batch.pk}, frozenset({"coordinator", "head"})),
     "intake_progress": Rule(lambda o: {"pk": o.batch.pk}, frozenset({"coordinator", "head"})),
@@ -118,7 +118,8 @@ def build_objects(world) -> Objects:
     from django.core.files.base import ContentFile
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    from shnor.analysis.models import Finding, IssuedReport, Task
+    from shnor.actions import door as actions_door
+    from shnor.analysis.models import Finding, IssuedReport
     from shnor.intake.models import ImportBatch
     from shnor.monitoring import workflow
     from shnor.monitoring.models import Evidence
@@ -134,7 +135,10 @@ def build_objects(world) -> Objects:
     issued = IssuedReport(campaign=world.campaign, number=1, title="Справка")
     issued.docx.save("spravka.docx", ContentFile(b"PK docx"), save=False)
     issued.save()
-    task = Task.objects.create(campaign=world.campaign, text="Подготовить отчёт", deadline=date(2030, 12, 1))
+    task = actions_door.create(world.users["coordinator"], kind="recommendation", region=world.region, campaign=world.campaign,
+                               text="Подготовить отчёт", addressee_text="Органу местного самоуправления (Первый район)",
+                               deadline_text="до 01.12.2030")
+    actions_door.set_status(task, world.users["coordinator"], "in_progress", evidence_file=SimpleUploadedFile("prikaz.pdf", b"%PDF-1.4"))
     batch = ImportBatch.objects.create(campaign=world.campaign, created_by=world.users["head"], status="ready")
     return Objects(world, activity, Direction.objects.filter(framework=world.framework).first(),
                    Evidence.objects.get(entry=entry), finding, issued, task, batch)

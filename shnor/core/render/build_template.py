@@ -33,7 +33,8 @@ VARIABLES = {
     "charts": "диаграммы: image, title",
     "municipalities": "сравнение муниципалитетов: name, schools, reported, directions_share, completion",
     "dynamics_lead, dynamics_rows, dynamics_indicators": "динамика: пояснение, строки (name, before, after, delta), показатели",
-    "previous_tasks_lead, previous_tasks": "исполнение решений предыдущего периода: text, responsible, deadline, status, note",
+    "previous_tasks_lead, previous_tasks": "исполнение рекомендаций и решений предыдущего периода: text, responsible, deadline, status, note",
+    "execution_counts, execution_overdue": "их число по состояниям (status, number) и просроченные по адресатам (addressee, items: text, deadline)",
     "conclusions, remarks": "выводы и замечания (списки строк)",
     "decisions": "управленческие решения: number, text, responsible, deadline",
     "recommendations": "адресные рекомендации: addressee, text",
@@ -193,10 +194,18 @@ def build(out: Path = OUT) -> Path:
 
     _para(doc, "{%p if previous_tasks_lead %}")
     p = _para(doc)
-    p.add_run("Исполнение управленческих решений предыдущего периода. ").bold = True
+    p.add_run("Исполнение рекомендаций и управленческих решений предыдущего периода. ").bold = True
     p.add_run("{{ previous_tasks_lead }}")
+    _para(doc, "{%p if execution_counts %}")
+    _table(doc, ["Состояние", "Число"], "c in execution_counts", ["{{ c.status }}", "{{ c.number }}"], [60, 30])
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p if execution_overdue %}")
+    _para(doc, "Срок истёк, не выполнено:")
+    _numbered(doc, "execution_overdue",
+              "· {{ x.addressee }}: {% for i in x.items %}{{ i.text }} ({{ i.deadline }}){% if not loop.last %}; {% endif %}{% endfor %}")
+    _para(doc, "{%p endif %}")
     _para(doc, "{%p if previous_tasks %}")
-    _table(doc, ["Решение", "Ответственный", "Срок", "Исполнение"], "t in previous_tasks",
+    _table(doc, ["Рекомендация или решение", "Адресат", "Срок", "Исполнение"], "t in previous_tasks",
            ["{{ t.text }}", "{{ t.responsible }}", "{{ t.deadline }}", "{{ t.status }}{% if t.note %}: {{ t.note }}{% endif %}"], [75, 35, 25, 30])
     _para(doc, "{%p endif %}")
     _para(doc, "{%p endif %}")

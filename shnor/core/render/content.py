@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
+from .. import actions as core_actions
 from ..analysis import Analysis
 from ..findings import SpravkaItem, appendix_notes, count_in, indicator_text, lower_first
 from ..russian import count_share, format_date, format_decimal, format_percent, percent
@@ -29,23 +30,12 @@ SUBTITLE = (
 
 
 @dataclass
-class TaskLine:
-    """A decision of the previous period tracked as a task."""
-
-    text: str
-    responsible: str
-    deadline: str
-    status: str  # «выполнено», «в работе», «в работе, срок истёк», «отменено»
-    note: str = ""
-
-
-@dataclass
 class Meta:
     date: date
     author_name: str = ""
     author_position: str = ""
     scope_note: str = ""  # e.g. «по школам, доступным муниципальному координатору (Рогнединский район)»
-    previous_tasks: list[TaskLine] = field(default_factory=list)
+    previous_items: list[core_actions.Item] = field(default_factory=list)  # the previous period's recommendations and decisions
 
 
 @dataclass
@@ -67,8 +57,10 @@ class Spravka:
     dynamics_lead: str
     dynamics_rows: list[dict]  # name, before, after, delta
     dynamics_indicators: list[str]
-    previous_tasks_lead: str
-    previous_tasks: list[dict]
+    previous_tasks_lead: str  # «Исполнение рекомендаций и управленческих решений предыдущего периода»: the lead,
+    previous_tasks: list[dict]  # every item: text, responsible (the addressee), deadline, status, note, kind
+    execution_counts: list[dict]  # status, number
+    execution_overdue: list[dict]  # addressee, items: [{text, deadline, kind}]
     conclusions: list[str]
     remarks: list[str]
     decisions: list[dict]  # number, text, responsible, deadline
@@ -113,6 +105,7 @@ def build(analysis: Analysis, findings: list[SpravkaItem], meta: Meta, charts: l
     by_kind: dict[str, list[SpravkaItem]] = {k: [] for k in ("conclusion", "remark", "decision", "recommendation")}
     for f in findings:
         by_kind.setdefault(f.kind, []).append(f)
+    executed = core_actions.execution(meta.previous_items, meta.date)
     return Spravka(
         title="Аналитическая справка",
         subtitle=SUBTITLE,
@@ -133,8 +126,10 @@ def build(analysis: Analysis, findings: list[SpravkaItem], meta: Meta, charts: l
         dynamics_lead=_dynamics_lead(analysis),
         dynamics_rows=_dynamics_rows(analysis),
         dynamics_indicators=punctuate([indicator_text(ch) for ch in analysis.dynamics.indicators]) if analysis.dynamics else [],
-        previous_tasks_lead=_tasks_lead(analysis, meta),
-        previous_tasks=[asdict(t) for t in meta.previous_tasks],
+        previous_tasks_lead=_tasks_lead(analysis, executed),
+        previous_tasks=[{**row, "responsible": row["addressee"]} for row in executed.items],
+        execution_counts=executed.counts,
+        execution_overdue=executed.overdue,
         conclusions=punctuate([f.text for f in by_kind["conclusion"]]),
         remarks=punctuate([f.text for f in by_kind["remark"]]),
         decisions=[{"number": i, "text": text, "responsible": f.responsible, "deadline": f.deadline_text}
@@ -269,10 +264,9 @@ def _pp(after, before) -> str:
     return ("+" + text if diff > 0 else text) + "\u00a0п.п."
 
 
-def _tasks_lead(a: Analysis, meta: Meta) -> str:
-    if meta.previous_tasks:
-        done = sum(1 for t in meta.previous_tasks if t.status == "выполнено")
-        return f"Из {len(meta.previous_tasks)} решений предыдущего периода выполнено {done}."
+def _tasks_lead(a: Analysis, executed: core_actions.Execution) -> str:
+    if executed.lead:
+        return executed.lead
     if a.previous_missing:
         return ""
-    return "Управленческие решения по итогам предыдущего периода в системе не зафиксированы."
+    return "Рекомендации и управленческие решения по итогам предыдущего периода в системе не зафиксированы."

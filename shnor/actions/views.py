@@ -1,0 +1,77 @@
+"""Recommendations and decisions: the list scoped to the viewer and the addressee's mark of execution."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_POST
+
+from shnor.core import actions as core
+
+from . import door
+from .access import can_mark, get_for_marking, get_visible, visible_to
+from .forms import StatusForm
+from .models import Action
+
+
+def filtered(user, params):
+    """The viewer's items with the list's filters (campaign code, kind, status, «open»)."""
+    items = visible_to(user)
+    if params.get("campaign"):
+        items = items.filter(campaign__code=params["campaign"])
+    if params.get("kind") in Action.Kind.values:
+        items = items.filter(kind=params["kind"])
+    status = params.get("status")
+    if status == "open":
+        items = items.open()
+    elif status in core.STATUSES:
+        items = items.filter(status=status)
+    return items.order_by("deadline", "pk")
+
+
+@login_required
+def task_list(request):
+    items = list(filtered(request.user, request.GET).prefetch_related("schools")[:1000])
+    for item in items:
+        item.can_mark = can_mark(request.user, item)
+    return render(request, "actions/list.html", {
+        "title": "Рекомендации и решения", "items": items, "form": StatusForm(), "statuses": list(core.STATUSES.items()),
+        "kinds": Action.Kind.choices, "filters": request.GET, "campaign_code": request.GET.get("campaign", ""),
+    })
+
+
+@login_required
+@require_POST
+def task_done(request, pk):
+    action = get_for_marking(request.user, pk)
+    form = StatusForm(request.POST, request.FILES)
+    back = redirect(reverse("task_list") + f"#task-{action.pk}")
+    if not form.is_valid():
+        errors = "; ".join(e for field in form.errors.values() for e in field)
+        messages.error(request, f"Исполнение не отмечено: {errors}")
+        return back
+    data = form.cleaned_data
+    try:
+        door.set_status(action, request.user, data["status"], note=data["note"], order_number=data["order_number"],
+                        order_date=data["order_date"], evidence_url=data["evidence_url"], evidence_file=data["evidence_file"],
+                        expected=data["expected"] or None)
+    except door.ActionError as exc:
+        messages.error(request, str(exc))
+        return back
+    messages.success(request, f"Отмечено: «{core.STATUSES[data['status']]}».")
+    return back
+
+
+@login_required
+def evidence(request, pk):
+    action = get_visible(request.user, pk)
+    if not action.evidence_file:
+        raise Http404("К отметке не приложен файл")
+    try:
+        handle = action.evidence_file.open("rb")
+    except FileNotFoundError:
+        raise Http404("Файл не найден в хранилище") from None
+    return FileResponse(handle, as_attachment=True, filename=action.evidence_file_name or action.evidence_file.name.rsplit("/", 1)[-1])
