@@ -71,9 +71,10 @@ def next_campaign(campaign: Campaign) -> Campaign | None:
     return Campaign.objects.filter(previous=campaign).order_by("period_start").first()
 
 
-def findings_context(campaign: Campaign, author: str = "") -> core_findings.Context:
+def findings_context(campaign: Campaign, author: str = "", level: str = "region") -> core_findings.Context:
     following = next_campaign(campaign)
-    return core_findings.Context(author=author, next_due=following.due_date if following else None)
+    return core_findings.Context(author=author, next_due=following.due_date if following else None, level=level,
+                                 centre="ЦНППМ" if level == "region" else "МОЦ")
 
 
 def default_author(user) -> tuple[str, str]:
@@ -214,16 +215,24 @@ def previous_items(campaign: Campaign) -> list[core_actions.Item]:
 
 
 def prepare(campaign: Campaign, school_ids=None, *, whole: bool = True, author_name: str = "", author_position: str = "",
-            on: date | None = None, analysis: Analysis | None = None) -> Prepared:
+            on: date | None = None, analysis: Analysis | None = None, level: str = "region", scope_name: str = "") -> Prepared:
     """The справка's content for the schools a viewer may see. The whole campaign uses the stored (edited)
-    findings when there are any; a part of it (a municipal coordinator) gets the rules' findings on that part."""
+    findings when there are any; a part of it (a municipal coordinator) gets the rules' findings on that part.
+    A municipality's or a school's own справка (`level`, `scope_name`) addresses the bodies of that level."""
     analysis = analysis or analysis_for(campaign, None if whole else school_ids)
     rows = stored_findings(campaign) if whole else []
     if rows:
         found = [_to_core(r) for r in rows if not r.is_dropped]
     else:
-        found = core_findings.generate(analysis, findings_context(campaign, author_name))
-    scope_note = "" if whole else f"Справка составлена по школам, доступным пользователю: {len(analysis.data.schools)} из {campaign.schools.count()}."
+        found = core_findings.generate(analysis, findings_context(campaign, author_name, level))
+    if whole:
+        scope_note = ""
+    elif level == "municipality":
+        scope_note = f"Справка по муниципалитету: {scope_name}."
+    elif level == "school":
+        scope_note = f"Справка по образовательной организации: {scope_name}."
+    else:
+        scope_note = f"Справка составлена по школам, доступным пользователю: {len(analysis.data.schools)} из {campaign.schools.count()}."
     meta = content.Meta(on or timezone.localdate(), author_name, author_position, scope_note, previous_items(campaign))
     spravka = content.build(analysis, found, meta, charts.draw_charts(analysis))
     return Prepared(analysis, found, spravka)

@@ -82,6 +82,16 @@ class Context:
     author: str = ""  # the coordinator who signs: named in the decision on individual help
     next_due: date | None = None  # the next campaign's due date, when it exists
     centre: str = "ЦНППМ"  # who runs practicums for heads of schools
+    level: str = "region"  # whose справка: "region", "municipality" or "school"; decisions go to the bodies of that level
+
+    @property
+    def helper(self) -> tuple[str, str]:
+        """(dative, nominative) of who organises individual help: the regional coordinator, or in a municipality's
+        справка its methodical centre and the schools' curators."""
+        if self.level == "region":
+            return (f"региональному координатору ({self.author})" if self.author else "региональному координатору",
+                    self.author or "региональный координатор")
+        return "муниципальному методическому центру (МОЦ) и кураторам школ", "МОЦ, кураторы школ"
 
 
 @dataclass(frozen=True)
@@ -536,12 +546,12 @@ def individual_help(a: Analysis, c: Context) -> list[SpravkaItem]:
     gaps, lagging = key_practice_gaps(a), reported_lagging(a)
     if not gaps and not lagging:
         return []
-    who = f"региональному координатору ({c.author})" if c.author else "региональному координатору"
+    who, responsible = c.helper
     subject = "по данным вопросам" if gaps else "отстающим в реализации дорожных карт"
     text = f"{who} организовать индивидуальную помощь образовательным организациям {subject}"
     ids = [lag.profile.school.id for lag in lagging]
     return [SpravkaItem("decision", "individual_help", "", text, {"gaps": len(gaps), "lagging": len(lagging)},
-                    responsible=c.author or "региональный координатор", deadline_text="постоянно", school_ids=ids)]
+                    responsible=responsible, deadline_text="постоянно", school_ids=ids)]
 
 
 @rule("next_report", "decision", "always: the next period's report is due")
@@ -600,7 +610,8 @@ def school_share_practice(a: Analysis, c: Context) -> list[SpravkaItem]:
         ids = a.systemic.get(r.code, [])
         if not ids or len(ids) == a.schools_total:
             continue
-        text = f"обобщить {SYSTEMIC_SHARE_TEXT[r.code]} и представить его на региональном методическом семинаре"
+        seminar = "региональном" if c.level == "region" else "муниципальном"
+        text = f"обобщить {SYSTEMIC_SHARE_TEXT[r.code]} и представить его на {seminar} методическом семинаре"
         data = with_appendix({"rule": r.code, "schools": len(ids)}, ids, f"обобщить и представить {SYSTEMIC_SHARE_TEXT[r.code]}")
         found.append(SpravkaItem("recommendation", "school_share_practice", r.code, text, data,
                              addressee=f"Образовательным организациям: {listed(a, ids, 'datv', addressee=True)}", school_ids=ids))

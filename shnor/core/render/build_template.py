@@ -105,26 +105,36 @@ def _numbered(doc, var: str, item: str = "{{ loop.index }}) {{ x }}"):
     _para(doc, "{%p endfor %}")
 
 
-def build(out: Path = OUT) -> Path:
+def _document(*, landscape: bool = False, size: int = 14):
+    """An empty A4 document in the house style with the title, subtitle and date lines every kind opens with."""
     doc = Document()
     section = doc.sections[0]
-    section.orientation = WD_ORIENT.PORTRAIT
-    section.page_width, section.page_height = Mm(210), Mm(297)
-    section.left_margin, section.right_margin = Mm(30), Mm(15)
+    if landscape:
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = Mm(297), Mm(210)
+        section.left_margin, section.right_margin = Mm(20), Mm(15)
+    else:
+        section.orientation = WD_ORIENT.PORTRAIT
+        section.page_width, section.page_height = Mm(210), Mm(297)
+        section.left_margin, section.right_margin = Mm(30), Mm(15)
     section.top_margin, section.bottom_margin = Mm(20), Mm(20)
     normal = doc.styles["Normal"]
-    _fonts(normal, 14)
+    _fonts(normal, size)
     normal.paragraph_format.space_after = Pt(0)
     normal.paragraph_format.line_spacing = 1.0
     normal.paragraph_format.alignment = WD_ALIGN_PARAGRAPH.JUSTIFY
     normal.paragraph_format.first_line_indent = Mm(12.5)
     _fonts(doc.styles["Table Grid"], 12)
-
-    center = WD_ALIGN_PARAGRAPH.CENTER
     for text, bold in (("{{ title }}", True), ("{{ subtitle }}", False), ("{{ date_text }}", False)):
-        p = _para(doc, text, bold=bold, align=center)
+        p = _para(doc, text, bold=bold, align=WD_ALIGN_PARAGRAPH.CENTER)
         p.paragraph_format.first_line_indent = Mm(0)
     _para(doc)
+    return doc
+
+
+def build(out: Path = OUT) -> Path:
+    doc = _document()
+    center = WD_ALIGN_PARAGRAPH.CENTER
     _para(doc, "{%p for n in notes %}")
     p = _para(doc, "{{ n }}")
     p.runs[0].italic = True
@@ -253,5 +263,71 @@ def build(out: Path = OUT) -> Path:
     return out
 
 
+PLAN_VS_ACTUAL = Path(__file__).parent / "templates" / "plan-vs-actual.docx"
+PLAN_COLUMNS = [  # header, cell, width in mm (landscape A4: 262 mm between the margins)
+    ("№", "{{ r.number }}", 10), ("Наименование мероприятия", "{{ r.title }}", 50), ("Сроки исполнения", "{{ r.deadline }}", 22),
+    ("Ответственный", "{{ r.responsible }}", 25), ("Ожидаемый результат", "{{ r.expected }}", 35),
+    ("Фактический результат / информация о выполнении", "{{ r.actual }}", 45), ("Отметка о выполнении", "{{ r.status }}", 20),
+    ("Подтверждение", "{{ r.evidence }}", 30), ("Причина невыполнения", "{{ r.reason }}", 25),
+]
+
+
+def build_plan_vs_actual(out: Path = PLAN_VS_ACTUAL) -> Path:
+    """The default template of the plan-vs-actual report (variables: shnor.core.render.planfact.VARIABLES)."""
+    doc = _document(landscape=True, size=12)
+    _para(doc, "{%p for part in schools %}")
+    _heading(doc, "{{ part.name }}{% if part.municipality %} ({{ part.municipality }}){% endif %}")
+    headers = [h for h, _, _ in PLAN_COLUMNS]
+    table = doc.add_table(rows=7, cols=len(headers))
+    table.style = "Table Grid"
+    table.autofit = False
+    for i, header in enumerate(headers):
+        table.rows[0].cells[i].paragraphs[0].add_run(header).bold = True
+    table.rows[1].cells[0].text = "{%tr for s in part.sections %}"
+    section_row = table.rows[2].cells[0].merge(table.rows[2].cells[-1])
+    section_row.paragraphs[0].add_run("{{ s.title }}").bold = True
+    table.rows[3].cells[0].text = "{%tr for r in s.rows %}"
+    for i, (_, cell, _) in enumerate(PLAN_COLUMNS):
+        table.rows[4].cells[i].text = cell
+    table.rows[5].cells[0].text = "{%tr endfor %}"
+    table.rows[6].cells[0].text = "{%tr endfor %}"
+    widths = [w for _, _, w in PLAN_COLUMNS]
+    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
+        col.set(qn("w:w"), str(int(Mm(width).twips)))
+    for row in table.rows:
+        for i, width in enumerate(widths):
+            row.cells[i].width = Mm(width)
+            for p in row.cells[i].paragraphs:
+                p.paragraph_format.first_line_indent = Mm(0)
+                p.alignment = WD_ALIGN_PARAGRAPH.LEFT
+                for run in p.runs:
+                    run.font.size = Pt(10)
+    _para(doc)
+    _para(doc, "{%p endfor %}")
+    _heading(doc, "Анализ эффективности")
+    _para(doc, "{%p for x in efficiency %}")
+    _para(doc, "{{ x }}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p if reasons %}")
+    _heading(doc, "Причины невыполнения")
+    _table(doc, ["Причина", "Мероприятий", "Мероприятия"], "x in reasons", ["{{ x.reason }}", "{{ x.count }}", "{{ x.activities }}"], [80, 35, 147])
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p if unplanned_lines %}")
+    _heading(doc, "Мероприятия, не предусмотренные дорожной картой")
+    _numbered(doc, "unplanned_lines")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p if indicators %}")
+    _heading(doc, "Показатели")
+    _table(doc, ["Показатель", "Предыдущий период", "Текущий период", "Изменение"], "x in indicators",
+           ["{{ x.name }}", "{{ x.before }}", "{{ x.after }}", "{{ x.change }}"], [110, 45, 45, 62])
+    _para(doc, "{%p endif %}")
+    _para(doc)
+    _para(doc, "{{ author_position }} {{ author_name }}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(out)
+    return out
+
+
 if __name__ == "__main__":
     print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))
+    print(build_plan_vs_actual())

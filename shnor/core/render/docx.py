@@ -53,17 +53,18 @@ def default_template() -> bytes:
     return DEFAULT_TEMPLATE.read_bytes()
 
 
-def _context(spravka: Spravka, tpl: DocxTemplate) -> dict:
+def _context(spravka, tpl: DocxTemplate) -> dict:
     # The fields as they are: dataclasses.asdict would copy the 50,000 rows of a national справка.
     context = {f.name: getattr(spravka, f.name) for f in fields(spravka) if f.name != "charts"}
     context["charts"] = [{"key": c.key, "title": c.title, "image": InlineImage(tpl, BytesIO(c.png), width=CHART_WIDTH)}
-                         for c in spravka.charts]
+                         for c in getattr(spravka, "charts", [])]
     return context
 
 
-def render(spravka: Spravka, template: bytes | None = None) -> bytes:
-    """Fill `template` (DOCX bytes; the default when None) with the справка."""
-    source = template if template is not None else default_template()
+def render(spravka: Spravka, template: bytes | None = None, *, default: Path = DEFAULT_TEMPLATE) -> bytes:
+    """Fill `template` (DOCX bytes; `default` when None) with the document: the справка, or any other kind's
+    content (a dataclass whose fields are the template's variables, see documents.py)."""
+    source = template if template is not None else default.read_bytes()
     if not zipfile.is_zipfile(BytesIO(source)):
         raise TemplateError("Шаблон справки не является документом Word (DOCX). Загрузите файл .docx или удалите шаблон региона, "
                             "чтобы использовать шаблон по умолчанию.")

@@ -3,23 +3,27 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from shnor.analysis import spravka
-from shnor.core.render import RENDERERS
+from shnor.analysis import documents
 from shnor.monitoring.models import Campaign
 
 
 class Command(BaseCommand):
-    help = "Аналитическая справка по кампании: shnor report --campaign КОД --format docx|pdf|html --out ФАЙЛ"
+    help = ("Документы по кампании: shnor report --campaign КОД [--kind spravka|plan-vs-actual] "
+            "[--school КОД_ИЛИ_НАЗВАНИЕ | --municipality КОД_ИЛИ_НАЗВАНИЕ] --format docx|pdf|html --out ФАЙЛ")
 
     def add_arguments(self, parser):
         parser.add_argument("--campaign", required=True, help="код кампании")
-        parser.add_argument("--format", dest="fmt", choices=sorted(RENDERERS), default="docx", help="формат файла")
+        parser.add_argument("--kind", choices=list(documents.KINDS), default="spravka",
+                            help="вид документа: spravka — аналитическая справка, plan-vs-actual — отчёт о реализации дорожной карты")
+        parser.add_argument("--school", default="", help="школа: код (id), краткое или полное название")
+        parser.add_argument("--municipality", default="", help="муниципалитет: код (id) или название")
+        parser.add_argument("--format", dest="fmt", choices=documents.FORMATS, default="docx", help="формат файла")
         parser.add_argument("--out", required=True, help="куда записать файл")
         parser.add_argument("--author", default="", help="автор (подпись), например «О. Г. Викульева»")
         parser.add_argument("--position", default="", help="должность автора")
-        parser.add_argument("--date", default="", help="дата справки ГГГГ-ММ-ДД (по умолчанию сегодня)")
+        parser.add_argument("--date", default="", help="дата документа ГГГГ-ММ-ДД (по умолчанию сегодня)")
 
-    def handle(self, *args, campaign, fmt, out, author, position, date: str, **options):
+    def handle(self, *args, campaign, kind, school, municipality, fmt, out, author, position, date: str, **options):
         try:
             on = _date.fromisoformat(date) if date else None
         except ValueError:
@@ -28,10 +32,10 @@ class Command(BaseCommand):
             obj = Campaign.objects.select_related("framework", "region", "previous").get(code=campaign)
         except Campaign.DoesNotExist:
             raise CommandError(f"Кампания с кодом «{campaign}» не найдена.") from None
-        prepared = spravka.prepare(obj, author_name=author, author_position=position, on=on)
         try:
-            data = spravka.render(prepared.spravka, fmt, obj.region_id)
-        except spravka.SpravkaError as exc:
+            target = documents.target_for(obj, school=school, municipality=municipality)
+            data = documents.make(target, kind, fmt, on=on, author_name=author, author_position=position)
+        except documents.DocumentError as exc:
             raise CommandError(str(exc)) from None
         path = Path(out)
         try:
@@ -39,6 +43,4 @@ class Command(BaseCommand):
             path.write_bytes(data)
         except OSError as exc:
             raise CommandError(f"Не удалось записать файл {path}: {exc.strerror}.") from None
-        for note in prepared.spravka.notes:
-            self.stderr.write(note)
-        self.stdout.write(f"Справка записана: {path} ({len(data) // 1024} КБ, {fmt.upper()}).")
+        self.stdout.write(f"{documents.KINDS[kind]} ({target.name}) записан(а): {path} ({len(data) // 1024} КБ, {fmt.upper()}).")

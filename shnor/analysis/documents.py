@@ -1,0 +1,198 @@
+"""The documents beyond the regional справка, read from the database: kinds, scopes and the plan-vs-actual report.
+
+A document is made for a campaign and a scope — the campaign's region, one municipality or one school — and one
+kind: `spravka` (the аналитическая справка, made by spravka.py) or `plan-vs-actual` (the roadmap report, content
+and layout in shnor.core.render.planfact). `make` renders either to DOCX, HTML or PDF.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import Avg, Q
+from django.utils import timezone
+
+from shnor.core.render import planfact
+from shnor.monitoring.models import Campaign, Evidence, IndicatorValue, ReportEntry
+from shnor.monitoring.workflow import planned_for
+from shnor.registry.models import Municipality, School, Scope
+
+from . import spravka
+
+KINDS = {"spravka": "Аналитическая справка", "plan-vs-actual": "Отчёт о реализации дорожной карты"}
+FORMATS = ("docx", "html", "pdf")
+
+
+class DocumentError(Exception):
+    """A document that cannot be made as asked; the message is Russian."""
+
+
+@dataclass
+class Target:
+    """What a document is about: the campaign's region (both None), one municipality or one school."""
+
+    campaign: Campaign
+    municipality: Municipality | None = None
+    school: School | None = None
+
+    @property
+    def level(self) -> str:
+        return "school" if self.school else "municipality" if self.municipality else "region"
+
+    @property
+    def name(self) -> str:
+        if self.school:
+            return self.school.short_name
+        return self.municipality.name if self.municipality else self.campaign.region.name
+
+    def schools(self):
+        """The campaign's schools in the scope, in the documents' order."""
+        qs = self.campaign.schools.select_related("municipality")
+        if self.school:
+            qs = qs.filter(pk=self.school.pk)
+        elif self.municipality:
+            qs = qs.filter(municipality=self.municipality)
+        return qs.order_by("municipality__name", "short_name", "pk")
+
+    def file_name(self, kind: str, fmt: str) -> str:
+        where = f"school-{self.school.pk}" if self.school else f"mun-{self.municipality.pk}" if self.municipality else "region"
+        return f"{kind}-{self.campaign.code}-{where}.{fmt}"
+
+    def allowed(self, user) -> bool:
+        """Who may make this document: whoever sees every school of the scope (a head their school, a municipal
+        coordinator their municipality, the regional coordinator the region)."""
+        scope = Scope.of(user)
+        if self.school:
+            return scope.can_see_school(self.school)
+        wanted = self.schools()
+        return wanted.exists() and not wanted.exclude(pk__in=scope.schools().values("pk")).exists()
+
+
+def _by_id_or_name(qs, value: str, names: tuple[str, ...], what: str):
+    value = (value or "").strip()
+    if value.isdecimal() and len(value) < 12:
+        found = qs.filter(pk=int(value)).first()
+        if found:
+            return found
+    query = Q()
+    for name in names:
+        query |= Q(**{f"{name}__iexact": value})
+    matches = list(qs.filter(query)[:2])
+    if not matches:
+        raise DocumentError(f"{what} «{value}» не найден(а) среди школ кампании.")
+    if len(matches) > 1:
+        raise DocumentError(f"{what} «{value}»: найдено несколько, укажите код (id).")
+    return matches[0]
+
+
+def target_for(campaign: Campaign, school: str = "", municipality: str = "") -> Target:
+    """The scope named by an id or a short or full name (the CLI's --school / --municipality)."""
+    if school and municipality:
+        raise DocumentError("Укажите либо школу, либо муниципалитет, а не то и другое.")
+    if school:
+        return Target(campaign, school=_by_id_or_name(campaign.schools.select_related("municipality"), school,
+                                                     ("short_name", "full_name"), "Школа"))
+    if municipality:
+        munis = Municipality.objects.filter(pk__in=campaign.schools.values("municipality_id"))
+        return Target(campaign, municipality=_by_id_or_name(munis, municipality, ("name",), "Муниципалитет"))
+    return Target(campaign)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# The plan-vs-actual report
+# ---------------------------------------------------------------------------------------------------------
+
+
+def _evidence(entry_ids: list[int]) -> dict[int, list[str]]:
+    found: dict[int, list[str]] = {}
+    for ev in Evidence.objects.filter(entry_id__in=entry_ids).order_by("pk"):
+        text = ev.describe()
+        found.setdefault(ev.entry_id, []).append(f"{text} ({ev.url})" if ev.url and ev.url not in text else text)
+    return found
+
+
+def activities(target: Target) -> list[planfact.Activity]:
+    """Every school's planned activities in plan order (from its report, or its roadmap when it has none) and
+    then its unplanned ones."""
+    campaign = target.campaign
+    schools = list(target.schools())
+    entries = (ReportEntry.objects.filter(report__campaign=campaign, report__school__in=schools)
+               .select_related("planned_activity", "report")
+               .order_by("report__school_id", "planned_activity__roadmap_id", "planned_activity__order", "order", "pk"))
+    by_school: dict[int, list[ReportEntry]] = {}
+    for e in entries:
+        by_school.setdefault(e.report.school_id, []).append(e)
+    evidence = _evidence([e.pk for rows in by_school.values() for e in rows])
+    out: list[planfact.Activity] = []
+    for school in schools:
+        rows = by_school.get(school.pk)
+        muni = school.municipality.name
+        if rows is None:  # no report yet: the plan, nothing marked
+            for i, a in enumerate(planned_for(campaign, school), start=1):
+                out.append(planfact.Activity(school.short_name, muni, a.section, a.number or str(i), a.title, a.deadline_text,
+                                             a.responsible, a.expected_result, "", "", [], "", True))
+            continue
+        planned = [e for e in rows if not e.is_unplanned]
+        unplanned = sorted((e for e in rows if e.is_unplanned), key=lambda e: (e.order, e.pk))
+        for i, e in enumerate(planned + unplanned, start=1):
+            a = e.planned_activity
+            out.append(planfact.Activity(
+                school.short_name, muni, a.section if a else "", (a.number if a and a.number else str(i)), e.title,
+                a.deadline_text if a else "", a.responsible if a else "", e.expected_result or (a.expected_result if a else ""),
+                e.actual_result, e.status, evidence.get(e.pk, []), e.reason, a is not None,
+            ))
+    return out
+
+
+def indicator_changes(target: Target) -> list[planfact.IndicatorChange]:
+    """The campaign's indicators averaged over the scope's schools, against the previous campaign."""
+    campaign = target.campaign
+    school_ids = list(target.schools().values_list("pk", flat=True))
+
+    def averages(c) -> dict[int, Decimal]:
+        if c is None:
+            return {}
+        rows = (IndicatorValue.objects.filter(campaign=c, school_id__in=school_ids, subject="")
+                .values("indicator_id").annotate(v=Avg("value")))
+        return {r["indicator_id"]: Decimal(str(r["v"])).quantize(Decimal("0.1")) for r in rows if r["v"] is not None}
+
+    now, before = averages(campaign), averages(campaign.previous if campaign.previous_id else None)
+    return [planfact.IndicatorChange(ind.name, ind.unit, before.get(ind.pk), now.get(ind.pk))
+            for ind in campaign.indicators.order_by("order", "pk") if ind.pk in now or ind.pk in before]
+
+
+def plan_vs_actual(target: Target, *, on: date | None = None, author_name: str = "", author_position: str = "") -> planfact.PlanVsActual:
+    campaign = target.campaign
+    return planfact.build(activities(target), indicator_changes(target), scope_name=target.name, region=campaign.region.name,
+                          campaign_title=campaign.title, period=campaign.period_label(), on=on or timezone.localdate(),
+                          author_name=author_name, author_position=author_position)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Any kind, any format
+# ---------------------------------------------------------------------------------------------------------
+
+
+def make(target: Target, kind: str, fmt: str, *, on: date | None = None, author_name: str = "", author_position: str = "") -> bytes:
+    """The document's bytes; DocumentError (Russian) for an unknown kind or format or a broken template."""
+    if kind not in KINDS:
+        raise DocumentError(f"Неизвестный вид документа «{kind}»: {', '.join(KINDS)}.")
+    if fmt not in FORMATS:
+        raise DocumentError(f"Неизвестный формат «{fmt}»: {', '.join(FORMATS)}.")
+    campaign = target.campaign
+    if kind == "plan-vs-actual":
+        doc = plan_vs_actual(target, on=on, author_name=author_name, author_position=author_position)
+        try:
+            return planfact.RENDERERS[fmt](doc)
+        except planfact.docx.TemplateError as exc:
+            raise DocumentError(exc.message) from exc
+    whole = target.level == "region"
+    ids = None if whole else list(target.schools().values_list("pk", flat=True))
+    prepared = spravka.prepare(campaign, ids, whole=whole, author_name=author_name, author_position=author_position, on=on,
+                               level=target.level, scope_name=target.name)
+    try:
+        return spravka.render(prepared.spravka, fmt, campaign.region_id)
+    except spravka.SpravkaError as exc:
+        raise DocumentError(str(exc)) from exc

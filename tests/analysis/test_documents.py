@@ -1,0 +1,156 @@
+"""Documents for any scope: the plan-vs-actual report of a school or a municipality and the municipal справка,
+from the CLI (`shnor report --kind … --school/--municipality …`) and their content; LibreOffice opens the DOCX."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import uuid
+import zipfile
+from datetime import date
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+
+import pytest
+from django.core.management import CommandError, call_command
+from docx import Document
+
+from shnor.analysis import documents
+from shnor.core.render import planfact
+from shnor.core.russian import normalize_spaces
+from shnor.monitoring.models import Campaign, ReportEntry
+
+DEMO = "bryansk-2021-h1"
+GOBIK = "МБОУ «Гобикская СОШ»"
+ROGNEDINO = "Рогнединский район"
+pytestmark = pytest.mark.django_db
+
+
+def docx_text(data: bytes) -> str:
+    doc = Document(BytesIO(data))
+    lines = [p.text for p in doc.paragraphs]
+    for table in doc.tables:
+        for row in table.rows:
+            lines.append(" | ".join(c.text for c in row.cells))
+    return normalize_spaces("\n".join(lines))
+
+
+def libreoffice_text(path: Path) -> str:
+    profile = Path("/tmp") / f"shnor-lo-{uuid.uuid4().hex}"
+    try:
+        subprocess.run(["soffice", "--headless", "--norestore", f"-env:UserInstallation=file://{profile}", "--convert-to", "pdf",
+                        "--outdir", str(path.parent), str(path)], check=True, capture_output=True, timeout=180)
+    finally:
+        shutil.rmtree(profile, ignore_errors=True)
+    pdf = path.with_suffix(".pdf")
+    assert pdf.exists() and pdf.read_bytes().startswith(b"%PDF")
+    return normalize_spaces(subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout)
+
+
+def campaign() -> Campaign:
+    return Campaign.objects.select_related("region", "previous", "framework").get(code=DEMO)
+
+
+def test_the_plan_vs_actual_report_of_a_school_has_its_activities_in_plan_order_with_the_reasons():
+    target = documents.target_for(campaign(), school=GOBIK)
+    entries = list(ReportEntry.objects.filter(report__campaign__code=DEMO, report__school=target.school).select_related("planned_activity"))
+    doc = documents.plan_vs_actual(target, on=date(2021, 7, 1))
+    rows = [r for part in doc.schools for s in part.sections for r in s.rows]
+    assert [p.name for p in doc.schools] == [GOBIK]
+    assert len(rows) == len(entries) and {r.title for r in rows} == {e.title for e in entries}
+    planned = [e for e in entries if not e.is_unplanned]
+    done = sum(e.status == "done" for e in planned)
+    assert doc.counts["total"] == len(planned) and doc.counts.get("done", 0) == done
+    for e in planned:
+        if e.status in ReportEntry.NEED_REASON:
+            row = next(r for r in rows if r.title == e.title)
+            assert row.reason == e.reason and row.reason
+            assert any(e.reason == r["reason"] for r in doc.reasons)
+    assert any(line.startswith("выполнено — ") for line in doc.efficiency)
+
+
+def test_the_cli_writes_the_demo_plan_vs_actual_report_and_libreoffice_opens_it(tmp_path):
+    out = tmp_path / "gobik.docx"
+    call_command("report", campaign=DEMO, kind="plan-vs-actual", school=GOBIK, fmt="docx", out=str(out))
+    text = docx_text(out.read_bytes())
+    assert "Отчёт о реализации дорожной карты" in text and GOBIK in text and "Анализ эффективности" in text
+    assert "Наименование мероприятия | Сроки исполнения | Ответственный | Ожидаемый результат" in text
+    assert "{{" not in text and "{%" not in text
+    if shutil.which("soffice") and shutil.which("pdftotext"):
+        pdf_text = libreoffice_text(out)
+        assert "Отчёт о реализации дорожной карты" in pdf_text and "Анализ эффективности" in pdf_text
+
+
+def test_the_municipal_spravka_lists_exactly_its_schools_and_addresses_no_regional_coordinator(tmp_path):
+    target = documents.target_for(campaign(), municipality=ROGNEDINO)
+    schools = set(target.schools().values_list("short_name", flat=True))
+    assert len(schools) == 4
+    out = tmp_path / "rognedino.docx"
+    call_command("report", campaign=DEMO, kind="spravka", municipality=ROGNEDINO, fmt="docx", out=str(out),
+                 author="И. И. Иванова")
+    data = out.read_bytes()
+    assert zipfile.is_zipfile(BytesIO(data))
+    prepared = documents.spravka.prepare(target.campaign, list(target.schools().values_list("pk", flat=True)), whole=False,
+                                         author_name="И. И. Иванова", level="municipality", scope_name=ROGNEDINO)
+    assert {s["name"] for s in prepared.spravka.schools} == schools
+    addressed = [d["text"] + " " + d["responsible"] for d in prepared.spravka.decisions] + \
+                [r["addressee"] + " " + r["text"] for r in prepared.spravka.recommendations]
+    assert addressed and not any("региональн" in line for line in addressed)
+    assert any("МОЦ" in line for line in addressed)
+    assert f"Справка по муниципалитету: {ROGNEDINO}." in prepared.spravka.notes
+    if shutil.which("soffice") and shutil.which("pdftotext"):
+        text = libreoffice_text(out)
+        assert "Аналитическая справка" in text and all(normalize_spaces(s) in text for s in schools)
+
+
+def test_the_regional_spravka_still_addresses_the_regional_coordinator():
+    prepared = documents.spravka.prepare(campaign(), author_name="О. Г. Викульева")
+    assert any("региональному координатору" in d["text"] for d in prepared.spravka.decisions)
+
+
+def test_plan_vs_actual_for_a_municipality_covers_each_school_in_html_and_pdf():
+    target = documents.target_for(campaign(), municipality=ROGNEDINO)
+    html = documents.make(target, "plan-vs-actual", "html").decode("utf-8")
+    for name in target.schools().values_list("short_name", flat=True):
+        assert name.replace("«", "&laquo;") in html or name in html
+    assert "(4\xa0школы)" in html
+    assert documents.make(target, "plan-vs-actual", "pdf").startswith(b"%PDF")
+
+
+@pytest.mark.parametrize("kwargs, message", [
+    ({"school": "Нет такой школы"}, "не найден"),
+    ({"municipality": "Нет такого района"}, "не найден"),
+    ({"school": GOBIK, "municipality": ROGNEDINO}, "либо школу, либо муниципалитет"),
+])
+def test_a_scope_that_cannot_be_found_is_explained(kwargs, message, tmp_path):
+    with pytest.raises(CommandError, match=message):
+        call_command("report", campaign=DEMO, kind="plan-vs-actual", fmt="docx", out=str(tmp_path / "x.docx"), **kwargs)
+
+
+def test_a_school_is_found_by_id_short_or_full_name():
+    c = campaign()
+    school = documents.target_for(c, school=GOBIK).school
+    assert documents.target_for(c, school=str(school.pk)).school == school
+    assert documents.target_for(c, school=school.full_name).school == school
+
+
+def test_the_efficiency_analysis_counts_groups_reasons_and_compares_indicators():
+    def act(title, status, reason="", planned=True, section="Работа с педагогами"):
+        return planfact.Activity("Школа", "Район", section, "", title, "октябрь", "директор", "ожидается", "", status, [], reason, planned)
+
+    doc = planfact.build(
+        [act("А", "done"), act("Б", "not_done", "Болезнь"), act("В", "postponed", "Болезнь"), act("Г", "partial", "Нет группы"),
+         act("Д", "done", section="Работа с родителями"), act("Е", "done", planned=False)],
+        [planfact.IndicatorChange("Качество знаний", "%", Decimal("40"), Decimal("41.1")),
+         planfact.IndicatorChange("Неуспевающие", "чел.", Decimal("28"), Decimal("10"))],
+        scope_name="Школа", region="Область", campaign_title="Мониторинг", period="I полугодие", on=date(2022, 1, 10),
+    )
+    assert [s.title for s in doc.schools[0].sections] == ["Работа с педагогами", "Работа с родителями", planfact.UNPLANNED]
+    text = normalize_spaces("\n".join(doc.efficiency))
+    assert "Запланировано на период 5 мероприятий:" in text
+    assert "выполнено — 2 (40 %)" in text and "не выполнено — 1 (20 %)" in text and "перенесено — 1 (20 %)" in text
+    assert [(r["reason"], normalize_spaces(r["count"])) for r in doc.reasons] == [("Болезнь", "2 мероприятия"), ("Нет группы", "1 мероприятие")]
+    assert doc.unplanned_lines == ["Е: выполнено"]
+    assert [i["change"] for i in doc.indicators] == ["выше на 1,1 п. п.", "ниже на 18 чел."]
+    assert doc.schools[0].sections[0].rows[0].reason == ""  # a done activity shows no reason
