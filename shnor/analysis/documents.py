@@ -20,6 +20,7 @@ from shnor.monitoring.workflow import planned_for
 from shnor.registry.models import Municipality, School, Scope
 
 from . import spravka
+from .access import can_view_analysis
 
 KINDS = {"spravka": "Аналитическая справка", "plan-vs-actual": "Отчёт о реализации дорожной карты"}
 FORMATS = ("docx", "html", "pdf")
@@ -56,16 +57,24 @@ class Target:
             qs = qs.filter(municipality=self.municipality)
         return qs.order_by("municipality__name", "short_name", "pk")
 
+    @property
+    def query(self) -> str:
+        """The page's query naming this scope (document_download)."""
+        return f"?school={self.school.pk}" if self.school else f"?municipality={self.municipality.pk}" if self.municipality else ""
+
     def file_name(self, kind: str, fmt: str) -> str:
         where = f"school-{self.school.pk}" if self.school else f"mun-{self.municipality.pk}" if self.municipality else "region"
         return f"{kind}-{self.campaign.code}-{where}.{fmt}"
 
     def allowed(self, user) -> bool:
-        """Who may make this document: whoever sees every school of the scope (a head their school, a municipal
-        coordinator their municipality, the regional coordinator the region)."""
+        """Who may make this document: whoever sees the school (its head, staff, curator, coordinators); for a
+        municipality or the region a coordinator or observer who sees every school of it (a municipal coordinator
+        their municipality, the regional coordinator the region)."""
         scope = Scope.of(user)
         if self.school:
             return scope.can_see_school(self.school)
+        if not can_view_analysis(user):
+            return False
         wanted = self.schools()
         return wanted.exists() and not wanted.exclude(pk__in=scope.schools().values("pk")).exists()
 
@@ -98,6 +107,30 @@ def target_for(campaign: Campaign, school: str = "", municipality: str = "") -> 
         munis = Municipality.objects.filter(pk__in=campaign.schools.values("municipality_id"))
         return Target(campaign, municipality=_by_id_or_name(munis, municipality, ("name",), "Муниципалитет"))
     return Target(campaign)
+
+
+def target_by_ids(campaign: Campaign, school_id: str = "", municipality_id: str = "") -> Target | None:
+    """The scope a page asks for by id (?school= / ?municipality=); None when there is no such school or
+    municipality in the campaign."""
+    try:
+        if school_id:
+            return Target(campaign, school=campaign.schools.select_related("municipality").get(pk=int(school_id)))
+        if municipality_id:
+            return Target(campaign, municipality=Municipality.objects.filter(
+                pk__in=campaign.schools.values("municipality_id")).get(pk=int(municipality_id)))
+    except (ValueError, OverflowError, School.DoesNotExist, Municipality.DoesNotExist):
+        return None
+    return Target(campaign)
+
+
+def targets_for(campaign: Campaign, user) -> list[Target]:
+    """Every scope of the campaign this user may make documents for: the region, municipalities, schools."""
+    visible = campaign.schools.filter(pk__in=Scope.of(user).schools().values("pk")).select_related("municipality")
+    visible = list(visible.order_by("municipality__name", "short_name", "pk"))
+    found = [Target(campaign)] if visible and Target(campaign).allowed(user) else []
+    munis = {s.municipality_id: s.municipality for s in visible}
+    found += [t for t in (Target(campaign, municipality=m) for m in munis.values()) if t.allowed(user)]
+    return found + [Target(campaign, school=s) for s in visible]
 
 
 # ---------------------------------------------------------------------------------------------------------

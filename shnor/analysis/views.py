@@ -11,9 +11,11 @@ from shnor.core.render import CONTENT_TYPES, html
 from shnor.core.render.build_template import VARIABLES
 from shnor.core.render.docx import TemplateError
 from shnor.core.russian import agree
+from shnor.monitoring.access import get_campaign_for_user
 from shnor.monitoring.models import Campaign
 
 from . import dashboard as dashboard_model
+from . import documents
 from . import spravka as spravka_workflow
 from .access import (
     get_analysis_access,
@@ -230,6 +232,37 @@ def dashboard_schools(request, code):
                                        direction=request.GET.get("direction", ""), type_code=request.GET.get("type", ""),
                                        missing=request.GET.get("missing") == "1")
     return render(request, "analysis/dashboard_schools.html", {"title": f"{drill.label}: школы", "campaign": access.campaign, "drill": drill})
+
+
+@login_required
+def document_list(request, code):
+    """The documents of a campaign this user may make: for the region, their municipalities and their schools."""
+    campaign = get_campaign_for_user(request.user, code)
+    return render(request, "analysis/documents.html", {
+        "title": f"Документы — {campaign.title}", "campaign": campaign, "kinds": documents.KINDS,
+        "targets": documents.targets_for(campaign, request.user),
+    })
+
+
+@login_required
+def document_download(request, code, kind, fmt):
+    """A document (kind) for the region, a municipality (?municipality=) or a school (?school=), made now."""
+    if kind not in documents.KINDS or fmt not in documents.FORMATS:
+        raise Http404("Нет такого документа")
+    campaign = get_campaign_for_user(request.user, code)
+    target = documents.target_by_ids(campaign, request.GET.get("school", ""), request.GET.get("municipality", ""))
+    if target is None or not target.allowed(request.user):
+        raise Http404("Нет такого документа")
+    if fmt == "pdf" and target.schools().count() > spravka_workflow.PDF_INLINE_SCHOOLS:
+        messages.info(request, "PDF такого большого документа на лету не формируется: скачайте DOCX или HTML.")
+        return redirect("document_list", campaign.code)
+    name, position = spravka_workflow.default_author(request.user)
+    try:
+        data = documents.make(target, kind, fmt, author_name=name, author_position=position)
+    except documents.DocumentError as exc:
+        messages.error(request, str(exc))
+        return redirect("document_list", campaign.code)
+    return _attachment(data, fmt, target.file_name(kind, fmt))
 
 
 def _spravka_url(campaign) -> str:

@@ -154,3 +154,49 @@ def test_the_efficiency_analysis_counts_groups_reasons_and_compares_indicators()
     assert doc.unplanned_lines == ["Е: выполнено"]
     assert [i["change"] for i in doc.indicators] == ["выше на 1,1 п. п.", "ниже на 18 чел."]
     assert doc.schools[0].sections[0].rows[0].reason == ""  # a done activity shows no reason
+
+
+# --- the pages -------------------------------------------------------------------------------------------------
+
+def _doc_url(world, kind="plan-vs-actual", fmt="html", query=""):
+    from django.urls import reverse
+
+    return reverse("document_download", args=[world.campaign.code, kind, fmt]) + query
+
+
+@pytest.mark.parametrize("role, scope, status", [
+    ("municipal", "m1", 200), ("municipal2", "m1", 404), ("head", "m1", 404), ("curator", "m1", 404), ("outsider", "m1", 404),
+    ("coordinator", "m1", 200), ("coordinator", "region", 200), ("municipal", "region", 404),
+    ("head", "a1", 200), ("head_b1", "a1", 404), ("outsider", "a1", 404), ("far_coordinator", "a1", 404),
+])
+def test_each_scope_of_a_document_is_for_those_who_own_it(world, role, scope, status):
+    query = {"m1": f"?municipality={world.m1.pk}", "a1": f"?school={world.a1.pk}", "region": ""}[scope]
+    for kind in documents.KINDS:
+        assert world.client(role).get(_doc_url(world, kind, "html", query)).status_code == status, (role, scope, kind)
+
+
+@pytest.mark.parametrize("query", ["?school=abc", "?school=99999999999999999999", "?municipality=0"])
+def test_a_scope_that_is_not_in_the_campaign_is_404(world, query):
+    assert world.client("coordinator").get(_doc_url(world, query=query)).status_code == 404
+
+
+def test_the_documents_page_lists_what_the_user_may_make(world):
+    from django.urls import reverse
+
+    url = reverse("document_list", args=[world.campaign.code])
+    head = world.client("head").get(url).content.decode()
+    assert world.a1.short_name.replace("«", "&laquo;").replace("»", "&raquo;") in head or world.a1.short_name in head
+    assert f"?municipality={world.m1.pk}" not in head and f"?school={world.b1.pk}" not in head
+    municipal = world.client("municipal").get(url).content.decode()
+    assert f"?municipality={world.m1.pk}" in municipal and f"?municipality={world.m2.pk}" not in municipal
+    assert world.client("outsider").get(url).status_code == 404
+
+
+def test_a_head_downloads_their_schools_plan_vs_actual_report_as_docx(world):
+    from shnor.monitoring import workflow
+
+    workflow.open_report(world.campaign, world.a1)
+    response = world.client("head").get(_doc_url(world, "plan-vs-actual", "docx", f"?school={world.a1.pk}"))
+    assert response.status_code == 200 and f"school-{world.a1.pk}.docx" in response["Content-Disposition"]
+    text = docx_text(response.content)
+    assert "Курсы повышения квалификации учителей математики" in text and "не отмечено" in text

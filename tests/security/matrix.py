@@ -29,9 +29,14 @@ class Rule:
     kwargs: Callable[[object], dict]
     allowed: frozenset
     method: str = "GET"
-    query: str = ""
+    query: str = ""  # may name objects: "?school={a1}" (a1, a2, b1 of the world)
     ok: frozenset = field(default_factory=lambda: frozenset({200}))  # what an allowed role may get (GET)
     data: dict = field(default_factory=dict)  # a valid-looking POST, so that the role check is reached
+
+
+def query(rule: Rule, o) -> str:
+    """The rule's query with the world's school ids filled in."""
+    return rule.query.format(a1=o.world.a1.pk, a2=o.world.a2.pk, b1=o.world.b1.pk)
 
 
 def _c(o):
@@ -75,6 +80,9 @@ RULES: dict[str, Rule] = {
     "spravka_issue": Rule(_c, frozenset({"coordinator"}), "POST"),
     "spravka_template": Rule(_c, frozenset({"coordinator"}), "POST"),
     "spravka_download": Rule(lambda o: {**_c(o), "fmt": "html"}, CAMPAIGN_ANALYSTS),
+    "document_list": Rule(_c, CAMPAIGN),
+    "document_download": Rule(lambda o: {**_c(o), "kind": "plan-vs-actual", "fmt": "html"}, SEES_A1,
+                              query="?school={a1}"),
     "issued_file": Rule(lambda o: {**_c(o), "pk": o.issued.pk, "fmt": "docx"}, frozenset({"coordinator", "observer"})),
     "issued_pdf_retry": Rule(lambda o: {**_c(o), "pk": o.issued.pk}, frozenset({"coordinator"}), "POST"),
     "dashboard_schools": Rule(_c, CAMPAIGN_ANALYSTS),

@@ -14,7 +14,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from .matrix import RULES, build_objects
+from .matrix import RULES, build_objects, query
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATES = sorted((ROOT / "shnor").rglob("templates/**/*.html"))
@@ -44,7 +44,7 @@ def test_a_post_without_a_csrf_token_is_refused_everywhere(objects, name):
     role = sorted(rule.allowed - {"anonymous"})[0]
     client = Client(enforce_csrf_checks=True)
     client.force_login(objects.world.users[role])
-    response = client.post(reverse(name, kwargs=rule.kwargs(objects)) + rule.query, rule.data)
+    response = client.post(reverse(name, kwargs=rule.kwargs(objects)) + query(rule, objects), rule.data)
     assert response.status_code == 403, (name, role, response.status_code)
     assert "Форма устарела" in response.content.decode()
 
