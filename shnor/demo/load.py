@@ -19,6 +19,7 @@ from shnor.plans.models import ActivityType, Framework, PlannedActivity, Roadmap
 from shnor.registry.models import Membership, Municipality, Region, School, SchoolStatus
 
 from . import bryansk
+from .actions import load_actions
 
 CAMPAIGNS = [
     # code, title, start, end, period text, due date
@@ -75,6 +76,7 @@ def load_demo() -> dict[str, int]:
     _reports(campaigns["bryansk-2020-h2"], schools, types, _done_2020(), users, rng, indicator_index=0)
     _reports(campaigns["bryansk-2021-h1"], schools, types, bryansk.DONE_2021_H1, users, rng, indicator_index=1, not_done=bryansk.NOT_DONE_2021_H1, unplanned=bryansk.UNPLANNED)
     _open_campaign(campaigns["bryansk-2021-h2"], schools, types, users, rng)
+    load_actions(campaigns["bryansk-2021-h1"], schools, users)
     return {"schools": len(schools), "campaigns": len(campaigns), "reports": SchoolReport.objects.filter(campaign__region=region).count()}
 
 
