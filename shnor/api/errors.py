@@ -24,6 +24,7 @@ from rest_framework import exceptions
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
 
+from shnor.actions.door import ActionError
 from shnor.analysis.spravka import SpravkaError
 from shnor.intake.services import IntakeError
 from shnor.monitoring.workflow import StaleEdit, WorkflowError
@@ -58,7 +59,7 @@ def exception_handler(exc, context):
     if isinstance(exc, StaleEdit):
         set_rollback()
         return Response(error_body("stale_version", str(exc)), status=409)
-    if isinstance(exc, (WorkflowError, IntakeError, SpravkaError)):
+    if isinstance(exc, (WorkflowError, IntakeError, SpravkaError, ActionError)):
         # The action is refused in the object's present state; the message says what to do.
         set_rollback()
         return Response(error_body("workflow", str(exc)), status=409)

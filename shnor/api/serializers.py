@@ -10,7 +10,10 @@ from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
+from shnor.actions.door import MARKABLE
+from shnor.actions.models import Action
 from shnor.analysis.models import Finding, IssuedReport
+from shnor.core import actions as core_actions
 from shnor.core.text import strip_controls_in
 from shnor.intake.models import ImportBatch, ImportFile, ImportItem
 from shnor.intake.services import ReviewChange
@@ -788,3 +791,55 @@ class ReviewSerializer(StripsControls, serializers.Serializer):
             raise serializers.ValidationError({"items": errors})
         data["changes"] = changes
         return data
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Recommendations and decisions
+# ---------------------------------------------------------------------------------------------------------
+
+
+class ActionSerializer(serializers.ModelSerializer):
+    campaign = serializers.SlugRelatedField(slug_field="code", read_only=True, help_text="кампания, по итогам которой принято")
+    addressee = serializers.CharField(read_only=True, help_text="адресат по-русски")
+    status_label = serializers.CharField(read_only=True, help_text="состояние по-русски, с «срок истёк» для просроченных")
+    is_overdue = serializers.BooleanField(read_only=True)
+    evidence_order = serializers.CharField(read_only=True, help_text="«приказ от 15.11.2021 № 125»")
+    evidence_file_url = serializers.SerializerMethodField()
+    schools = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
+
+    class Meta:
+        model = Action
+        fields = ["id", "kind", "campaign", "text", "addressee", "addressee_kind", "municipality", "schools", "deadline_text",
+                  "deadline", "starts_on", "is_standing", "status", "status_label", "is_overdue", "note", "order_number", "order_date",
+                  "evidence_order", "evidence_url", "evidence_file_url", "status_changed_at", "source"]
+        read_only_fields = fields
+
+    def get_evidence_file_url(self, action) -> str | None:
+        if not action.evidence_file:
+            return None
+        request = self.context.get("request")
+        url = reverse("action_evidence", args=[action.pk])
+        return request.build_absolute_uri(url) if request else url
+
+
+class ActionStatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=[(k, core_actions.STATUSES[k]) for k in MARKABLE])
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
+    order_number = serializers.CharField(required=False, allow_blank=True, max_length=100, default="")
+    order_date = serializers.DateField(required=False, allow_null=True, default=None)
+    evidence_url = serializers.URLField(required=False, allow_blank=True, max_length=1000, default="")
+    evidence_file = serializers.FileField(required=False, allow_null=True, default=None)
+    expected = serializers.ChoiceField(required=False, choices=list(core_actions.STATUSES.items()),
+                                       help_text="состояние, которое видел пользователь: изменение на устаревшей странице отклоняется")
+
+    def validate_evidence_file(self, f):
+        if f:
+            from django import forms
+
+            from shnor.uploads import validate_upload
+
+            try:
+                validate_upload(f)
+            except forms.ValidationError as exc:
+                raise serializers.ValidationError(exc.messages) from None
+        return f

@@ -4,6 +4,8 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerSplitView
 from rest_framework.routers import SimpleRouter
 
+from shnor.actions.door import MARKABLE
+from shnor.actions.models import Action
 from shnor.analysis.models import Finding
 from shnor.intake.models import ImportBatch, ImportFile, ImportItem
 from shnor.monitoring.models import Campaign, Evidence, ReportEntry, SchoolReport
@@ -26,6 +28,7 @@ router.register("campaigns", views.CampaignViewSet, basename="api-campaign")
 router.register("reports", views.ReportViewSet, basename="api-report")
 router.register("indicator-values", views.IndicatorValueViewSet, basename="api-indicator-value")
 router.register("intake", views.IntakeBatchViewSet, basename="api-intake")
+router.register("actions", views.ActionViewSet, basename="api-action")
 
 # The schema and the docs page hold no data; they are open so that an integrator can read them first.
 docs = {"authentication_classes": [], "permission_classes": []}
@@ -42,6 +45,10 @@ ENUMS = {
     "ImportFileStatusEnum": ImportFile.Status.choices,
     "ImportItemKindEnum": ImportItem.Kind.choices,
     "FindingKindEnum": Finding.Kind.choices,
+    "ActionKindEnum": Action.Kind.choices,
+    "ActionStatusEnum": Action.STATUS_CHOICES,
+    "ActionMarkEnum": [(k, v) for k, v in Action.STATUS_CHOICES if k in MARKABLE],
+    "ActionAddresseeEnum": Action.ADDRESSEE_CHOICES,
 }
 
 # The documentation pages' scripts (Swagger UI, Redoc) set styles by inserting <style> elements and Redoc runs a

@@ -19,6 +19,9 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from shnor.actions import access as actions_access
+from shnor.actions import door as actions_door
+from shnor.actions.models import Action
 from shnor.analysis import spravka as spravka_workflow
 from shnor.analysis.access import get_analysis_access, get_editable_campaign
 from shnor.analysis.models import IssuedReport
@@ -505,6 +508,45 @@ class ReportViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         workflow.return_report(report, request.user, data.validated_data["version"], data.validated_data["remarks"])
         return self._detail(report)
+
+
+class ActionViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Recommendations and management decisions addressed to the user's places (as on the page «Рекомендации и решения»);
+    filters: campaign (code), kind, status («open» for not started and in progress). The addressee's own users mark
+    the execution with `status`."""
+
+    serializer_class = s.ActionSerializer
+    not_found_message = "Рекомендация или решение не найдены."
+
+    def get_queryset(self):
+        params = self.request.query_params
+        items = actions_access.visible_to(self.request.user).prefetch_related("schools").order_by("deadline", "pk")
+        if params.get("campaign"):
+            items = items.filter(campaign__code=params["campaign"])
+        if params.get("kind") in Action.Kind.values:
+            items = items.filter(kind=params["kind"])
+        if params.get("status") == "open":
+            items = items.open()
+        elif params.get("status"):
+            items = items.filter(status=params["status"])
+        return items
+
+    @extend_schema(request={"multipart/form-data": s.ActionStatusSerializer, "application/json": s.ActionStatusSerializer},
+                   responses=s.ActionSerializer)
+    @action(detail=True, methods=["post"], parser_classes=[MultiPartParser, FormParser, JSONParser])
+    def status(self, request, pk=None):
+        """Mark the execution: a status (не начато, в работе, выполнено, не выполнено) with a note and evidence (an order's
+        number and date, a link, a file). For the addressee's users and the region's coordinators."""
+        item = self.get_object()
+        require(actions_access.can_mark(request.user, item), "Отмечать исполнение может адресат: координатор муниципалитета, "
+                "руководитель школы или региональный координатор.")
+        data = s.ActionStatusSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        d = data.validated_data
+        item = actions_door.set_status(item, request.user, d["status"], note=d["note"], order_number=d["order_number"],
+                                       order_date=d["order_date"], evidence_url=d["evidence_url"], evidence_file=d["evidence_file"],
+                                       expected=d.get("expected"))
+        return Response(s.ActionSerializer(item, context={"request": request}).data)
 
 
 class IndicatorValueViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):

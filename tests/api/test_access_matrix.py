@@ -151,6 +151,12 @@ CASES = {
         "post", "/api/v1/intake/{id}/review/", ok({"head", "coordinator"}), setup="batch", body={"items": [], "commit": True},
     ),
     "intake_undo": Case("post", "/api/v1/intake/{id}/undo/", ok({"head", "coordinator"}), setup="committed"),
+    "actions": Case("get", "/api/v1/actions/", ok(AUTHENTICATED), setup="action"),
+    "action": Case("get", "/api/v1/actions/{id}/", ok({"coordinator", "municipal", "observer"}), setup="action"),
+    "action_status": Case(
+        "post", "/api/v1/actions/{id}/status/", ok({"coordinator", "municipal"}), refused=no({"observer"}, 403), setup="action",
+        body={"status": "done", "note": "Проведено совещание", "order_number": "125", "order_date": "2021-11-15"},
+    ),
     "indicator_values": Case("get", "/api/v1/indicator-values/", ok(AUTHENTICATED)),
     "indicator_value": Case("get", "/api/v1/indicator-values/{id}/", ok(SEE_A1), setup="draft"),
 }
@@ -191,6 +197,11 @@ def _state(world, setup: str):
         return submitted_report(world)
     if setup == "certified":
         return certified_report(world)
+    if setup == "action":
+        from shnor.actions import door
+
+        return door.create(world.users["coordinator"], kind="recommendation", region=world.region, campaign=world.campaign,
+                           text="взять на контроль", addressee_text="Органу местного самоуправления (Первый район)")
     if setup in ("batch", "committed"):
         return _batch(world, commit=setup == "committed")
     return None
