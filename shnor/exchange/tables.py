@@ -26,6 +26,7 @@ from shnor.registry.access import require_coordinator
 from shnor.registry.importing import COLUMNS as SCHOOL_COLUMNS
 from shnor.registry.models import SchoolStatus, Scope
 
+from .actions import actions_table
 from .indicators import INDICATOR_COLUMNS
 from .roadmaps import ROADMAP_COLUMNS
 
@@ -208,6 +209,7 @@ TABLES: dict[str, Spec] = {
     "coverage": Spec("Охват школ мероприятиями", _from_campaign_exports(campaign_exports.coverage_table, "coverage"), "required"),
     "completeness": Spec("Сдача отчётов", _from_campaign_exports(campaign_exports.completeness_table, "completeness"), "required"),
     "reports": Spec("Отчёты школ с мероприятиями", reports_table, "required"),
+    "actions": Spec("Рекомендации и решения", actions_table, "optional"),
 }
 CAMPAIGN_TABLES = [name for name, spec in TABLES.items() if spec.campaign != "none"]
 

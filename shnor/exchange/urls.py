@@ -9,5 +9,6 @@ urlpatterns = [
     path("exchange/roadmaps/", views.roadmap_import, name="exchange_roadmap_import"),
     path("exchange/roadmaps/template.xlsx", views.roadmap_blank, name="exchange_roadmap_template"),
     path("exchange/indicators/", views.indicator_import, name="exchange_indicator_import"),
+    path("exchange/actions/", views.action_import, name="exchange_action_import"),
     path("exchange/indicators/template.xlsx", views.indicator_blank, name="exchange_indicator_template"),
 ]

@@ -18,6 +18,7 @@ from shnor.routers import analytics_reads
 
 from . import tables
 from .access import coordinated_schools, require_indicator_loader, require_roadmap_editor, roadmap_schools
+from .actions import import_statuses
 from .blanks import indicator_template, roadmap_template
 from .forms import IndicatorUploadForm, SheetUploadForm
 from .indicators import import_indicators
@@ -138,6 +139,24 @@ def indicator_import(request):
         "title": "Загрузка показателей из Excel", "form": form, "result": result, "kind": "indicators",
         "campaign": request.GET.get("campaign", ""),
     }, status=_status(request, form, result))
+
+
+@login_required
+def action_import(request):
+    """The execution of recommendations and decisions from a filled-in export «Рекомендации и решения»: for anyone
+    signed in; each row is checked against the user's right to mark that item."""
+    form = SheetUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            result = import_statuses(f.read(), f.name, request.user)
+        except SheetError as exc:
+            form.add_error("file", str(exc))
+        else:
+            _finish(request, result, f"Исполнение отмечено: изменено {result.updated}, без изменений {result.unchanged}.")
+    return render(request, "exchange/import.html", {"title": "Загрузка исполнения рекомендаций и решений из Excel", "form": form,
+                                                    "result": result, "kind": "actions"}, status=_status(request, form, result))
 
 
 def _status(request, form, result) -> int:

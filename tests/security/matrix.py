@@ -102,6 +102,7 @@ RULES: dict[str, Rule] = {
     "exchange_roadmap_import": Rule(lambda o: {}, ROADMAP_LOADERS),
     "exchange_roadmap_template": Rule(lambda o: {}, ROADMAP_LOADERS),
     "exchange_indicator_import": Rule(lambda o: {}, COORDINATORS),
+    "exchange_action_import": Rule(lambda o: {}, LOGGED_IN),  # each row is checked against the user's right to mark it
     "exchange_indicator_template": Rule(lambda o: {}, COORDINATORS),
 }
 # Pages for everyone, signed in or not.
