@@ -18,6 +18,16 @@ class ActionQuerySet(models.QuerySet):
     def open(self):
         return self.filter(status__in=core.OPEN_STATUSES)
 
+    def addressed_to(self, schools):
+        """Items addressed to these schools, to every ШНОР school of their municipalities or region, and to their
+        municipalities' bodies (their own ОМСУ or every ОМСУ of the region). `schools`: a School queryset."""
+        places = (core.MUNICIPALITY, core.ALL_SCHOOLS)
+        municipalities = schools.values("municipality_id")
+        regions = schools.values("municipality__region_id")
+        q = (models.Q(schools__in=schools.values("pk")) | models.Q(addressee_kind__in=places, municipality_id__in=municipalities)
+             | models.Q(addressee_kind__in=places, municipality__isnull=True, region_id__in=regions))
+        return self.filter(pk__in=self.model.objects.filter(q).values("pk"))
+
 
 def evidence_path(instance: Action, filename: str) -> str:
     return f"actions/{instance.region_id}/{instance.pk}/{filename}"

@@ -2,22 +2,14 @@
 
 from __future__ import annotations
 
-from django.db.models import Q
-
-from shnor.core import actions as core
-
 from .models import Action
 
 
 def for_school(school):
     """Items addressed to the school, to every ШНОР school of its municipality or region, and to its municipality's
     bodies (the ОМСУ of its municipality or of every municipality of the region)."""
-    muni, region_id = school.municipality_id, school.municipality.region_id
-    places = (core.MUNICIPALITY, core.ALL_SCHOOLS)
-    q = (Q(schools=school) | Q(addressee_kind__in=places, municipality_id=muni)
-         | Q(addressee_kind__in=places, municipality__isnull=True, region_id=region_id))
-    ids = Action.objects.filter(q).values("pk")
-    return Action.objects.filter(pk__in=ids).select_related("region", "municipality").order_by("created_at", "pk")
+    schools = type(school).objects.filter(pk=school.pk)
+    return Action.objects.addressed_to(schools).select_related("region", "municipality").order_by("created_at", "pk")
 
 
 def as_dict(action: Action) -> dict:

@@ -29,7 +29,7 @@ from shnor.core.render import pdf as pdf_renderer
 from shnor.core.render.docx import TemplateError, check_template
 from shnor.monitoring.models import Campaign
 from shnor.plans.maps import framework_maps
-from shnor.registry.models import Membership, Region
+from shnor.registry.models import Membership, Region, School
 
 from .models import Finding, IssuedReport, SpravkaTemplate
 from .records import campaign_data
@@ -204,14 +204,17 @@ class Prepared:
     spravka: content.Spravka
 
 
-def previous_items(campaign: Campaign) -> list[core_actions.Item]:
-    """The recommendations and decisions issued for the previous campaign, with their execution as marked."""
+def previous_items(campaign: Campaign, school_ids=None) -> list[core_actions.Item]:
+    """The recommendations and decisions issued for the previous campaign, with their execution as marked; for a part of
+    the campaign (`school_ids`), those addressed to these schools, their municipalities and every school of the region."""
     if not campaign.previous_id:
         return []
+    items = Action.objects.filter(campaign_id=campaign.previous_id)
+    if school_ids is not None:
+        items = items.addressed_to(School.objects.filter(pk__in=list(school_ids)))
     return [core_actions.Item(a.kind, a.text, a.addressee, a.deadline_text, a.status, a.deadline, a.is_standing,
                               "; ".join(x for x in (a.note, a.evidence_order) if x))
-            for a in Action.objects.filter(campaign_id=campaign.previous_id).select_related("region", "municipality")
-            .order_by("kind", "deadline", "pk")]
+            for a in items.select_related("region", "municipality").order_by("kind", "deadline", "pk")]
 
 
 def prepare(campaign: Campaign, school_ids=None, *, whole: bool = True, author_name: str = "", author_position: str = "",
@@ -233,7 +236,8 @@ def prepare(campaign: Campaign, school_ids=None, *, whole: bool = True, author_n
         scope_note = f"Справка по образовательной организации: {scope_name}."
     else:
         scope_note = f"Справка составлена по школам, доступным пользователю: {len(analysis.data.schools)} из {campaign.schools.count()}."
-    meta = content.Meta(on or timezone.localdate(), author_name, author_position, scope_note, previous_items(campaign))
+    meta = content.Meta(on or timezone.localdate(), author_name, author_position, scope_note,
+                        previous_items(campaign, None if whole else school_ids))
     spravka = content.build(analysis, found, meta, charts.draw_charts(analysis))
     return Prepared(analysis, found, spravka)
 

@@ -148,3 +148,16 @@ def test_a_schools_profile_has_its_own_its_municipalitys_and_all_schools_items(w
     assert first["source"] == ""
     other = items_for_school(world.b1)
     assert [r["text"] for r in other["recommendations"]] == [items["muni2"].text] and len(other["decisions"]) == 1
+
+
+def test_a_municipalitys_part_of_the_next_spravka_reports_only_its_items(world, items):
+    from shnor.analysis import spravka
+    from shnor.monitoring.models import Campaign
+
+    following = Campaign.objects.create(code="test-2022-h1", title="Следующий мониторинг", region=world.region, period_start=date(2022, 1, 1),
+                                        period_end=date(2022, 5, 31), framework=world.framework, due_date=date(2022, 6, 10), previous=world.campaign)
+    following.schools.set([world.a1, world.a2, world.b1])
+    part = spravka.prepare(following, [world.a1.pk, world.a2.pk], whole=False).spravka
+    assert {t["text"] for t in part.previous_tasks} == {items["muni"].text, items["alfa"].text, items["all"].text, items["curators"].text}
+    whole = spravka.prepare(following).spravka
+    assert {t["text"] for t in whole.previous_tasks} == {i.text for i in items.values()}

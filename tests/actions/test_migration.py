@@ -28,10 +28,11 @@ def test_the_tasks_move_to_actions_with_their_status_note_and_finding(world):
     executor.loader.build_graph()
     apps = executor.loader.project_state(AFTER).apps
     Action, Finding = apps.get_model("actions", "Action"), apps.get_model("analysis", "Finding")
-    done, standing = Action.objects.order_by("pk")
+    done, standing = Action.objects.filter(campaign_id=world.campaign.pk).order_by("pk")
     assert (done.text, done.status, done.note, done.deadline, done.addressee_kind) == ("Подготовить отчёт", "done", "Приказ № 5", date(2021, 12, 1), "all_schools")
     assert done.status_changed_by_id == world.users["coordinator"].pk and done.region_id == world.region.pk
     assert Finding.objects.get(pk=finding.pk).action_id == done.pk
     assert (standing.status, standing.is_standing, standing.deadline, standing.addressee_kind) == ("in_progress", True, None, "regional")
     assert "Тестовый мониторинг" in standing.source
+    assert Action.objects.filter(kind="decision", text="Помогать школам").count() == 1  # the rollback's decisions came back once
     MigrationExecutor(connection).migrate(MigrationExecutor(connection).loader.graph.leaf_nodes())

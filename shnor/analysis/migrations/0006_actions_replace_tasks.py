@@ -44,6 +44,7 @@ def move_back(apps, schema_editor):
                             deadline_text=action.deadline_text, deadline=action.deadline or action.starts_on,
                             status=back.get(action.status, "open"), note=action.note, done_at=action.status_changed_at,
                             done_by_id=action.status_changed_by_id)
+        action.delete()  # back into a task: going forward again makes it an action once more, not twice
 
 
 class Migration(migrations.Migration):
