@@ -136,44 +136,108 @@ class ReportForm(forms.Form):
         return data
 
     def changes(self) -> tuple[list[EntryChange], list[EvidenceInput], dict]:
+        """The workflow inputs of every valid field: all of them for a valid form, the valid part of an invalid one.
+
+        A field with an error keeps the entry's stored value; a new activity or an evidence slot with any error
+        is left out whole. So a failed save can still keep everything that was right (see `report_edit`).
+        """
         d = self.cleaned_data
         entries: list[EntryChange] = []
         evidence: list[EvidenceInput] = []
         for e in self.entries:
             p = f"e{e.pk}"
+            kept = self._kept
+            activity_type, direction = kept(p, "type", e.activity_type), kept(p, "direction", e.direction)
             entries.append(EntryChange(
-                pk=e.pk, title=d.get(f"{p}-title", e.title), status=d[f"{p}-status"], actual_result=d[f"{p}-result"].strip(),
-                activity_type_id=d[f"{p}-type"].pk if d[f"{p}-type"] else None,
-                direction_id=d[f"{p}-direction"].pk if d[f"{p}-direction"] else None,
-                delete=d.get(f"{p}-delete", False), reason=d[f"{p}-reason"],
+                pk=e.pk, title=kept(p, "title", e.title), status=kept(p, "status", e.status),
+                actual_result=kept(p, "result", e.actual_result).strip(),
+                activity_type_id=activity_type.pk if activity_type else None, direction_id=direction.pk if direction else None,
+                delete=d.get(f"{p}-delete", False), reason=kept(p, "reason", e.reason),
             ))
             evidence += self._evidence(p, entry_pk=e.pk)
-        new_index = 0
+        self.saved_new_slots: list[int] = []
         for i in range(NEW_SLOTS):
             p = f"new{i}"
-            if not d[f"{p}-title"].strip():
+            if not self._slot_valid(p, ENTRY_PARTS) or not d[f"{p}-title"].strip():
                 continue
             entries.append(EntryChange(
                 pk=None, title=d[f"{p}-title"], status=d[f"{p}-status"], actual_result=d[f"{p}-result"].strip(),
                 activity_type_id=d[f"{p}-type"].pk if d[f"{p}-type"] else None,
                 direction_id=d[f"{p}-direction"].pk if d[f"{p}-direction"] else None, reason=d[f"{p}-reason"],
             ))
-            evidence += self._evidence(p, new_entry_index=new_index)
-            new_index += 1
+            evidence += self._evidence(p, new_entry_index=len(self.saved_new_slots))
+            self.saved_new_slots.append(i)
         # Only the values the user changed: an untouched field must not overwrite (or delete) a value that
         # came from elsewhere, such as an Excel import.
-        indicators = {(ind.pk, subject): d.get(key) for key, ind, subject in self.indicator_keys if key in self.changed_data}
+        indicators = {(ind.pk, subject): d[key] for key, ind, subject in self.indicator_keys if key in self.changed_data and key in d}
         return entries, evidence, indicators
+
+    def _kept(self, p: str, name: str, current):
+        """The field's valid value, or the stored one when the field has an error."""
+        return self.cleaned_data.get(f"{p}-{name}", current)
+
+    def _slot_valid(self, p: str, parts) -> bool:
+        return all(f"{p}-{part}" in self.cleaned_data for part in parts)
 
     def _evidence(self, p: str, entry_pk=None, new_entry_index=None) -> list[EvidenceInput]:
         d = self.cleaned_data
         kind = d.get(f"{p}-ev-kind")
-        if not kind:
+        if not kind or not self._slot_valid(p, EVIDENCE_PARTS):
             return []
         return [EvidenceInput(
             entry_pk=entry_pk, new_entry_index=new_entry_index, kind=kind, title=d[f"{p}-ev-title"].strip(),
             number=d[f"{p}-ev-number"].strip(), date=d[f"{p}-ev-date"], url=d[f"{p}-ev-url"], file=d.get(f"{p}-ev-file"),
         )]
+
+    def summary_value(self) -> str | None:
+        return self.cleaned_data.get("summary")
+
+    def error_list(self) -> list[tuple[str, str, str]]:
+        """(element id, field label, message) of every error, for the summary at the top of the form."""
+        return [(self._anchor(name), self._where(name), " ".join(self.errors[name])) for name in self.fields if name in self.errors]
+
+    def _anchor(self, name: str) -> str:
+        bf = self[name]
+        return f"{bf.auto_id}_0" if isinstance(bf.field.widget, forms.RadioSelect) else bf.auto_id
+
+    def _where(self, name: str) -> str:
+        prefix = name.split("-", 1)[0]
+        label = self.fields[name].label
+        if prefix.startswith("new"):
+            return f"Незапланированное мероприятие {int(prefix[3:]) + 1}: {label}"
+        if prefix.startswith("e") and prefix[1:].isdigit():
+            position = next((i for i, e in enumerate(self.entries, start=1) if e.pk == int(prefix[1:])), None)
+            return f"Мероприятие {position}: {label}" if position else label
+        return label
+
+    def mark_first_error(self) -> None:
+        """Autofocus the first invalid field: the browser scrolls to it on load, with or without JavaScript."""
+        for name in self.fields:
+            if name in self.errors:
+                self.fields[name].widget.attrs["autofocus"] = True
+                return
+
+
+ENTRY_PARTS = ("title", "status", "result", "type", "direction", "reason")
+EVIDENCE_PARTS = ("ev-kind", "ev-title", "ev-number", "ev-date", "ev-url", "ev-file")
+
+
+class EvidenceForm(forms.Form):
+    """Correcting a saved evidence: its description and link (the file stays; delete and attach anew to replace it)."""
+
+    kind = forms.ChoiceField(label="Вид", choices=Evidence.Kind.choices)
+    number = forms.CharField(label="Номер", required=False, max_length=50)
+    date = forms.DateField(label="Дата", required=False, input_formats=DATE_INPUTS, widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+                           error_messages={"invalid": "Введите дату в виде ДД.ММ.ГГГГ."})
+    title = forms.CharField(label="Название документа", required=False, max_length=1000)
+    url = forms.URLField(label="Ссылка", required=False, max_length=1000, assume_scheme="https",
+                         error_messages={"invalid": "Введите ссылку, например https://clck.ru/34PaDg."})
+
+    def clean(self):
+        data = strip_controls_in(super().clean())
+        if data.get("kind") == "link" and not data.get("url"):
+            self.add_error("url", "Для подтверждения-ссылки укажите адрес.")
+        return data
 
 
 class ReturnForm(forms.Form):

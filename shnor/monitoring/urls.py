@@ -13,8 +13,11 @@ urlpatterns = [
     path("campaigns/<slug:code>/export/<slug:table>.<slug:fmt>", views.export_table, name="export_table"),
     path("campaigns/<slug:code>/schools/<int:school_pk>/", views.report_detail, name="report_detail"),
     path("campaigns/<slug:code>/schools/<int:school_pk>/edit/", views.report_edit, name="report_edit"),
+    path("campaigns/<slug:code>/schools/<int:school_pk>/autosave/", views.report_autosave, name="report_autosave"),
     path("campaigns/<slug:code>/schools/<int:school_pk>/<slug:action>/", views.report_action, name="report_action"),
     path("evidence/<int:pk>/", views.evidence_file, name="evidence_file"),
+    path("evidence/<int:pk>/edit/", views.evidence_edit, name="evidence_edit"),
+    path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
     path("queue/", views.curator_queue, name="curator_queue"),
     path("schools/<int:pk>/", views.school_detail, name="school_detail"),
 ]

@@ -1,15 +1,17 @@
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.datastructures import MultiValueDict
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 from django_tasks import TaskResultStatus
@@ -26,7 +28,7 @@ from . import exports, workflow
 from .access import get_campaign_for_user, get_coordinated_campaign, get_evidence_for_user, get_report_context
 from .board import CampaignBoard
 from .coverage import counted_statuses, coverage_for
-from .forms import ActionForm, CampaignForm, ReportForm, ReturnForm
+from .forms import ActionForm, CampaignForm, EvidenceForm, ReportForm, ReturnForm
 from .models import Campaign, Evidence, IndicatorValue, ReportEntry, SchoolReport
 from .reminders import remind
 
@@ -179,6 +181,7 @@ def _report_page_context(request, campaign, school, report):
         "history": history,
         "can_edit": is_open and scope.can_edit_report_of(school) and (report is None or report.is_editable),
         "can_submit": is_open and scope.can_submit_report_of(school) and report is not None and report.is_editable,
+        "can_recall": is_open and scope.can_submit_report_of(school) and report is not None and report.status == SchoolReport.Status.SUBMITTED,
         "can_certify": is_open and scope.can_certify_report_of(school) and report is not None and report.status == SchoolReport.Status.SUBMITTED,
         "can_accept": is_open and scope.can_accept_report_of(school) and report is not None and report.status == SchoolReport.Status.CERTIFIED,
         "can_return": is_open and report is not None and (
@@ -197,31 +200,42 @@ def report_detail(request, code, school_pk):
     return render(request, "monitoring/report_detail.html", context)
 
 
-@login_required
-def report_edit(request, code, school_pk):
+def _editable_report(request, code, school_pk):
+    """(campaign, school, report) for a person who may fill the report now; the report is opened on first use."""
     campaign, school, report = get_report_context(request.user, code, school_pk)
-    scope = Scope.of(request.user)
-    if not scope.can_edit_report_of(school):
+    if not Scope.of(request.user).can_edit_report_of(school):
         raise PermissionDenied("Заполнять отчёт могут только руководитель и сотрудники школы.")
     if not campaign.is_open:
         raise PermissionDenied(workflow.CAMPAIGN_CLOSED)
     if report is None:
         report = workflow.open_report(campaign, school, request.user)
-    if not report.is_editable:
-        messages.info(request, f"Отчёт в состоянии «{report.get_status_display()}» — изменить его нельзя.")
-        return redirect("report_detail", campaign.code, school.pk)
+    return campaign, school, report
+
+
+def _report_form(report, data=None, files=None) -> ReportForm:
+    campaign = report.campaign
     entries = list(report.entries.select_related("activity_type", "planned_activity").prefetch_related(
         Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))))
     indicators = list(campaign.indicators.all())
     # Every value of the school for the campaign, also those imported from Excel without the report.
-    values = {(v.indicator_id, v.subject): _plain(v.value) for v in IndicatorValue.objects.filter(school=school, campaign=campaign)}
+    values = {(v.indicator_id, v.subject): _plain(v.value) for v in IndicatorValue.objects.filter(school=report.school, campaign=campaign)}
     initial = {"version": report.version, "summary": report.summary, **{f"ind{i.pk}": values.get((i.pk, "")) for i in indicators}}
-    form = ReportForm(request.POST or None, request.FILES or None, report=report, entries=entries, indicators=indicators, initial=initial)
+    return ReportForm(data, files, report=report, entries=entries, indicators=indicators, initial=initial)
+
+
+@login_required
+def report_edit(request, code, school_pk):
+    campaign, school, report = _editable_report(request, code, school_pk)
+    if not report.is_editable:
+        messages.info(request, f"Отчёт в состоянии «{report.get_status_display()}» — изменить его нельзя.")
+        return redirect("report_detail", campaign.code, school.pk)
+    can_submit = Scope.of(request.user).can_submit_report_of(school)
+    form = _report_form(report, request.POST or None, request.FILES or None)
     if request.method == "POST":
         if form.is_valid():
             entry_changes, evidence, indicator_values = form.changes()
             try:
-                if "submit" in request.POST:
+                if "submit" in request.POST and can_submit:
                     workflow.save_and_submit(report, request.user, form.cleaned_data["version"], entry_changes, indicator_values, evidence, form.cleaned_data["summary"])
                     messages.success(request, "Отчёт сохранён и отправлен куратору на заверение.")
                     return redirect("report_detail", campaign.code, school.pk)
@@ -231,10 +245,92 @@ def report_edit(request, code, school_pk):
             except workflow.WorkflowError as exc:
                 form.add_error(None, str(exc))
         else:
-            form.add_error(None, "Отчёт не сохранён: исправьте отмеченные поля.")
+            form = _keep_valid_part(request, report, form)
+        form.mark_first_error()
+    last = last_period(report, form.entries)
+    for entry in form.entries:
+        entry.last_period = last.get(entry.pk)
     return render(request, "monitoring/report_form.html", {
         "title": f"Отчёт школы: {school.short_name}", "campaign": campaign, "school": school, "report": report, "form": form,
+        "can_submit": can_submit,
     }, status=400 if request.method == "POST" else 200)
+
+
+def _keep_valid_part(request, report, form: ReportForm) -> ReportForm:
+    """A failed save loses nothing: the valid part (fields, new activities, evidence with its files) is saved into
+    the draft through the workflow, and the form comes back with the person's input, the errors, and the saved
+    files listed as attached. Files cannot be put back into a file input, so keeping them server-side is the way."""
+    entry_changes, evidence, indicator_values = form.changes()
+    if "version" not in form.cleaned_data:
+        form.add_error(None, "Отчёт не сохранён: форма устарела — откройте отчёт заново.")
+        return form
+    existing = {e.pk for e in form.entries}
+    try:
+        report = workflow.save_report(report, request.user, form.cleaned_data["version"], entry_changes, indicator_values, evidence,
+                                      form.cleaned_data.get("summary"))
+    except workflow.WorkflowError as exc:
+        form.add_error(None, str(exc))
+        return form
+    created = list(report.entries.exclude(pk__in=existing).order_by("order", "pk"))
+    renamed = {f"new{slot}": f"e{entry.pk}" for slot, entry in zip(form.saved_new_slots, created, strict=False)}
+    attached = {f"e{x.entry_pk}" if x.entry_pk else f"new{form.saved_new_slots[x.new_entry_index]}" for x in evidence}
+    data, files = _moved(request.POST, renamed, attached), _moved(request.FILES, renamed, attached)
+    data["version"] = str(report.version)
+    kept = _report_form(report, data, files)
+    kept.is_valid()
+    kept.add_error(None, "Отчёт сохранён не полностью: исправьте отмеченные поля. Остальное, в том числе приложенные файлы, "
+                         "сохранено в черновике.")
+    return kept
+
+
+def _moved(values, renamed: dict[str, str], attached: set[str]):
+    """Form data with the saved new activities under their entries' names and the saved evidence slots emptied."""
+    moved = MultiValueDict() if not isinstance(values, QueryDict) else QueryDict(mutable=True)
+    for key, items in values.lists():
+        prefix, dash, rest = key.partition("-")
+        if dash and prefix in attached and rest.startswith("ev-"):
+            continue
+        moved.setlist(f"{renamed.get(prefix, prefix)}-{rest}" if dash else key, items)
+    return moved
+
+
+def last_period(report, entries) -> dict:
+    """Entry pk → the same activity in the school's report of the previous campaign (by planned activity, else title)."""
+    previous = report.campaign.previous_id and SchoolReport.objects.filter(campaign_id=report.campaign.previous_id, school_id=report.school_id).first()
+    if not previous:
+        return {}
+    before = list(previous.entries.all())
+    by_plan = {e.planned_activity_id: e for e in before if e.planned_activity_id}
+    by_title = {e.title.strip().casefold(): e for e in before}
+    found = {}
+    for e in entries:
+        match = by_plan.get(e.planned_activity_id) if e.planned_activity_id else None
+        match = match or by_title.get(e.title.strip().casefold())
+        if match is not None:
+            found[e.pk] = match
+    return found
+
+
+@login_required
+@require_POST
+def report_autosave(request, code, school_pk):
+    """The draft saved in the background (static/shnor/shnor.js): the valid fields of the entries, the indicators
+    and the summary. New activities and evidence wait for the «Сохранить» button, so nothing is created twice."""
+    campaign, school, report = _editable_report(request, code, school_pk)
+    if not report.is_editable:
+        return JsonResponse({"error": f"Отчёт в состоянии «{report.get_status_display()}» — изменить его нельзя."}, status=409)
+    form = _report_form(report, request.POST)
+    form.is_valid()
+    if "version" not in form.cleaned_data:
+        return JsonResponse({"error": "Форма устарела: обновите страницу."}, status=409)
+    entry_changes, _, indicator_values = form.changes()
+    entry_changes = [replace(c, delete=False) for c in entry_changes if c.pk is not None]
+    try:
+        report = workflow.save_report(report, request.user, form.cleaned_data["version"], entry_changes, indicator_values, [],
+                                      form.cleaned_data.get("summary"))
+    except workflow.WorkflowError as exc:
+        return JsonResponse({"error": str(exc)}, status=409)
+    return JsonResponse({"version": report.version, "saved_at": f"{timezone.localtime():%H:%M}", "errors": len(form.errors)})
 
 
 def _plain(value: Decimal) -> Decimal:
@@ -246,6 +342,7 @@ ACTIONS = {
     "submit": (workflow.submit, "Отчёт отправлен куратору на заверение."),
     "certify": (workflow.certify, "Отчёт заверен."),
     "accept": (workflow.accept, "Отчёт принят. Теперь он закрыт для изменений."),
+    "recall": (workflow.recall, "Отчёт отозван и снова стал черновиком: исправьте его и отправьте куратору ещё раз."),
 }
 
 
@@ -290,6 +387,7 @@ def _check_role(user, school, action) -> None:
         "certify": scope.can_certify_report_of(school),
         "accept": scope.can_accept_report_of(school),
         "return": scope.can_certify_report_of(school) or scope.can_accept_report_of(school),
+        "recall": scope.can_submit_report_of(school),
     }[action]
     if not allowed:
         raise PermissionDenied("У вас нет прав на это действие с отчётом этой школы.")
@@ -305,6 +403,45 @@ def evidence_file(request, pk):
     except FileNotFoundError:
         raise Http404("Файл не найден в хранилище") from None
     return FileResponse(handle, as_attachment=True, filename=evidence.file_name or evidence.file.name.rsplit("/", 1)[-1])
+
+
+def _evidence_to_change(request, pk) -> Evidence:
+    evidence = get_evidence_for_user(request.user, pk)
+    if not Scope.of(request.user).can_edit_report_of(evidence.entry.report.school):
+        raise PermissionDenied("Изменять подтверждения могут только руководитель и сотрудники школы.")
+    return evidence
+
+
+@login_required
+def evidence_edit(request, pk):
+    evidence = _evidence_to_change(request, pk)
+    report = evidence.entry.report
+    form = EvidenceForm(request.POST or None, initial={f: getattr(evidence, f) for f in workflow.EVIDENCE_FIELDS})
+    if request.method == "POST" and form.is_valid():
+        try:
+            workflow.update_evidence(evidence, request.user, **form.cleaned_data)
+            messages.success(request, "Подтверждение исправлено.")
+            return redirect("report_edit", report.campaign.code, report.school_id)
+        except workflow.WorkflowError as exc:
+            form.add_error(None, str(exc))
+    return render(request, "monitoring/evidence_form.html", {"title": "Исправить подтверждение", "evidence": evidence, "report": report, "form": form},
+                  status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def evidence_delete(request, pk):
+    evidence = _evidence_to_change(request, pk)
+    report = evidence.entry.report
+    form = ActionForm(request.POST)
+    try:
+        if not form.is_valid():
+            raise workflow.WorkflowError("Форма устарела: обновите страницу.")
+        workflow.delete_evidence(evidence, request.user, form.cleaned_data["version"])
+        messages.success(request, f"Подтверждение «{evidence.describe()}» удалено.")
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect("report_edit", report.campaign.code, report.school_id)
 
 
 @login_required

@@ -346,6 +346,67 @@ def return_report(report: SchoolReport, user, version: int | None, remarks: str)
 
 
 @transaction.atomic
+def recall(report: SchoolReport, user, version: int | None) -> SchoolReport:
+    """The head takes a submitted report back into the draft, as long as the curator has not acted on it."""
+    report = _lock(report, version)
+    if not Scope.of(user).can_submit_report_of(report.school):
+        raise WorkflowError("Отозвать отчёт может только руководитель школы.")
+    if report.status != Status.SUBMITTED:
+        raise WorkflowError(f"Отозвать можно только отправленный отчёт, который куратор ещё не заверил; сейчас он в состоянии "
+                            f"«{report.get_status_display()}».")
+    _bump(report, user, status=Status.DRAFT, submitted_at=None, submitted_by=None)
+    record(user, "report.recall", report, f"Руководитель отозвал отчёт школы {report.school} для исправления", school=report.school)
+    return report
+
+
+def _lock_evidence(evidence: Evidence, user, version: int | None = None) -> tuple[Evidence, SchoolReport]:
+    report = _lock(evidence.entry.report, version)
+    if not Scope.of(user).can_edit_report_of(report.school):
+        raise WorkflowError("Изменять подтверждения могут только руководитель и сотрудники школы.")
+    if not report.is_editable:
+        raise WorkflowError(f"Отчёт в состоянии «{report.get_status_display()}»: подтверждения изменить нельзя.")
+    evidence = Evidence.objects.select_related("entry").filter(pk=evidence.pk, entry__report=report).first()
+    if evidence is None:
+        raise WorkflowError("Подтверждение уже удалено. Откройте отчёт заново.")
+    return evidence, report
+
+
+EVIDENCE_FIELDS = ("kind", "title", "number", "date", "url")
+
+
+@transaction.atomic
+def update_evidence(evidence: Evidence, user, **fields) -> Evidence:
+    """Correct an evidence's kind, title, number, date or link (the file stays) until the report is submitted."""
+    evidence, report = _lock_evidence(evidence, user)
+    before = {f: getattr(evidence, f) for f in EVIDENCE_FIELDS}
+    for name in EVIDENCE_FIELDS:
+        if name in fields:
+            setattr(evidence, name, fields[name])
+    delta = diff({k: str(v or "") for k, v in before.items()}, {f: str(getattr(evidence, f) or "") for f in EVIDENCE_FIELDS})
+    if delta:
+        evidence.save()
+        _bump(report, user)
+        record(user, "evidence.edit", report, f"Исправлено подтверждение в отчёте школы {report.school}: {evidence.describe()[:80]}",
+               school=report.school, changes=delta)
+    return evidence
+
+
+@transaction.atomic
+def delete_evidence(evidence: Evidence, user, version: int | None) -> None:
+    """Remove an evidence (and its file) until the report is submitted; `version`: the report as the person saw it."""
+    evidence, report = _lock_evidence(evidence, user, version)
+    described = evidence.describe()[:80]
+    stored = evidence.file.name if evidence.file else ""
+    evidence.delete()
+    if stored:
+        storage = Evidence._meta.get_field("file").storage
+        transaction.on_commit(lambda: storage.delete(stored))  # the file goes only if the row is gone for good
+    _bump(report, user)
+    record(user, "evidence.delete", report, f"Удалено подтверждение из отчёта школы {report.school}: {described}",
+           school=report.school, changes={"подтверждение": [described, None]})
+
+
+@transaction.atomic
 def save_and_submit(report: SchoolReport, user, version: int, entries, indicators=None, evidence=None, summary=None) -> SchoolReport:
     """Save the form and submit in one transaction: a refused submission leaves nothing half-done."""
     report = save_report(report, user, version, entries, indicators, evidence, summary)

@@ -70,7 +70,11 @@ RULES: dict[str, Rule] = {
     "report_edit": Rule(lambda o: {**_c(o), "school_pk": o.world.a1.pk}, frozenset({"head", "staff"})),
     "report_action": Rule(lambda o: {**_c(o), "school_pk": o.world.a1.pk, "action": "certify"}, frozenset({"curator"}), "POST",
                           data={"version": 1}),
+    "report_autosave": Rule(lambda o: {**_c(o), "school_pk": o.world.a1.pk}, frozenset({"head", "staff"}), "POST"),
     "evidence_file": Rule(lambda o: {"pk": o.evidence.pk}, SEES_A1),
+    "evidence_edit": Rule(lambda o: {"pk": o.evidence.pk}, frozenset({"head", "staff"})),
+    # A stale version: the school's people reach the workflow (which refuses), so the evidence stays for the next role.
+    "evidence_delete": Rule(lambda o: {"pk": o.evidence.pk}, frozenset({"head", "staff"}), "POST", data={"version": 0}),
     "curator_queue": Rule(lambda o: {}, frozenset({"curator", "curator2"})),
     "spravka": Rule(_c, CAMPAIGN_ANALYSTS),
     "finding_add": Rule(_c, frozenset({"coordinator"}), "POST"),

@@ -19,4 +19,46 @@
       }).catch(function () { setTimeout(poll, 3000); });
     })();
   }
+
+  // The report form (data-warn-unsaved): warn before leaving it with unsaved changes, and save the draft in the
+  // background (data-autosave-url) — entries, indicators and the summary; new activities and evidence wait for
+  // the «Сохранить» button, so the warning stays while they are unsaved. Without JavaScript the form works as is.
+  var report = document.querySelector("form[data-warn-unsaved]");
+  if (report) {
+    var dirty = false, pending = false, submitting = false, waitsForButton = false;
+    var status = document.getElementById("autosave-status");
+    var onChange = function (event) {
+      var name = (event.target && event.target.name) || "";
+      dirty = true;
+      if (/^new\d+-|-ev-|-delete$/.test(name) || event.target.type === "file") { waitsForButton = true; }
+    };
+    report.addEventListener("input", onChange);
+    report.addEventListener("change", onChange);
+    report.addEventListener("submit", function () { submitting = true; });
+    window.addEventListener("beforeunload", function (event) {
+      if ((dirty || waitsForButton) && !submitting) { event.preventDefault(); event.returnValue = ""; }
+    });
+    var url = report.getAttribute("data-autosave-url");
+    if (url) {
+      setInterval(function () {
+        if (!dirty || pending || submitting) { return; }
+        pending = true;
+        dirty = false;
+        var data = new FormData(report);
+        report.querySelectorAll("input[type=file]").forEach(function (f) { data.delete(f.name); });
+        fetch(url, {method: "POST", body: data, credentials: "same-origin"}).then(function (r) {
+          return r.json().then(function (d) { return {ok: r.ok, d: d}; });
+        }).then(function (answer) {
+          pending = false;
+          if (answer.ok) {
+            // The report's version moved on: the form and the evidence «удалить» buttons must post the new one.
+            document.querySelectorAll("input[name=version]").forEach(function (v) { v.value = answer.d.version; });
+            status.textContent = "Черновик сохранён в " + answer.d.saved_at + (answer.d.errors ? " (кроме полей с ошибками)" : "");
+          } else {
+            status.textContent = answer.d.error || "Черновик не сохранён.";
+          }
+        }).catch(function () { pending = false; dirty = true; status.textContent = "Нет связи: черновик не сохранён, сохраните вручную."; });
+      }, 15000);
+    }
+  }
 })();
