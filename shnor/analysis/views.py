@@ -12,7 +12,7 @@ from shnor.core.render.build_template import VARIABLES
 from shnor.core.render.docx import TemplateError
 from shnor.core.russian import agree
 from shnor.monitoring.access import get_campaign_for_user
-from shnor.monitoring.models import Campaign
+from shnor.monitoring.models import Campaign, SchoolReport
 
 from . import dashboard as dashboard_model
 from . import documents
@@ -213,7 +213,7 @@ def spravka_template(request, code):
 def dashboard(request):
     scope = require_analyst(request.user)
     campaigns = list(Campaign.objects.visible_to(request.user).select_related("region", "framework", "previous"))
-    code = request.GET.get("campaign") or (campaigns[0].code if campaigns else None)
+    code = request.GET.get("campaign") or _latest_with_data(campaigns)
     if code is None:
         return render(request, "analysis/dashboard.html", {"title": "Аналитика", "board": None})
     access = get_analysis_access(request.user, code)  # 404 for a campaign outside the user's scope
@@ -222,6 +222,13 @@ def dashboard(request):
     form = DashboardFilter(request.GET or None, campaigns=campaigns, municipalities=municipalities, directions=board.analysis.data.directions)
     return render(request, "analysis/dashboard.html", {"title": f"Аналитика: {access.campaign.title}", "board": board, "form": form,
                                                        "access": access, "is_regional": scope.is_regional})
+
+
+def _latest_with_data(campaigns: list[Campaign]) -> str | None:
+    """The newest campaign with a certified or accepted report (a just-opened campaign has nothing to show yet)."""
+    with_data = set(SchoolReport.objects.counted().filter(campaign__in=campaigns).values_list("campaign_id", flat=True).distinct())
+    chosen = next((c for c in campaigns if c.pk in with_data), campaigns[0] if campaigns else None)
+    return chosen.code if chosen else None
 
 
 @login_required

@@ -19,5 +19,6 @@ urlpatterns = [
     path("evidence/<int:pk>/edit/", views.evidence_edit, name="evidence_edit"),
     path("evidence/<int:pk>/delete/", views.evidence_delete, name="evidence_delete"),
     path("queue/", views.curator_queue, name="curator_queue"),
+    path("reports/accept/", views.reports_accept, name="reports_accept"),
     path("schools/<int:pk>/", views.school_detail, name="school_detail"),
 ]

@@ -19,6 +19,7 @@ from django_tasks import TaskResultStatus
 from shnor import background
 from shnor.audit.models import AuditEvent
 from shnor.core.documents import FORMATS
+from shnor.core.russian import agree
 from shnor.core.sheets import Table
 from shnor.plans.maps import framework_maps
 from shnor.registry.access import get_school_for_user
@@ -377,6 +378,33 @@ def report_action(request, code, school_pk, action):
     if not url_has_allowed_host_and_scheme(back, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
         back = reverse("report_detail", args=[campaign.code, school.pk])  # «//evil.example» is another site, not a path
     return redirect(back)
+
+
+@login_required
+@require_POST
+def reports_accept(request):
+    """Bulk accept from the coordinator's home page: the ticked certified reports, each through workflow.accept."""
+    scope = Scope.of(request.user)
+    if not scope.is_coordinator:
+        raise PermissionDenied("Принимать отчёты может координатор.")
+    seen = {}
+    for value in request.POST.getlist("report"):
+        pk, _, version = value.partition(":")
+        if pk.isdigit() and version.isdigit():
+            seen[int(pk)] = int(version)
+    reports = SchoolReport.objects.visible_to(request.user).filter(pk__in=seen).select_related("school__municipality")
+    if not seen:
+        messages.error(request, "Отметьте отчёты, которые нужно принять.")
+        return redirect("home")
+    accepted, refused = workflow.accept_many([(r, seen[r.pk]) for r in reports], request.user)
+    missing = len(seen) - len(accepted) - len(refused)
+    if accepted:
+        messages.success(request, f"Принято: {agree(len(accepted), 'отчёт')}.")
+    for reason in refused:
+        messages.error(request, f"Не принят — {reason}")
+    if missing:
+        messages.error(request, f"Не найдено (нет доступа или удалены): {agree(missing, 'отчёт')}.")
+    return redirect("home")
 
 
 def _check_role(user, school, action) -> None:

@@ -327,6 +327,19 @@ def accept(report: SchoolReport, user, version: int | None) -> SchoolReport:
 
 
 @transaction.atomic
+def accept_many(reports: list[tuple[SchoolReport, int | None]], user) -> tuple[list[SchoolReport], list[str]]:
+    """Accept several (report, version seen) in one transaction; each refusal (a report returned or changed meanwhile,
+    one the user may not accept) is reported by school and leaves the others accepted (its own savepoint is undone)."""
+    accepted, refused = [], []
+    for report, version in sorted(reports, key=lambda pair: pair[0].pk):  # id order: two coordinators lock alike
+        try:
+            accepted.append(accept(report, user, version))
+        except WorkflowError as exc:
+            refused.append(f"{report.school}: {exc}")
+    return accepted, refused
+
+
+@transaction.atomic
 def return_report(report: SchoolReport, user, version: int | None, remarks: str) -> SchoolReport:
     report = _lock(report, version)
     scope = Scope.of(user)

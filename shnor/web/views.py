@@ -8,16 +8,14 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.shortcuts import render
 
-from shnor.actions.access import visible_to as actions_visible_to
 from shnor.audit.filters import filter_events
 from shnor.audit.log import record
 from shnor.audit.models import AuditEvent
-from shnor.monitoring.completeness import completeness
-from shnor.monitoring.models import Campaign, SchoolReport
 from shnor.registry.access import require_coordinator
 from shnor.registry.models import Membership, Scope
 from shnor.registry.tokens import revoke_tokens
 
+from . import todo
 from .login import locked_message
 
 
@@ -64,27 +62,17 @@ class PasswordChangeView(auth_views.PasswordChangeView):
 @login_required
 def home(request):
     scope = Scope.of(request.user)
-    campaigns = list(Campaign.objects.visible_to(request.user).filter(status=Campaign.Status.OPEN).select_related("region")[:20])
-    context = {"title": "Главная", "scope": scope, "campaigns": campaigns}
-    school_ids = [m.school_id for m in scope.memberships if m.role in (Membership.Role.HEAD, Membership.Role.STAFF)]
-    if school_ids:
-        reports = {(r.campaign_id, r.school_id): r for r in SchoolReport.objects.filter(school_id__in=school_ids)}
-        context["my_reports"] = [
-            (c, school, reports.get((c.pk, school.pk)))
-            for c in campaigns
-            for school in c.schools.filter(pk__in=school_ids)
-        ]
-    if Membership.Role.CURATOR in scope.roles:
-        context["queue_count"] = SchoolReport.objects.filter(
-            school_id__in=[m.school_id for m in scope.memberships if m.role == Membership.Role.CURATOR],
-            status=SchoolReport.Status.SUBMITTED,
-        ).count()
-    if scope.is_coordinator or Membership.Role.OBSERVER in scope.roles:
-        visible = scope.schools()
-        context["progress"] = [(c, completeness(c, c.schools.filter(pk__in=visible))) for c in campaigns[:6]]
-    context["open_tasks"] = actions_visible_to(request.user).open().order_by("deadline", "pk")[:10]
-    context["roles"] = sorted({m.get_role_display() for m in scope.memberships})
-    return render(request, "web/home.html", context)
+    campaigns = todo.open_campaigns(request.user)
+    roles = scope.roles
+    return render(request, "web/home.html", {
+        "title": "Главная", "scope": scope, "campaigns": campaigns,
+        "my_reports": todo.school_todos(scope, campaigns),
+        "curator": todo.curator_todo(scope, campaigns),
+        "coordinator": todo.coordinator_todo(scope, campaigns),
+        "open_tasks": todo.addressed_to(request.user),
+        "progress": todo.observer_summary(scope, campaigns) if Membership.Role.OBSERVER in roles and not scope.is_coordinator else None,
+        "roles": sorted({m.get_role_display() for m in scope.memberships}),
+    })
 
 
 @login_required

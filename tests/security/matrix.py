@@ -75,6 +75,7 @@ RULES: dict[str, Rule] = {
     "evidence_edit": Rule(lambda o: {"pk": o.evidence.pk}, frozenset({"head", "staff"})),
     # A stale version: the school's people reach the workflow (which refuses), so the evidence stays for the next role.
     "evidence_delete": Rule(lambda o: {"pk": o.evidence.pk}, frozenset({"head", "staff"}), "POST", data={"version": 0}),
+    "reports_accept": Rule(lambda o: {}, COORDINATORS, "POST", data={"report": ["1:1"]}),
     "curator_queue": Rule(lambda o: {}, frozenset({"curator", "curator2"})),
     "spravka": Rule(_c, CAMPAIGN_ANALYSTS),
     "finding_add": Rule(_c, frozenset({"coordinator"}), "POST"),
