@@ -149,7 +149,8 @@ class ReportForm(forms.Form):
             kept = self._kept
             activity_type, direction = kept(p, "type", e.activity_type), kept(p, "direction", e.direction)
             entries.append(EntryChange(
-                pk=e.pk, title=kept(p, "title", e.title), status=kept(p, "status", e.status),
+                # A mark that needs a reason waits for it: without one the stored mark stays.
+                pk=e.pk, title=kept(p, "title", e.title), status=e.status if f"{p}-reason" in self.errors else kept(p, "status", e.status),
                 actual_result=kept(p, "result", e.actual_result).strip(),
                 activity_type_id=activity_type.pk if activity_type else None, direction_id=direction.pk if direction else None,
                 delete=d.get(f"{p}-delete", False), reason=kept(p, "reason", e.reason),

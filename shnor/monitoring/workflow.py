@@ -243,8 +243,8 @@ def save_report(
     if summary is not None and summary != report.summary:
         changes["общие выводы"] = [report.summary[:60], summary[:60]]
         report.summary = summary
-    _bump(report, user)
-    if changes:
+    if changes:  # a save that changes nothing keeps the version: a colleague's open form stays current
+        _bump(report, user)
         record(user, "report.edit", report, f"Изменён отчёт школы {report.school}", school=report.school, changes=changes)
     return report
 

@@ -37,7 +37,7 @@ def test_a_bad_percentage_keeps_both_files_and_every_valid_field(world, form_url
     response = client.post(form_url, {
         "version": report.version, "summary": "Итоги полугодия",
         f"e{first.pk}-status": "done", f"e{first.pk}-result": "КПК прошли 4 учителя", f"e{first.pk}-ev-file": pdf("prikaz.pdf"),
-        f"e{second.pk}-status": "partial", f"e{second.pk}-ev-file": pdf("protokol.pdf"),
+        f"e{second.pk}-status": "partial", f"e{second.pk}-reason": "Болезнь лектора", f"e{second.pk}-ev-file": pdf("protokol.pdf"),
         "new0-title": "Неделя грамотности", "new0-status": "done",
         f"ind{quality.pk}": "120",
     })
@@ -61,7 +61,7 @@ def test_a_bad_percentage_keeps_both_files_and_every_valid_field(world, form_url
     assert f'name="version" value="{report.version}"' in body
     fixed = {"version": report.version, "summary": "Итоги полугодия", f"ind{quality.pk}": "42",
              f"e{first.pk}-status": "done", f"e{first.pk}-result": "КПК прошли 4 учителя", f"e{second.pk}-status": "partial",
-             f"e{new.pk}-title": "Неделя грамотности", f"e{new.pk}-status": "done"}
+             f"e{second.pk}-reason": "Болезнь лектора", f"e{new.pk}-title": "Неделя грамотности", f"e{new.pk}-status": "done"}
     assert client.post(form_url, fixed).status_code == 302
     assert Evidence.objects.filter(entry__report=report).count() == 2
     assert ReportEntry.objects.filter(report=report, title="Неделя грамотности").count() == 1
