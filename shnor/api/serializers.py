@@ -804,6 +804,7 @@ class ActionSerializer(serializers.ModelSerializer):
     status_label = serializers.CharField(read_only=True, help_text="состояние по-русски, с «срок истёк» для просроченных")
     is_overdue = serializers.BooleanField(read_only=True)
     evidence_order = serializers.CharField(read_only=True, help_text="«приказ от 15.11.2021 № 125»")
+    evidence_url = serializers.CharField(read_only=True, help_text="ссылка на подтверждение (пусто, если её нет)")
     evidence_file_url = serializers.SerializerMethodField()
     schools = serializers.PrimaryKeyRelatedField(many=True, read_only=True)
 
