@@ -31,6 +31,13 @@ def move_tasks(apps, schema_editor):
         Action.objects.filter(pk=action.pk).update(created_at=task.created_at)
         if task.finding_id:
             Finding.objects.filter(pk=task.finding_id, action__isnull=True).update(action=action)
+    _check_now(schema_editor)
+
+
+def _check_now(schema_editor):
+    """PostgreSQL checks foreign keys at commit; the schema change after this step cannot wait for that."""
+    if schema_editor.connection.vendor == "postgresql":
+        schema_editor.execute("SET CONSTRAINTS ALL IMMEDIATE")
 
 
 def move_back(apps, schema_editor):
@@ -45,6 +52,7 @@ def move_back(apps, schema_editor):
                             status=back.get(action.status, "open"), note=action.note, done_at=action.status_changed_at,
                             done_by_id=action.status_changed_by_id)
         action.delete()  # back into a task: going forward again makes it an action once more, not twice
+    _check_now(schema_editor)
 
 
 class Migration(migrations.Migration):
