@@ -243,8 +243,11 @@ class EvidenceForm(forms.Form):
 
 class ReturnForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
-    remarks = forms.CharField(label="Замечания", widget=forms.Textarea(attrs={"rows": 3}),
-                              error_messages={"required": "Укажите замечания: школа должна знать, что исправить."})
+    remarks = forms.CharField(label="Замечания ко всему отчёту", required=False, widget=forms.Textarea(attrs={"rows": 3}))
+
+    def entry_remarks(self, data) -> dict[int, str]:
+        """Remarks per entry, posted as remark-<entry pk> beside each entry of the report page."""
+        return {int(key[7:]): strip_controls_in(value) for key, value in data.items() if key.startswith("remark-") and key[7:].isdigit()}
 
 
 class ActionForm(forms.Form):

@@ -205,6 +205,9 @@ class ReportEntry(models.Model):
     actual_result = models.TextField("фактический результат", blank=True)
     expected_result = models.TextField("ожидаемый результат", blank=True, help_text="по дорожной карте; у незапланированного — свой")
     reason = models.TextField("причина невыполнения", blank=True)
+    remark = models.TextField("замечание при возврате", blank=True, help_text="куратора или координатора к этой записи")
+    # The entry as it was when the report was returned (status, result, reason, evidence ids): «изменено после возврата».
+    at_return = models.JSONField("состояние при возврате", null=True, blank=True, editable=False)
     order = models.PositiveIntegerField("порядок", default=0)
 
     objects = EntryQuerySet.as_manager()
@@ -227,6 +230,14 @@ class ReportEntry(models.Model):
     @property
     def counts(self) -> bool:
         return self.status in self.DONE
+
+    def snapshot(self) -> dict:
+        return {"status": self.status, "actual_result": self.actual_result, "reason": self.reason,
+                "evidence": sorted(e.pk for e in self.evidence.all())}
+
+    @property
+    def changed_since_return(self) -> bool:
+        return self.at_return is not None and self.snapshot() != self.at_return
 
     @property
     def needs_reason(self) -> bool:

@@ -358,7 +358,8 @@ def report_action(request, code, school_pk, action):
         if not form.is_valid():
             messages.error(request, " ".join(e for errs in form.errors.values() for e in errs))
             return redirect("report_detail", campaign.code, school.pk)
-        step = lambda r, u, v: workflow.return_report(r, u, v, form.cleaned_data["remarks"])  # noqa: E731
+        per_entry = form.entry_remarks(request.POST)
+        step = lambda r, u, v: workflow.return_report(r, u, v, form.cleaned_data["remarks"], per_entry)  # noqa: E731
         done = "Отчёт возвращён школе на доработку."
     elif action in ACTIONS:
         form = ActionForm(request.POST)

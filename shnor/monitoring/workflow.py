@@ -340,7 +340,11 @@ def accept_many(reports: list[tuple[SchoolReport, int | None]], user) -> tuple[l
 
 
 @transaction.atomic
-def return_report(report: SchoolReport, user, version: int | None, remarks: str) -> SchoolReport:
+def return_report(report: SchoolReport, user, version: int | None, remarks: str, entry_remarks: dict[int, str] | None = None) -> SchoolReport:
+    """Back to the school with remarks: on the whole report and/or per entry (`entry_remarks`: entry pk → remark).
+
+    Each entry keeps its state at the return, so that the curator later sees what changed since.
+    """
     report = _lock(report, version)
     scope = Scope.of(user)
     allowed = (report.status == Status.SUBMITTED and (scope.can_certify_report_of(report.school) or scope.can_accept_report_of(report.school))) or (
@@ -351,10 +355,22 @@ def return_report(report: SchoolReport, user, version: int | None, remarks: str)
             raise WorkflowError("Принятый отчёт закрыт для изменений и не может быть возвращён.")
         raise WorkflowError("Вернуть этот отчёт на доработку вы не можете.")
     remarks = (remarks or "").strip()
-    if not remarks:
+    entries = list(report.entries.prefetch_related("evidence"))
+    per_entry = {pk: text.strip() for pk, text in (entry_remarks or {}).items() if text and text.strip()}
+    unknown = set(per_entry) - {e.pk for e in entries}
+    if unknown:
+        raise WorkflowError("Замечание относится к записи, которой нет в отчёте: откройте отчёт заново.")
+    if not remarks and not per_entry:
         raise WorkflowError("Укажите замечания: школа должна знать, что исправить.")
+    changes: dict[str, list] = {"замечания": [None, remarks]} if remarks else {}
+    for entry in entries:
+        entry.remark = per_entry.get(entry.pk, "")
+        entry.at_return = entry.snapshot()
+        if entry.remark:
+            changes[f"замечание: {entry.title[:60]}"] = [None, entry.remark]
+    ReportEntry.objects.bulk_update(entries, ["remark", "at_return"])
     _bump(report, user, status=Status.RETURNED, returned_at=timezone.now(), remarks=remarks)
-    record(user, "report.return", report, f"Отчёт школы {report.school} возвращён на доработку", school=report.school, changes={"замечания": [None, remarks]})
+    record(user, "report.return", report, f"Отчёт школы {report.school} возвращён на доработку", school=report.school, changes=changes)
     return report
 
 

@@ -59,7 +59,8 @@ def school_todos(scope: Scope, campaigns: list[Campaign]) -> list[SchoolTodo]:
     if not school_ids:
         return []
     reports = {(r.campaign_id, r.school_id): r for r in SchoolReport.objects.filter(school_id__in=school_ids, campaign__in=campaigns)
-               .annotate(unmarked=Count("entries", filter=Q(entries__planned_activity__isnull=False, entries__status="")))}
+               .annotate(unmarked=Count("entries", filter=Q(entries__planned_activity__isnull=False, entries__status="")),
+                         remarked=Count("entries", filter=~Q(entries__remark="")))}
     todos = []
     for c in campaigns:
         for school in c.schools.filter(pk__in=school_ids):
