@@ -136,7 +136,7 @@ def test_reminders_go_to_overdue_schools_only(world):
     report = open_report(world.campaign, world.b1)
     report = save_report(report, world.users["head_b1"], report.version, [EntryChange(None, "Собрание", "done", "Проведено")])
     submit(report, world.users["head_b1"], report.version)
-    response = world.client("coordinator").post(reverse("campaign_remind", args=[world.campaign.code]), follow=True)
+    response = world.client("coordinator").post(reverse("campaign_remind", args=[world.campaign.code]), {"confirm": "1"}, follow=True)
     assert response.status_code == 200
     recipients = sorted(addr for m in mail.outbox for addr in m.to)
     # a1: the school's address plus its head and staff; a2 has no address; b1 has submitted.
@@ -151,7 +151,7 @@ def test_reminders_go_to_overdue_schools_only(world):
 @pytest.mark.django_db(transaction=True)
 def test_reminders_are_sent_by_the_worker_and_the_campaign_page_tells_the_result(world, database_queue, monkeypatch):
     client = world.client("coordinator")
-    page = client.post(reverse("campaign_remind", args=[world.campaign.code]), follow=True).content.decode()
+    page = client.post(reverse("campaign_remind", args=[world.campaign.code]), {"confirm": "1"}, follow=True).content.decode()
     assert "Напоминания отправляются" in page and 'id="reminders-running"' in page and mail.outbox == []
     assert world.client("outsider").post(reverse("campaign_remind", args=[world.campaign.code])).status_code in (403, 404)
 
@@ -170,7 +170,7 @@ def test_reminders_are_sent_by_the_worker_and_the_campaign_page_tells_the_result
         raise ConnectionRefusedError("no SMTP server")
 
     monkeypatch.setattr(reminders, "get_connection", no_server)
-    client.post(reverse("campaign_remind", args=[world.campaign.code]))
+    client.post(reverse("campaign_remind", args=[world.campaign.code]), {"confirm": "1", "again": "1"})
     database_queue()
     page = client.get(reverse("campaign_detail", args=[world.campaign.code])).content.decode()
     assert 'id="reminders-failed"' in page and 'id="remind">Повторить</button>' in page  # not retried by itself

@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+
 import django_tasks
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.mail import EmailMessage, get_connection
 from django.db import transaction
 from django.urls import reverse
+from django.utils import timezone
 
 from shnor.audit.log import record
+from shnor.audit.models import AuditEvent
 from shnor.registry.models import Membership
 
 from .completeness import completeness
@@ -24,6 +29,40 @@ def recipients_for(school) -> list[str]:
         if m.user.email and m.user.is_active
     }
     return sorted(emails)
+
+
+# Pressing «Напомнить» again within this time asks for an explicit «отправить ещё раз».
+REPEAT_GUARD = timedelta(hours=1)
+
+
+@dataclass
+class Preview:
+    """What «Напомнить просрочившим» would send, and when it last sent."""
+
+    letters: list[tuple[object, list[str]]] = field(default_factory=list)  # (school, addresses)
+    missing: list[str] = field(default_factory=list)
+    last_at: datetime | None = None
+    last_count: int = 0
+
+    @property
+    def recent(self) -> bool:
+        return self.last_at is not None and timezone.now() - self.last_at < REPEAT_GUARD
+
+
+def preview(campaign: Campaign, schools=None) -> Preview:
+    result = Preview()
+    for row in completeness(campaign, schools).overdue:
+        to = recipients_for(row.school)
+        if to:
+            result.letters.append((row.school, to))
+        else:
+            result.missing.append(row.school.short_name)
+    last = AuditEvent.objects.filter(action="campaign.remind", object_type=Campaign._meta.label_lower, object_id=str(campaign.pk)).order_by("-at").first()
+    if last is not None:
+        changes = last.changes or {}
+        result.last_at = last.at
+        result.last_count = changes.get("отправлено", len(changes.get("школы", [])) - len(changes.get("без адреса", [])))
+    return result
 
 
 @transaction.atomic
@@ -47,7 +86,7 @@ def send_reminders(campaign: Campaign, user, schools=None) -> tuple[int, list[st
     if messages:
         get_connection().send_messages(messages)
     record(user, "campaign.remind", campaign, f"Отправлены напоминания по кампании «{campaign.title}»: {len(messages)}",
-           region=campaign.region, changes={"школы": [r.school.short_name for r in overdue], "без адреса": missing})
+           region=campaign.region, changes={"школы": [r.school.short_name for r in overdue], "без адреса": missing, "отправлено": len(messages)})
     return len(messages), missing
 
 

@@ -25,13 +25,12 @@ from shnor.plans.maps import framework_maps
 from shnor.registry.access import get_school_for_user
 from shnor.registry.models import Membership, Scope
 
-from . import exports, workflow
+from . import exports, reminders, workflow
 from .access import get_campaign_for_user, get_coordinated_campaign, get_evidence_for_user, get_report_context
 from .board import CampaignBoard
 from .coverage import counted_statuses, coverage_for
 from .forms import ActionForm, CampaignForm, EvidenceForm, ReportForm, ReturnForm
 from .models import Campaign, Evidence, IndicatorValue, ReportEntry, SchoolReport
-from .reminders import remind
 
 
 @login_required
@@ -124,16 +123,26 @@ def coverage_detail(request, code):
 
 
 @login_required
-@require_POST
 def campaign_remind(request, code):
+    """The preview of the reminders (who gets a letter, who has no address, when they were last sent); sending needs
+    confirmation, and a second sending within REPEAT_GUARD an explicit «ещё раз»."""
     campaign = get_coordinated_campaign(request.user, code)
-    result = remind.enqueue(campaign.pk, request.user.pk)
-    if result.is_finished:  # a backend that runs tasks at once
-        _show_reminders(request, result)
-    else:
-        request.session[_reminder_key(campaign)] = result.id
-        messages.info(request, "Напоминания отправляются: итог появится на этой странице.")
-    return redirect("campaign_detail", campaign.code)
+    letters = reminders.preview(campaign)
+    if request.method == "POST" and request.POST.get("confirm") == "1":
+        if _reminder_state(request, campaign) == "running":
+            messages.info(request, "Напоминания уже отправляются: дождитесь итога.")
+            return redirect("campaign_detail", campaign.code)
+        if letters.recent and request.POST.get("again") != "1":
+            messages.warning(request, "Напоминания уже отправлялись недавно. Если нужно отправить ещё раз, отметьте «Отправить ещё раз».")
+        else:
+            result = reminders.remind.enqueue(campaign.pk, request.user.pk)
+            if result.is_finished:  # a backend that runs tasks at once
+                _show_reminders(request, result)
+            else:
+                request.session[_reminder_key(campaign)] = result.id
+                messages.info(request, "Напоминания отправляются: итог появится на этой странице.")
+            return redirect("campaign_detail", campaign.code)
+    return render(request, "monitoring/remind_preview.html", {"title": "Напоминания просрочившим", "campaign": campaign, "preview": letters})
 
 
 def _reminder_key(campaign) -> str:

@@ -26,6 +26,7 @@ from shnor.plans.models import PlannedActivity
 from shnor.registry.models import Scope
 
 from .models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
+from .notices import notify
 
 Status = SchoolReport.Status
 
@@ -128,6 +129,11 @@ def _lock(report: SchoolReport, version: int | None) -> SchoolReport:
         )
     _check_open(locked.campaign)
     return locked
+
+
+def _notify(report: SchoolReport, event: str) -> None:
+    """The e-mail about a step goes to the task queue once the step is committed (never for a step rolled back)."""
+    transaction.on_commit(lambda: notify.enqueue(report.pk, event))
 
 
 def _bump(report: SchoolReport, user, **fields) -> None:
@@ -311,6 +317,7 @@ def certify(report: SchoolReport, user, version: int | None) -> SchoolReport:
         raise WorkflowError(f"Заверить можно только отправленный отчёт; сейчас он в состоянии «{report.get_status_display()}».")
     _bump(report, user, status=Status.CERTIFIED, certified_at=timezone.now(), certified_by=user)
     record(user, "report.certify", report, f"Куратор заверил отчёт школы {report.school}", school=report.school)
+    _notify(report, "certified")
     return report
 
 
@@ -323,6 +330,7 @@ def accept(report: SchoolReport, user, version: int | None) -> SchoolReport:
         raise WorkflowError(f"Принять можно только заверенный куратором отчёт; сейчас он в состоянии «{report.get_status_display()}».")
     _bump(report, user, status=Status.ACCEPTED, accepted_at=timezone.now(), accepted_by=user)
     record(user, "report.accept", report, f"Координатор принял отчёт школы {report.school}", school=report.school)
+    _notify(report, "accepted")
     return report
 
 
@@ -371,6 +379,7 @@ def return_report(report: SchoolReport, user, version: int | None, remarks: str,
     ReportEntry.objects.bulk_update(entries, ["remark", "at_return"])
     _bump(report, user, status=Status.RETURNED, returned_at=timezone.now(), remarks=remarks)
     record(user, "report.return", report, f"Отчёт школы {report.school} возвращён на доработку", school=report.school, changes=changes)
+    _notify(report, "returned")
     return report
 
 

@@ -62,7 +62,7 @@ RULES: dict[str, Rule] = {
     "campaign_create": Rule(lambda o: {}, REGIONAL),
     "campaign_detail": Rule(_c, CAMPAIGN),
     "coverage_detail": Rule(_c, CAMPAIGN, query="?direction=teachers&type=pk_courses"),
-    "campaign_remind": Rule(_c, frozenset({"coordinator"}), "POST"),
+    "campaign_remind": Rule(_c, frozenset({"coordinator"})),
     "campaign_close": Rule(_c, frozenset({"coordinator"}), "POST"),
     "campaign_reopen": Rule(_c, frozenset({"coordinator"}), "POST"),
     "export_table": Rule(lambda o: {**_c(o), "table": "coverage", "fmt": "xlsx"}, CAMPAIGN),
