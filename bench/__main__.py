@@ -15,6 +15,7 @@ SECTIONS = {
     "campaign_page": "bench.campaign_page",
     "intake": "bench.intake",
     "analysis": "bench.analysis",
+    "documents": "bench.documents",
     "scale": "bench.scale",
     "load": "bench.load",
 }

@@ -14,15 +14,19 @@ from decimal import Decimal
 from django.db.models import Avg, Q
 from django.utils import timezone
 
-from shnor.core.render import planfact
+from shnor.core.render import note, planfact
+from shnor.core.render.docx import TemplateError
 from shnor.monitoring.models import Campaign, Evidence, IndicatorValue, ReportEntry
 from shnor.monitoring.workflow import planned_for
+from shnor.plans.maps import framework_maps
+from shnor.plans.models import Direction
 from shnor.registry.models import Municipality, School, Scope
 
 from . import spravka
 from .access import can_view_analysis
 
-KINDS = {"spravka": "Аналитическая справка", "plan-vs-actual": "Отчёт о реализации дорожной карты"}
+KINDS = {"spravka": "Аналитическая справка", "plan-vs-actual": "Отчёт о реализации дорожной карты",
+         "note": "Аналитическая записка о результатах за период"}
 FORMATS = ("docx", "html", "pdf")
 
 
@@ -158,6 +162,12 @@ def activities(target: Target) -> list[planfact.Activity]:
     for e in entries:
         by_school.setdefault(e.report.school_id, []).append(e)
     evidence = _evidence([e.pk for rows in by_school.values() for e in rows])
+    maps = framework_maps(campaign.framework)
+    names = dict(Direction.objects.filter(framework_id=campaign.framework_id).values_list("code", "name"))
+
+    def direction(type_id, direction_id) -> str:
+        return names.get(maps.effective_direction(type_id, direction_id) or "", "")
+
     out: list[planfact.Activity] = []
     for school in schools:
         rows = by_school.get(school.pk)
@@ -165,7 +175,8 @@ def activities(target: Target) -> list[planfact.Activity]:
         if rows is None:  # no report yet: the plan, nothing marked
             for i, a in enumerate(planned_for(campaign, school), start=1):
                 out.append(planfact.Activity(school.short_name, muni, a.section, a.number or str(i), a.title, a.deadline_text,
-                                             a.responsible, a.expected_result, "", "", [], "", True))
+                                             a.responsible, a.expected_result, "", "", [], "", True,
+                                             direction(a.activity_type_id, None)))
             continue
         planned = [e for e in rows if not e.is_unplanned]
         unplanned = sorted((e for e in rows if e.is_unplanned), key=lambda e: (e.order, e.pk))
@@ -175,6 +186,7 @@ def activities(target: Target) -> list[planfact.Activity]:
                 school.short_name, muni, a.section if a else "", (a.number if a and a.number else str(i)), e.title,
                 a.deadline_text if a else "", a.responsible if a else "", e.expected_result or (a.expected_result if a else ""),
                 e.actual_result, e.status, evidence.get(e.pk, []), e.reason, a is not None,
+                direction(e.activity_type_id, e.direction_id),
             ))
     return out
 
@@ -203,6 +215,13 @@ def plan_vs_actual(target: Target, *, on: date | None = None, author_name: str =
                           author_name=author_name, author_position=author_position)
 
 
+def analytical_note(target: Target, *, on: date | None = None, author_name: str = "", author_position: str = "") -> note.Note:
+    campaign = target.campaign
+    return note.build(activities(target), indicator_changes(target), scope_name=target.name, campaign_title=campaign.title,
+                      period=campaign.period_label(), on=on or timezone.localdate(), author_name=author_name,
+                      author_position=author_position)
+
+
 # ---------------------------------------------------------------------------------------------------------
 # Any kind, any format
 # ---------------------------------------------------------------------------------------------------------
@@ -215,11 +234,12 @@ def make(target: Target, kind: str, fmt: str, *, on: date | None = None, author_
     if fmt not in FORMATS:
         raise DocumentError(f"Неизвестный формат «{fmt}»: {', '.join(FORMATS)}.")
     campaign = target.campaign
-    if kind == "plan-vs-actual":
-        doc = plan_vs_actual(target, on=on, author_name=author_name, author_position=author_position)
+    if kind in ("plan-vs-actual", "note"):
+        build = plan_vs_actual if kind == "plan-vs-actual" else analytical_note
+        doc = build(target, on=on, author_name=author_name, author_position=author_position)
         try:
-            return planfact.RENDERERS[fmt](doc)
-        except planfact.docx.TemplateError as exc:
+            return (planfact if kind == "plan-vs-actual" else note).RENDERERS[fmt](doc)
+        except TemplateError as exc:
             raise DocumentError(exc.message) from exc
     whole = target.level == "region"
     ids = None if whole else list(target.schools().values_list("pk", flat=True))

@@ -200,3 +200,45 @@ def test_a_head_downloads_their_schools_plan_vs_actual_report_as_docx(world):
     assert response.status_code == 200 and f"school-{world.a1.pk}.docx" in response["Content-Disposition"]
     text = docx_text(response.content)
     assert "Курсы повышения квалификации учителей математики" in text and "не отмечено" in text
+
+
+# --- the analytical note --------------------------------------------------------------------------------------
+
+def test_the_cli_writes_the_note_of_a_municipality_by_direction_with_conclusions(tmp_path):
+    out = tmp_path / "note.docx"
+    call_command("report", campaign=DEMO, kind="note", municipality=ROGNEDINO, fmt="docx", out=str(out))
+    text = docx_text(out.read_bytes())
+    assert "Аналитическая записка" in text and ROGNEDINO in text and "Что сделано по направлениям" in text and "Выводы" in text
+    assert "{{" not in text and "{%" not in text
+    target = documents.target_for(campaign(), municipality=ROGNEDINO)
+    doc = documents.analytical_note(target)
+    done = ReportEntry.objects.filter(report__campaign__code=DEMO, report__school__municipality=target.municipality,
+                                      status__in=ReportEntry.DONE).count()
+    assert sum(len(d["lines"]) for d in doc.directions) == done
+    assert all(d["name"] for d in doc.directions)
+    if shutil.which("soffice") and shutil.which("pdftotext"):
+        assert "Аналитическая записка" in libreoffice_text(out)
+
+
+def test_the_note_words_indicator_changes_and_the_reasons():
+    def act(title, status, reason="", direction="Работа с педагогами"):
+        return planfact.Activity("Школа", "Район", "", "", title, "", "", "", "проведено", status, [], reason, True, direction)
+
+    from shnor.core.render import note
+
+    doc = note.build([act("А", "done"), act("Б", "not_done", "Болезнь лектора."), act("В", "done", direction="Работа с родителями")],
+                     [planfact.IndicatorChange("Качество знаний", "%", Decimal("40"), Decimal("41.1")),
+                      planfact.IndicatorChange("Количество неуспевающих", "чел.", Decimal("28"), Decimal("10"))],
+                     scope_name="Школа", campaign_title="Мониторинг", period="I полугодие", on=date(2022, 1, 10))
+    assert [d["name"] for d in doc.directions] == ["Работа с педагогами", "Работа с родителями"]
+    assert normalize_spaces(doc.intro).startswith("За период (I полугодие) из 3 запланированных мероприятий дорожной карты выполнено 2 (66,7 %)")
+    texts = [i["text"] for i in doc.indicators]
+    assert texts == ["качество знаний: рост на 1,1 п. п. (с 40 до 41,1 %)", "количество неуспевающих: снижение с 28 до 10 чел."]
+    joined = normalize_spaces(" ".join(doc.conclusions))
+    assert "значительная часть мероприятий" in joined and "причины: болезнь лектора" in joined
+
+
+def test_a_head_downloads_their_schools_note(world):
+    response = world.client("head").get(_doc_url(world, "note", "docx", f"?school={world.a1.pk}"))
+    assert response.status_code == 200 and "Аналитическая записка" in docx_text(response.content)
+    assert world.client("head_b1").get(_doc_url(world, "note", "docx", f"?school={world.a1.pk}")).status_code == 404

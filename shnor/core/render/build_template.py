@@ -328,6 +328,40 @@ def build_plan_vs_actual(out: Path = PLAN_VS_ACTUAL) -> Path:
     return out
 
 
+NOTE = Path(__file__).parent / "templates" / "note.docx"
+
+
+def build_note(out: Path = NOTE) -> Path:
+    """The default template of the analytical note (variables: shnor.core.render.note.VARIABLES)."""
+    doc = _document()
+    _para(doc, "{{ intro }}")
+    _para(doc, "{%p if directions %}")
+    _heading(doc, "Что сделано по направлениям")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p for dir in directions %}")
+    p = _para(doc, "{{ dir.name }}", keep=True)
+    p.runs[0].italic = True
+    _para(doc, "{%p for x in dir.lines %}")
+    _para(doc, "– {{ x }}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p if indicators %}")
+    _heading(doc, "Показатели")
+    _table(doc, ["Показатель", "Предыдущий период", "Текущий период", "Динамика"], "x in indicators",
+           ["{{ x.name }}", "{{ x.before }}", "{{ x.after }}", "{{ x.text }}"], [55, 30, 30, 50])
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p if conclusions %}")
+    _heading(doc, "Выводы")
+    _numbered(doc, "conclusions")
+    _para(doc, "{%p endif %}")
+    _para(doc)
+    _para(doc, "{{ author_position }} {{ author_name }}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(out)
+    return out
+
+
 if __name__ == "__main__":
     print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))
     print(build_plan_vs_actual())
+    print(build_note())

@@ -38,6 +38,8 @@ DEFAULT_TEMPLATE = Path(__file__).parent / "templates" / "spravka.docx"
 CHART_WIDTH = Mm(160)
 CHUNK = 1 << 20  # characters of rendered body handled at a time
 _COLUMN_LOOPS = re.compile(r"\{%-?\s*(tc|colspan)\b")
+_PARAGRAPH = re.compile(r"<w:p(?: [^>]*)?>.*?</w:p>", re.DOTALL)  # as docxtpl's resolve_listing finds them
+_LISTING = re.compile("[\t\a\n\f]")
 _DOCPR_ID = re.compile(r'(<wp:docPr\b[^>]*?\bid=")\d+(")')
 
 
@@ -151,7 +153,9 @@ def _finish(tpl: DocxTemplate, xml: str, ids: Iterator[int]) -> str:
     \\n, \\t, \\a and \\f in texts into breaks, and number the pictures (fix_docpr_ids) so that their ids are unique."""
     xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
-    xml = tpl.resolve_listing(xml)
+    # resolve_listing parses every run of every paragraph; only a paragraph with one of its characters needs it
+    # (a table of thousands of rows spent most of its time there).
+    xml = _PARAGRAPH.sub(lambda m: tpl.resolve_listing(m.group(0)) if _LISTING.search(m.group(0)) else m.group(0), xml)
     return _DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(ids)}{m.group(2)}", xml)
 
 

@@ -12,16 +12,10 @@ from collections import Counter
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
-from pathlib import Path
-
-from markupsafe import Markup
 
 from ..russian import agree, count_share, format_date, format_decimal
-from . import docx
-from .html import CSS, _environment
-from .pdf import from_html
+from .kinds import renderers
 
-DEFAULT_TEMPLATE = Path(__file__).parent / "templates" / "plan-vs-actual.docx"
 NO_SECTION = "Мероприятия дорожной карты"
 UNPLANNED = "Мероприятия, не предусмотренные дорожной картой"
 # Status codes of monitoring.ReportEntry and how the report words them.
@@ -58,6 +52,7 @@ class Activity:
     evidence: list[str]
     reason: str
     planned: bool
+    direction: str = ""  # the name of its direction in the campaign's framework (the note groups by it)
 
 
 @dataclass
@@ -185,20 +180,4 @@ def build(activities: list[Activity], indicators: list[IndicatorChange], *, scop
     )
 
 
-def render_docx(doc: PlanVsActual, template: bytes | None = None) -> bytes:
-    return docx.render(doc, template, default=DEFAULT_TEMPLATE)
-
-
-def render_page(doc: PlanVsActual) -> str:
-    return _environment().get_template("plan-vs-actual.html").render(d=doc, css=Markup(CSS))
-
-
-def render_html(doc: PlanVsActual, template: bytes | None = None) -> bytes:
-    return render_page(doc).encode("utf-8")
-
-
-def render_pdf(doc: PlanVsActual, template: bytes | None = None) -> bytes:
-    return from_html(render_page(doc))
-
-
-RENDERERS = {"docx": render_docx, "html": render_html, "pdf": render_pdf}
+RENDERERS = renderers("plan-vs-actual")

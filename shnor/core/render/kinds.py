@@ -1,0 +1,29 @@
+"""The renderers of a document kind other than the справка: its own default Word template (replaceable by
+a region's, same engine as the справка's: docx.render) and its own HTML page, which weasyprint makes a PDF of."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from markupsafe import Markup
+
+from . import docx
+from .html import CSS, _environment
+from .pdf import from_html
+
+TEMPLATES = Path(__file__).parent / "templates"
+
+
+def renderers(name: str) -> dict[str, Callable[..., bytes]]:
+    """{"docx", "html", "pdf"} → render(doc, template=None) for the kind whose templates are templates/<name>.docx
+    and templates/<name>.html (the page gets the content as `d`)."""
+
+    def page(doc) -> str:
+        return _environment().get_template(f"{name}.html").render(d=doc, css=Markup(CSS))
+
+    return {
+        "docx": lambda doc, template=None: docx.render(doc, template, default=TEMPLATES / f"{name}.docx"),
+        "html": lambda doc, template=None: page(doc).encode("utf-8"),
+        "pdf": lambda doc, template=None: from_html(page(doc)),
+    }
