@@ -69,6 +69,6 @@ def get_issued_for_user(user, code: str, pk) -> IssuedReport:
     if not access.whole:
         raise PermissionDenied("Выпущенные справки содержат данные всех школ кампании и доступны тем, кто видит их все.")
     try:
-        return IssuedReport.objects.get(campaign=access.campaign, pk=pk)
+        return IssuedReport.regional(access.campaign).get(pk=pk)
     except (IssuedReport.DoesNotExist, ValueError):
         raise Http404("Справка не найдена") from None

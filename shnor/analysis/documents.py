@@ -11,19 +11,23 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import Avg, Q
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Avg, Max, Q
 from django.utils import timezone
 
+from shnor.audit.log import record
 from shnor.core.render import note, planfact
 from shnor.core.render.docx import TemplateError
 from shnor.monitoring.models import Campaign, Evidence, IndicatorValue, ReportEntry
 from shnor.monitoring.workflow import planned_for
 from shnor.plans.maps import framework_maps
 from shnor.plans.models import Direction
-from shnor.registry.models import Municipality, School, Scope
+from shnor.registry.models import Membership, Municipality, School, Scope
 
 from . import spravka
 from .access import can_view_analysis
+from .models import IssuedReport
 
 KINDS = {"spravka": "Аналитическая справка", "plan-vs-actual": "Отчёт о реализации дорожной карты",
          "note": "Аналитическая записка о результатах за период"}
@@ -66,9 +70,30 @@ class Target:
         """The page's query naming this scope (document_download)."""
         return f"?school={self.school.pk}" if self.school else f"?municipality={self.municipality.pk}" if self.municipality else ""
 
-    def file_name(self, kind: str, fmt: str) -> str:
-        where = f"school-{self.school.pk}" if self.school else f"mun-{self.municipality.pk}" if self.municipality else "region"
-        return f"{kind}-{self.campaign.code}-{where}.{fmt}"
+    @property
+    def key(self) -> str:
+        """IssuedReport.scope_key of this scope."""
+        return f"school-{self.school.pk}" if self.school else f"mun-{self.municipality.pk}" if self.municipality else "region"
+
+    def file_name(self, kind: str, fmt: str, version: int | None = None) -> str:
+        return f"{kind}-{self.campaign.code}-{self.key}{f'-v{version}' if version else ''}.{fmt}"
+
+    def can_issue(self, user) -> bool:
+        """Whoever owns the scope issues its documents: the school's head, the municipality's coordinator (or the
+        regional one), the regional coordinator for the region."""
+        scope = Scope.of(user)
+        if self.school:
+            return scope.can_submit_report_of(self.school) or scope.coordinates_school(self.school)
+        if self.municipality:
+            return scope.is_superuser or any(
+                (m.role == Membership.Role.MUNICIPAL and m.municipality_id == self.municipality.pk)
+                or (m.role == Membership.Role.REGIONAL and m.region_id == self.municipality.region_id) for m in scope.memberships)
+        return scope.coordinates_region(self.campaign.region_id)
+
+    def issued(self, kind: str | None = None):
+        """The versions issued for this scope (of one kind, or all), newest first."""
+        qs = IssuedReport.objects.filter(campaign=self.campaign, scope_key=self.key).order_by("kind", "-number")
+        return qs.filter(kind=kind) if kind else qs
 
     def allowed(self, user) -> bool:
         """Who may make this document: whoever sees the school (its head, staff, curator, coordinators); for a
@@ -249,3 +274,31 @@ def make(target: Target, kind: str, fmt: str, *, on: date | None = None, author_
         return spravka.render(prepared.spravka, fmt, campaign.region_id)
     except spravka.SpravkaError as exc:
         raise DocumentError(str(exc)) from exc
+
+
+def issue(target: Target, kind: str, user, author_name: str = "", author_position: str = "", on: date | None = None) -> IssuedReport:
+    """Issue a document of its scope's owner and keep it as the next version: the DOCX and the HTML page now, the PDF by
+    the queue (spravka.make_pdf). The region's справка is spravka.issue (its decisions and recommendations are tracked)."""
+    if not target.can_issue(user):
+        raise DocumentError("Выпустить этот документ может только тот, кто за него отвечает: руководитель школы, "
+                            "координатор муниципалитета или региональный координатор.")
+    if kind == "spravka" and target.level == "region":
+        return spravka.issue(target.campaign, user, author_name, author_position, on)
+    docx = make(target, kind, "docx", on=on, author_name=author_name, author_position=author_position)
+    page = make(target, kind, "html", on=on, author_name=author_name, author_position=author_position)
+    campaign = target.campaign
+    with transaction.atomic():
+        Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # serialises version numbers
+        number = (target.issued(kind).aggregate(m=Max("number"))["m"] or 0) + 1
+        issued = IssuedReport(campaign=campaign, kind=kind, scope_key=target.key, municipality=target.municipality, school=target.school,
+                              number=number, title=f"{KINDS[kind]} — {target.name}, {campaign.title}", author_name=author_name,
+                              author_position=author_position, created_by=user, pdf_status=IssuedReport.PdfStatus.PENDING,
+                              content={"kind": kind, "scope": target.key})
+        issued.docx.save(target.file_name(kind, "docx", number), ContentFile(docx), save=False)
+        issued.html.save(target.file_name(kind, "html", number), ContentFile(page), save=False)
+        issued.save()
+        record(user, "document.issue", issued, f"Выпущен документ «{KINDS[kind]}» ({target.name}), версия {number}: {campaign.title}",
+               school=target.school, municipality=target.municipality, region=campaign.region if target.level == "region" else None,
+               changes={"kind": kind, "scope": target.key, "number": number})
+        transaction.on_commit(lambda: spravka.start_pdf(issued.pk))
+    return issued

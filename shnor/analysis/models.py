@@ -66,6 +66,12 @@ class IssuedReport(models.Model):
         NONE = "none", "не формируется"  # too many schools: see spravka.PDF_MAX_SCHOOLS
 
     campaign = models.ForeignKey("monitoring.Campaign", on_delete=models.CASCADE, related_name="issued_reports", verbose_name="кампания")
+    # What the document is (analysis.documents.KINDS) and about whom: the campaign's region, one municipality or one
+    # school; versions are numbered within (campaign, kind, scope).
+    kind = models.CharField("вид документа", max_length=20, default="spravka")
+    scope_key = models.CharField("охват", max_length=40, default="region", help_text="region, mun-<id> или school-<id>")
+    municipality = models.ForeignKey("registry.Municipality", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="муниципалитет")
+    school = models.ForeignKey("registry.School", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="школа")
     number = models.PositiveIntegerField("номер версии")
     title = models.CharField("заголовок", max_length=500)
     author_name = models.CharField("автор", max_length=300, blank=True)
@@ -83,10 +89,15 @@ class IssuedReport(models.Model):
         verbose_name = "аналитическая справка"
         verbose_name_plural = "аналитические справки"
         ordering = ["campaign", "-number"]
-        constraints = [models.UniqueConstraint(fields=["campaign", "number"], name="issued_report_unique_number")]
+        constraints = [models.UniqueConstraint(fields=["campaign", "kind", "scope_key", "number"], name="issued_report_unique_version")]
 
     def __str__(self) -> str:
         return f"{self.title} (версия {self.number})"
+
+    @classmethod
+    def regional(cls, campaign):
+        """The campaign's issued regional справки (the справка page, the API)."""
+        return cls.objects.filter(campaign=campaign, kind="spravka", scope_key="region")
 
 
 def template_path(instance: SpravkaTemplate, filename: str) -> str:

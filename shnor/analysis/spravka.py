@@ -274,7 +274,7 @@ def issue(campaign: Campaign, user, author_name: str, author_position: str, on: 
     page = render(prepared.spravka, "html") if schools <= PDF_MAX_SCHOOLS else b""
     with transaction.atomic():
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # serialises version numbers
-        number = (IssuedReport.objects.filter(campaign=campaign).aggregate(m=Max("number"))["m"] or 0) + 1
+        number = (IssuedReport.regional(campaign).aggregate(m=Max("number"))["m"] or 0) + 1
         issued = IssuedReport(campaign=campaign, number=number, title=f"{prepared.spravka.title} — {campaign.title}",
                               author_name=author_name, author_position=author_position, content=prepared.spravka.as_dict(), created_by=user)
         issued.docx.save(f"spravka-{campaign.code}-v{number}.docx", ContentFile(docx), save=False)

@@ -15,6 +15,8 @@ urlpatterns = [
     path("campaigns/<slug:code>/spravka/<int:pk>/pdf-retry/", views.issued_pdf_retry, name="issued_pdf_retry"),
     path("campaigns/<slug:code>/documents/", views.document_list, name="document_list"),
     path("campaigns/<slug:code>/documents/<slug:kind>.<slug:fmt>", views.document_download, name="document_download"),
+    path("campaigns/<slug:code>/documents/<slug:kind>/issue/", views.document_issue, name="document_issue"),
+    path("campaigns/<slug:code>/documents/issued/<int:pk>.<slug:fmt>", views.document_issued_file, name="document_issued_file"),
     path("campaigns/<slug:code>/analytics/schools/", views.dashboard_schools, name="dashboard_schools"),
     path("dashboard/", views.dashboard, name="dashboard"),
 ]

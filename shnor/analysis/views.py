@@ -3,6 +3,7 @@ from __future__ import annotations
 from csp.constants import UNSAFE_INLINE
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -36,11 +37,11 @@ def spravka(request, code):
     if access.can_edit:
         spravka_workflow.ensure_findings(campaign, request.user, analysis if access.whole else None)
     name, position = spravka_workflow.default_author(request.user)
-    last = IssuedReport.objects.filter(campaign=campaign).first()
+    last = IssuedReport.regional(campaign).first()
     initial = {"author_name": last.author_name if last else name, "author_position": last.author_position if last else position}
     prepared = spravka_workflow.prepare(campaign, access.school_ids, whole=access.whole, author_name=initial["author_name"],
                                 author_position=initial["author_position"], analysis=analysis)
-    issued = list(IssuedReport.objects.filter(campaign=campaign).select_related("created_by")) if access.whole else []
+    issued = list(IssuedReport.regional(campaign).select_related("created_by")) if access.whole else []
     for r in issued:
         r.pdf_failed = spravka_workflow.pdf_failed(r)
     return render(request, "analysis/spravka.html", {
@@ -247,7 +248,7 @@ def document_list(request, code):
     campaign = get_campaign_for_user(request.user, code)
     return render(request, "analysis/documents.html", {
         "title": f"Документы — {campaign.title}", "campaign": campaign, "kinds": documents.KINDS,
-        "targets": documents.targets_for(campaign, request.user),
+        "rows": [(t, t.can_issue(request.user), list(t.issued())) for t in documents.targets_for(campaign, request.user)],
     })
 
 
@@ -270,6 +271,46 @@ def document_download(request, code, kind, fmt):
         messages.error(request, str(exc))
         return redirect("document_list", campaign.code)
     return _attachment(data, fmt, target.file_name(kind, fmt))
+
+
+@login_required
+@require_POST
+def document_issue(request, code, kind):
+    """Issue a document of a scope (POST school= or municipality=) as its next version; for the scope's owner."""
+    if kind not in documents.KINDS:
+        raise Http404("Нет такого документа")
+    campaign = get_campaign_for_user(request.user, code)
+    target = documents.target_by_ids(campaign, request.POST.get("school", ""), request.POST.get("municipality", ""))
+    if target is None or not target.allowed(request.user):
+        raise Http404("Нет такого документа")
+    if not target.can_issue(request.user):
+        raise PermissionDenied("Выпустить этот документ может руководитель школы, координатор муниципалитета или региональный координатор.")
+    name, position = spravka_workflow.default_author(request.user)
+    try:
+        issued = documents.issue(target, kind, request.user, name, position)
+    except (documents.DocumentError, spravka_workflow.SpravkaError) as exc:
+        messages.error(request, f"Документ не выпущен. {exc}")
+        return redirect("document_list", campaign.code)
+    messages.success(request, f"Выпущен документ «{documents.KINDS[kind]}» ({target.name}), версия {issued.number}. PDF появится через несколько минут.")
+    return redirect("document_list", campaign.code)
+
+
+@login_required
+def document_issued_file(request, code, pk, fmt):
+    """A file of an issued document, for whoever may make the document of its scope."""
+    campaign = get_campaign_for_user(request.user, code)
+    issued = IssuedReport.objects.filter(campaign=campaign, pk=pk).select_related("school", "municipality").first()
+    target = documents.Target(campaign, issued.municipality, issued.school) if issued else None
+    if target is None or not target.allowed(request.user) or fmt not in ("docx", "pdf"):
+        raise Http404("Документ не найден")
+    if fmt == "pdf" and issued.pdf_status != IssuedReport.PdfStatus.READY:
+        messages.info(request, f"PDF документа: {issued.get_pdf_status_display()}. Скачайте DOCX.")
+        return redirect("document_list", campaign.code)
+    try:
+        handle = (issued.docx if fmt == "docx" else issued.pdf).open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("Файл документа не найден в хранилище") from None
+    return FileResponse(handle, as_attachment=True, filename=target.file_name(issued.kind, fmt, issued.number), content_type=CONTENT_TYPES[fmt])
 
 
 def _spravka_url(campaign) -> str:

@@ -320,10 +320,10 @@ class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
         """The аналитическая справка as it stands now, on the schools the user sees (coordinators and observers)."""
         access = get_analysis_access(request.user, code)
         campaign = access.campaign
-        last = IssuedReport.objects.filter(campaign=campaign).first()
+        last = IssuedReport.regional(campaign).first()
         name, position = (last.author_name, last.author_position) if last else spravka_workflow.default_author(request.user)
         prepared = spravka_workflow.prepare(campaign, access.school_ids, whole=access.whole, author_name=name, author_position=position)
-        issued = IssuedReport.objects.filter(campaign=campaign).select_related("campaign")
+        issued = IssuedReport.regional(campaign).select_related("campaign")
         return Response({
             "campaign": campaign.code, "whole": access.whole, "can_edit": access.can_edit, "content": prepared.spravka.as_dict(),
             "findings": s.FindingSerializer(spravka_workflow.stored_findings(campaign), many=True).data if access.can_edit else [],

@@ -242,3 +242,59 @@ def test_a_head_downloads_their_schools_note(world):
     response = world.client("head").get(_doc_url(world, "note", "docx", f"?school={world.a1.pk}"))
     assert response.status_code == 200 and "Аналитическая записка" in docx_text(response.content)
     assert world.client("head_b1").get(_doc_url(world, "note", "docx", f"?school={world.a1.pk}")).status_code == 404
+
+
+# --- issuing ----------------------------------------------------------------------------------------------------
+
+def test_a_municipal_coordinator_issues_the_municipal_spravka_as_versions(world, django_capture_on_commit_callbacks):
+    from django.urls import reverse
+
+    from shnor.analysis.models import IssuedReport
+    from shnor.audit.models import AuditEvent
+
+    url = reverse("document_issue", args=[world.campaign.code, "spravka"])
+    client = world.client("municipal")
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(url, {"municipality": world.m1.pk}).status_code == 302
+        assert client.post(url, {"municipality": world.m1.pk}).status_code == 302
+    issued = list(IssuedReport.objects.filter(campaign=world.campaign, kind="spravka", scope_key=f"mun-{world.m1.pk}").order_by("number"))
+    assert [i.number for i in issued] == [1, 2] and issued[0].municipality == world.m1
+    assert issued[0].pdf_status == IssuedReport.PdfStatus.READY  # the tests' queue runs the PDF task at once
+    assert not IssuedReport.regional(world.campaign).exists()  # the regional справка's versions are apart
+    assert AuditEvent.objects.filter(action="document.issue").count() == 2
+    file_url = reverse("document_issued_file", args=[world.campaign.code, issued[0].pk, "docx"])
+    response = client.get(file_url)
+    assert response.status_code == 200 and "Аналитическая справка" in docx_text(b"".join(response.streaming_content))
+    assert world.client("municipal2").get(file_url).status_code == 404
+    assert world.client("head").get(file_url).status_code == 404
+    assert world.client("outsider").get(file_url).status_code == 404
+    page = client.get(reverse("document_list", args=[world.campaign.code])).content.decode()
+    assert file_url in page
+
+
+@pytest.mark.parametrize("role, data, status", [
+    ("municipal2", "m1", 404), ("curator", "m1", 404), ("observer", "m1", 403), ("head", "m1", 404),
+    ("head_b1", "a1", 404), ("staff", "a1", 403), ("outsider", "a1", 404),
+])
+def test_only_the_owner_of_a_scope_issues_its_documents(world, role, data, status):
+    from django.urls import reverse
+
+    from shnor.analysis.models import IssuedReport
+
+    body = {"m1": {"municipality": world.m1.pk}, "a1": {"school": world.a1.pk}}[data]
+    response = world.client(role).post(reverse("document_issue", args=[world.campaign.code, "note"]), body)
+    assert response.status_code == status
+    assert not IssuedReport.objects.exists()
+
+
+def test_a_head_issues_their_schools_plan_vs_actual_report(world):
+    from shnor.analysis.models import IssuedReport
+
+    target = documents.Target(world.campaign, school=world.a1)
+    issued = documents.issue(target, "plan-vs-actual", world.users["head"], "М. Директорова", "директор")
+    assert (issued.kind, issued.scope_key, issued.number, issued.school) == ("plan-vs-actual", f"school-{world.a1.pk}", 1, world.a1)
+    with issued.docx.open("rb") as fh:
+        assert "Отчёт о реализации дорожной карты" in docx_text(fh.read())
+    with pytest.raises(documents.DocumentError):
+        documents.issue(target, "plan-vs-actual", world.users["head_b1"])
+    assert IssuedReport.objects.count() == 1

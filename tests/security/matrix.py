@@ -88,6 +88,9 @@ RULES: dict[str, Rule] = {
     "document_list": Rule(_c, CAMPAIGN),
     "document_download": Rule(lambda o: {**_c(o), "kind": "plan-vs-actual", "fmt": "html"}, SEES_A1,
                               query="?school={a1}"),
+    # Without a school or municipality the document is the region's: only its coordinator issues it.
+    "document_issue": Rule(lambda o: {**_c(o), "kind": "plan-vs-actual"}, frozenset({"coordinator"}), "POST"),
+    "document_issued_file": Rule(lambda o: {**_c(o), "pk": o.issued.pk, "fmt": "docx"}, frozenset({"coordinator", "observer"})),
     "issued_file": Rule(lambda o: {**_c(o), "pk": o.issued.pk, "fmt": "docx"}, frozenset({"coordinator", "observer"})),
     "issued_pdf_retry": Rule(lambda o: {**_c(o), "pk": o.issued.pk}, frozenset({"coordinator"}), "POST"),
     "dashboard_schools": Rule(_c, CAMPAIGN_ANALYSTS),
