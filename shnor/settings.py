@@ -72,6 +72,7 @@ INSTALLED_APPS = [
     "shnor.plans",
     "shnor.monitoring",
     "shnor.actions",
+    "shnor.diagnosis",
     "shnor.intake",
     "shnor.analysis",
     "shnor.exchange",

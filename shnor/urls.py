@@ -15,6 +15,7 @@ urlpatterns = [
     path("", include("shnor.registry.urls")),
     path("", include("shnor.plans.urls")),
     path("", include("shnor.monitoring.urls")),
+    path("", include("shnor.diagnosis.urls")),
     path("", include("shnor.analysis.urls")),
     path("", include("shnor.actions.urls")),
     path("", include("shnor.intake.urls")),

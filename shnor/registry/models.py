@@ -274,6 +274,10 @@ class Scope:
     def can_edit_roadmap_of(self, school: School) -> bool:
         return self._has(Membership.Role.HEAD, school) or self._has(Membership.Role.CURATOR, school) or self.coordinates_school(school)
 
+    def can_diagnose(self, school: School) -> bool:
+        """Record and correct a school's causes, deficits and risks: its curator and its coordinators."""
+        return self._has(Membership.Role.CURATOR, school) or self.coordinates_school(school)
+
     @property
     def is_coordinator(self) -> bool:
         return self.is_superuser or bool(self.roles & self.COORDINATOR_ROLES)

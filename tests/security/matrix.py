@@ -21,6 +21,7 @@ CAMPAIGN = frozenset({"coordinator", "municipal", "municipal2", "curator", "cura
 CAMPAIGN_ANALYSTS = CAMPAIGN & ANALYSTS
 SEES_A1 = frozenset({"coordinator", "municipal", "curator", "head", "staff", "observer"})
 ROADMAP_A1 = frozenset({"coordinator", "municipal", "curator", "head"})
+DIAGNOSES_A1 = frozenset({"coordinator", "municipal", "curator"})
 ROADMAP_LOADERS = COORDINATORS | {"curator", "curator2", "head", "head_b1"}
 
 
@@ -112,6 +113,11 @@ RULES: dict[str, Rule] = {
     "exchange_indicator_import": Rule(lambda o: {}, COORDINATORS),
     "exchange_action_import": Rule(lambda o: {}, LOGGED_IN),  # each row is checked against the user's right to mark it
     "exchange_indicator_template": Rule(lambda o: {}, COORDINATORS),
+    "need_add": Rule(lambda o: {"school_pk": o.world.a1.pk}, DIAGNOSES_A1),
+    "need_edit": Rule(lambda o: {"school_pk": o.world.a1.pk, "pk": o.need.pk}, DIAGNOSES_A1),
+    "need_measures": Rule(lambda o: {"school_pk": o.world.a1.pk, "pk": o.need.pk}, DIAGNOSES_A1),
+    "need_delete": Rule(lambda o: {"school_pk": o.world.a1.pk, "pk": o.need.pk}, DIAGNOSES_A1, "POST"),
+    "need_adopt_risks": Rule(lambda o: {"school_pk": o.world.a1.pk}, DIAGNOSES_A1, "POST"),
 }
 # Pages for everyone, signed in or not.
 PUBLIC = {"login", "logout"}
@@ -129,6 +135,7 @@ class Objects:
     issued: object
     task: object
     batch: object
+    need: object
 
 
 def build_objects(world) -> Objects:
@@ -137,6 +144,7 @@ def build_objects(world) -> Objects:
 
     from shnor.actions import door as actions_door
     from shnor.analysis.models import Finding, IssuedReport
+    from shnor.diagnosis.models import Need
     from shnor.intake.models import ImportBatch
     from shnor.monitoring import workflow
     from shnor.monitoring.models import Evidence
@@ -158,7 +166,8 @@ def build_objects(world) -> Objects:
     actions_door.set_status(task, world.users["coordinator"], "in_progress", evidence_file=SimpleUploadedFile("prikaz.pdf", b"%PDF-1.4"))
     batch = ImportBatch.objects.create(campaign=world.campaign, created_by=world.users["head"], status="ready")
     return Objects(world, activity, Direction.objects.filter(framework=world.framework).first(),
-                   Evidence.objects.get(entry=entry), finding, issued, task, batch)
+                   Evidence.objects.get(entry=entry), finding, issued, task, batch,
+                   Need.objects.create(school=world.a1, kind="deficit", group="assessment", text="Дефицит оценочных компетенций"))
 
 
 def web_patterns():
