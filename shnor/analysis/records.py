@@ -9,6 +9,7 @@ from array import array
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 
+from shnor.diagnosis.records import need_records
 from shnor.monitoring.coverage import counted_statuses, done_school_rows, entry_facts, id_list
 from shnor.monitoring.models import Campaign, ReportEntry, SchoolReport
 from shnor.plans.maps import FrameworkMaps, framework_maps
@@ -68,12 +69,27 @@ def campaign_data(campaign: Campaign, school_ids=None, include_submitted: bool =
         types=maps.types,
         indicators=indicators,
         region=campaign.region.name,
+        needs=[] if facts_only else need_records(campaign, statuses, school_ids),
+        statuses=({}, {}) if facts_only else school_statuses(campaign, scope),
     )
     if entries and not facts_only:
         data.entries = entry_records(campaign, maps, scope, statuses)
     else:
         data.summary = entry_summary(campaign, maps, scope, statuses, facts_only=facts_only)
     return data
+
+
+def school_statuses(campaign: Campaign, scope) -> tuple[dict[int, str], dict[int, str]]:
+    """Each school's status in the academic year the campaign's period ends in, and in the next one."""
+    from shnor.registry.models import SchoolStatus
+
+    end = campaign.period_end
+    year = end.year if end.month >= 9 else end.year - 1
+    found: tuple[dict[int, str], dict[int, str]] = ({}, {})
+    rows = scope.filter(SchoolStatus.objects.filter(year__in=[year, year + 1]), "school_id").values_list("school_id", "year", "status")
+    for school_id, y, status in rows.iterator(chunk_size=5000):
+        found[y - year][school_id] = status
+    return found
 
 
 class _MemberScope:

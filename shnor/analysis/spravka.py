@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 import django_tasks
 from django.core.files.base import ContentFile
@@ -64,7 +64,18 @@ def analysis_for(campaign: Campaign, school_ids=None) -> Analysis:
         prev_maps = maps if prev.framework_id == campaign.framework_id else framework_maps(prev.framework)
         # The dynamics need the previous campaign's coverage, schools and indicators, not its entries.
         previous = campaign_data(prev, school_ids, maps=prev_maps, facts_only=True)
-    return analyse(current, previous)
+    earlier = year_before(campaign)
+    before = campaign_data(earlier, school_ids, maps=framework_maps(earlier.framework), facts_only=True) if earlier else None
+    return analyse(current, previous, before)
+
+
+def year_before(campaign: Campaign) -> Campaign | None:
+    """The campaign of the same region (and municipality) for the same period a year earlier, give or take a fortnight."""
+    start = campaign.period_start
+    around = date(start.year - 1, start.month, min(start.day, 28))
+    return (Campaign.objects.filter(region_id=campaign.region_id, municipality_id=campaign.municipality_id,
+                                    period_start__range=(around - timedelta(days=15), around + timedelta(days=15)))
+            .exclude(pk=campaign.pk).select_related("framework").order_by("period_start").first())
 
 
 def next_campaign(campaign: Campaign) -> Campaign | None:

@@ -41,6 +41,11 @@ from decimal import Decimal
 from fractions import Fraction
 
 from .coverage import Coverage, DirectionInfo, EntryFact, TypeInfo, compute_coverage
+from .needs import NeedCoverage, NeedRecord
+from .needs import coverage as needs_coverage
+from .outcomes import Outcomes
+from .outcomes import Value as OutcomeValue
+from .outcomes import build as build_outcomes
 from .russian import parse_decimal, percent
 
 DONE = frozenset({"done", "partial"})
@@ -227,6 +232,8 @@ class CampaignData:
     indicators: list[IndicatorRecord] = field(default_factory=list)
     region: str = ""
     summary: EntrySummary | None = field(default=None, repr=False, compare=False)
+    needs: list[NeedRecord] = field(default_factory=list)  # the schools' causes, deficits and risks with their measures
+    statuses: tuple[dict[int, str], dict[int, str]] = ({}, {})  # each school's status this academic year and the next
 
     def entry_summary(self) -> EntrySummary:
         """The entries' summary; computed from `entries` once when it was not given."""
@@ -382,6 +389,8 @@ class Analysis:
     lagging: list[LaggingSchool]
     dynamics: Dynamics | None
     previous_missing: bool  # True when there is no previous campaign to compare with
+    needs: list[NeedCoverage] = field(default_factory=list)  # per cause, deficit and risk (core/needs.py)
+    outcomes: Outcomes | None = None  # indicator totals, their dynamics, «what worked» (core/outcomes.py)
 
     @property
     def schools_total(self) -> int:
@@ -420,7 +429,13 @@ class Analysis:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def analyse(current: CampaignData, previous: CampaignData | None = None) -> Analysis:
+def outcome_values(data: CampaignData) -> list[OutcomeValue]:
+    muni = {s.id: s.municipality for s in data.schools}
+    return [OutcomeValue(r.school_id, muni.get(r.school_id, ""), r.code, r.name, r.unit, r.value, r.subject, r.decimals, r.higher_is_better)
+            for r in data.indicators]
+
+
+def analyse(current: CampaignData, previous: CampaignData | None = None, year_before: CampaignData | None = None) -> Analysis:
     coverage = current.coverage()
     worked = current.entry_summary().worked
     analysed = [d for d in current.directions if d.code in worked]
@@ -440,6 +455,11 @@ def analyse(current: CampaignData, previous: CampaignData | None = None) -> Anal
         lagging=lagging_schools(profiles, len(analysed)),
         dynamics=dynamics(current, previous) if previous is not None else None,
         previous_missing=previous is None,
+        needs=needs_coverage(current.needs),
+        outcomes=build_outcomes(
+            outcome_values(current), outcome_values(previous) if previous else None, outcome_values(year_before) if year_before else None,
+            [(r.name, r.activity_type is not None, r.school_ids) for r in coverage.rows if r.direction is not None],
+            current.statuses, year_before.title if year_before else ""),
     )
 
 

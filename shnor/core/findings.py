@@ -33,6 +33,8 @@ from datetime import date
 from decimal import Decimal
 
 from .analysis import SYSTEMIC_RULES, Analysis, LaggingSchool
+from .needs import describe as describe_need
+from .needs import fully_addressed
 from .russian import NBSP, agree, count_share, format_date, format_decimal, format_delta, inflect, percent
 
 ACTIVE_TYPE_SHARE = Decimal(75)
@@ -424,6 +426,17 @@ def indicator_dynamics(a: Analysis, c: Context) -> list[SpravkaItem]:
 # ---------------------------------------------------------------------------------------------------------
 
 
+@rule("needs_addressed", "conclusion", "a reported school has needs and a measure against every one of them was done in the period")
+def needs_addressed(a: Analysis, c: Context) -> list[SpravkaItem]:
+    reported = {s.id for s in a.reported}
+    ids = [i for i in fully_addressed(a.data.needs) if i in reported]
+    if not ids:
+        return []
+    text = f"мероприятия против каждой выявленной причины низких результатов, дефицита и риска проведены {where(a, ids)}"
+    return [SpravkaItem("conclusion", "needs_addressed", "", text, with_appendix({"schools": len(ids)}, ids, "проведены меры по всем потребностям"),
+                        school_ids=ids)]
+
+
 @rule("missing_reports", "remark", "some schools of the campaign have no counted report")
 def missing_reports(a: Analysis, c: Context) -> list[SpravkaItem]:
     missing = a.not_reported
@@ -518,6 +531,20 @@ APPENDIX_DETAILS["no_evidence"] = lambda a: {p.school.id: format_decimal(p.witho
 # ---------------------------------------------------------------------------------------------------------
 # Management decisions
 # ---------------------------------------------------------------------------------------------------------
+
+
+@rule("needs_without_measures", "remark", "a school's diagnosed cause, deficit or risk has no measure in its roadmap")
+def needs_without_measures(a: Analysis, c: Context) -> list[SpravkaItem]:
+    found = []
+    for row in a.needs:
+        ids = row.unplanned
+        if not ids:
+            continue
+        text = f"{describe_need(row, count_in)}; не запланированы: {listed(a, ids)}"
+        data = with_appendix({"code": row.code, "schools": len(row.schools), "planned": len(row.planned), "done": len(row.done)},
+                             ids, f"нет мер: {lower_first(row.label)}")
+        found.append(SpravkaItem("remark", "needs_without_measures", "", text, data, school_ids=ids))
+    return found
 
 
 @rule("roadmap_correction", "decision", "always: roadmaps are corrected with the period's results")

@@ -216,8 +216,11 @@ _PRONOUN = {"masc": "нему", "femn": "ней", "neut": "нему", "plur": "�
 def gender_of(label: str) -> str:
     """The grammatical gender (or «plur») of a noun phrase's head: the first noun in the nominative."""
     for word in label.split():
-        for p in morph_analyzer().parse(word.strip("«»\"(),"))[:1]:
-            if "NOUN" in p.tag and "nomn" in p.tag:
+        parses = morph_analyzer().parse(word.strip("«»\"(),"))
+        if not parses or "NOUN" not in parses[0].tag:
+            continue  # «предметная» may be a noun too, but is first an adjective
+        for p in parses:
+            if "NOUN" in p.tag and "nomn" in p.tag:  # «компетентность» is first read as accusative
                 return "plur" if "plur" in p.tag else (p.tag.gender or "masc")
     return "masc"
 

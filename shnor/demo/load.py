@@ -20,6 +20,7 @@ from shnor.registry.models import Membership, Municipality, Region, School, Scho
 
 from . import bryansk
 from .actions import load_actions
+from .diagnosis import load_diagnoses, load_vpr
 
 CAMPAIGNS = [
     # code, title, start, end, period text, due date
@@ -77,6 +78,8 @@ def load_demo() -> dict[str, int]:
     _reports(campaigns["bryansk-2021-h1"], schools, types, bryansk.DONE_2021_H1, users, rng, indicator_index=1, not_done=bryansk.NOT_DONE_2021_H1, unplanned=bryansk.UNPLANNED)
     _open_campaign(campaigns["bryansk-2021-h2"], schools, types, users, rng)
     load_actions(campaigns["bryansk-2021-h1"], schools, users)
+    load_diagnoses(schools)
+    load_vpr([campaigns["bryansk-2020-h2"], campaigns["bryansk-2021-h1"]], schools)
     return {"schools": len(schools), "campaigns": len(campaigns), "reports": SchoolReport.objects.filter(campaign__region=region).count()}
 
 

@@ -67,9 +67,13 @@ class Need(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()}: {self.text[:80]}"
 
+    @staticmethod
+    def catalogue_for(code: str) -> catalogue.CatalogueItem | None:
+        return catalogue.catalogue().get(code) if code else None
+
     @property
     def catalogue_item(self) -> catalogue.CatalogueItem | None:
-        return catalogue.catalogue().get(self.code)
+        return self.catalogue_for(self.code)
 
     @property
     def label(self) -> str:

@@ -32,7 +32,7 @@ def test_the_school_and_outsiders_cannot_change_the_diagnosis(world):
     for role in ("head", "staff", "curator2", "outsider", "observer"):
         with pytest.raises(PermissionDenied):
             door.add_need(world.a1, world.users[role], NeedInput("cause", "дефицит кадров"))
-    assert not Need.objects.exists()
+    assert not Need.objects.filter(school=world.a1).exists()
 
 
 def test_measures_link_only_the_schools_own_activities_and_are_audited(world):
@@ -44,7 +44,7 @@ def test_measures_link_only_the_schools_own_activities_and_are_audited(world):
     assert door.set_measures(need, own, world.users["coordinator"]) == sorted(own)
     assert door.set_measures(need, own[:1], world.users["coordinator"]) == own[:1]
     assert list(need.measures.values_list("activity_id", flat=True)) == own[:1]
-    assert AuditEvent.objects.filter(action="need.measures").count() == 2
+    assert AuditEvent.objects.filter(action="need.measures", school=world.a1).count() == 2
 
 
 def test_registry_risk_profiles_become_risk_needs_once(world):
@@ -73,7 +73,7 @@ def test_bad_input_keeps_what_was_typed_and_says_what_to_fix(world):
     assert response.status_code == 200
     body = response.content.decode()
     assert "другого вида" in body and "нет учителя" in body
-    assert not Need.objects.exists()
+    assert not Need.objects.filter(school=world.a1).exists()
 
 
 def test_the_school_reads_its_diagnosis_without_edit_links(world):

@@ -32,6 +32,9 @@ VARIABLES = {
     "results": "результаты по направлениям: title, label, lines (каждая — text)",
     "charts": "диаграммы: image, title",
     "municipalities": "сравнение муниципалитетов: name, schools, reported, directions_share, completion",
+    "needs_lead, needs_lines": "диагностика и меры: пояснение и строки по причинам, дефицитам и рискам (список)",
+    "outcome_lead, outcome_lines": "результаты: показатели по региону и их динамика, в том числе ВПР и ОГЭ по предметам (список)",
+    "worked_lead, worked_lines": "что сработало: сравнение школ, проводивших и не проводивших мероприятия (список)",
     "dynamics_lead, dynamics_rows, dynamics_indicators": "динамика: пояснение, строки (name, before, after, delta), показатели",
     "previous_tasks_lead, previous_tasks": "исполнение рекомендаций и решений предыдущего периода: text, responsible, deadline, status, note",
     "execution_counts, execution_overdue": "их число по состояниям (status, number) и просроченные по адресатам (addressee, items: text, deadline)",
@@ -189,6 +192,21 @@ def build(out: Path = OUT) -> Path:
            "m in municipalities", ["{{ m.name }}", "{{ m.schools }}", "{{ m.reported }}", "{{ m.directions_share }}", "{{ m.completion }}"],
            [55, 18, 28, 34, 30])
     _para(doc, "{%p endif %}")
+
+    _para(doc, "{%p if needs_lead %}")
+    p = _para(doc)
+    p.add_run("Диагностика и меры. ").bold = True
+    p.add_run("{{ needs_lead }}")
+    _numbered(doc, "needs_lines", "· {{ x }}")
+    _para(doc, "{%p endif %}")
+
+    for var, title in (("outcome", "Результаты. "), ("worked", "Что сработало. ")):
+        _para(doc, f"{{%p if {var}_lead %}}")
+        p = _para(doc)
+        p.add_run(title).bold = True
+        p.add_run(f"{{{{ {var}_lead }}}}")
+        _numbered(doc, f"{var}_lines", "· {{ x }}")
+        _para(doc, "{%p endif %}")
 
     _para(doc, "{%p if dynamics_lead %}")
     p = _para(doc)

@@ -6,13 +6,16 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 
 from .. import actions as core_actions
 from ..analysis import Analysis
-from ..findings import SpravkaItem, appendix_notes, count_in, indicator_text, lower_first
-from ..russian import count_share, format_date, format_decimal, format_percent, percent
+from ..findings import SpravkaItem, appendix_notes, count_in, indicator_text, listed, lower_first, names
+from ..needs import describe as describe_need
+from ..outcomes import CAVEAT, COUNT_UNITS, MIN_GROUP
+from ..russian import count_share, format_date, format_decimal, format_delta, format_percent, inflect, percent
 from .charts import Chart
 
 GOAL = "оказание методической помощи школам с низкими образовательными результатами обучающихся"
@@ -70,6 +73,12 @@ class Spravka:
     author_position: str
     notes: list[str]
     charts: list[Chart] = field(default_factory=list)
+    needs_lead: str = ""  # «Диагностика и меры»: how many schools have a diagnosis
+    needs_lines: list[str] = field(default_factory=list)  # per cause, deficit and risk: found, planned, done, without measures
+    outcome_lead: str = ""  # «Результаты»: what the totals are and what they are compared with
+    outcome_lines: list[str] = field(default_factory=list)  # per indicator and subject
+    worked_lead: str = ""  # «Что сработало»: the comparison and its caveat
+    worked_lines: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -83,6 +92,7 @@ class Spravka:
         for r in self.results:
             lines.append(f"{r['title']} — {r['label']}")
             lines += [line["text"] for line in r["lines"]]
+        lines += [self.needs_lead, *self.needs_lines, self.outcome_lead, *self.outcome_lines, self.worked_lead, *self.worked_lines]
         lines += [self.dynamics_lead, *self.dynamics_indicators, *self.conclusions, *self.remarks]
         lines += [d["text"] for d in self.decisions] + [f"{r['addressee']}: {r['text']}" for r in self.recommendations]
         lines += [f"{row['name']} — {row['what']}" for row in self.appendix]
@@ -91,8 +101,17 @@ class Spravka:
 
 def punctuate(items: list[str]) -> list[str]:
     """«1) …;» … «n) ….» as lists are written in a справка: the last item ends with a full stop."""
-    cleaned = [item.strip().rstrip(".;,") for item in items if item and item.strip()]
-    return [f"{item}{'.' if i == len(cleaned) - 1 else ';'}" for i, item in enumerate(cleaned)]
+    cleaned = [_unpunctuated(item) for item in items if item and item.strip()]
+    return [f"{item}{'' if item.endswith('.') and i == len(cleaned) - 1 else '.' if i == len(cleaned) - 1 else ';'}"
+            for i, item in enumerate(cleaned)]
+
+
+ABBREVIATION_END = re.compile(r"(?:\bп\.п|\bчел|\bшт|\bг)\.$")  # «+2,1 п.п.» keeps its dot: «+2,1 п.п.;»
+
+
+def _unpunctuated(item: str) -> str:
+    item = item.strip().rstrip(";,")
+    return item if ABBREVIATION_END.search(item) else item.rstrip(".")
 
 
 def build(analysis: Analysis, findings: list[SpravkaItem], meta: Meta, charts: list[Chart] | None = None) -> Spravka:
@@ -141,7 +160,105 @@ def build(analysis: Analysis, findings: list[SpravkaItem], meta: Meta, charts: l
         author_position=meta.author_position,
         notes=notes,
         charts=list(charts or []),
+        needs_lead=_needs_lead(analysis),
+        needs_lines=punctuate([_need_line(analysis, row) for row in analysis.needs]),
+        outcome_lead=_outcome_lead(analysis),
+        outcome_lines=punctuate(_outcome_lines(analysis)),
+        worked_lead=_worked_lead(analysis),
+        worked_lines=punctuate(_worked_lines(analysis)),
     )
+
+
+def _needs_lead(a: Analysis) -> str:
+    schools = {n.school_id for n in a.data.needs}
+    if not schools:
+        return ""
+    return (f"Причины низких результатов, профессиональные дефициты педагогов и рисковые профили внесены в диагностику "
+            f"{count_in(len(schools), 'школа', 'gent')} из {format_decimal(a.schools_total, 0)}; меры дорожных карт против них:")
+
+
+def _need_line(a: Analysis, row) -> str:
+    text = describe_need(row, count_in)
+    return f"{text}; не запланированы: {listed(a, row.unplanned)}" if row.unplanned else text
+
+
+def indicator_label(name: str, subject: str) -> str:
+    """«средний балл ВПР по математике», «качество знаний»."""
+    return lower_first(name) + (f" по {inflect(subject, 'datv')}" if subject else "")
+
+
+def _value(value, unit: str, decimals: int) -> str:
+    text = format_decimal(value, decimals)
+    return f"{text} %" if unit == "%" else f"{text} {unit}" if unit in COUNT_UNITS else text
+
+
+def _delta(value, unit: str, decimals: int) -> str:
+    return format_delta(value, "п.п." if unit == "%" else unit if unit in COUNT_UNITS else "", decimals)
+
+
+def _outcome_lead(a: Analysis) -> str:
+    o = a.outcomes
+    if o is None or not o.totals:
+        return ""
+    lead = "Показатели результатов школ за период (по региону); доли и средние — среднее по школам"
+    if any(r.region and r.region.weighted for r in o.totals):
+        lead += ", взвешенное по числу обучающихся там, где оно известно для всех школ"
+    else:
+        lead += " без учёта численности обучающихся (число обучающихся не указано)"
+    if o.shnor_schools:
+        lead += (f". Вышли из перечня ШНОР по статусу следующего учебного года: {format_decimal(len(o.left), 0)} из "
+                 f"{count_in(o.shnor_schools, 'школа', 'gent')}" + (f" ({names(a, o.left)})" if o.left else ""))
+    return lead + ":"
+
+
+def _outcome_lines(a: Analysis) -> list[str]:
+    o = a.outcomes
+    if o is None:
+        return []
+    previous = {(c.code, c.subject): c for c in o.vs_previous or []}
+    earlier = {(c.code, c.subject): c for c in o.vs_year_before or []}
+    lines = []
+    for row in o.totals:
+        if row.region is None:
+            continue
+        text = f"{indicator_label(row.name, row.subject)} — {_value(row.region.value, row.unit, row.decimals)}"
+        if row.unit not in COUNT_UNITS and not row.region.weighted:
+            text += f" (среднее по {count_in(row.region.schools, 'школа', 'datv')})"
+        for changes, label in ((previous, "к предыдущему периоду"), (earlier, "к тому же периоду прошлого года")):
+            c = changes.get((row.code, row.subject))
+            if c is not None:
+                text += f"; {label}: {_delta(c.delta, row.unit, row.decimals)} (по {count_in(c.after.schools, 'школа', 'datv')})"
+        lines.append(text)
+    return lines
+
+
+def _worked_lead(a: Analysis) -> str:
+    o = a.outcomes
+    if o is None or not o.worked:
+        return ""
+    shown = [w for w in o.worked if not w.suppressed]
+    if not shown:
+        return (f"Сравнение изменения показателей в школах, проводивших и не проводивших мероприятия, не приводится: в каждом "
+                f"случае в одной из групп меньше {count_in(MIN_GROUP, 'школа', 'gent')}.")
+    return (f"Изменение основных показателей к предыдущему периоду в школах, проводивших мероприятие, и в остальных школах "
+            f"(сравнения, где в одной из групп меньше {count_in(MIN_GROUP, 'школа', 'gent')}, не приводятся). {CAVEAT}")
+
+
+WORKED_TYPES_SHOWN = 5  # activity types with the largest differences; every direction is shown
+
+
+def _worked_lines(a: Analysis) -> list[str]:
+    o = a.outcomes
+    if o is None:
+        return []
+    shown = [w for w in o.worked if not w.suppressed]
+    types = sorted((w for w in shown if w.is_type), key=lambda w: -abs(w.difference))[:WORKED_TYPES_SHOWN]
+    lines = []
+    for w in [w for w in shown if not w.is_type] + types:
+        unit = "п.п." if w.unit == "%" else w.unit if w.unit in COUNT_UNITS else ""
+        lines.append(f"{lower_first(w.label)}: {lower_first(w.indicator)} — в {count_in(w.did, 'школа', 'loct')}, где проводилось, "
+                     f"{format_delta(w.did_mean, unit, 2)}, в {format_decimal(w.did_not, 0)} остальных — {format_delta(w.did_not_mean, unit, 2)}")
+    return lines
 
 
 def _appendix(a: Analysis, by_kind: dict[str, list[SpravkaItem]]) -> list[dict]:
