@@ -5,9 +5,12 @@ and completeness, filtered by municipality and direction. A fixed number of quer
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from shnor.core.analysis import Analysis
+from shnor.core.needs import KINDS
+from shnor.core.outcomes import COUNT_UNITS
+from shnor.core.render import content
 from shnor.core.render.charts import Chart, draw_charts
 from shnor.core.russian import count_share, format_percent
 from shnor.monitoring.completeness import Completeness, completeness
@@ -37,6 +40,10 @@ class Dashboard:
     dynamics_rows: list[dict]
     charts: list[dict]
     lagging: list[dict]
+    need_rows: list[dict] = field(default_factory=list)
+    outcome_rows: list[dict] = field(default_factory=list)
+    outcome_municipalities: list[dict] = field(default_factory=list)
+    worked_rows: list = field(default_factory=list)
 
     @property
     def directions(self):
@@ -60,7 +67,58 @@ def build(campaign: Campaign, school_ids: list[int], municipality: str = "", dir
         charts=[_chart(c) for c in draw_charts(analysis)],
         lagging=[{"school": lag.profile.school, "reasons": lag.reasons, "empty": len(lag.profile.empty_directions),
                   "completion": format_percent(lag.profile.completion)} for lag in analysis.lagging],
+        need_rows=[{"row": r, "kind": KINDS[r.kind], "key": f"{r.kind}:{r.code}"} for r in analysis.needs],
+        outcome_rows=_outcomes(analysis),
+        outcome_municipalities=_outcome_municipalities(analysis),
+        # every direction, and the activity types with groups large enough to compare
+        worked_rows=[w for w in analysis.outcomes.worked if not w.is_type or not w.suppressed] if analysis.outcomes else [],
     )
+
+
+def _outcomes(a: Analysis) -> list[dict]:
+    o = a.outcomes
+    if o is None:
+        return []
+    previous = {(c.code, c.subject): c for c in o.vs_previous or []}
+    earlier = {(c.code, c.subject): c for c in o.vs_year_before or []}
+    rows = []
+    for r in o.totals:
+        if r.region is None:
+            continue
+        delta = {}
+        for name, found in (("previous", previous), ("earlier", earlier)):
+            c = found.get((r.code, r.subject))
+            delta[name] = content.delta_text(c.delta, r.unit, r.decimals) if c else "—"
+        rows.append({"label": content.indicator_label(r.name, r.subject), "value": content.value_text(r.region.value, r.unit, r.decimals),
+                     "how": "сумма" if r.unit in COUNT_UNITS else "взвешенное среднее" if r.region.weighted else "среднее по школам",
+                     "schools": r.region.schools, **delta})
+    return rows
+
+
+def _outcome_municipalities(a: Analysis) -> list[dict]:
+    o = a.outcomes
+    if o is None:
+        return []
+    names = sorted({m for r in o.totals for m in r.municipalities})
+    return [{"name": m, "cells": [content.value_text(r.municipalities[m].value, r.unit, r.decimals) if m in r.municipalities else "—"
+                                  for r in o.totals]} for m in names]
+
+
+def need_drill(campaign: Campaign, school_ids: list[int], key: str, which: str) -> DrillDown | None:
+    """The schools behind one number of the needs table: which = schools | planned | done | unplanned."""
+    analysis = analysis_for(campaign, school_ids)
+    row = next((r for r in analysis.needs if f"{r.kind}:{r.code}" == key), None)
+    if row is None or which not in NEED_COLUMNS:
+        return None
+    ids = set(getattr(row, which))
+    return DrillDown(f"{row.label} — {NEED_COLUMNS[which]}", "", "", "", False, [p for p in analysis.profiles if p.school.id in ids], [],
+                     caption=f"Школы, где {KINDS[row.kind]} {NEED_CAPTIONS[which]}")
+
+
+NEED_CAPTIONS = {"schools": "выявлен(а)", "planned": "есть в диагностике и меры против него запланированы",
+                 "done": "есть в диагностике и меры против него проведены в периоде",
+                 "unplanned": "есть в диагностике, а мер против него в дорожной карте нет"}
+NEED_COLUMNS = {"schools": "выявлено", "planned": "меры запланированы", "done": "меры проведены", "unplanned": "меры не запланированы"}
 
 
 def _chart(c: Chart) -> dict:
@@ -102,6 +160,7 @@ class DrillDown:
     missing: bool  # the schools that did not do it
     profiles: list
     entries: list
+    caption: str = ""  # instead of «Школы, которые это сделали» (the needs table)
 
     @property
     def query(self) -> str:

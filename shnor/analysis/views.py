@@ -236,6 +236,11 @@ def _latest_with_data(campaigns: list[Campaign]) -> str | None:
 def dashboard_schools(request, code):
     """Drill-down from a number of the dashboard: the schools (and their entries) behind it."""
     access = get_analysis_access(request.user, code)
+    if request.GET.get("need"):
+        drill = dashboard_model.need_drill(access.campaign, access.school_ids, request.GET["need"], request.GET.get("which", "schools"))
+        if drill is None:
+            raise Http404("Такой строки в таблице диагностики нет")
+        return render(request, "analysis/dashboard_schools.html", {"title": f"{drill.label}: школы", "campaign": access.campaign, "drill": drill})
     drill = dashboard_model.drill_down(access.campaign, access.school_ids, municipality=request.GET.get("municipality", ""),
                                        direction=request.GET.get("direction", ""), type_code=request.GET.get("type", ""),
                                        missing=request.GET.get("missing") == "1")

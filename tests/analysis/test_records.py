@@ -56,7 +56,8 @@ def test_campaign_data_carries_schools_entries_and_indicators_of_counted_reports
     assert len(data.schools) == 16 and all(s.reported for s in data.schools)
     assert {e.status for e in data.entries} >= {"done", "partial", "not_done", "postponed"}
     assert sum(1 for e in data.entries if not e.planned) == 3
-    assert {r.code for r in data.indicators} == {"quality", "success_rate", "failing"}
+    assert {r.code for r in data.indicators} == {"quality", "success_rate", "failing", "vpr_avg", "vpr_confirmed"}
+    assert {r.subject for r in data.indicators if r.code == "vpr_avg"} == {"математика", "русский язык"}
     assert data.coverage().by_type()["pk_courses"] == 16
 
 

@@ -452,10 +452,11 @@ def test_the_dashboard_of_the_demo_campaign_uses_a_bounded_number_of_queries(wor
     client = world.client("coordinator")
     client.force_login(user)
     client.get(reverse("dashboard") + "?campaign=bryansk-2021-h1")
-    with django_assert_max_num_queries(40):
+    # 40 before the diagnosis: + needs and their measures (2), the schools' statuses (1), the campaign a year earlier (1)
+    with django_assert_max_num_queries(44):
         response = client.get(reverse("dashboard") + "?campaign=bryansk-2021-h1")
     assert response.status_code == 200
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(44):
         client.get(reverse("dashboard") + "?campaign=bryansk-2021-h1&municipality=Рогнединский район")
 
 

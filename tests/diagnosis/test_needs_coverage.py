@@ -63,3 +63,23 @@ def test_the_coordinators_spravka_page_shows_the_section(world):
     _diagnose(world)
     page = world.client("coordinator").get(reverse("spravka", args=[world.campaign.code])).content.decode()
     assert "Диагностика и меры." in page and "не запланированы: МБОУ Бета ООШ" in page
+
+
+def test_the_dashboard_shows_the_needs_table_and_drills_down_to_the_schools(world):
+    _diagnose(world)
+    client = world.client("coordinator")
+    page = client.get(reverse("dashboard") + f"?campaign={world.campaign.code}").content.decode()
+    assert 'id="dashboard-needs"' in page and "Дефицит оценочных компетенций" in page
+    drill = client.get(reverse("dashboard_schools", args=[world.campaign.code]) + "?need=deficit:assessment_deficit&which=unplanned")
+    body = drill.content.decode()
+    assert drill.status_code == 200 and "МБОУ Бета ООШ" in body and "МБОУ «Альфа СОШ»" not in body
+    assert client.get(reverse("dashboard_schools", args=[world.campaign.code]) + "?need=cause:nothing").status_code == 404
+
+
+def test_a_municipal_coordinator_drills_down_only_into_their_schools(world):
+    _diagnose(world)
+    body = world.client("municipal2").get(reverse("dashboard_schools", args=[world.campaign.code]) +
+                                          "?need=deficit:assessment_deficit&which=schools")
+    assert body.status_code == 404  # b1 (their only school) has no such need: the row does not exist for them
+    assert world.client("outsider").get(reverse("dashboard_schools", args=[world.campaign.code]) +
+                                        "?need=deficit:assessment_deficit&which=schools").status_code in (403, 404)

@@ -187,12 +187,12 @@ def indicator_label(name: str, subject: str) -> str:
     return lower_first(name) + (f" по {inflect(subject, 'datv')}" if subject else "")
 
 
-def _value(value, unit: str, decimals: int) -> str:
+def value_text(value, unit: str, decimals: int) -> str:
     text = format_decimal(value, decimals)
     return f"{text} %" if unit == "%" else f"{text} {unit}" if unit in COUNT_UNITS else text
 
 
-def _delta(value, unit: str, decimals: int) -> str:
+def delta_text(value, unit: str, decimals: int) -> str:
     return format_delta(value, "п.п." if unit == "%" else unit if unit in COUNT_UNITS else "", decimals)
 
 
@@ -221,13 +221,13 @@ def _outcome_lines(a: Analysis) -> list[str]:
     for row in o.totals:
         if row.region is None:
             continue
-        text = f"{indicator_label(row.name, row.subject)} — {_value(row.region.value, row.unit, row.decimals)}"
+        text = f"{indicator_label(row.name, row.subject)} — {value_text(row.region.value, row.unit, row.decimals)}"
         if row.unit not in COUNT_UNITS and not row.region.weighted:
             text += f" (среднее по {count_in(row.region.schools, 'школа', 'datv')})"
         for changes, label in ((previous, "к предыдущему периоду"), (earlier, "к тому же периоду прошлого года")):
             c = changes.get((row.code, row.subject))
             if c is not None:
-                text += f"; {label}: {_delta(c.delta, row.unit, row.decimals)} (по {count_in(c.after.schools, 'школа', 'datv')})"
+                text += f"; {label}: {delta_text(c.delta, row.unit, row.decimals)} (по {count_in(c.after.schools, 'школа', 'datv')})"
         lines.append(text)
     return lines
 
