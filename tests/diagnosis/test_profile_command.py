@@ -38,3 +38,15 @@ def test_it_finds_a_school_by_id_and_refuses_an_ambiguous_or_unknown_name(world)
         _profile("МБОУ")
     with pytest.raises(CommandError, match="не найдена"):
         _profile("Гимназия № 99")
+
+
+def test_it_includes_the_recommendations_addressed_to_the_school(world):
+    from shnor.actions import door as actions_door
+
+    actions_door.create(world.users["coordinator"], kind="recommendation", region=world.region, campaign=world.campaign,
+                        text="провести мероприятия по направлению", addressee_text="Образовательным организациям: МБОУ «Альфа СОШ»",
+                        school_ids=[world.a1.pk], deadline_text="до 01.12.2021")
+    profile = _profile(str(world.a1.pk))
+    assert [r["text"] for r in profile["recommendations"]] == ["провести мероприятия по направлению"]
+    assert profile["recommendations"][0]["deadline_text"] == "до 01.12.2021" and profile["decisions"] == []
+    assert _profile(str(world.b1.pk))["recommendations"] == []

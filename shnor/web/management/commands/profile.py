@@ -2,6 +2,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
+from shnor.actions.profile import items_for_school
 from shnor.core.text import fold, parse_id
 from shnor.diagnosis.profile import needs_for_school, outcome_series
 from shnor.registry.models import School
@@ -39,8 +40,7 @@ class Command(BaseCommand):
             "school": {"id": found.pk, "short_name": found.short_name, "full_name": found.full_name,
                        "municipality": found.municipality.name, "region": found.municipality.region.name},
             **needs_for_school(found),
-            "recommendations": [],
-            "decisions": [],
+            **items_for_school(found),  # "recommendations" and "decisions"
             "outcomes": outcome_series(found),
         }
         if as_json:
@@ -51,4 +51,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{title}: {len(profile[key])}")
             for item in profile[key]:
                 self.stdout.write(f"  · {item['text']} ({item['period'] or 'период не указан'}; {item['source']})")
+        self.stdout.write(f"Рекомендаций: {len(profile['recommendations'])}, решений: {len(profile['decisions'])}")
         self.stdout.write(f"Показателей результатов: {len(profile['outcomes'])}")
