@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from .db import setup, synthetic_region
 from .figures import Figure, bench_schools, best_of, max_rss_mb, peak_memory, timer
+from .needs import figures as needs_figures
+from .needs import seed_needs
 
 SECTION = "analysis"
 
@@ -27,6 +29,7 @@ def run() -> list[Figure]:
     # The second closed campaign, compared with the first: 2 campaigns × n schools × 40 entries.
     campaign = Campaign.objects.select_related("previous", "framework", "region").get(code=f"{region.code}-h1-2023")
     entries = ReportEntry.objects.filter(report__campaign__in=[campaign, campaign.previous]).count()
+    seed_needs(campaign)  # the справка's «Диагностика и меры» section has rows to compute
 
     def docx() -> bytes:
         prepared = spravka.prepare(campaign, author_name="И. И. Иванов", author_position="координатор")
@@ -87,6 +90,7 @@ def run() -> list[Figure]:
         Figure(SECTION, "охват: pandas pivot_table тех же строк (с чтением)", pandas_s * 1000, "мс",
                f"вычисление быстрее ({coverage_s * 1000:.1f} мс)", coverage_s < pandas_s),
         Figure(SECTION, "охват из кэша страниц (проверка свежести + чтение), для сведения", cached_s * 1000, "мс"),
+        *needs_figures(campaign),
         Figure(SECTION, "пиковая память процесса (ru_maxrss), для сведения", max_rss_mb(), "МБ"),
     ]
 

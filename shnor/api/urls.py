@@ -7,11 +7,12 @@ from rest_framework.routers import SimpleRouter
 from shnor.actions.door import MARKABLE
 from shnor.actions.models import Action
 from shnor.analysis.models import Finding
+from shnor.diagnosis.models import Need
 from shnor.intake.models import ImportBatch, ImportFile, ImportItem
 from shnor.monitoring.models import Campaign, Evidence, ReportEntry, SchoolReport
 from shnor.registry.models import School, SchoolStatus
 
-from . import views
+from . import diagnosis, views
 from .errors import not_found
 from .serializers import EVIDENCE_KINDS
 
@@ -29,6 +30,9 @@ router.register("reports", views.ReportViewSet, basename="api-report")
 router.register("indicator-values", views.IndicatorValueViewSet, basename="api-indicator-value")
 router.register("intake", views.IntakeBatchViewSet, basename="api-intake")
 router.register("actions", views.ActionViewSet, basename="api-action")
+router.register("needs", diagnosis.NeedViewSet, basename="api-need")
+router.register("needs-coverage", diagnosis.NeedsCoverageViewSet, basename="api-needs-coverage")
+router.register("outcomes", diagnosis.OutcomeViewSet, basename="api-outcome")
 
 # The schema and the docs page hold no data; they are open so that an integrator can read them first.
 docs = {"authentication_classes": [], "permission_classes": []}
@@ -49,6 +53,9 @@ ENUMS = {
     "ActionStatusEnum": Action.STATUS_CHOICES,
     "ActionMarkEnum": [(k, v) for k, v in Action.STATUS_CHOICES if k in MARKABLE],
     "ActionAddresseeEnum": Action.ADDRESSEE_CHOICES,
+    "NeedKindEnum": Need.Kind.choices,
+    "NeedGroupEnum": Need.Group.choices,
+    "NeedFoundByEnum": Need.FoundBy.choices,
 }
 
 # The documentation pages' scripts (Swagger UI, Redoc) set styles by inserting <style> elements and Redoc runs a

@@ -24,6 +24,7 @@ SEE_A1 = {"coordinator", "municipal", "curator", "head", "staff", "observer"}
 SEE_CAMPAIGN = SEE_A1 | {"municipal2", "curator2", "head_b1"}
 WITH_ROLE = set(ROLES) - {"anonymous", "outsider"}
 AUTHENTICATED = set(ROLES) - {"anonymous"}
+DIAGNOSE_A1 = {"coordinator", "municipal", "curator"}
 ERROR_CODES = {400: "invalid", 401: "not_authenticated", 403: "forbidden", 404: "not_found"}
 
 
@@ -159,6 +160,22 @@ CASES = {
     ),
     "indicator_values": Case("get", "/api/v1/indicator-values/", ok(AUTHENTICATED)),
     "indicator_value": Case("get", "/api/v1/indicator-values/{id}/", ok(SEE_A1), setup="draft"),
+    "needs": Case("get", "/api/v1/needs/", ok(AUTHENTICATED)),
+    "need": Case("get", "/api/v1/needs/{id}/", ok(SEE_A1), setup="need"),
+    "need_create": Case(
+        "post", "/api/v1/needs/", ok(DIAGNOSE_A1, 201), refused=no(SEE_A1 - DIAGNOSE_A1, 403), default_refusal=400,
+        body=lambda w, s: {"school": w.a1.pk, "kind": "cause", "text": "Дефицит педагогических кадров"},
+    ),
+    "need_edit": Case("patch", "/api/v1/needs/{id}/", ok(DIAGNOSE_A1), refused=no(SEE_A1 - DIAGNOSE_A1, 403), setup="need",
+                      body={"period_text": "2021/2022 учебный год"}),
+    "need_delete": Case("delete", "/api/v1/needs/{id}/", ok(DIAGNOSE_A1, 204), refused=no(SEE_A1 - DIAGNOSE_A1, 403), setup="need"),
+    "need_measures": Case("post", "/api/v1/needs/{id}/measures/", ok(DIAGNOSE_A1), refused=no(SEE_A1 - DIAGNOSE_A1, 403), setup="need",
+                          body=lambda w, need: {"activities": [w.roadmap.activities.order_by("pk").first().pk]}),
+    "needs_coverage": Case(
+        "get", "/api/v1/needs-coverage/{code}/", ok({"coordinator", "municipal", "municipal2", "observer"}),
+        refused=no({"curator", "curator2", "head", "staff", "head_b1"}, 403),
+    ),
+    "outcomes": Case("get", "/api/v1/outcomes/{id}/", ok(SEE_A1)),
 }
 
 
@@ -202,6 +219,10 @@ def _state(world, setup: str):
 
         return door.create(world.users["coordinator"], kind="recommendation", region=world.region, campaign=world.campaign,
                            text="взять на контроль", addressee_text="Органу местного самоуправления (Первый район)")
+    if setup == "need":
+        from shnor.diagnosis.door import NeedInput, add_need
+
+        return add_need(world.a1, world.users["curator"], NeedInput("deficit", "Дефицит оценочных компетенций"))
     if setup in ("batch", "committed"):
         return _batch(world, commit=setup == "committed")
     return None
@@ -224,6 +245,8 @@ def _url(world, case: Case, report) -> str:
         "/api/v1/campaigns/{code}/spravka/": world.campaign.code,
         "/api/v1/campaigns/{code}/spravka/issue/": world.campaign.code,
         "/api/v1/campaigns/{code}/intake/": world.campaign.code,
+        "/api/v1/needs-coverage/{code}/": world.campaign.code,
+        "/api/v1/outcomes/{id}/": world.a1.pk,
         "/api/v1/indicator-values/{id}/": IndicatorValue.objects.filter(school=world.a1).values_list("pk", flat=True).first(),
     }
     if case.path in ids:
