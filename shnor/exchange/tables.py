@@ -93,6 +93,40 @@ def roadmaps_table(user, params, campaign=None) -> Table:
                  notes=["Действующие дорожные карты. Столбцы «Срок: начало/окончание» система вычисляет из «Сроков» сама."])
 
 
+NEED_COLUMNS = [
+    CODE, Column("municipality", "Муниципалитет", width=24), Column("school", "Школа", width=36),
+    Column("kind", "Вид", width=24), Column("group", "Группа компетенций", width=26), Column("text", "Формулировка (как написано)", width=60),
+    Column("code", "Код по каталогу", width=14), Column("catalogue", "По каталогу", width=40), Column("period", "Период", width=22),
+    Column("found_by", "Кем выявлено", width=24), Column("source", "Документ-источник", width=36), Column("place", "Место в документе", width=20),
+    Column("measures", "Меры дорожной карты", width=60),
+]
+
+
+def needs_table(user, params, campaign=None) -> Table:
+    """The diagnosis of the user's schools: causes, deficits and risks with their sources and linked measures."""
+    from shnor.diagnosis.models import Measure, Need
+
+    schools = _visible_schools(user, params)
+    needs = (Need.objects.filter(school__in=schools.values("pk"))
+             .order_by("school__municipality__name", "school__short_name", "school_id", "-period_start", "kind", "pk"))
+    measures: dict[int, list[str]] = {}
+    for need_id, title in Measure.objects.filter(need__in=needs.values("pk")).order_by("activity__order").values_list("need_id", "activity__title"):
+        measures.setdefault(need_id, []).append(title)
+    kinds, groups, found = dict(Need.Kind.choices), dict(Need.Group.choices), dict(Need.FoundBy.choices)
+
+    def rows():
+        for pk, school_id, muni, school, kind, group, text_, code, period, found_by, source, place in needs.values_list(
+            "pk", "school_id", "school__municipality__name", "school__short_name", "kind", "group", "text", "code", "period_text",
+            "found_by", "source_name", "source_place",
+        ).iterator(CHUNK):
+            item = Need.catalogue_for(code)
+            yield [school_id, muni, school, kinds.get(kind, ""), groups.get(group, ""), text_, code, item.name if item else "", period,
+                   found.get(found_by, ""), source, place, "; ".join(measures.get(pk, []))]
+
+    return Table("diagnostika", "Диагностика школ", NEED_COLUMNS, rows(),
+                 notes=["Причины низких результатов, профессиональные дефициты педагогов и рисковые профили школ."])
+
+
 def reports_table(user, params, campaign) -> Table:
     """The campaign's reports with their entries: a row per entry, and a row for a school that has not started."""
     schools = list(
@@ -204,6 +238,7 @@ class Spec:
 TABLES: dict[str, Spec] = {
     "schools": Spec("Список школ", schools_table, "none"),
     "roadmaps": Spec("Дорожные карты", roadmaps_table, "none"),
+    "needs": Spec("Диагностика школ", needs_table, "none"),
     "indicators": Spec("Показатели", indicators_table, "optional"),
     "audit": Spec("Журнал изменений", audit_table, "none", coordinators_only=True),
     "coverage": Spec("Охват школ мероприятиями", _from_campaign_exports(campaign_exports.coverage_table, "coverage"), "required"),

@@ -92,3 +92,17 @@ def test_the_measures_page_suggests_by_activity_type_and_saves_the_choice(world)
     assert "предлагается: вид мероприятия направлен на эту потребность" in page
     assert client.post(reverse("need_measures", args=[world.a1.pk, need.pk]), {"activity": [courses.pk, mentoring.pk]}).status_code == 302
     assert set(need.measures.values_list("activity_id", flat=True)) == {courses.pk, mentoring.pk}
+
+
+def test_the_diagnosis_exports_to_excel_scoped_to_the_user(world):
+    door.add_need(world.a1, world.users["curator"], NeedInput("deficit", "Дефицит оценочных компетенций", source_name="Справка ЦНППМ"))
+    door.add_need(world.b1, world.users["curator2"], NeedInput("cause", "Нет учителя физики"))
+    body = _csv(world.client("municipal"), reverse("exchange_export", args=["needs", "csv"]))
+    assert "Дефицит оценочных компетенций" in body and "оценочные компетенции" in body and "Справка ЦНППМ" in body
+    assert "Нет учителя физики" not in body  # another municipality's school
+    assert world.client("coordinator").get(reverse("exchange_export", args=["needs", "xlsx"])).status_code == 200
+    assert "Дефицит" not in _csv(world.client("outsider"), reverse("exchange_export", args=["needs", "csv"]))
+
+
+def _csv(client, url) -> str:
+    return b"".join(client.get(url).streaming_content).decode("utf-8-sig")
