@@ -45,10 +45,11 @@ def figures(campaign) -> list[Figure]:
     marks = ", ".join(["%s"] * len(statuses))
     members = Campaign.schools.through._meta.db_table
     sql = (f"SELECT n.kind, n.code, COUNT(DISTINCT n.school_id), COUNT(DISTINCT CASE WHEN m.id IS NOT NULL THEN n.school_id END), "
-           f"COUNT(DISTINCT CASE WHEN EXISTS (SELECT 1 FROM {ReportEntry._meta.db_table} e JOIN {SchoolReport._meta.db_table} r "
-           f"ON e.report_id = r.id WHERE e.planned_activity_id = m.activity_id AND r.campaign_id = %s AND r.status IN ({marks}) "
-           f"AND e.status IN (%s, %s)) THEN n.school_id END) "
+           f"COUNT(DISTINCT CASE WHEN d.activity_id IS NOT NULL THEN n.school_id END) "
            f"FROM {Need._meta.db_table} n LEFT JOIN {Measure._meta.db_table} m ON m.need_id = n.id "
+           f"LEFT JOIN (SELECT DISTINCT e.planned_activity_id AS activity_id FROM {ReportEntry._meta.db_table} e "
+           f"JOIN {SchoolReport._meta.db_table} r ON e.report_id = r.id WHERE r.campaign_id = %s AND r.status IN ({marks}) "
+           f"AND e.status IN (%s, %s)) d ON d.activity_id = m.activity_id "
            f"WHERE n.school_id IN (SELECT school_id FROM {members} WHERE campaign_id = %s) "
            f"AND (n.period_start IS NULL OR n.period_start <= %s) GROUP BY n.kind, n.code")
     params = [campaign.pk, *statuses, *ReportEntry.DONE, campaign.pk, campaign.period_end]

@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
-from django.db.models import Exists, OuterRef
-
 from shnor.core.needs import NeedRecord
 from shnor.core.text import fold
 from shnor.monitoring.models import Campaign, ReportEntry
@@ -22,20 +18,25 @@ def campaign_needs(campaign: Campaign, school_ids=None):
 
 
 def need_records(campaign: Campaign, statuses, school_ids=None) -> list[NeedRecord]:
-    """Each need with its linked activities and which of them are done (or partly) in a counted report of the campaign."""
+    """Each need with its linked activities and which of them are done (or partly) in a counted report of the campaign.
+
+    Two queries: the needs joined with their measures, and the done activities among those measures. (A correlated
+    EXISTS per measure was four times slower on SQLite.)"""
     needs = campaign_needs(campaign, school_ids)
-    done_entry = ReportEntry.objects.filter(planned_activity_id=OuterRef("activity_id"), report__campaign=campaign,
-                                            report__status__in=statuses, status__in=ReportEntry.DONE)
-    measures: dict[int, set[int]] = defaultdict(set)
-    done: dict[int, set[int]] = defaultdict(set)
-    for need_id, activity_id, is_done in (Measure.objects.filter(need__in=needs).annotate(done=Exists(done_entry))
-                                          .values_list("need_id", "activity_id", "done").iterator(chunk_size=5000)):
-        measures[need_id].add(activity_id)
-        if is_done:
-            done[need_id].add(activity_id)
+    done = set(ReportEntry.objects.filter(
+        report__campaign=campaign, report__status__in=statuses, status__in=ReportEntry.DONE,
+        planned_activity_id__in=Measure.objects.filter(need__in=needs.values("pk")).values("activity_id"),
+    ).values_list("planned_activity_id", flat=True).distinct().iterator(chunk_size=5000))
+    rows: dict[int, list] = {}
+    for pk, school_id, kind, code, text, group, activity_id in needs.values_list(
+        "pk", "school_id", "kind", "code", "text", "group", "measures__activity_id"
+    ).order_by("pk").iterator(chunk_size=5000):
+        row = rows.setdefault(pk, [school_id, kind, code, text, group, set()])
+        if activity_id is not None:
+            row[5].add(activity_id)
     records = []
-    for pk, school_id, kind, code, text, group in needs.values_list("pk", "school_id", "kind", "code", "text", "group").iterator(chunk_size=5000):
+    for school_id, kind, code, text, group, measures in rows.values():
         item = Need.catalogue_for(code)
         records.append(NeedRecord(school_id, kind, code if item else fold(text), item.name if item else text,
-                                  group or (item.group if item else ""), frozenset(measures[pk]), frozenset(done[pk])))
+                                  group or (item.group if item else ""), frozenset(measures), frozenset(measures & done)))
     return records

@@ -24,6 +24,8 @@ DEFAULT_INDICATORS = [
     ("webinars", "Проведено вебинаров", "шт.", 0, True, False),
     ("iom_pupils", "Обучающиеся на индивидуальных образовательных маршрутах", "чел.", 0, True, False),
     ("parents_involved", "Вовлечённость родителей", "%", 1, True, False),
+    # The weight of shares and means in municipal and regional totals (shnor/core/outcomes.py PUPILS).
+    ("pupils", "Численность обучающихся", "чел.", 0, True, False),
 ]
 
 

@@ -35,7 +35,6 @@ def test_results_give_vpr_by_subject_against_the_previous_campaign_and_a_year_ea
 def test_a_share_is_weighted_by_pupils_and_the_lead_says_so(world):
     _value("quality", world.a1, world.campaign, 50)
     _value("quality", world.a2, world.campaign, 20)
-    Indicator.objects.get_or_create(code="pupils", defaults={"name": "Число обучающихся", "unit": "чел.", "decimals": 0})
     _value("pupils", world.a1, world.campaign, 300)
     _value("pupils", world.a2, world.campaign, 100)
     s = spravka.prepare(world.campaign).spravka
