@@ -8,7 +8,8 @@ from django.core.cache import cache
 from django.db.models import Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse
 from django_filters.rest_framework import DjangoFilterBackend
-from drf_spectacular.utils import extend_schema
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.exceptions import NotFound, ValidationError
@@ -22,9 +23,11 @@ from rest_framework.views import APIView
 from shnor.actions import access as actions_access
 from shnor.actions import door as actions_door
 from shnor.actions.models import Action
+from shnor.analysis import documents
 from shnor.analysis import spravka as spravka_workflow
 from shnor.analysis.access import get_analysis_access, get_editable_campaign
 from shnor.analysis.models import IssuedReport
+from shnor.core.render import CONTENT_TYPES
 from shnor.intake import services as intake_services
 
 # The intake pages' own access rules, reused so that the API cannot drift from them.
@@ -329,6 +332,38 @@ class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
             "findings": s.FindingSerializer(spravka_workflow.stored_findings(campaign), many=True).data if access.can_edit else [],
             "issued": s.IssuedReportSerializer(issued, many=True).data if access.whole else [],
         })
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, OpenApiParameter.PATH, enum=list(documents.KINDS), description="вид документа"),
+            OpenApiParameter("file_format", str, enum=list(documents.FORMATS), description="формат файла (по умолчанию docx)"),
+            OpenApiParameter("school", int, description="школа (id): документ школы"),
+            OpenApiParameter("municipality", int, description="муниципалитет (id): документ муниципалитета"),
+        ],
+        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], url_path=r"documents/(?P<kind>[a-z-]+)", url_name="document", filter_backends=[],
+            pagination_class=None)
+    def document(self, request, code=None, kind=None):
+        """A document of the campaign made now: the справка, the plan-vs-actual report or the analytical note, for the
+        region (no school or municipality), a municipality or a school — for those who may see all of that scope."""
+        campaign = get_campaign_for_user(request.user, code)
+        fmt = request.query_params.get("file_format", "docx")
+        if kind not in documents.KINDS or fmt not in documents.FORMATS:
+            raise NotFound("Нет такого вида документа или формата.")
+        target = documents.target_by_ids(campaign, request.query_params.get("school", ""), request.query_params.get("municipality", ""))
+        if target is None or not target.allowed(request.user):
+            raise NotFound("Документ не найден.")
+        if fmt == "pdf" and target.schools().count() > spravka_workflow.PDF_INLINE_SCHOOLS:
+            raise ValidationError({"file_format": ["PDF такого большого документа на лету не формируется: запросите docx или html."]})
+        name, position = spravka_workflow.default_author(request.user)
+        try:
+            data = documents.make(target, kind, fmt, author_name=name, author_position=position)
+        except documents.DocumentError as exc:
+            raise ValidationError({"kind": [str(exc)]}) from None
+        response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+        response["Content-Disposition"] = f'attachment; filename="{target.file_name(kind, fmt)}"'
+        return response
 
     @extend_schema(request=s.IssueSerializer, responses={201: s.IssuedReportSerializer})
     @action(detail=True, methods=["post"], url_path="spravka/issue", url_name="spravka-issue")

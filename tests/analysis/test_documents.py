@@ -298,3 +298,17 @@ def test_a_head_issues_their_schools_plan_vs_actual_report(world):
     with pytest.raises(documents.DocumentError):
         documents.issue(target, "plan-vs-actual", world.users["head_b1"])
     assert IssuedReport.objects.count() == 1
+
+
+def test_the_api_gives_a_schools_document_to_its_head_and_refuses_others(world):
+    from rest_framework.test import APIClient
+
+    url = f"/api/v1/campaigns/{world.campaign.code}/documents/note/?school={world.a1.pk}&file_format=docx"
+    head = APIClient()
+    head.force_authenticate(world.users["head"])
+    response = head.get(url)
+    assert response.status_code == 200 and "Аналитическая записка" in docx_text(response.content)
+    other = APIClient()
+    other.force_authenticate(world.users["head_b1"])
+    assert other.get(url).status_code == 404
+    assert head.get(url.replace("note", "no-such-kind")).status_code == 404

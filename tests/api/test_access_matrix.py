@@ -141,6 +141,10 @@ CASES = {
         "post", "/api/v1/campaigns/{code}/spravka/issue/", ok({"coordinator"}, 201), refused=no({"far_coordinator"}, 404),
         default_refusal=403, body={"author_name": "О. Г. Координатова", "author_position": "методист ЦНППМ"},
     ),
+    "document": Case(
+        # Without a school or municipality the document is the region's: for those who see all its schools.
+        "get", "/api/v1/campaigns/{code}/documents/{kind}/", ok({"coordinator", "observer"}),
+    ),
     "intake_upload": Case(
         "post", "/api/v1/campaigns/{code}/intake/", ok({"coordinator", "municipal", "head", "staff"}, 201),
         refused={**no({"curator", "curator2", "observer"}, 403), **no({"municipal2", "head_b1"}, 400)}, multipart=True,
@@ -244,13 +248,14 @@ def _url(world, case: Case, report) -> str:
         "/api/v1/campaigns/{code}/completeness/": world.campaign.code,
         "/api/v1/campaigns/{code}/spravka/": world.campaign.code,
         "/api/v1/campaigns/{code}/spravka/issue/": world.campaign.code,
+        "/api/v1/campaigns/{code}/documents/{kind}/": world.campaign.code,
         "/api/v1/campaigns/{code}/intake/": world.campaign.code,
         "/api/v1/needs-coverage/{code}/": world.campaign.code,
         "/api/v1/outcomes/{id}/": world.a1.pk,
         "/api/v1/indicator-values/{id}/": IndicatorValue.objects.filter(school=world.a1).values_list("pk", flat=True).first(),
     }
     if case.path in ids:
-        return case.path.replace("{code}", str(ids[case.path])).replace("{id}", str(ids[case.path]))
+        return case.path.replace("{code}", str(ids[case.path])).replace("{id}", str(ids[case.path])).replace("{kind}", "plan-vs-actual")
     return case.path.replace("{id}", str(report.pk)) if report is not None else case.path
 
 
