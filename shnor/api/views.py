@@ -340,7 +340,7 @@ class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
             OpenApiParameter("school", int, description="школа (id): документ школы"),
             OpenApiParameter("municipality", int, description="муниципалитет (id): документ муниципалитета"),
         ],
-        responses={(200, "application/octet-stream"): OpenApiTypes.BINARY},
+        responses={(200, content_type.split(";")[0]): OpenApiTypes.BINARY for content_type in CONTENT_TYPES.values()},
     )
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<kind>[a-z-]+)", url_name="document", filter_backends=[],
             pagination_class=None)
