@@ -673,3 +673,15 @@ def _combine(text: str, found: list[Period]) -> Period:
     start = min(p.start for p in dated if p.start)
     end = max(p.end for p in dated if p.end)
     return Period(text, start, end, "recurring" if recurring else "range")
+
+
+def shift_months(d: date, months: int) -> date:
+    """The same day `months` later (or earlier); the 31st becomes the month's last day where there is none."""
+    index = d.year * 12 + d.month - 1 + months
+    year, month = divmod(index, 12)
+    return date(year, month + 1, min(d.day, monthrange(year, month + 1)[1]))
+
+
+def months_spanned(start: date, end: date) -> int:
+    """How many calendar months the period touches: July – December is 6."""
+    return (end.year - start.year) * 12 + end.month - start.month + 1

@@ -316,3 +316,21 @@ def plural(n: int, word: str) -> str:
 def agree(n: int, word: str) -> str:
     """'1 школа', '2 школы', '5 школ', '1 234 школы' (NBSP between the groups and before the noun)."""
     return f"{_format_int(n)}{NBSP}{plural(n, word)}"
+
+
+_LATIN = dict(zip("абвгдеёжзийклмнопрстуфхцчшщъыьэюя",
+                  ["a", "b", "v", "g", "d", "e", "e", "zh", "z", "i", "y", "k", "l", "m", "n", "o", "p", "r", "s", "t", "u", "f",
+                   "kh", "ts", "ch", "sh", "shch", "", "y", "", "e", "yu", "ya"], strict=True))
+
+
+def latin_slug(text: str, max_chars: int = 60) -> str:
+    """«Мониторинг ШНОР, II полугодие» → "monitoring-shnor-ii-polugodie": a Latin code for URLs (words kept whole)."""
+    latin = "".join(_LATIN.get(ch, ch) for ch in text.lower())
+    words = re.findall(r"[a-z0-9]+", latin)
+    slug = ""
+    for word in words:
+        candidate = f"{slug}-{word}" if slug else word
+        if len(candidate) > max_chars:
+            break
+        slug = candidate
+    return slug or "campaign"

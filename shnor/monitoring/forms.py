@@ -6,6 +6,8 @@ from datetime import timedelta
 
 from django import forms
 
+from shnor.core.periods import months_spanned, shift_months
+from shnor.core.russian import latin_slug
 from shnor.core.text import strip_controls_in
 from shnor.plans.models import ActivityType, Direction
 from shnor.registry.models import School
@@ -254,8 +256,31 @@ class ActionForm(forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput)
 
 
+def proposed_code(title: str, start) -> str:
+    """A free code from the title and the period's start: "monitoring-shnor-2026-07", then "…-2", "…-3"."""
+    base = f"{latin_slug(title, 45)}-{start:%Y-%m}"
+    code, n = base, 1
+    while Campaign.objects.filter(code=code).exists():
+        n += 1
+        code = f"{base}-{n}"
+    return code
+
+
+def based_on(previous: Campaign) -> dict:
+    """The new campaign's form, filled from the previous one: the next period of the same length, the due date
+    shifted alike, the same region, framework, schools and indicators."""
+    months = months_spanned(previous.period_start, previous.period_end)
+    return {
+        "title": previous.title, "region": previous.region_id, "framework": previous.framework_id, "previous": previous.pk,
+        "period_start": shift_months(previous.period_start, months), "period_end": shift_months(previous.period_end, months),
+        "due_date": shift_months(previous.due_date, months),
+        "schools": list(previous.schools.values_list("pk", flat=True)), "indicators": list(previous.indicators.values_list("pk", flat=True)),
+    }
+
+
 class CampaignForm(forms.ModelForm):
-    schools = forms.ModelMultipleChoiceField(queryset=School.objects.none(), label="Школы", widget=forms.CheckboxSelectMultiple)
+    schools = forms.ModelMultipleChoiceField(queryset=School.objects.none(), label="Школы",
+                                             widget=forms.CheckboxSelectMultiple(attrs={"class": "check"}))
 
     class Meta:
         model = Campaign
@@ -264,12 +289,14 @@ class CampaignForm(forms.ModelForm):
             "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
-            "indicators": forms.CheckboxSelectMultiple,
+            "indicators": forms.CheckboxSelectMultiple(attrs={"class": "check"}),
         }
         error_messages = {"code": {"unique": "Кампания с таким кодом уже есть. Выберите другой код."}}
 
     def __init__(self, *args, scope, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["code"].required = False
+        self.fields["code"].help_text = "Латиницей, для адресов страниц. Можно не заполнять: код составится из названия и начала периода."
         self.fields["region"].queryset = scope.regions()
         self.fields["schools"].queryset = scope.schools().select_related("municipality").order_by("municipality__name", "short_name")
         self.fields["previous"].queryset = Campaign.objects.filter(region__in=scope.regions())
@@ -279,6 +306,8 @@ class CampaignForm(forms.ModelForm):
     def clean(self):
         data = strip_controls_in(super().clean())
         start, end, due = data.get("period_start"), data.get("period_end"), data.get("due_date")
+        if not data.get("code") and data.get("title") and start and "code" not in self.errors:
+            data["code"] = self.instance.code = proposed_code(data["title"], start)
         if start and end and start > end:
             self.add_error("period_end", "Окончание периода раньше его начала.")
         if start and end and due and not (start <= due <= end + timedelta(days=366)):

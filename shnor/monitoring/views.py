@@ -29,7 +29,7 @@ from . import exports, reminders, workflow
 from .access import get_campaign_for_user, get_coordinated_campaign, get_evidence_for_user, get_report_context
 from .board import CampaignBoard
 from .coverage import counted_statuses, coverage_for
-from .forms import ActionForm, CampaignForm, EvidenceForm, ReportForm, ReturnForm
+from .forms import ActionForm, CampaignForm, EvidenceForm, ReportForm, ReturnForm, based_on
 from .models import Campaign, Evidence, IndicatorValue, ReportEntry, SchoolReport
 
 
@@ -45,12 +45,15 @@ def campaign_create(request):
     scope = Scope.of(request.user)
     if not scope.is_regional:
         raise PermissionDenied("Создавать кампании может региональный координатор.")
-    form = CampaignForm(request.POST or None, scope=scope)
+    source = request.GET.get("from")
+    previous = get_coordinated_campaign(request.user, source) if source else None
+    form = CampaignForm(request.POST or None, scope=scope, initial=based_on(previous) if previous else None)
     if request.method == "POST" and form.is_valid():
         campaign = workflow.create_campaign(form, request.user)
         messages.success(request, f"Кампания «{campaign.title}» создана.")
         return redirect("campaign_detail", campaign.code)
-    return render(request, "monitoring/campaign_form.html", {"title": "Новая кампания", "form": form})
+    title = f"Новая кампания на основе «{previous.title}»" if previous else "Новая кампания"
+    return render(request, "monitoring/campaign_form.html", {"title": title, "form": form})
 
 
 @login_required

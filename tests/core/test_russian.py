@@ -430,3 +430,21 @@ def test_inflect_rejects_unknown_case_or_number():
 def test_inflect_and_plural_never_fail_on_odd_text(text):
     assert isinstance(inflect(text, "gent"), str)
     assert isinstance(plural(5, text), str)
+
+
+def test_a_latin_slug_transliterates_and_keeps_words_whole():
+    from shnor.core.russian import latin_slug
+
+    assert latin_slug("Мониторинг ШНОР, II полугодие 2026 года") == "monitoring-shnor-ii-polugodie-2026-goda"
+    assert latin_slug("Щёлково: объём «Подъезд»", max_chars=14) == "shchelkovo"
+    assert latin_slug("«»") == "campaign"
+
+
+def test_shifting_a_period_by_months_keeps_month_ends():
+    from datetime import date
+
+    from shnor.core.periods import months_spanned, shift_months
+
+    assert months_spanned(date(2021, 7, 1), date(2021, 12, 31)) == 6
+    assert shift_months(date(2021, 12, 31), 6) == date(2022, 6, 30)
+    assert shift_months(date(2022, 1, 20), 6) == date(2022, 7, 20)
