@@ -28,6 +28,7 @@ from shnor.registry.models import SchoolStatus, Scope
 
 from .actions import actions_table
 from .indicators import INDICATOR_COLUMNS
+from .needs import NEED_COLUMNS as NEED_IMPORT_COLUMNS
 from .roadmaps import ROADMAP_COLUMNS
 
 CODE = Column("code", "Код школы", width=10)
@@ -93,17 +94,8 @@ def roadmaps_table(user, params, campaign=None) -> Table:
                  notes=["Действующие дорожные карты. Столбцы «Срок: начало/окончание» система вычисляет из «Сроков» сама."])
 
 
-NEED_COLUMNS = [
-    CODE, Column("municipality", "Муниципалитет", width=24), Column("school", "Школа", width=36),
-    Column("kind", "Вид", width=24), Column("group", "Группа компетенций", width=26), Column("text", "Формулировка (как написано)", width=60),
-    Column("code", "Код по каталогу", width=14), Column("catalogue", "По каталогу", width=40), Column("period", "Период", width=22),
-    Column("found_by", "Кем выявлено", width=24), Column("source", "Документ-источник", width=36), Column("place", "Место в документе", width=20),
-    Column("measures", "Меры дорожной карты", width=60),
-]
-
-
 def needs_table(user, params, campaign=None) -> Table:
-    """The diagnosis of the user's schools: causes, deficits and risks with their sources and linked measures."""
+    """The diagnosis of the user's schools with sources and linked measures, in the diagnosis import's layout."""
     from shnor.diagnosis.models import Measure, Need
 
     schools = _visible_schools(user, params)
@@ -123,7 +115,7 @@ def needs_table(user, params, campaign=None) -> Table:
             yield [school_id, muni, school, kinds.get(kind, ""), groups.get(group, ""), text_, code, item.name if item else "", period,
                    found.get(found_by, ""), source, place, "; ".join(measures.get(pk, []))]
 
-    return Table("diagnostika", "Диагностика школ", NEED_COLUMNS, rows(),
+    return Table("diagnostika", "Диагностика школ", NEED_IMPORT_COLUMNS, rows(),
                  notes=["Причины низких результатов, профессиональные дефициты педагогов и рисковые профили школ."])
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -22,6 +23,7 @@ from .actions import import_statuses
 from .blanks import indicator_template, roadmap_template
 from .forms import IndicatorUploadForm, SheetUploadForm
 from .indicators import import_indicators
+from .needs import diagnosed_schools, import_needs
 from .roadmaps import import_roadmaps
 
 
@@ -139,6 +141,27 @@ def indicator_import(request):
         "title": "Загрузка показателей из Excel", "form": form, "result": result, "kind": "indicators",
         "campaign": request.GET.get("campaign", ""),
     }, status=_status(request, form, result))
+
+
+@login_required
+def need_import(request):
+    """A school's causes, deficits and risks from a filled-in export «Диагностика школ»: curators and coordinators."""
+    schools = diagnosed_schools(request.user)
+    if not schools.exists():
+        raise PermissionDenied("Диагностику школ загружают кураторы и координаторы.")
+    form = SheetUploadForm(request.POST or None, request.FILES or None)
+    result = None
+    if request.method == "POST" and form.is_valid():
+        f = form.cleaned_data["file"]
+        try:
+            result = import_needs(f.read(), f.name, request.user, schools)
+        except SheetError as exc:
+            form.add_error("file", str(exc))
+        else:
+            _finish(request, result, f"Диагностика загружена: школ {result.schools}, новых записей {result.created}, "
+                                     f"уже были {result.unchanged}.")
+    return render(request, "exchange/import.html", {"title": "Загрузка диагностики школ из Excel", "form": form, "result": result,
+                                                    "kind": "needs"}, status=_status(request, form, result))
 
 
 @login_required

@@ -106,3 +106,38 @@ def test_the_diagnosis_exports_to_excel_scoped_to_the_user(world):
 
 def _csv(client, url) -> str:
     return b"".join(client.get(url).streaming_content).decode("utf-8-sig")
+
+
+def _upload(client, name: str, data: bytes):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(reverse("exchange_need_import"), {"file": SimpleUploadedFile(name, data)})
+
+
+HEADER = "Код школы;Школа;Вид;Группа компетенций;Формулировка (как написано);Код по каталогу;Период;Кем выявлено;Документ-источник\n"
+
+
+def test_a_filled_in_export_loads_back_without_duplicates_and_adds_new_rows(world):
+    door.add_need(world.a1, world.users["curator"], NeedInput("deficit", "Дефицит оценочных компетенций", period_text="2021/2022 учебный год"))
+    client = world.client("curator")
+    exported = _csv(client, reverse("exchange_export", args=["needs", "csv"]))
+    new_row = f"{world.a2.pk};;причина низких результатов;;Нет учителя физики;;2021/2022 учебный год;визит куратора;Отчёт куратора\n"
+    data = exported.encode("utf-8")
+    response = _upload(client, "diagnostika.csv", data)
+    assert response.status_code in (200, 302), response.content[:500]
+    assert Need.objects.filter(school=world.a1).count() == 1
+    response = _upload(client, "dobavka.csv", (HEADER + new_row).encode("utf-8"))
+    assert response.status_code in (200, 302)
+    need = Need.objects.get(school=world.a2)
+    assert (need.kind, need.code, need.found_by, need.source_name) == ("cause", "staff_shortage", "curator", "Отчёт куратора")
+
+
+def test_one_wrong_row_loads_nothing_and_says_what_to_fix(world):
+    rows = (f"{world.a2.pk};;причина;;Нет учителя физики;;;;\n"
+            f"{world.a2.pk};;дефицит;;Затруднения в оценивании;staff_shortage;;;\n"
+            f"{world.b1.pk};;причина;;Чужая школа;;;;\n")
+    response = _upload(world.client("curator"), "oshibki.csv", (HEADER + rows).encode("utf-8"))
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "не относится к виду" in body and "строка" in body.lower()
+    assert not Need.objects.filter(school__in=[world.a2, world.b1]).exists()

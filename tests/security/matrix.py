@@ -113,6 +113,7 @@ RULES: dict[str, Rule] = {
     "exchange_indicator_import": Rule(lambda o: {}, COORDINATORS),
     "exchange_action_import": Rule(lambda o: {}, LOGGED_IN),  # each row is checked against the user's right to mark it
     "exchange_indicator_template": Rule(lambda o: {}, COORDINATORS),
+    "exchange_need_import": Rule(lambda o: {}, COORDINATORS | {"curator", "curator2"}),
     "need_add": Rule(lambda o: {"school_pk": o.world.a1.pk}, DIAGNOSES_A1),
     "need_edit": Rule(lambda o: {"school_pk": o.world.a1.pk, "pk": o.need.pk}, DIAGNOSES_A1),
     "need_measures": Rule(lambda o: {"school_pk": o.world.a1.pk, "pk": o.need.pk}, DIAGNOSES_A1),
