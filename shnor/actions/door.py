@@ -19,13 +19,18 @@ class ActionError(Exception):
     """A refused change; the message is Russian and says what to do."""
 
 
+def _name_pattern(name: str) -> re.Pattern:
+    """«Рогнединский район» in any case: «Рогнединского района», «(Рогнединский район)»; every word of the name, so that
+    «Брянской области» is not «Брянский район»."""
+    words = [w[:-2] if len(w) > 5 else w for w in name.lower().split()]
+    return re.compile(r"\b" + r"\s+".join(re.escape(w) + r"\w*" for w in words))
+
+
 def find_municipality(region: Region, text: str) -> Municipality | None:
     """The region's municipality named in an addressee («… (Рогнединский район)», «… Рогнединского района»)."""
     lowered = (text or "").lower()
     for m in Municipality.objects.filter(region=region).order_by("-name"):
-        name = m.name.lower()
-        stem = name.split()[0][:-2]
-        if name in lowered or (len(stem) >= 4 and re.search(rf"\b{re.escape(stem)}", lowered)):
+        if _name_pattern(m.name).search(lowered):
             return m
     return None
 

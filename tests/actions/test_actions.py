@@ -161,3 +161,12 @@ def test_a_municipalitys_part_of_the_next_spravka_reports_only_its_items(world, 
     assert {t["text"] for t in part.previous_tasks} == {items["muni"].text, items["alfa"].text, items["all"].text, items["curators"].text}
     whole = spravka.prepare(following).spravka
     assert {t["text"] for t in whole.previous_tasks} == {i.text for i in items.values()}
+
+
+def test_a_municipality_is_found_by_its_whole_name_in_any_case(world):
+    from shnor.actions.door import find_municipality
+
+    assert find_municipality(world.region, "Органу местного самоуправления Первого района") == world.m1
+    assert find_municipality(world.region, "ОМСУ (Второй район)") == world.m2
+    assert find_municipality(world.region, "Органам управления образованием в первую очередь") is None
+    assert find_municipality(world.region, "Дальний район") is None  # another region's
