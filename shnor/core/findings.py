@@ -279,7 +279,9 @@ def next_report_due(period_end: date | None, next_due: date | None) -> date | No
 @rule("reports_and_completion", "conclusion", "always, when at least one school has a counted report")
 def reports_and_completion(a: Analysis, c: Context) -> list[SpravkaItem]:
     total, reported = a.schools_total, len(a.reported)
-    if reported == total:
+    if total == 1 and reported == 1:  # a school's own справка: no «1 (100 %)»
+        parts = ["отчёт, заверенный руководителем ОО и куратором, представлен"]
+    elif reported == total:
         parts = [f"отчёты, заверенные руководителем ОО и куратором, представили все школы: {count_share(reported, total)}"]
     else:
         parts = [f"отчёты, заверенные руководителем ОО и куратором, представили {of_total(reported, total)}"]
@@ -364,8 +366,9 @@ def forms_of_work(a: Analysis, c: Context) -> list[SpravkaItem]:
 
     trad_part = f"традиционные (репродуктивные) формы{examples('traditional')} — {format_decimal(trad, 0)} из {count_in(both, 'мероприятие', 'gent')} ({format_decimal(percent(trad, both))}{NBSP}%)"
     # «19 мероприятий (23,5 %)», never «19 (23,5 %)»: that form is kept for shares of the campaign's schools.
-    inter_part = (f"интерактивные и проектные формы{examples('interactive')} — {agree(inter, 'мероприятие')} ({format_decimal(percent(inter, both))}{NBSP}%), "
-                  f"их {verb(f.schools_interactive, 'применяет', 'применяют')} {of_total(f.schools_interactive, f.schools_total)}")
+    inter_part = f"интерактивные и проектные формы{examples('interactive')} — {agree(inter, 'мероприятие')} ({format_decimal(percent(inter, both))}{NBSP}%)"
+    if f.schools_total > 1:  # in a school's own справка, which schools apply them says nothing
+        inter_part += f", их {verb(f.schools_interactive, 'применяет', 'применяют')} {of_total(f.schools_interactive, f.schools_total)}"
     lead = "в работе школ преобладают традиционные формы" if f.traditional_dominate else "традиционные и интерактивные формы работы представлены соразмерно"
     data = {"traditional": trad, "interactive": inter, "schools_interactive": f.schools_interactive, "schools_total": f.schools_total,
             "dominate": f.traditional_dominate}

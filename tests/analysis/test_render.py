@@ -89,8 +89,18 @@ def test_a_spravka_of_one_school_says_so():
     a = analyse(campaign([done(1, "pk_courses")], schools=(1,)))
     s = content.build(a, generate(a), content.Meta(date(2021, 7, 1)))
     assert any("одна школа" in n for n in s.notes)
-    assert plain(s.results[0]["label"]) == "1 (100 %)"
+    # One school: whether it was done, never «1 (100 %)».
+    assert plain(s.results[0]["label"]) == "проводилось"
+    text = plain("\n".join(s.text_lines()))
+    assert "1 (100 %)" not in text and "из 1 школы" not in text and "отчёт, заверенный руководителем ОО и куратором, представлен" in text
     assert render(s, "docx")
+
+
+def test_a_spravka_of_a_few_schools_gives_counts_without_shares():
+    a = analyse(campaign([done(1, "pk_courses"), done(2, "pk_courses")], schools=(1, 2, 3)))
+    s = content.build(a, generate(a), content.Meta(date(2021, 7, 1)))
+    line = next(line for r in s.results for line in r["lines"] if line["name"].startswith("курсы"))
+    assert plain(line["label"]) == "2 из 3"
 
 
 def test_the_html_escapes_what_people_typed(spravka):

@@ -325,6 +325,19 @@ def _not_analysed(a: Analysis) -> str:
     return f"Мероприятий по направлениям {names} в отчётах школ нет; эти направления не анализировались."
 
 
+# Below this many schools a share says nothing a count does not: «3 из 4», and for one school whether it was done.
+SHARE_MIN_SCHOOLS = 5
+
+
+def coverage_label(schools: int, total: int) -> str:
+    """«13 (81,3 %)» for a region; «3 из 4» for a few schools; «проводилось» for one school (not «1 (100 %)»)."""
+    if total == 1:
+        return "проводилось" if schools else "не проводилось"
+    if total < SHARE_MIN_SCHOOLS:
+        return f"{format_decimal(schools, 0)} из {format_decimal(total, 0)}"
+    return count_share(schools, total)
+
+
 def _results(a: Analysis) -> list[dict]:
     sections = []
     for d in a.analysed:
@@ -333,11 +346,12 @@ def _results(a: Analysis) -> list[dict]:
         for r in a.coverage.type_rows(d.code):
             if r.schools == 0:
                 continue
-            lines.append({"name": lower_first(r.name), "label": r.label, "text": f"{lower_first(r.name)} — {r.label}"})
+            label = coverage_label(r.schools, r.schools_total)
+            lines.append({"name": lower_first(r.name), "label": label, "text": f"{lower_first(r.name)} — {label}"})
         texts = punctuate([line["text"] for line in lines])
         for line, text in zip(lines, texts, strict=True):
             line["text"] = text
-        sections.append({"title": lower_first(d.name), "label": row.label, "lines": lines})
+        sections.append({"title": lower_first(d.name), "label": coverage_label(row.schools, row.schools_total), "lines": lines})
     return sections
 
 
