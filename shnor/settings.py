@@ -106,6 +106,8 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,
         "OPTIONS": {
+            # The Russian filters (agreement, people, numbers) in every template without {% load %}.
+            "builtins": ["shnor.web.templatetags.shnor"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -369,10 +369,11 @@ def forms_of_work(a: Analysis, c: Context) -> list[SpravkaItem]:
     inter_part = f"интерактивные и проектные формы{examples('interactive')} — {agree(inter, 'мероприятие')} ({format_decimal(percent(inter, both))}{NBSP}%)"
     if f.schools_total > 1:  # in a school's own справка, which schools apply them says nothing
         inter_part += f", их {verb(f.schools_interactive, 'применяет', 'применяют')} {of_total(f.schools_interactive, f.schools_total)}"
-    lead = "в работе школ преобладают традиционные формы" if f.traditional_dominate else "традиционные и интерактивные формы работы представлены соразмерно"
+    # The lead names the prevailing forms only once: «преобладают традиционные (репродуктивные) формы …».
+    lead = "в работе школ преобладают " if f.traditional_dominate else "традиционные и интерактивные формы работы представлены соразмерно: "
     data = {"traditional": trad, "interactive": inter, "schools_interactive": f.schools_interactive, "schools_total": f.schools_total,
             "dominate": f.traditional_dominate}
-    return [SpravkaItem("conclusion", "forms_of_work", "", f"{lead}: {trad_part}; {inter_part}", data)]
+    return [SpravkaItem("conclusion", "forms_of_work", "", f"{lead}{trad_part}; {inter_part}", data)]
 
 
 @rule("coverage_dynamics", "conclusion", f"a previous campaign exists and an activity type changed by ≥ {DYNAMICS_MIN_CHANGE} schools")
@@ -658,7 +659,7 @@ def curator_support(a: Analysis, c: Context) -> list[SpravkaItem]:
             "работа не ведётся, и ежемесячно проверять выполнение дорожной карты")
     return [SpravkaItem("recommendation", "curator_support", "", text,
                     with_appendix({"schools": len(ids)}, ids, "адресная методическая помощь куратора"),
-                    addressee=f"Кураторам школ: {listed(a, ids, 'gent', addressee=True)}", school_ids=ids)]
+                    addressee=f"Кураторам {listed(a, ids, 'gent', addressee=True)}", school_ids=ids)]
 
 
 @rule("curator_evidence", "recommendation", "done entries have no evidence attached")
@@ -669,4 +670,4 @@ def curator_evidence(a: Analysis, c: Context) -> list[SpravkaItem]:
     text = "до заверения отчёта проверять, что к каждому выполненному мероприятию приложено подтверждение (приказ, протокол, ссылка)"
     return [SpravkaItem("recommendation", "curator_evidence", "", text,
                     with_appendix({"schools": len(ids)}, ids, "куратору проверять подтверждения выполненных мероприятий"),
-                    addressee=f"Кураторам школ: {listed(a, ids, 'gent', addressee=True)}", school_ids=ids)]
+                    addressee=f"Кураторам {listed(a, ids, 'gent', addressee=True)}", school_ids=ids)]

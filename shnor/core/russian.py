@@ -24,17 +24,20 @@ from shnor.core.text import morph_analyzer
 __all__ = [
     "NBSP",
     "agree",
+    "by_number",
     "count_share",
     "format_date",
     "format_date_numeric",
     "format_decimal",
     "format_delta",
     "format_percent",
+    "gender_of",
     "inflect",
     "normalize_spaces",
     "parse_decimal",
     "percent",
     "plural",
+    "verb_past",
 ]
 
 NBSP = "\u00a0"
@@ -313,6 +316,12 @@ def plural(n: int, word: str) -> str:
     return _cached_decline(word, "nomn", "sing", form)
 
 
+def by_number(n: int, one: str, many: str) -> str:
+    """The verb agreeing with a counted subject: by_number(1, "ждёт", "ждут") → "ждёт" («21 школа ждёт»),
+    by_number(5, …) → "ждут"."""
+    return one if _count_form(n) == "one" else many
+
+
 def agree(n: int, word: str) -> str:
     """'1 школа', '2 школы', '5 школ', '1 234 школы' (NBSP between the groups and before the noun)."""
     return f"{_format_int(n)}{NBSP}{plural(n, word)}"
@@ -334,3 +343,34 @@ def latin_slug(text: str, max_chars: int = 60) -> str:
             break
         slug = candidate
     return slug or "campaign"
+
+
+# ---------------------------------------------------------------------------------------------------------
+# Gender of a person and the past tense that agrees with it
+# ---------------------------------------------------------------------------------------------------------
+
+_FEMININE_PATRONYMIC = ("вна", "чна", "кызы")
+_MASCULINE_PATRONYMIC = ("вич", "ич", "оглы")
+
+
+def gender_of(full_name: str) -> str | None:
+    """'femn' or 'masc' from the patronymic in a full name («Марина Ивановна» → 'femn', «Андрей Николаевич» →
+    'masc'); None when there is no patronymic to tell by."""
+    for word in reversed(full_name.lower().replace("ё", "е").split()):
+        if word.endswith(_FEMININE_PATRONYMIC):
+            return "femn"
+        if word.endswith(_MASCULINE_PATRONYMIC):
+            return "masc"
+    return None
+
+
+def verb_past(masculine: str, gender: str | None) -> str:
+    """The past tense agreeing with a person: verb_past("изменил", "femn") → "изменила", "отказался" →
+    "отказалась"; with the gender unknown, both: "изменил(а)"."""
+    reflexive = masculine.endswith(("ся", "сь"))
+    stem = masculine[:-2] if reflexive else masculine
+    if gender == "masc":
+        return masculine
+    if gender == "femn":
+        return stem + ("ась" if reflexive else "а")
+    return f"{stem}(а){'ся' if reflexive else ''}"

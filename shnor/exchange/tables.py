@@ -16,6 +16,7 @@ from django.http import Http404
 from django.utils import timezone
 
 from shnor.audit.filters import filter_events
+from shnor.audit.describe import action_label, changes_lines
 from shnor.audit.models import AuditEvent
 from shnor.core.sheets import Column, Table
 from shnor.monitoring import exports as campaign_exports
@@ -80,7 +81,7 @@ def roadmaps_table(user, params, campaign=None) -> Table:
     columns = [*ROADMAP_COLUMNS, Column("deadline_start", "Срок: начало", width=12), Column("deadline_end", "Срок: окончание", width=12)]
     directions: dict[int, list[str]] = {}
     through = PlannedActivity.directions.through.objects.filter(plannedactivity__in=activities.values("pk"))
-    for activity_id, code in through.order_by("direction__order").values_list("plannedactivity_id", "direction__code"):
+    for activity_id, code in through.order_by("direction__order").values_list("plannedactivity_id", "direction__name"):
         directions.setdefault(activity_id, []).append(code)
 
     def rows():
@@ -188,25 +189,18 @@ def audit_table(user, params, campaign=None) -> Table:
     events, errors = filter_events(AuditEvent.objects.visible_to(require_coordinator(user)), params)
     if errors:
         raise Http404(" ".join(errors))
-    events = events.order_by("-at", "-pk").values_list("at", "user__username", "action", "summary", "school__short_name", "object_type",
+    events = events.order_by("-at", "-pk").values_list("at", "user__last_name", "user__first_name", "user__username", "action", "summary", "school__short_name", "object_type",
                                                          "object_id", "changes")
     columns = [Column("at", "Когда", width=18), Column("user", "Пользователь", width=18), Column("action", "Действие", width=22),
-               Column("summary", "Описание", width=70), Column("school", "Школа", width=36), Column("object", "Объект", width=28),
+               Column("summary", "Описание", width=70), Column("school", "Школа", width=36),
                Column("changes", "Изменения", width=60)]
 
     def rows():
-        for at, username, action, summary, school, object_type, object_id, changes in events.iterator(CHUNK):
-            obj = f"{object_type} #{object_id}" if object_id else object_type
-            yield [at, username or "система", action, summary, school or "", obj, _changes(changes)]
+        for at, last, first, username, action, summary, school, _type, _id, changes in events.iterator(CHUNK):
+            who = f"{first or ''} {last or ''}".strip() or username or "система"
+            yield [at, who, action_label(action), summary, school or "", "; ".join(changes_lines(changes))]
 
     return Table("zhurnal", "Журнал изменений", columns, rows(), notes=[f"Журнал изменений, выгружен {timezone.localtime():%d.%m.%Y %H:%M}"])
-
-
-def _changes(changes) -> str:
-    if not changes:
-        return ""
-    return "; ".join(f"{k}: {v[0] if isinstance(v, list) and len(v) == 2 else ''} → {v[1] if isinstance(v, list) and len(v) == 2 else v}"
-                     for k, v in changes.items())
 
 
 def _from_campaign_exports(builder: Callable, name: str) -> Callable:

@@ -13,10 +13,12 @@ WRITERS = {"xlsx": xlsx.write_bytes, "csv": csv.write_bytes}
 
 def coverage_table(campaign, school_ids, include_submitted=False):
     coverage = coverage_for(campaign, include_submitted, school_ids)
-    columns = [Column("direction", "Направление", width=14), Column("type", "Код вида", width=24), Column("name", "Направление / вид мероприятия", width=60),
+    direction_names = {r.direction: r.name for r in coverage.rows if r.activity_type is None}
+    columns = [Column("direction", "Направление", width=40), Column("name", "Вид мероприятия", width=60),
                Column("schools", "Школ", width=8), Column("total", "Всего школ", width=10), Column("percent", "Доля, %", width=10),
                Column("label", "Школ (доля)", width=14)]
-    rows = [[r.direction or "", r.activity_type or "", r.name, r.schools, r.schools_total, float(r.percent) if r.percent is not None else None, r.label]
+    rows = [[direction_names.get(r.direction, ""), r.name if r.activity_type else "", r.schools, r.schools_total,
+             float(r.percent) if r.percent is not None else None, r.label]
             for r in coverage.rows]
     return "Охват", columns, rows
 

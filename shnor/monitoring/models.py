@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
+from shnor.core import russian
 
 from shnor.core.text import shorten_file_name
 
@@ -31,6 +32,12 @@ class Indicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}, {self.unit}"
+
+    def format(self, value) -> str:
+        """A value as people write it for this indicator: «42,5 %», «3 чел.», «—» for none."""
+        if value is None:
+            return russian.DASH
+        return f"{russian.format_decimal(value, self.decimals)}{russian.NBSP}{self.unit}".rstrip()
 
 
 class CampaignQuerySet(models.QuerySet):

@@ -22,6 +22,7 @@ from django.utils import timezone
 from shnor.audit.log import diff, record
 from shnor.audit.models import AuditEvent
 from shnor.core.text import shorten_file_name
+from shnor.core.russian import gender_of, verb_past
 from shnor.plans.models import PlannedActivity
 from shnor.registry.models import Scope
 
@@ -123,8 +124,9 @@ def _lock(report: SchoolReport, version: int | None) -> SchoolReport:
     locked = SchoolReport.objects.select_for_update().select_related("campaign", "school__municipality").get(pk=report.pk)
     if version is not None and locked.version != version:
         who = (locked.updated_by.get_full_name() or locked.updated_by.username) if locked.updated_by else "другой пользователь"
+        changed = verb_past("изменил", gender_of(who)) if locked.updated_by else "изменил"
         raise StaleEdit(
-            f"Отчёт уже изменил {who} ({timezone.localtime(locked.updated_at):%d.%m.%Y %H:%M}). "
+            f"Отчёт уже {changed} {who} ({timezone.localtime(locked.updated_at):%d.%m.%Y %H:%M}). "
             "Ваши изменения не сохранены: откройте отчёт заново, проверьте его и внесите правки ещё раз."
         )
     _check_open(locked.campaign)
@@ -259,10 +261,13 @@ def _set_indicator(report: SchoolReport, indicator_id: int, subject: str, value:
     campaign = report.campaign
     current = IndicatorValue.objects.filter(indicator_id=indicator_id, school=report.school, campaign=campaign, subject=subject).first()
     old = current.value if current else None
+    indicator = Indicator.objects.get(pk=indicator_id)
+    # The log names the indicator and shows values as people write them: «Качество знаний: 41,5 % → 42 %».
+    label = f"{indicator.name} ({subject})" if subject else indicator.name
     if value is None:
         if current:
             current.delete()
-            return {f"показатель {indicator_id}": [str(old), None]}
+            return {label: [indicator.format(old), None]}
         return {}
     value = validate_indicator_value(current.indicator if current else Indicator.objects.get(pk=indicator_id), value)
     if current and current.value == value:
@@ -276,7 +281,7 @@ def _set_indicator(report: SchoolReport, indicator_id: int, subject: str, value:
             indicator_id=indicator_id, school=report.school, campaign=campaign, report=report, subject=subject,
             period_start=campaign.period_start, period_end=campaign.period_end, value=value, source="отчёт школы",
         )
-    return {f"показатель {indicator_id}": [None if old is None else str(old), str(value)]}
+    return {label: [None if old is None else indicator.format(old), indicator.format(value)]}
 
 
 @transaction.atomic

@@ -362,6 +362,14 @@ def test_the_tasks_page_lists_open_tasks_with_their_deadlines(reported):
     assert "Подготовить отчёт" in page and "срок истёк" in page
 
 
+def test_a_start_date_is_not_a_deadline_that_passes(reported):
+    started = Task.objects.create(campaign=reported.campaign, text="Корректировать дорожные карты", deadline_text="с 1 января 2022 г.",
+                                  deadline=date(2022, 1, 1))
+    assert not started.is_overdue and started.status_label() == "в работе"
+    page = reported.client("coordinator").get(reverse("task_list")).content.decode()
+    assert "Корректировать дорожные карты" in page and "срок истёк" not in page
+
+
 # --- templates and bad input ---------------------------------------------------------------------------------
 
 

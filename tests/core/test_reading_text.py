@@ -221,3 +221,19 @@ def test_it_tells_namesake_schools_apart_by_the_municipality_the_text_names():
                 SchoolRef(2, "МБОУ СОШ № 1", municipality="Ольгинский муниципальный район")]
     assert match_school("МБОУ СОШ № 1 Кавалеровского района", registry) == 1
     assert match_school("МБОУ СОШ № 1", registry) is None
+
+
+@pytest.mark.parametrize(
+    "line, count, of, wrong",
+    [("мастер-классы – 2 школы (12,5 %)", 2, None, False), ("мастер-классы – 2 школы (20 %)", 2, None, True),
+     ("мастер-классы – 2 из 10 школ (20 %)", 2, 10, False), ("мастер-классы – 2 из 16 школ (20 %)", 2, 16, True),
+     ("мастер-классы - 2 (17%);", 2, None, True)],
+)
+def test_it_reads_and_checks_stated_shares_with_a_noun_or_their_own_total(line, count, of, wrong):
+    from shnor.core.reading.prose import COUNT_LINE, _count_draft
+
+    match = COUNT_LINE.match(line)
+    assert match, line
+    draft = _count_draft(match, Block(kind="paragraph", text=line, index=0, where="абзац 1"), "")
+    assert (draft.count, draft.stated_of) == (count, of)
+    assert bool(percent_warnings([draft], 16)) == wrong

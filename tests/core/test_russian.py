@@ -8,6 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from shnor.core import russian
 from shnor.core.russian import (
     NBSP,
     agree,
@@ -448,3 +449,26 @@ def test_shifting_a_period_by_months_keeps_month_ends():
     assert months_spanned(date(2021, 7, 1), date(2021, 12, 31)) == 6
     assert shift_months(date(2021, 12, 31), 6) == date(2022, 6, 30)
     assert shift_months(date(2022, 1, 20), 6) == date(2022, 7, 20)
+
+
+@pytest.mark.parametrize(
+    "name, gender",
+    [("Кузнецова Марина Ивановна", "femn"), ("Сергеев Андрей Николаевич", "masc"), ("Лапина Елена Ильинична", "femn"),
+     ("Мамедов Ильхам Гейдар оглы", "masc"), ("Алиева Лейла Рашид кызы", "femn"), ("Администратор", None), ("", None)],
+)
+def test_it_tells_a_persons_gender_by_the_patronymic(name, gender):
+    assert russian.gender_of(name) == gender
+
+
+@pytest.mark.parametrize(
+    "verb, gender, expected",
+    [("изменил", "femn", "изменила"), ("изменил", "masc", "изменил"), ("изменил", None, "изменил(а)"),
+     ("отказался", "femn", "отказалась"), ("отказался", None, "отказал(а)ся")],
+)
+def test_it_agrees_a_past_verb_with_a_person(verb, gender, expected):
+    assert russian.verb_past(verb, gender) == expected
+
+
+@pytest.mark.parametrize("n, expected", [(1, "ждёт"), (21, "ждёт"), (2, "ждут"), (5, "ждут"), (11, "ждут"), (0, "ждут")])
+def test_it_agrees_a_verb_with_a_number(n, expected):
+    assert russian.by_number(n, "ждёт", "ждут") == expected

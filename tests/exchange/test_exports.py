@@ -136,7 +136,7 @@ def test_the_audit_log_export_is_for_coordinators_and_takes_the_page_filters(wor
     client = world.client("coordinator")
     _, body = get(client, reverse("exchange_export", args=["audit", "csv"]) + "?action=report.certify")
     rows = csv_rows(body)[1:]
-    assert len(rows) == 1 and rows[0][1] == "t_curator" and rows[0][2] == "report.certify"
+    assert len(rows) == 1 and rows[0][1] == "t_curator" and rows[0][2] == "отчёт заверен"
     assert get(client, reverse("exchange_export", args=["audit", "csv"]) + "?since=вчера")[0] == 404
     for role in ("head", "curator", "observer", "outsider"):
         assert get(world.client(role), reverse("exchange_export", args=["audit", "xlsx"]))[0] == 403, role

@@ -95,6 +95,7 @@ class Draft:
     schools: list[str] = field(default_factory=list)
     count: int | None = None
     stated_percent: Decimal | None = None
+    stated_of: int | None = None  # «2 из 16 школ (12,5 %)» → 16: the line's own total
     origin: str = "table"
     line: str = ""  # a results line as written, quoted in warnings
 

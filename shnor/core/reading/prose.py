@@ -45,9 +45,10 @@ _GROUPS = (
     ("цифров", "цифровые"),
 )
 _GROUP_HEAD = re.compile(r"^(?:группа\s*\d*\.?\s*)?[«\"]?\s*(" + "|".join(stem for stem, _ in _GROUPS) + r")\w*")
-# «диагностика профессиональных дефицитов - 2 (17%);», «участие в районных семинарах -2(17%);»
+# «диагностика профессиональных дефицитов - 2 (17%);», «участие в районных семинарах -2(17%);»,
+# «… – 2 школы (20 %)», «… – 2 из 16 школ (20 %)»
 COUNT_LINE = re.compile(
-    r"^(?P<text>.*?[^\s\-–—:])\s*[-–—:]\s*(?P<count>\d+)\s*(?:[А-ЯЁа-яё.]+\s*){0,2}"
+    r"^(?P<text>.*?[^\s\-–—:])\s*[-–—:]\s*(?P<count>\d+)\s*(?:из\s*(?P<of>\d+)\s*)?(?:[А-ЯЁа-яё.]+\s*){0,2}"
     r"\(\s*(?P<percent>\d+(?:[.,]\d+)?)\s*%\s*\)\s*[;.,]?\s*$"
 )
 _SIGNATURE = re.compile(
@@ -234,6 +235,7 @@ def _count_draft(match: re.Match[str], block: Block, section: str) -> Draft:
         section=section,
         count=int(match.group("count")),
         stated_percent=Decimal(match.group("percent").replace(",", ".")),
+        stated_of=int(match.group("of")) if match.group("of") else None,
         origin="list",
         line=_clean_item(match.string),
     )

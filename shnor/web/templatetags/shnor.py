@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django import template
 
+from shnor.audit.describe import action_label, changes_lines
 from shnor.core import russian
 
 register = template.Library()
@@ -13,6 +14,41 @@ def person(user) -> str:
     if user is None:
         return "—"
     return user.get_full_name() or user.username
+
+
+@register.filter
+def verb(user, masculine: str) -> str:
+    """{{ report.updated_by|verb:"изменил" }} → «изменила» for Марина Ивановна."""
+    return russian.verb_past(masculine, russian.gender_of(person(user)) if user is not None else None)
+
+
+@register.filter
+def plural(n, word: str) -> str:
+    """The word alone in the form for the number: {{ n|plural:"школа" }} → «школы» for 2."""
+    return russian.plural(int(n), word)
+
+
+@register.filter
+def by_number(n, forms: str) -> str:
+    """{{ n|by_number:"ждёт,ждут" }}: the verb for the number."""
+    one, many = forms.split(",")
+    return russian.by_number(int(n), one, many)
+
+
+@register.filter
+def indicator_value(value) -> str:
+    """{{ v|indicator_value }} for an IndicatorValue: «42,5 %», not «42,500 %»."""
+    return value.indicator.format(value.value)
+
+
+@register.filter
+def action(code: str) -> str:
+    return action_label(code)
+
+
+@register.filter
+def changes(event_changes) -> list[str]:
+    return changes_lines(event_changes)
 
 
 @register.filter

@@ -1,0 +1,122 @@
+"""The audit log in words a person reads: «отчёт изменён», «статус: черновик → выполнено», people's names.
+
+The log stores action codes and field → [old, new] changes (see `log.record`); this module turns them into Russian
+for the audit page and its export. Field names and coded values are read from the models' own verbose names and
+choices, so that the log sits below every app and imports none of them.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Any
+
+from django.apps import apps
+
+ACTIONS = {
+    "api.token_issue": "выдан ключ доступа к API",
+    "api.token_revoke": "отозван ключ доступа к API",
+    "auth.login": "вход в систему",
+    "auth.password_change": "смена пароля",
+    "auth.unlock": "снята блокировка входа",
+    "campaign.create": "создана кампания",
+    "campaign.remind": "напоминание школам",
+    "catalogue.direction_edit": "изменено направление",
+    "catalogue.type_edit": "изменён вид мероприятия",
+    "finding.add": "добавлен вывод справки",
+    "finding.edit": "изменён вывод справки",
+    "findings.generate": "составлены выводы справки",
+    "findings.regenerate": "выводы справки составлены заново",
+    "indicators.import": "загружены показатели",
+    "intake.commit": "загружены отчёты из файлов",
+    "intake.retry": "повторное чтение файла",
+    "intake.review": "проверка прочитанного файла",
+    "intake.undo": "отменена загрузка отчётов",
+    "intake.upload": "загружены файлы отчётов",
+    "registry.import": "загружен список школ",
+    "report.accept": "отчёт принят",
+    "report.certify": "отчёт заверен",
+    "report.create": "отчёт создан",
+    "report.edit": "отчёт изменён",
+    "report.return": "отчёт возвращён на доработку",
+    "report.submit": "отчёт отправлен куратору",
+    "roadmap.activity_delete": "удалено мероприятие дорожной карты",
+    "roadmap.activity_save": "сохранено мероприятие дорожной карты",
+    "roadmap.create": "создана дорожная карта",
+    "roadmap.import": "загружена дорожная карта",
+    "spravka.issue": "выпущена справка",
+    "spravka.pdf_retry": "повторная сборка PDF справки",
+    "spravka.template": "загружен бланк справки",
+    "spravka.template_remove": "удалён бланк справки",
+    "system.restore": "восстановление из резервной копии",
+    "task.done": "поручение выполнено",
+    "user.create": "создан пользователь",
+}
+# Keys written by the code itself rather than named after a model field.
+KEYS = {
+    "count": "количество", "removed": "удалено", "added": "добавлено", "number": "номер", "note": "примечание",
+    "tasks_created": "поручений создано", "tasks_updated": "поручений обновлено", "tasks_cancelled": "поручений отменено",
+    "actual_result": "фактический результат", "title": "название", "name": "название", "status": "статус",
+    "activity_type_id": "вид мероприятия", "direction_id": "направление", "reports": "отчётов", "entries": "записей",
+    "evidence": "подтверждений", "indicators": "показателей", "schools": "школ",
+}
+EMPTY = "—"
+
+
+def action_label(code: str) -> str:
+    """«report.edit» → «отчёт изменён»; an unknown code is shown as «другое действие», never as itself."""
+    return ACTIONS.get(code, "другое действие")
+
+
+@lru_cache(maxsize=1)
+def _vocabulary() -> tuple[dict[str, str], dict[str, dict[str, str]], dict[str, Any]]:
+    """(field name → Russian name, field name → {coded value → label}, "<field>_id" → the related model)."""
+    names: dict[str, str] = {}
+    choices: dict[str, dict[str, str]] = {}
+    related: dict[str, Any] = {}
+    for model in apps.get_models():
+        for field in model._meta.concrete_fields:
+            names.setdefault(field.name, str(field.verbose_name))
+            if field.choices:
+                values = choices.setdefault(field.name, {})
+                for value, label in field.flatchoices:
+                    values.setdefault(str(value), str(label))
+            if field.is_relation and field.related_model is not None:
+                related.setdefault(field.attname, field.related_model)
+                names.setdefault(field.attname, str(field.verbose_name))
+    return names, choices, related
+
+
+def field_label(key: str) -> str:
+    return KEYS.get(key) or _vocabulary()[0].get(key) or key.replace("_", " ")
+
+
+def value_text(key: str, value: Any) -> str:
+    if value is None or value == "":
+        return EMPTY
+    if isinstance(value, bool):
+        return "да" if value else "нет"
+    if isinstance(value, list):
+        return ", ".join(value_text(key, v) for v in value) or EMPTY
+    if isinstance(value, dict):
+        return "; ".join(change_text(k, v) for k, v in value.items())
+    _names, choices, related = _vocabulary()
+    if key in choices and str(value) in choices[key]:
+        return choices[key][str(value)]
+    if key in related:
+        obj = related[key]._default_manager.filter(pk=value).first()
+        return str(obj) if obj is not None else EMPTY
+    return str(value)
+
+
+def change_text(key: str, value: Any) -> str:
+    """One change: «статус: черновик → выполнено»; a nested change (an entry of a report) reads ««Курсы»: статус: …»."""
+    if isinstance(value, dict):
+        return f"«{key}»: " + "; ".join(change_text(k, v) for k, v in value.items())
+    if isinstance(value, list) and len(value) == 2:  # log.diff writes [old, new]
+        old, new = value
+        return f"{field_label(key)}: {value_text(key, old)} → {value_text(key, new)}"
+    return f"{field_label(key)}: {value_text(key, value)}"
+
+
+def changes_lines(changes: dict[str, Any] | None) -> list[str]:
+    return [change_text(k, v) for k, v in (changes or {}).items()]
