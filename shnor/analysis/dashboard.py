@@ -4,14 +4,14 @@ and completeness, filtered by municipality and direction. A fixed number of quer
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass, field
 
 from shnor.core.analysis import Analysis
 from shnor.core.needs import KINDS
 from shnor.core.outcomes import COUNT_UNITS
 from shnor.core.render import content
-from shnor.core.render.charts import Chart, draw_charts
+from shnor.core.render.charts import draw_charts
+from shnor.monitoring.charts import chart_context, completeness_over_time
 from shnor.core.russian import count_share, format_percent
 from shnor.monitoring.completeness import Completeness, completeness
 from shnor.monitoring.models import Campaign, ReportEntry
@@ -64,7 +64,8 @@ def build(campaign: Campaign, school_ids: list[int], municipality: str = "", dir
         coverage_rows=rows,
         municipality_rows=_municipalities(analysis, direction),
         dynamics_rows=_dynamics(analysis, direction),
-        charts=[_chart(c) for c in draw_charts(analysis)],
+        charts=[chart_context(c) for c in [*draw_charts(analysis, "svg"), completeness_over_time(campaign, [s.id for s in analysis.data.schools])]
+                if c is not None],
         lagging=[{"school": lag.profile.school, "reasons": lag.reasons, "empty": len(lag.profile.empty_directions),
                   "completion": format_percent(lag.profile.completion)} for lag in analysis.lagging],
         need_rows=[{"row": r, "kind": KINDS[r.kind], "key": f"{r.kind}:{r.code}"} for r in analysis.needs],
@@ -119,10 +120,6 @@ NEED_CAPTIONS = {"schools": "выявлен(а)", "planned": "есть в диа
                  "done": "есть в диагностике и меры против него проведены в периоде",
                  "unplanned": "есть в диагностике, а мер против него в дорожной карте нет"}
 NEED_COLUMNS = {"schools": "выявлено", "planned": "меры запланированы", "done": "меры проведены", "unplanned": "меры не запланированы"}
-
-
-def _chart(c: Chart) -> dict:
-    return {"key": c.key, "title": c.title, "b64": base64.b64encode(c.png).decode("ascii")}
 
 
 def _municipalities(a: Analysis, direction: str) -> list[dict]:

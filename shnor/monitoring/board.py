@@ -8,6 +8,7 @@ scope, the day (what is overdue) and the page, so a cached page costs a handful 
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
@@ -17,10 +18,12 @@ from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, FilteredRelation, IntegerField, Q, Value, When
 from django.db.models.functions import Coalesce
+from django.urls import reverse
 from django.utils import timezone
 
 from shnor.registry.models import Scope
 
+from .charts import campaign_charts, chart_context
 from .completeness import NOT_STARTED, STATE_ORDER, SchoolProgress
 from .coverage import coverage_for
 from .models import Campaign, SchoolReport
@@ -115,6 +118,26 @@ class CampaignBoard:
         page = Paginator(progress_rows(self.campaign, self.visible), PER_PAGE).get_page(self.page_number)
         page.rows = as_progress(self.campaign, page.object_list, self.today)
         return page
+
+    @cached_property
+    def charts(self) -> list[dict]:
+        """The campaign's charts: their numbers, cached under the board's key, and the address of each picture,
+        which changes with the key so that a browser never shows an old one."""
+        def numbers():
+            ids = list(self.visible.values_list("pk", flat=True))
+            version = hashlib.sha1(self.summary_key.encode()).hexdigest()[:12]
+            return [chart_context(c, reverse("campaign_chart", args=[self.campaign.code, c.key]) + f"?v={version}")
+                    for c in campaign_charts(self.campaign, ids)]
+
+        return cache.get_or_set(f"charts:{self.summary_key}", numbers, CACHE_SECONDS)
+
+    def chart_svg(self, key: str) -> bytes:
+        """One chart's picture (b"" when the data has none), drawn once per state of the campaign's reports."""
+        def draw():
+            charts = campaign_charts(self.campaign, list(self.visible.values_list("pk", flat=True)), "svg", only=key)
+            return charts[0].image if charts else b""
+
+        return cache.get_or_set(f"chart:{self.summary_key}:{key}", draw, CACHE_SECONDS)
 
     @cached_property
     def coverage(self):

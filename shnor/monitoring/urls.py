@@ -6,6 +6,7 @@ urlpatterns = [
     path("campaigns/", views.campaign_list, name="campaign_list"),
     path("campaigns/new/", views.campaign_create, name="campaign_create"),
     path("campaigns/<slug:code>/", views.campaign_detail, name="campaign_detail"),
+    path("campaigns/<slug:code>/charts/<slug:key>.svg", views.campaign_chart, name="campaign_chart"),
     path("campaigns/<slug:code>/coverage/", views.coverage_detail, name="coverage_detail"),
     path("campaigns/<slug:code>/remind/", views.campaign_remind, name="campaign_remind"),
     path("campaigns/<slug:code>/close/", views.campaign_close, name="campaign_close"),

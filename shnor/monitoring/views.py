@@ -28,6 +28,7 @@ from shnor.registry.models import Membership, Scope
 from . import exports, reminders, workflow
 from .access import get_campaign_for_user, get_coordinated_campaign, get_evidence_for_user, get_report_context
 from .board import CampaignBoard
+from .charts import CHART_KEYS
 from .coverage import counted_statuses, coverage_for
 from .forms import ActionForm, CampaignForm, EvidenceForm, ReportForm, ReturnForm, based_on
 from .models import Campaign, Evidence, IndicatorValue, ReportEntry, SchoolReport
@@ -96,6 +97,18 @@ def _change_campaign(request, code, step, done: str):
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
     return redirect("campaign_detail", campaign.code)
+
+
+@login_required
+def campaign_chart(request, code, key):
+    """A chart of the campaign page as SVG, for the viewer's schools; the page gives its numbers as a table."""
+    campaign = get_campaign_for_user(request.user, code)
+    svg = CampaignBoard(campaign, request.user).chart_svg(key) if key in CHART_KEYS else b""
+    if not svg:
+        raise Http404("Такой диаграммы нет")
+    response = HttpResponse(svg, content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=600"  # the page's address for it changes with the data
+    return response
 
 
 @login_required

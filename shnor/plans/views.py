@@ -49,7 +49,7 @@ def activity_type_edit(request, code):
             record(request.user, "catalogue.type_edit", obj, f"Изменён вид мероприятия «{obj.name}»", changes=changes)
         messages.success(request, "Вид мероприятия сохранён.")
         return redirect("catalogue")
-    return render(request, "plans/form.html", {"title": f"Вид мероприятия: {obj.code}", "form": form})
+    return render(request, "plans/form.html", {"title": f"Вид мероприятия: {obj.name}", "form": form})
 
 
 @login_required
@@ -61,10 +61,10 @@ def direction_edit(request, pk):
         with transaction.atomic():
             old = obj.name
             form.save()
-            record(request.user, "catalogue.direction_edit", obj, f"Изменено направление «{obj.code}»", changes={"name": [old, obj.name]})
+            record(request.user, "catalogue.direction_edit", obj, f"Изменено направление «{old}» → «{obj.name}»", changes={"name": [old, obj.name]})
         messages.success(request, "Направление сохранено.")
         return redirect("catalogue")
-    return render(request, "plans/form.html", {"title": f"Направление {obj.framework.code}: {obj.code}", "form": form})
+    return render(request, "plans/form.html", {"title": f"Направление: {obj.name} ({obj.framework.name})", "form": form})
 
 
 def _roadmap_for(user, school_pk) -> tuple:

@@ -62,6 +62,7 @@ RULES: dict[str, Rule] = {
     "campaign_list": Rule(lambda o: {}, LOGGED_IN),
     "campaign_create": Rule(lambda o: {}, REGIONAL),
     "campaign_detail": Rule(_c, CAMPAIGN),
+    "campaign_chart": Rule(lambda o: {**_c(o), "key": "coverage"}, CAMPAIGN),
     "coverage_detail": Rule(_c, CAMPAIGN, query="?direction=teachers&type=pk_courses"),
     "campaign_remind": Rule(_c, frozenset({"coordinator"})),
     "campaign_close": Rule(_c, frozenset({"coordinator"}), "POST"),

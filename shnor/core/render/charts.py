@@ -1,4 +1,5 @@
-"""Charts of the справка and the dashboard, drawn once as PNG bytes that the page, the DOCX and the PDF reuse.
+"""Charts of the справка, the dashboard and the campaign page: PNG for the DOCX and the PDF, SVG for pages, each
+with its numbers as a table for those who cannot see the picture.
 
 matplotlib with the Agg backend and its bundled DejaVu Sans (it has Cyrillic); figures are made with the
 object API (no pyplot state), so drawing is safe in a threaded server. Numbers on bars are formatted the
@@ -8,7 +9,7 @@ Russian way by core.russian.
 from __future__ import annotations
 
 import textwrap
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from io import BytesIO
 
 import matplotlib
@@ -31,15 +32,62 @@ COLOURS = {"current": "#1f5fa8", "previous": "#9db7d8", "other": "#c9d3de"}
 class Chart:
     key: str
     title: str
-    png: bytes
+    image: bytes
+    fmt: str = "png"  # or "svg"
+    columns: tuple[str, ...] = ()  # the numbers drawn, as a table: header…
+    rows: list[tuple[str, ...]] = field(default_factory=list)  # …and one row per bar (group)
+
+    @property
+    def png(self) -> bytes:
+        assert self.fmt == "png", "drawn as SVG"
+        return self.image
 
 
-def draw_charts(analysis: Analysis) -> list[Chart]:
+def draw_charts(analysis: Analysis, fmt: str = "png") -> list[Chart]:
     """Every chart the data supports, in the order of the справка (none when nothing was reported)."""
     if not analysis.reported:
         return []
-    charts = [coverage_by_direction(analysis), coverage_by_municipality(analysis), dynamics_by_direction(analysis)]
+    charts = [coverage_by_direction(analysis, fmt), coverage_by_municipality(analysis, fmt), dynamics_by_direction(analysis, fmt)]
     return [c for c in charts if c is not None]
+
+
+def one_series(key: str, title: str, heading: str, names: list[str], values: list, fmt: str | None = "png", wrap: int = 36) -> Chart:
+    """Horizontal bars of shares in % (None draws as an empty bar and reads «—»), first name on top. With fmt None
+    only the numbers: a page shows them at once and loads the picture apart."""
+    rows = [(n, format_percent(v)) for n, v in zip(names, values, strict=True)]
+    if fmt is None:
+        return Chart(key, title, b"", "svg", ("", "Доля, %"), rows)
+    fig = _figure(len(names))
+    ax = fig.add_subplot()
+    shown = [v or 0 for v in values][::-1]
+    bars = ax.barh([_wrap(n, wrap) for n in names][::-1], [float(v) for v in shown], color=COLOURS["current"], height=0.6)
+    _label_bars(ax, bars, shown)
+    _style(ax)
+    fig.suptitle(heading, fontsize=9)
+    return Chart(key, title, _encode(fig, fmt), fmt, ("", "Доля, %"), rows)
+
+
+def two_series(key: str, title: str, heading: str, names: list[str], before: list, after: list, fmt: str | None = "png",
+               labels: tuple[str, str] = ("предыдущий период", "текущий период")) -> Chart:
+    """Pairs of horizontal bars: the previous value (light) over the current one, first name on top."""
+    columns = ("", *(f"{label[:1].upper()}{label[1:]}, %" for label in labels))
+    rows = [(n, format_percent(b), format_percent(a)) for n, b, a in zip(names, before, after, strict=True)]
+    if fmt is None:
+        return Chart(key, title, b"", "svg", columns, rows)
+    fig = _figure(len(names), groups=2, legend=True)
+    ax = fig.add_subplot()
+    positions = list(range(len(names)))
+    old = [v or 0 for v in before][::-1]
+    new = [v or 0 for v in after][::-1]
+    b1 = ax.barh([p + 0.2 for p in positions], [float(v) for v in old], height=0.38, color=COLOURS["previous"], label=labels[0])
+    b2 = ax.barh([p - 0.2 for p in positions], [float(v) for v in new], height=0.38, color=COLOURS["current"], label=labels[1])
+    _label_bars(ax, b1, old)
+    _label_bars(ax, b2, new)
+    ax.set_yticks(positions, [_wrap(n) for n in names][::-1])
+    _style(ax)
+    fig.legend(fontsize=7.5, loc="lower center", ncols=2, frameon=False)
+    fig.suptitle(heading, fontsize=9)
+    return Chart(key, title, _encode(fig, fmt), fmt, columns, rows)
 
 
 def _figure(bars: int, groups: int = 1, legend: bool = False) -> Figure:
@@ -52,10 +100,13 @@ def _figure(bars: int, groups: int = 1, legend: bool = False) -> Figure:
     return fig
 
 
-def _png(fig: Figure) -> bytes:
+def _encode(fig: Figure, fmt: str) -> bytes:
     buf = BytesIO()
-    # zlib level 1: a tenth of the encoding time of the default for a file a quarter larger.
-    fig.savefig(buf, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
+    if fmt == "svg":
+        fig.savefig(buf, format="svg", metadata={"Date": None})  # no date: the same data, the same bytes
+    else:
+        # zlib level 1: a tenth of the encoding time of the default for a file a quarter larger.
+        fig.savefig(buf, format="png", dpi=DPI, pil_kwargs={"compress_level": 1})
     return buf.getvalue()
 
 
@@ -77,22 +128,16 @@ def _label_bars(ax, bars, values) -> None:
                 va="center", ha="left", fontsize=7.5, family="DejaVu Sans")
 
 
-def coverage_by_direction(a: Analysis) -> Chart | None:
+def coverage_by_direction(a: Analysis, fmt: str = "png") -> Chart | None:
     rows = [(lower_first(d.name), a.coverage.direction_row(d.code)) for d in a.analysed]
     if not rows:
         return None
-    fig = _figure(len(rows))
-    ax = fig.add_subplot()
-    labels = [_wrap(name.removeprefix("реализация мероприятий ")) for name, _ in rows][::-1]
-    values = [row.percent or 0 for _, row in rows][::-1]
-    bars = ax.barh(labels, [float(v) for v in values], color=COLOURS["current"], height=0.6)
-    _label_bars(ax, bars, values)
-    _style(ax)
-    fig.suptitle("Доля школ, в которых проводились мероприятия направления, %", fontsize=9)
-    return Chart("directions", "Охват школ мероприятиями по направлениям", _png(fig))
+    return one_series("directions", "Охват школ мероприятиями по направлениям",
+                      "Доля школ, в которых проводились мероприятия направления, %",
+                      [name.removeprefix("реализация мероприятий ") for name, _ in rows], [row.percent for _, row in rows], fmt)
 
 
-def coverage_by_municipality(a: Analysis) -> Chart | None:
+def coverage_by_municipality(a: Analysis, fmt: str = "png") -> Chart | None:
     rows = [m for m in a.municipalities if m.directions_share is not None]
     if len(rows) < 2 or not a.analysed:
         return None
@@ -101,34 +146,16 @@ def coverage_by_municipality(a: Analysis) -> Chart | None:
     if len(rows) > MAX_BARS:
         rows = rows[:MAX_BARS]
         title += f" ({MAX_BARS} муниципалитетов с наименьшим охватом)"
-    fig = _figure(len(rows))
-    ax = fig.add_subplot()
-    labels = [_wrap(m.name, 40) for m in rows]
-    values = [m.directions_share for m in rows]
-    bars = ax.barh(labels, [float(v) for v in values], color=COLOURS["current"], height=0.6)
-    _label_bars(ax, bars, values)
-    _style(ax)
-    fig.suptitle("Доля направлений, по которым ведут работу школы муниципалитета, %", fontsize=9)
-    return Chart("municipalities", title, _png(fig))
+    return one_series("municipalities", title, "Доля направлений, по которым ведут работу школы муниципалитета, %",
+                      [m.name for m in rows], [m.directions_share for m in rows], fmt, wrap=40)
 
 
-def dynamics_by_direction(a: Analysis) -> Chart | None:
+def dynamics_by_direction(a: Analysis, fmt: str = "png") -> Chart | None:
     d = a.dynamics
     if d is None or not d.school_ids or not d.directions:
         return None
     n = len(d.school_ids)
-    changes = d.directions[::-1]
-    fig = _figure(len(changes), groups=2, legend=True)
-    ax = fig.add_subplot()
-    positions = list(range(len(changes)))
-    before = [percent(c.before, n) or 0 for c in changes]
-    after = [percent(c.after, n) or 0 for c in changes]
-    b1 = ax.barh([p + 0.2 for p in positions], [float(v) for v in before], height=0.38, color=COLOURS["previous"], label="предыдущий период")
-    b2 = ax.barh([p - 0.2 for p in positions], [float(v) for v in after], height=0.38, color=COLOURS["current"], label="текущий период")
-    _label_bars(ax, b1, before)
-    _label_bars(ax, b2, after)
-    ax.set_yticks(positions, [_wrap(lower_first(c.name).removeprefix("реализация мероприятий ")) for c in changes])
-    _style(ax)
-    fig.legend(fontsize=7.5, loc="lower center", ncols=2, frameon=False)
-    fig.suptitle(f"Доля школ по направлениям, % (школ в сравнении: {n})", fontsize=9)
-    return Chart("dynamics", "Динамика охвата по направлениям в сравнении с предыдущим периодом", _png(fig))
+    return two_series("dynamics", "Динамика охвата по направлениям в сравнении с предыдущим периодом",
+                      f"Доля школ по направлениям, % (школ в сравнении: {n})",
+                      [lower_first(c.name).removeprefix("реализация мероприятий ") for c in d.directions],
+                      [percent(c.before, n) for c in d.directions], [percent(c.after, n) for c in d.directions], fmt)

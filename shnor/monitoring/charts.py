@@ -1,0 +1,85 @@
+"""The campaign's charts: coverage by direction against the previous campaign, completeness over the campaigns
+so far, the municipalities compared. The campaign page shows their numbers at once (fmt None) and loads each
+picture, an SVG drawn by core.render.charts, from `campaign_chart`, cached under the page's stamp: drawing is
+kept out of the page's own time."""
+
+from __future__ import annotations
+
+import base64
+
+from django.db.models import Count, Q
+
+from shnor.core.render.charts import Chart, one_series, two_series
+from shnor.core.russian import percent
+
+from .coverage import coverage_for
+from .models import Campaign, SchoolReport
+
+CHART_KEYS = ("coverage", "completeness", "municipalities")
+HISTORY = 6  # campaigns shown in «completeness over time»
+DONE = (SchoolReport.Status.CERTIFIED, SchoolReport.Status.ACCEPTED)
+
+
+def chart_context(c: Chart, url: str = "") -> dict:
+    """What the template web/chart.html shows: the picture (inline, or at `url`) and its numbers as a table."""
+    mime = "image/svg+xml" if c.fmt == "svg" else "image/png"
+    src = url or f"data:{mime};base64,{base64.b64encode(c.image).decode('ascii')}"
+    return {"key": c.key, "title": c.title, "src": src, "columns": c.columns, "rows": c.rows}
+
+
+def campaign_charts(campaign: Campaign, school_ids: list[int], fmt: str | None = None, only: str | None = None) -> list[Chart]:
+    """The charts the data supports; with fmt None their numbers only, with `only` one chart by key."""
+    makers = dict(zip(CHART_KEYS, (coverage_against_previous, completeness_over_time, municipalities_compared), strict=True))
+    charts = [make(campaign, school_ids, fmt) for key, make in makers.items() if only in (None, key)]
+    return [c for c in charts if c is not None]
+
+
+def _direction_shares(coverage) -> dict[str, tuple[str, object]]:
+    return {r.direction: (r.name, r.percent) for r in coverage.rows if r.activity_type is None and r.direction is not None}
+
+
+def coverage_against_previous(campaign: Campaign, school_ids: list[int], fmt: str | None = "svg") -> Chart | None:
+    current = _direction_shares(coverage_for(campaign, False, school_ids))
+    if not current:
+        return None
+    names = [name for name, _ in current.values()]
+    now = [share for _, share in current.values()]
+    heading = "Доля школ, в которых проводились мероприятия направления, %"
+    if campaign.previous_id is None:
+        return one_series("coverage", "Охват школ по направлениям", heading, names, now, fmt)
+    previous = campaign.previous
+    before_ids = list(previous.schools.filter(pk__in=school_ids).values_list("pk", flat=True))
+    before = _direction_shares(coverage_for(previous, False, before_ids))
+    return two_series("coverage", "Охват школ по направлениям: эта и предыдущая кампания", heading, names,
+                      [before.get(code, (None, None))[1] for code in current], now, fmt,
+                      labels=(previous.period_label(), campaign.period_label()))
+
+
+def completeness_over_time(campaign: Campaign, school_ids: list[int], fmt: str | None = "svg") -> Chart | None:
+    chain, c = [], campaign
+    while c is not None and len(chain) < HISTORY:
+        chain.append(c)
+        c = c.previous
+    if len(chain) < 2:
+        return None
+    chain.reverse()
+    shares = []
+    for c in chain:
+        members = c.schools.filter(pk__in=school_ids)
+        total = members.count()
+        done = SchoolReport.objects.filter(campaign=c, school__in=members, status__in=DONE).count()
+        shares.append(percent(done, total))
+    return one_series("completeness", "Сдача отчётов по кампаниям", "Доля школ с заверенным или принятым отчётом, %",
+                      [c.period_label() for c in chain], shares, fmt)
+
+
+def municipalities_compared(campaign: Campaign, school_ids: list[int], fmt: str | None = "svg") -> Chart | None:
+    rows = (campaign.schools.filter(pk__in=school_ids).values("municipality__name")
+            .annotate(total=Count("pk", distinct=True),
+                      done=Count("reports", filter=Q(reports__campaign=campaign, reports__status__in=DONE), distinct=True))
+            .order_by("municipality__name"))
+    rows = list(rows)
+    if len(rows) < 2:
+        return None
+    return one_series("municipalities", "Сдача отчётов по муниципалитетам", "Доля школ с заверенным или принятым отчётом, %",
+                      [r["municipality__name"] for r in rows], [percent(r["done"], r["total"]) for r in rows], fmt, wrap=40)

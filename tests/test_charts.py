@@ -1,0 +1,70 @@
+"""Charts at the top of the campaign page and the dashboard: SVG pictures with their numbers as tables."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from shnor.core.render.charts import one_series, two_series
+from shnor.monitoring.models import Campaign
+
+pytestmark = pytest.mark.django_db
+
+
+def client_for(username: str) -> Client:
+    from django.contrib.auth import get_user_model
+
+    client = Client()
+    client.force_login(get_user_model().objects.get(username=username))
+    return client
+
+
+def charts_in(page: str) -> dict[str, str]:
+    return dict(re.findall(r'<figure class="chart" id="chart-([a-z]+)">(.*?)</figure>', page, re.S))
+
+
+def test_the_campaign_page_shows_its_charts_above_the_tables_with_their_numbers():
+    page = client_for("coordinator").get(reverse("campaign_detail", args=["bryansk-2021-h2"])).content.decode()
+    charts = charts_in(page)
+    assert {"coverage", "completeness", "municipalities"} <= set(charts)
+    assert page.index('id="chart-coverage"') < page.index('id="completeness"')
+    assert "<table>" in charts["coverage"]
+    # the previous campaign's period and this one's are the two series of coverage
+    campaign = Campaign.objects.get(code="bryansk-2021-h2")
+    header = charts["coverage"].lower()
+    assert f"{campaign.previous.period_label()}, %".lower() in header and f"{campaign.period_label()}, %".lower() in header
+    src = re.search(r'<img src="([^"]+)"', charts["completeness"]).group(1).replace("&amp;", "&")
+    assert src.startswith(reverse("campaign_chart", args=["bryansk-2021-h2", "completeness"]) + "?v=")
+    response = client_for("coordinator").get(src)
+    assert response["Content-Type"] == "image/svg+xml" and b"<svg" in response.content
+
+
+def test_a_chart_picture_is_not_found_for_an_outsider_or_an_unknown_chart(world):
+    url = reverse("campaign_chart", args=[world.campaign.code, "coverage"])
+    assert world.client("coordinator").get(url).status_code == 200
+    assert world.client("outsider").get(url).status_code == 404
+    assert world.client("coordinator").get(reverse("campaign_chart", args=[world.campaign.code, "nothing"])).status_code == 404
+
+
+def test_a_school_head_sees_charts_of_their_school_only():
+    page = client_for("head").get(reverse("campaign_detail", args=["bryansk-2021-h2"])).content.decode()
+    assert "municipalities" not in charts_in(page)  # one school: nothing to compare
+
+
+def test_the_dashboard_shows_its_charts_first():
+    page = client_for("coordinator").get(reverse("dashboard") + "?campaign=bryansk-2021-h1").content.decode()
+    charts = charts_in(page)
+    assert {"directions", "municipalities", "completeness"} <= set(charts)
+    assert "data:image/svg+xml;base64," in charts["directions"] and "<table>" in charts["directions"]
+    assert page.index('id="chart-directions"') < page.index('id="dashboard-coverage"')
+
+
+def test_chart_numbers_are_formatted_and_a_missing_value_reads_as_a_dash():
+    chart = one_series("x", "Заголовок", "Доля, %", ["Первое", "Второе"], [12.5, None], "svg")
+    assert chart.columns == ("", "Доля, %")
+    assert [(n, v.replace("\xa0", " ")) for n, v in chart.rows] == [("Первое", "12,5 %"), ("Второе", "—")]
+    pair = two_series("y", "Заголовок", "Доля, %", ["Первое"], [10], [20], "svg", labels=("2020", "2021"))
+    assert pair.columns == ("", "2020, %", "2021, %") and chart.image.startswith(b"<?xml")
