@@ -363,9 +363,9 @@ def test_the_tasks_page_lists_open_tasks_with_their_deadlines(reported):
 
 
 def test_a_start_date_is_not_a_deadline_that_passes(reported):
-    started = Task.objects.create(campaign=reported.campaign, text="Корректировать дорожные карты", deadline_text="с 1 января 2022 г.",
-                                  deadline=date(2022, 1, 1))
-    assert not started.is_overdue and started.status_label() == "в работе"
+    started = actions_door.create(None, kind="decision", region=reported.region, campaign=reported.campaign, text="Корректировать дорожные карты",
+                                  addressee_text="руководители ОО", deadline_text="с 1 января 2022 г.")
+    assert not started.is_overdue and "срок истёк" not in started.status_label()
     page = reported.client("coordinator").get(reverse("task_list")).content.decode()
     assert "Корректировать дорожные карты" in page and "срок истёк" not in page
 
