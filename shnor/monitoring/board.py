@@ -127,7 +127,7 @@ class CampaignBoard:
             ids = list(self.visible.values_list("pk", flat=True))
             version = hashlib.sha1(self.summary_key.encode()).hexdigest()[:12]
             return [chart_context(c, reverse("campaign_chart", args=[self.campaign.code, c.key]) + f"?v={version}")
-                    for c in campaign_charts(self.campaign, ids)]
+                    for c in campaign_charts(self.campaign, ids, coverage=None if self.include_submitted else self.coverage)]
 
         return cache.get_or_set(f"charts:{self.summary_key}", numbers, CACHE_SECONDS)
 

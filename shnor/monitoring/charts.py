@@ -27,10 +27,16 @@ def chart_context(c: Chart, url: str = "") -> dict:
     return {"key": c.key, "title": c.title, "src": src, "columns": c.columns, "rows": c.rows}
 
 
-def campaign_charts(campaign: Campaign, school_ids: list[int], fmt: str | None = None, only: str | None = None) -> list[Chart]:
-    """The charts the data supports; with fmt None their numbers only, with `only` one chart by key."""
-    makers = dict(zip(CHART_KEYS, (coverage_against_previous, completeness_over_time, municipalities_compared), strict=True))
-    charts = [make(campaign, school_ids, fmt) for key, make in makers.items() if only in (None, key)]
+def campaign_charts(campaign: Campaign, school_ids: list[int], fmt: str | None = None, only: str | None = None,
+                    coverage=None) -> list[Chart]:
+    """The charts the data supports; with fmt None their numbers only, with `only` one chart by key. `coverage`:
+    the campaign's certified coverage when the caller has it already."""
+    makers = {
+        "coverage": lambda: coverage_against_previous(campaign, school_ids, fmt, coverage),
+        "completeness": lambda: completeness_over_time(campaign, school_ids, fmt),
+        "municipalities": lambda: municipalities_compared(campaign, school_ids, fmt),
+    }
+    charts = [make() for key, make in makers.items() if only in (None, key)]
     return [c for c in charts if c is not None]
 
 
@@ -38,8 +44,8 @@ def _direction_shares(coverage) -> dict[str, tuple[str, object]]:
     return {r.direction: (r.name, r.percent) for r in coverage.rows if r.activity_type is None and r.direction is not None}
 
 
-def coverage_against_previous(campaign: Campaign, school_ids: list[int], fmt: str | None = "svg") -> Chart | None:
-    current = _direction_shares(coverage_for(campaign, False, school_ids))
+def coverage_against_previous(campaign: Campaign, school_ids: list[int], fmt: str | None = "svg", coverage=None) -> Chart | None:
+    current = _direction_shares(coverage or coverage_for(campaign, False, school_ids))
     if not current:
         return None
     names = [name for name, _ in current.values()]
