@@ -29,17 +29,28 @@ def leaks(cells: list[str]) -> list[str]:
     return found + [cell for cell in cells if CODE_CELL.match(cell) and cell not in ("xlsx", "csv")]
 
 
+def readable(rows) -> list[str]:
+    """The cells people read: a column headed «Код …» («Код школы», «Код по каталогу») is an identifier kept for
+    importing the file back, named as such, and is left out."""
+    cells, codes = [], set()
+    for row in rows:
+        values = ["" if v is None else str(v) for v in row]
+        if any(v.startswith("Код") for v in values):
+            codes = {i for i, v in enumerate(values) if v.startswith("Код")}
+        cells += [v for i, v in enumerate(values) if v and i not in codes]
+    return cells
+
+
 def xlsx_cells(data: bytes) -> list[str]:
     import openpyxl
 
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True)
-    return [str(v) for sheet in book.worksheets for row in sheet.iter_rows(values_only=True) for v in row if v is not None]
+    return [cell for sheet in book.worksheets for cell in readable(sheet.iter_rows(values_only=True))]
 
 
 def csv_cells(data: bytes) -> list[str]:
     text = data.decode("utf-8-sig")
-    return [cell for row in csv.reader(io.StringIO(text), delimiter=";" if text.count(";") > text.count(",") else ",")
-            for cell in row if cell]
+    return readable(csv.reader(io.StringIO(text), delimiter=";" if text.count(";") > text.count(",") else ","))
 
 
 def docx_text(data: bytes) -> list[str]:

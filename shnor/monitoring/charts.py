@@ -69,12 +69,12 @@ def completeness_over_time(campaign: Campaign, school_ids: list[int], fmt: str |
     if len(chain) < 2:
         return None
     chain.reverse()
-    shares = []
-    for c in chain:
-        members = c.schools.filter(pk__in=school_ids)
-        total = members.count()
-        done = SchoolReport.objects.filter(campaign=c, school__in=members, status__in=DONE).count()
-        shares.append(percent(done, total))
+    ids = [c.pk for c in chain]
+    members = Campaign.schools.through.objects.filter(campaign_id__in=ids, school_id__in=school_ids)
+    totals = dict(members.values_list("campaign_id").annotate(n=Count("*")).order_by())
+    done = dict(SchoolReport.objects.filter(campaign_id__in=ids, school_id__in=school_ids, status__in=DONE)
+                .values_list("campaign_id").annotate(n=Count("*")).order_by())
+    shares = [percent(done.get(c.pk, 0), totals.get(c.pk, 0)) for c in chain]
     return one_series("completeness", "Сдача отчётов по кампаниям", "Доля школ с заверенным или принятым отчётом, %",
                       [c.period_label() for c in chain], shares, fmt)
 
