@@ -24,11 +24,17 @@ def get_campaign_for_user(user, code: str) -> Campaign:
     return campaign
 
 
+def coordinates_campaign(user, campaign: Campaign) -> bool:
+    """The region's coordinator, or for a municipality's own campaign its municipal coordinator."""
+    scope = Scope.of(user)
+    return scope.coordinates_region(campaign.region_id) or bool(
+        campaign.municipality_id and any(m.municipality_id == campaign.municipality_id and m.role == "municipal" for m in scope.memberships)
+    )
+
+
 def get_coordinated_campaign(user, code: str) -> Campaign:
     campaign = get_campaign_for_user(user, code)
-    if not Scope.of(user).coordinates_region(campaign.region_id) and not (
-        campaign.municipality_id and any(m.municipality_id == campaign.municipality_id and m.role == "municipal" for m in Scope.of(user).memberships)
-    ):
+    if not coordinates_campaign(user, campaign):
         raise PermissionDenied("Это действие доступно только координатору кампании.")
     return campaign
 

@@ -26,7 +26,7 @@ from shnor.registry.access import get_school_for_user
 from shnor.registry.models import Membership, Scope
 
 from . import exports, reminders, workflow
-from .access import get_campaign_for_user, get_coordinated_campaign, get_evidence_for_user, get_report_context
+from .access import coordinates_campaign, get_campaign_for_user, get_coordinated_campaign, get_evidence_for_user, get_report_context
 from .board import CampaignBoard
 from .charts import CHART_KEYS
 from .coverage import counted_statuses, coverage_for
@@ -72,6 +72,7 @@ def campaign_detail(request, code):
         "is_coordinator": scope.coordinates_region(campaign.region_id) or scope.is_coordinator,
         "reminders": _reminder_state(request, campaign),
         "can_close": scope.coordinates_region(campaign.region_id),
+        "can_remind": coordinates_campaign(request.user, campaign),  # no link to a page the person may not open
     })
 
 
