@@ -11,8 +11,8 @@ from shnor.core.needs import KINDS
 from shnor.core.outcomes import COUNT_UNITS
 from shnor.core.render import content
 from shnor.core.render.charts import draw_charts
-from shnor.monitoring.charts import chart_context, completeness_over_time
 from shnor.core.russian import count_share, format_percent
+from shnor.monitoring.charts import chart_context, completeness_over_time
 from shnor.monitoring.completeness import Completeness, completeness
 from shnor.monitoring.models import Campaign, ReportEntry
 

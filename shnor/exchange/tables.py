@@ -15,8 +15,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.utils import timezone
 
-from shnor.audit.filters import filter_events
 from shnor.audit.describe import action_label, changes_lines
+from shnor.audit.filters import filter_events
 from shnor.audit.models import AuditEvent
 from shnor.core.sheets import Column, Table
 from shnor.monitoring import exports as campaign_exports

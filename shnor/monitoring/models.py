@@ -9,8 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
-from shnor.core import russian
 
+from shnor.core import russian
 from shnor.core.text import shorten_file_name
 
 

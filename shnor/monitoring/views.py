@@ -26,7 +26,13 @@ from shnor.registry.access import get_school_for_user
 from shnor.registry.models import Membership, Scope
 
 from . import exports, reminders, workflow
-from .access import coordinates_campaign, get_campaign_for_user, get_coordinated_campaign, get_evidence_for_user, get_report_context
+from .access import (
+    coordinates_campaign,
+    get_campaign_for_user,
+    get_coordinated_campaign,
+    get_evidence_for_user,
+    get_report_context,
+)
 from .board import CampaignBoard
 from .charts import CHART_KEYS
 from .coverage import counted_statuses, coverage_for

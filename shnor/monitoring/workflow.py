@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from shnor.audit.log import diff, record
 from shnor.audit.models import AuditEvent
-from shnor.core.text import shorten_file_name
 from shnor.core.russian import gender_of, verb_past
+from shnor.core.text import shorten_file_name
 from shnor.plans.models import PlannedActivity
 from shnor.registry.models import Scope
 
