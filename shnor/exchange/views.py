@@ -35,6 +35,7 @@ def index(request):
         "campaigns": Campaign.objects.visible_to(request.user).select_related("region")[:50],
         "is_coordinator": scope.is_coordinator, "is_regional": scope.is_regional,
         "can_load_roadmaps": scope.is_coordinator or bool({Membership.Role.HEAD, Membership.Role.CURATOR} & scope.roles),
+        "can_load_needs": diagnosed_schools(request.user).exists(),
     })
 
 

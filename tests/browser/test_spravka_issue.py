@@ -2,32 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from io import BytesIO
 
 import pytest
 
 from ..conftest import PASSWORD
-
-CHROMIUM = os.environ.get("SHNOR_CHROMIUM", "/usr/bin/chromium")
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync", "--no-first-run"]
-
-
-@pytest.fixture
-def page(live_server):
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: install the Debian packages chromium and chromium-driver")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
-        context = browser.new_context(base_url=live_server.url, locale="ru-RU", accept_downloads=True)
-        page = context.new_page()
-        page.set_default_timeout(30000)
-        yield page
-        context.close()
-        browser.close()
 
 
 @pytest.mark.browser
@@ -36,11 +15,11 @@ def test_a_coordinator_generates_and_downloads_the_spravka_from_the_campaign_pag
 
     from shnor.actions.models import Action
     from shnor.analysis.models import IssuedReport
-
-    from .test_views import report
+    from tests.analysis.test_views import report
 
     report(world.campaign, world.a1, "pk_courses", "pedagogical_council", "quality_monitoring", "individual_work")
     report(world.campaign, world.b1, "pk_courses", "open_lessons")
+    page.set_default_timeout(30000)
 
     page.goto("/login/")
     page.fill("input[name=username]", world.users["coordinator"].username)
