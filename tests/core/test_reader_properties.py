@@ -30,7 +30,7 @@ from shnor.core.russian import parse_decimal
 from shnor.core.sheets import Column, SheetError, Table, read_table
 from shnor.core.text import strip_controls
 
-from . import hostile
+from .documents import hostile
 
 LIMITS = Limits(memory_mb=512, seconds=120)
 CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)

@@ -10,7 +10,7 @@ from django.urls import reverse
 
 from shnor.intake import services
 from shnor.intake.models import ImportBatch, ImportFile
-from tests.core import hostile
+from tests.core.documents import hostile
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "intake"
 

@@ -13,7 +13,7 @@ from shnor.core.reading import ReadingContext, extract
 from shnor.core.reading.columns import assign, find_header
 from shnor.core.reading.tables import read_table
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "intake"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "intake"
 
 
 def no_type(text: str) -> tuple[str | None, float]:

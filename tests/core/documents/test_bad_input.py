@@ -13,7 +13,7 @@ from hypothesis import strategies as st
 import shnor.core.documents as documents
 from shnor.core.documents import Document, DocumentError, read_document
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "intake"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "intake"
 CYRILLIC = re.compile(r"[а-яё]", re.IGNORECASE)
 
 

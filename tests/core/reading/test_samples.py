@@ -9,7 +9,7 @@ import pytest
 from shnor.core.documents import read_document
 from shnor.core.reading import ReadingContext, SchoolRef, extract, extraction_to_dict
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "intake"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "intake"
 
 
 def stub_classify(text: str) -> tuple[str | None, float]:

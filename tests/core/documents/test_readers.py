@@ -6,7 +6,7 @@ import pytest
 
 from shnor.core.documents import READERS, Block, Document, detect_format, read_document
 
-FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "intake"
+FIXTURES = Path(__file__).resolve().parents[2] / "fixtures" / "intake"
 
 
 def read(name: str) -> Document:
