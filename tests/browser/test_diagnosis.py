@@ -37,7 +37,7 @@ def test_curator_links_measures_and_the_coordinator_sees_needs_coverage(page, wo
     login(page, "t_curator", PASSWORD)
     _add_need(page, a1.pk, "cause", "Высокая доля обучающихся с рисками учебной неуспешности")
     _add_need(page, a1.pk, "deficit", "Затруднения учителей в объективном оценивании (оценочные компетенции)")
-    section = page.locator("#diagnosis ~ table").first
+    section = page.locator("#diagnosis ~ .table-scroll table").first
     assert "подобрано автоматически" in section.inner_text()
     page.locator("tr", has_text="Затруднения учителей в объективном оценивании").locator("a:has-text('меры')").click()
     assert page.locator("tr", has_text=courses.title).locator("text=предлагается").count() == 1
