@@ -6,6 +6,8 @@ municipalities, schools, roadmaps, planned activities, reports and their entries
 
 from __future__ import annotations
 
+import copy
+
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -40,6 +42,9 @@ class StripsControls:
     """Texts enter without control characters (they break the DOCX and XLSX files made from them)."""
 
     def to_internal_value(self, data):
+        if type(data) is dict:
+            # A JSON body is cleaned before the fields look anything up: PostgreSQL refuses a NUL in a query.
+            data = strip_controls_in(copy.deepcopy(data))
         return strip_controls_in(super().to_internal_value(data))
 
 

@@ -104,3 +104,12 @@ def test_a_roadmap_does_not_move_between_schools(world, api):
     response = api.patch("coordinator", f"/api/v1/roadmaps/{world.roadmap.pk}/", {"school": world.b1.pk, "title": "Новая"})
     assert response.status_code == 200
     assert Roadmap.objects.get(pk=world.roadmap.pk).school == world.a1
+
+
+def test_a_code_with_a_nul_character_is_read_without_it_not_answered_with_a_server_error(world, api):
+    # PostgreSQL refuses a NUL inside a query; the JSON body is cleaned of control characters before any lookup.
+    response = api.post("head", "/api/v1/planned-activities/", {"roadmap": world.roadmap.pk, "title": "Курсы\u0000",
+                                                               "activity_type": "pk\u0000_courses\u000e"})
+    assert response.status_code == 201, response.content
+    assert response.json()["activity_type"] == "pk_courses"
+    assert response.json()["title"] == "Курсы"
