@@ -6,8 +6,6 @@ municipalities, schools, roadmaps, planned activities, reports and their entries
 
 from __future__ import annotations
 
-import copy
-
 from django.urls import reverse
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
@@ -43,9 +41,20 @@ class StripsControls:
 
     def to_internal_value(self, data):
         if type(data) is dict:
-            # A JSON body is cleaned before the fields look anything up: PostgreSQL refuses a NUL in a query.
-            data = strip_controls_in(copy.deepcopy(data))
+            # NULs go before the fields look anything up: PostgreSQL refuses a NUL in a query (a 500). Other
+            # characters are left to the fields' own checks (a lone surrogate is refused) and stripped after.
+            data = _without_nul(data)
         return strip_controls_in(super().to_internal_value(data))
+
+
+def _without_nul(value):
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {key: _without_nul(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_without_nul(item) for item in value]
+    return value
 
 
 # ---------------------------------------------------------------------------------------------------------
