@@ -87,8 +87,13 @@ def _table(doc, headers: list[str], loop: str, cells: list[str], widths_mm: list
     for i, text in enumerate(cells):
         table.rows[2].cells[i].text = text
     table.rows[3].cells[0].text = "{%tr endfor %}"
-    # Fixed column widths: Word reads the cells' widths, LibreOffice the table grid's.
     table.autofit = False
+    _fix_widths(table, widths_mm, font_pt=12)
+    return table
+
+
+def _fix_widths(table, widths_mm: list[int], *, font_pt: int) -> None:
+    """Fixed column widths (Word reads the cells' widths, LibreOffice the table grid's), cells left-aligned, unindented."""
     for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths_mm, strict=True):
         col.set(qn("w:w"), str(int(Mm(width).twips)))
     for row in table.rows:
@@ -98,8 +103,7 @@ def _table(doc, headers: list[str], loop: str, cells: list[str], widths_mm: list
                 p.paragraph_format.first_line_indent = Mm(0)
                 p.alignment = WD_ALIGN_PARAGRAPH.LEFT
                 for run in p.runs:
-                    run.font.size = Pt(12)
-    return table
+                    run.font.size = Pt(font_pt)
 
 
 def _numbered(doc, var: str, item: str = "{{ loop.index }}) {{ x }}"):
@@ -309,17 +313,7 @@ def build_plan_vs_actual(out: Path = PLAN_VS_ACTUAL) -> Path:
         table.rows[4].cells[i].text = cell
     table.rows[5].cells[0].text = "{%tr endfor %}"
     table.rows[6].cells[0].text = "{%tr endfor %}"
-    widths = [w for _, _, w in PLAN_COLUMNS]
-    for col, width in zip(table._tbl.tblGrid.findall(qn("w:gridCol")), widths, strict=True):
-        col.set(qn("w:w"), str(int(Mm(width).twips)))
-    for row in table.rows:
-        for i, width in enumerate(widths):
-            row.cells[i].width = Mm(width)
-            for p in row.cells[i].paragraphs:
-                p.paragraph_format.first_line_indent = Mm(0)
-                p.alignment = WD_ALIGN_PARAGRAPH.LEFT
-                for run in p.runs:
-                    run.font.size = Pt(10)
+    _fix_widths(table, [w for _, _, w in PLAN_COLUMNS], font_pt=10)
     _para(doc)
     _para(doc, "{%p endfor %}")
     _heading(doc, "Анализ эффективности")
