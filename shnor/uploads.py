@@ -10,6 +10,7 @@ import os
 
 from django import forms
 from django.conf import settings
+from django.http import FileResponse, Http404
 
 from shnor.core.documents import FORMATS
 from shnor.core.russian import format_decimal
@@ -29,3 +30,12 @@ def validate_upload(f, max_mb: int | None = None, extensions=EVIDENCE_EXTENSIONS
         raise forms.ValidationError(f"Файл «{f.name}» весит {size} МБ, а допускается не больше {max_mb} МБ. Сожмите его или разделите.")
     if f.size == 0:
         raise forms.ValidationError(f"Файл «{f.name}» пустой.")
+
+
+def stored_file_response(field, filename: str, *, content_type: str | None = None) -> FileResponse:
+    """A stored file as a download; a file missing from the storage (or a field with none) is «not found», not a 500."""
+    try:
+        handle = field.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("Файл не найден в хранилище") from None
+    return FileResponse(handle, as_attachment=True, filename=filename, content_type=content_type)

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from shnor.core import actions as core
+from shnor.uploads import stored_file_response
 
 from . import door
 from .access import can_mark, get_for_marking, get_visible, visible_to
@@ -70,8 +71,4 @@ def evidence(request, pk):
     action = get_visible(request.user, pk)
     if not action.evidence_file:
         raise Http404("К отметке не приложен файл")
-    try:
-        handle = action.evidence_file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Файл не найден в хранилище") from None
-    return FileResponse(handle, as_attachment=True, filename=action.evidence_file_name or action.evidence_file.name.rsplit("/", 1)[-1])
+    return stored_file_response(action.evidence_file, action.evidence_file_name or action.evidence_file.name.rsplit("/", 1)[-1])

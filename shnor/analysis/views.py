@@ -4,7 +4,7 @@ from csp.constants import UNSAFE_INLINE
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
@@ -14,6 +14,7 @@ from shnor.core.render.docx import TemplateError
 from shnor.core.russian import agree
 from shnor.monitoring.access import get_campaign_for_user
 from shnor.monitoring.models import Campaign, SchoolReport
+from shnor.uploads import stored_file_response
 
 from . import dashboard as dashboard_model
 from . import documents
@@ -154,12 +155,7 @@ def issued_file(request, code, pk, fmt):
     field = {"docx": issued.docx, "pdf": issued.pdf}.get(fmt)
     if not field:
         raise Http404("Такого файла у справки нет")
-    try:
-        handle = field.open("rb")
-    except FileNotFoundError:
-        raise Http404("Файл справки не найден в хранилище") from None
-    return FileResponse(handle, as_attachment=True, filename=f"spravka-{issued.campaign.code}-v{issued.number}.{fmt}",
-                        content_type=CONTENT_TYPES[fmt])
+    return stored_file_response(field, f"spravka-{issued.campaign.code}-v{issued.number}.{fmt}", content_type=CONTENT_TYPES[fmt])
 
 
 def _pdf_not_ready(request, issued: IssuedReport):
@@ -311,11 +307,8 @@ def document_issued_file(request, code, pk, fmt):
     if fmt == "pdf" and issued.pdf_status != IssuedReport.PdfStatus.READY:
         messages.info(request, f"PDF документа: {issued.get_pdf_status_display()}. Скачайте DOCX.")
         return redirect("document_list", campaign.code)
-    try:
-        handle = (issued.docx if fmt == "docx" else issued.pdf).open("rb")
-    except (FileNotFoundError, ValueError):
-        raise Http404("Файл документа не найден в хранилище") from None
-    return FileResponse(handle, as_attachment=True, filename=target.file_name(issued.kind, fmt, issued.number), content_type=CONTENT_TYPES[fmt])
+    return stored_file_response(issued.docx if fmt == "docx" else issued.pdf, target.file_name(issued.kind, fmt, issued.number),
+                                content_type=CONTENT_TYPES[fmt])
 
 
 def _spravka_url(campaign) -> str:

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import FileResponse, Http404, HttpResponse, JsonResponse, QueryDict
+from django.http import Http404, HttpResponse, JsonResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -24,6 +24,7 @@ from shnor.core.sheets import Table
 from shnor.plans.maps import framework_maps
 from shnor.registry.access import get_school_for_user
 from shnor.registry.models import Membership, Scope
+from shnor.uploads import stored_file_response
 
 from . import exports, reminders, workflow
 from .access import (
@@ -459,11 +460,7 @@ def evidence_file(request, pk):
     evidence = get_evidence_for_user(request.user, pk)
     if not evidence.file:
         raise Http404("У подтверждения нет файла")
-    try:
-        handle = evidence.file.open("rb")
-    except FileNotFoundError:
-        raise Http404("Файл не найден в хранилище") from None
-    return FileResponse(handle, as_attachment=True, filename=evidence.file_name or evidence.file.name.rsplit("/", 1)[-1])
+    return stored_file_response(evidence.file, evidence.file_name or evidence.file.name.rsplit("/", 1)[-1])
 
 
 def _evidence_to_change(request, pk) -> Evidence:

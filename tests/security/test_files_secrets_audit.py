@@ -45,6 +45,12 @@ def test_a_served_file_is_a_download_never_a_page_of_the_site(world, evidence):
     assert response["X-Content-Type-Options"] == "nosniff"
 
 
+def test_a_file_missing_from_the_storage_is_not_found_not_a_server_error(world, evidence):
+    evidence.file.storage.delete(evidence.file.name)
+    response = world.client("head").get(reverse("evidence_file", args=[evidence.pk]))
+    assert response.status_code == 404
+
+
 def test_an_anonymous_visitor_is_sent_to_the_login_for_a_file(world, evidence):
     response = world.client("anonymous").get(reverse("evidence_file", args=[evidence.pk]))
     assert response.status_code == 302 and response["Location"].startswith(reverse("login"))
