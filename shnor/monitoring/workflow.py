@@ -471,35 +471,30 @@ def create_campaign(form, user) -> Campaign:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def _campaign_for_coordinator(campaign: Campaign, user, verb: str) -> Campaign:
-    locked = Campaign.objects.select_for_update().select_related("region").get(pk=campaign.pk)
-    if not Scope.of(user).coordinates_region(locked.region_id):
+def _set_campaign_status(campaign: Campaign, user, status: str, *, verb: str, already: str, action: str, outcome: str) -> Campaign:
+    campaign = Campaign.objects.select_for_update().select_related("region").get(pk=campaign.pk)
+    if not Scope.of(user).coordinates_region(campaign.region_id):
         raise WorkflowError(f"{verb} кампанию может только региональный координатор.")
-    return locked
+    if campaign.status == status:
+        raise WorkflowError(already)
+    before = campaign.get_status_display()
+    campaign.status = status
+    campaign.save(update_fields=["status"])
+    record(user, action, campaign, f"Кампания «{campaign.title}» {outcome}", region=campaign.region,
+           changes={"состояние": [before, campaign.get_status_display()]})
+    return campaign
 
 
 @transaction.atomic
 def close_campaign(campaign: Campaign, user) -> Campaign:
-    campaign = _campaign_for_coordinator(campaign, user, "Закрыть")
-    if campaign.status == Campaign.Status.CLOSED:
-        raise WorkflowError("Кампания уже закрыта.")
-    campaign.status = Campaign.Status.CLOSED
-    campaign.save(update_fields=["status"])
-    record(user, "campaign.close", campaign, f"Кампания «{campaign.title}» закрыта: отчёты больше не меняются", region=campaign.region,
-           changes={"состояние": [Campaign.Status.OPEN.label, Campaign.Status.CLOSED.label]})
-    return campaign
+    return _set_campaign_status(campaign, user, Campaign.Status.CLOSED, verb="Закрыть", already="Кампания уже закрыта.",
+                                action="campaign.close", outcome="закрыта: отчёты больше не меняются")
 
 
 @transaction.atomic
 def reopen_campaign(campaign: Campaign, user) -> Campaign:
-    campaign = _campaign_for_coordinator(campaign, user, "Открыть снова")
-    if campaign.status == Campaign.Status.OPEN:
-        raise WorkflowError("Кампания и так открыта.")
-    campaign.status = Campaign.Status.OPEN
-    campaign.save(update_fields=["status"])
-    record(user, "campaign.reopen", campaign, f"Кампания «{campaign.title}» открыта снова: отчёты можно менять", region=campaign.region,
-           changes={"состояние": [Campaign.Status.CLOSED.label, Campaign.Status.OPEN.label]})
-    return campaign
+    return _set_campaign_status(campaign, user, Campaign.Status.OPEN, verb="Открыть снова", already="Кампания и так открыта.",
+                                action="campaign.reopen", outcome="открыта снова: отчёты можно менять")
 
 
 # ---------------------------------------------------------------------------------------------------------
