@@ -115,6 +115,7 @@ def _document(text: str, span: _Span, urls: list[tuple[int, int, str]]) -> Evide
         date=parse_date(when.group(1)) if when else None,
         url=url,
         issuer=_issuer(body, head, number, when, title),
+        title=" ".join(body[title[0] + 1:title[1] - 1].split()) if title else "",
     )
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import fields, is_dataclass
+from dataclasses import fields, is_dataclass, replace
 from datetime import date
 from decimal import Decimal
 
@@ -41,8 +41,7 @@ def extract(document: Document, context: ReadingContext | None = None) -> Extrac
     result.period = report_period(document.blocks, context.reference_date)
     reference = context.reference_date or (result.period.start if result.period else None)
     if reference != context.reference_date:
-        context = ReadingContext(context.schools, context.type_directions, context.classify, reference,
-                                 context.schools_total)
+        context = replace(context, reference_date=reference)
     result.activities = build(drafts, context, result.warnings)
     for finding in prose.findings:
         if finding.kind in ("decision", "recommendation"):

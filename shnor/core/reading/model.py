@@ -25,6 +25,12 @@ class ReadingContext:
     classify: Callable[[str], tuple[str | None, float]] | None = None  # None → the project's default classifier
     reference_date: date | None = None  # resolves periods written without a year
     schools_total: int | None = None  # checks stated percentages when the document does not list its schools
+    # The campaign framework's directions (code, name): a document section that names one («Подпрограмма 1 «…»»)
+    # sets the activity's `section_direction`. Empty → not matched.
+    directions: list[tuple[str, str]] = field(default_factory=list)
+    # Reviewers' corrections per finding classifier ("cause" → risk500 code, "deficit" → group, "addressee" →
+    # addressee kind): (text, label) pairs trained on together with the packaged corpora.
+    corrections: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
 
 @dataclass
@@ -37,6 +43,7 @@ class EvidenceRef:
     date: date | None = None
     url: str = ""
     issuer: str = ""
+    title: str = ""  # the document's own title as quoted («О посещении семинара…»), without the quotes; "" if none
 
 
 @dataclass
@@ -45,6 +52,9 @@ class Quantity:
     unit: str  # the lemma of the counted noun: «педагог», «неделя», «ОУ»
     text: str
     of: Decimal | None = None  # «в 5 из 8 ОУ» → 8
+    at_least: bool = False  # «более 20», «не менее 3», «свыше 10»: `value` is a lower bound
+    at_most: bool = False  # «не более 5», «менее 10», «до 10» (without «с … до»): `value` is an upper bound
+    previous: Decimal | None = None  # «с 28 до 10 человек» → 28 (value 10): a change of a level
 
 
 @dataclass
@@ -75,6 +85,13 @@ class Activity:
     count: int | None = None  # «мастер-классы - 13 (81%)» → 13
     stated_percent: Decimal | None = None  # … → 81
     origin: str = "table"  # "table" | "list" (a results line) | "prose" (a sentence)
+    # The document's own section as written is `section`; split into its number and name when it has them:
+    # «Подпрограмма 1 «Адресная поддержка…»» → "1", "Адресная поддержка…"; «2. Работа с педагогами» → "2", ….
+    section_number: str = ""
+    section_title: str = ""
+    section_direction: str | None = None  # the context's framework direction the section names (code), if any
+    risk: str = ""  # a measure listed under a risk of a risk profile: that risk's risk500 code («R2»)
+    intended: bool = False  # worded as an intention («Сформировать заявку…», «Планируется…»): not reported as done
 
 
 @dataclass
@@ -98,6 +115,7 @@ class Draft:
     stated_of: int | None = None  # «2 из 16 школ (12,5 %)» → 16: the line's own total
     origin: str = "table"
     line: str = ""  # a results line as written, quoted in warnings
+    risk: str = ""
 
 
 @dataclass
@@ -121,13 +139,20 @@ class Statement:
     """A conclusion, remark, decision, deficit… that a document states. What the справка itself concludes from
     the numbers is a `core.findings.SpravkaItem`."""
 
-    kind: str  # "conclusion" | "remark" | "decision" | "recommendation" | "cause" | "deficit" | "goal" | "task"
+    kind: str  # "conclusion" | "remark" | "decision" | "recommendation" | "cause" | "deficit" | "risk" | "goal" | "task"
     text: str
     where: str
-    addressee: str = ""
+    addressee: str = ""  # as written: the heading above the item («Органам местного самоуправления»)
     group: str = ""  # deficits: управленческие / предметные / оценочные / психолого-педагогические
     responsible: str = ""
     deadline: Period | None = None
+    code: str = ""  # risks (and causes that name one): the risk500 code «R1»…«R11»
+    addressee_kind: str = ""  # recommendations/decisions: core.actions kind (municipality, schools, all_schools,
+    #                           curators, cnppm, regional); "" when there is no addressee
+    schools: list[SchoolMention] = field(default_factory=list)  # schools the addressee (or the item) names
+    standing: bool = False  # the deadline is a standing obligation («постоянно»): never overdue, no end date
+    activity_where: str = ""  # read from an activity's cell: that activity's `where`
+    confidence: float = 1.0  # of the classified label (code / group / addressee_kind); 1.0 when a rule decided
 
 
 @dataclass

@@ -242,7 +242,8 @@ def test_it_gives_the_json_shape_the_cli_and_review_screen_use():
                                     "kind": "range"}
     assert activity["evidence"][0] == {"kind": "order", "text": "Приказ ОО №15 от 12.01.2021 «О проведении диагностики»",
                                        "number": "15", "date": "2021-01-12",
-                                       "url": "https://school5-nz.ru/docs/diag.pdf", "issuer": "ОО"}
+                                       "url": "https://school5-nz.ru/docs/diag.pdf", "issuer": "ОО",
+                                       "title": "О проведении диагностики"}
     indicator = data["indicators"][0]
     assert {"name", "value", "unit", "previous", "text", "where", "code"} <= set(indicator)
     finding_keys = {"kind", "text", "addressee", "group", "responsible", "deadline", "where"}
