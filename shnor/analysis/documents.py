@@ -13,12 +13,17 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.db import transaction
-from django.db.models import Avg, Max, Q
+from django.db.models import Avg, Count, Max, Q
 from django.utils import timezone
 
+from shnor.actions import door as actions_door
+from shnor.actions.models import Action
 from shnor.audit.log import record
-from shnor.core.render import note, planfact
+from shnor.core import actions as core_actions
+from shnor.core import findings as core_findings
+from shnor.core.render import monitoring, note, planfact
 from shnor.core.render.docx import TemplateError
+from shnor.diagnosis.models import Need
 from shnor.monitoring.models import Campaign, Evidence, IndicatorValue, ReportEntry
 from shnor.monitoring.workflow import planned_for
 from shnor.plans.maps import framework_maps
@@ -30,7 +35,9 @@ from .access import can_view_analysis
 from .models import IssuedReport
 
 KINDS = {"spravka": "Аналитическая справка", "plan-vs-actual": "Отчёт о реализации дорожной карты",
-         "note": "Аналитическая записка о результатах за период"}
+         "note": "Аналитическая записка о результатах за период", "monitoring": "Отчёт о мониторинге"}
+# Kinds made only for a municipality or the region, not for one school.
+NOT_FOR_SCHOOL = frozenset({"monitoring"})
 FORMATS = ("docx", "html", "pdf")
 
 
@@ -248,6 +255,66 @@ def analytical_note(target: Target, *, on: date | None = None, author_name: str 
 
 
 # ---------------------------------------------------------------------------------------------------------
+# The thematic monitoring report
+# ---------------------------------------------------------------------------------------------------------
+
+
+def monitoring_sources(target: Target, school_ids: list[int]) -> monitoring.Sources:
+    """How the diagnoses of the scope's schools were found (records and schools by who found them), the documents they
+    came from, and how many of the previous period's recommendations and decisions have their execution marked."""
+    campaign = target.campaign
+    needs = Need.objects.relevant_to(campaign.period_end).filter(school_id__in=school_ids)
+    labels = dict(Need.FoundBy.choices)
+    rows = needs.values("found_by").annotate(records=Count("pk"), schools=Count("school_id", distinct=True)).order_by("found_by")
+    found = {labels.get(r["found_by"], r["found_by"]): (r["records"], r["schools"]) for r in rows}
+    order = list(labels.values())
+    documents_ = sorted(set(needs.exclude(source_name="").values_list("source_name", flat=True)))
+    marked = sum(1 for item in spravka.previous_items(campaign, school_ids) if item.status != core_actions.NOT_STARTED)
+    return monitoring.Sources(dict(sorted(found.items(), key=lambda kv: order.index(kv[0]) if kv[0] in order else 99)),
+                              documents_, marked)
+
+
+def monitoring_report(target: Target, *, on: date | None = None, author_name: str = "", author_position: str = "") -> monitoring.Monitoring:
+    if target.level == "school":
+        raise DocumentError("Отчёт о мониторинге составляется для муниципалитета или региона, а не для одной школы.")
+    campaign = target.campaign
+    ids = list(target.schools().values_list("pk", flat=True))
+    analysis = spravka.analysis_for(campaign, None if target.level == "region" else ids)
+    found = core_findings.generate(analysis, spravka.findings_context(campaign, author_name, target.level))
+    return monitoring.build(analysis, found, monitoring_sources(target, ids), level=target.level, scope_name=target.name,
+                            period=campaign.period_label(), campaign_title=campaign.title, on=on or timezone.localdate(),
+                            author_name=author_name, author_position=author_position)
+
+
+def track_recommendations(target: Target, doc: monitoring.Monitoring, issued: IssuedReport, user) -> dict[str, int]:
+    """Each recommendation of an issued monitoring report is one tracked record (shnor.actions), found again by its key
+    at the next version: an open one takes the new wording, one that is gone is cancelled. A recommendation that is
+    already tracked, open, with the same text and addressee for this campaign (the справка's) is not written twice.
+    Returns {key: action id}, kept with the issued version."""
+    campaign = target.campaign
+    before = target.issued("monitoring").exclude(pk=issued.pk).first()
+    previous: dict[str, int] = (before.content.get("actions") or {}) if before else {}
+    known = {a.pk: a for a in Action.objects.filter(pk__in=previous.values())}
+    source = f"отчёт о мониторинге «{campaign.title}» ({target.name}), версия {issued.number}"
+    kept: dict[str, int] = {}
+    for r in doc.tracked:
+        fields = {"text": r.text, "addressee_text": r.addressee, "municipality": target.municipality or campaign.municipality,
+                  "school_ids": r.school_ids, "context": campaign.period_end, "source": source}
+        action = known.get(previous.get(r.key, 0))
+        if action is not None:
+            actions_door.update(action, user, **fields)
+        else:
+            action = (Action.objects.open().filter(campaign=campaign, kind=Action.Kind.RECOMMENDATION, text=r.text,
+                                                   addressee_text=r.addressee[:1000]).first()
+                      or actions_door.create(user, kind=Action.Kind.RECOMMENDATION, region=campaign.region, campaign=campaign, **fields))
+        kept[r.key] = action.pk
+    for key, pk in previous.items():
+        if key not in kept and pk in known and pk not in kept.values():
+            actions_door.cancel(known[pk], user, f"нет в отчёте о мониторинге (версия {issued.number})")
+    return kept
+
+
+# ---------------------------------------------------------------------------------------------------------
 # Any kind, any format
 # ---------------------------------------------------------------------------------------------------------
 
@@ -259,6 +326,12 @@ def make(target: Target, kind: str, fmt: str, *, on: date | None = None, author_
     if fmt not in FORMATS:
         raise DocumentError(f"Неизвестный формат «{fmt}»: {', '.join(FORMATS)}.")
     campaign = target.campaign
+    if kind == "monitoring":
+        doc = monitoring_report(target, on=on, author_name=author_name, author_position=author_position)
+        try:
+            return monitoring.RENDERERS[fmt](doc)
+        except TemplateError as exc:
+            raise DocumentError(exc.message) from exc
     if kind in ("plan-vs-actual", "note"):
         build = plan_vs_actual if kind == "plan-vs-actual" else analytical_note
         doc = build(target, on=on, author_name=author_name, author_position=author_position)
@@ -284,8 +357,16 @@ def issue(target: Target, kind: str, user, author_name: str = "", author_positio
                             "координатор муниципалитета или региональный координатор.")
     if kind == "spravka" and target.level == "region":
         return spravka.issue(target.campaign, user, author_name, author_position, on)
-    docx = make(target, kind, "docx", on=on, author_name=author_name, author_position=author_position)
-    page = make(target, kind, "html", on=on, author_name=author_name, author_position=author_position)
+    if kind == "monitoring":  # built once: its recommendations are tracked below
+        doc = monitoring_report(target, on=on, author_name=author_name, author_position=author_position)
+        try:
+            docx, page = monitoring.RENDERERS["docx"](doc), monitoring.RENDERERS["html"](doc)
+        except TemplateError as exc:
+            raise DocumentError(exc.message) from exc
+    else:
+        doc = None
+        docx = make(target, kind, "docx", on=on, author_name=author_name, author_position=author_position)
+        page = make(target, kind, "html", on=on, author_name=author_name, author_position=author_position)
     campaign = target.campaign
     with transaction.atomic():
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # serialises version numbers
@@ -297,8 +378,13 @@ def issue(target: Target, kind: str, user, author_name: str = "", author_positio
         issued.docx.save(target.file_name(kind, "docx", number), ContentFile(docx), save=False)
         issued.html.save(target.file_name(kind, "html", number), ContentFile(page), save=False)
         issued.save()
+        tracked = 0
+        if doc is not None:
+            issued.content = {**issued.content, "actions": track_recommendations(target, doc, issued, user)}
+            issued.save(update_fields=["content"])
+            tracked = len(issued.content["actions"])
         record(user, "document.issue", issued, f"Выпущен документ «{KINDS[kind]}» ({target.name}), версия {number}: {campaign.title}",
                school=target.school, municipality=target.municipality, region=campaign.region if target.level == "region" else None,
-               changes={"kind": kind, "scope": target.key, "number": number})
+               changes={"kind": kind, "scope": target.key, "number": number, "recommendations_tracked": tracked})
         transaction.on_commit(lambda: spravka.start_pdf(issued.pk))
     return issued

@@ -248,7 +248,7 @@ def document_list(request, code):
     """The documents of a campaign this user may make: for the region, their municipalities and their schools."""
     campaign = get_campaign_for_user(request.user, code)
     return render(request, "analysis/documents.html", {
-        "title": f"Документы — {campaign.title}", "campaign": campaign, "kinds": documents.KINDS,
+        "title": f"Документы — {campaign.title}", "campaign": campaign, "kinds": documents.KINDS, "school_less": documents.NOT_FOR_SCHOOL,
         "rows": [(t, t.can_issue(request.user), list(t.issued())) for t in documents.targets_for(campaign, request.user)],
     })
 
@@ -260,7 +260,7 @@ def document_download(request, code, kind, fmt):
         raise Http404("Нет такого документа")
     campaign = get_campaign_for_user(request.user, code)
     target = documents.target_by_ids(campaign, request.GET.get("school", ""), request.GET.get("municipality", ""))
-    if target is None or not target.allowed(request.user):
+    if target is None or not target.allowed(request.user) or (target.school and kind in documents.NOT_FOR_SCHOOL):
         raise Http404("Нет такого документа")
     if fmt == "pdf" and target.schools().count() > spravka_workflow.PDF_INLINE_SCHOOLS:
         messages.info(request, "PDF такого большого документа на лету не формируется: скачайте DOCX или HTML.")
@@ -282,7 +282,7 @@ def document_issue(request, code, kind):
         raise Http404("Нет такого документа")
     campaign = get_campaign_for_user(request.user, code)
     target = documents.target_by_ids(campaign, request.POST.get("school", ""), request.POST.get("municipality", ""))
-    if target is None or not target.allowed(request.user):
+    if target is None or not target.allowed(request.user) or (target.school and kind in documents.NOT_FOR_SCHOOL):
         raise Http404("Нет такого документа")
     if not target.can_issue(request.user):
         raise PermissionDenied("Выпустить этот документ может руководитель школы, координатор муниципалитета или региональный координатор.")

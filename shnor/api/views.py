@@ -345,8 +345,9 @@ class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
     @action(detail=True, methods=["get"], url_path=r"documents/(?P<kind>[a-z-]+)", url_name="document", filter_backends=[],
             pagination_class=None)
     def document(self, request, code=None, kind=None):
-        """A document of the campaign made now: the справка, the plan-vs-actual report or the analytical note, for the
-        region (no school or municipality), a municipality or a school — for those who may see all of that scope."""
+        """A document of the campaign made now: the справка, the plan-vs-actual report, the analytical note or the
+        thematic monitoring report (region or municipality only), for the region (no school or municipality), a
+        municipality or a school — for those who may see all of that scope."""
         campaign = get_campaign_for_user(request.user, code)
         fmt = request.query_params.get("file_format", "docx")
         if kind not in documents.KINDS or fmt not in documents.FORMATS:

@@ -373,7 +373,80 @@ def build_note(out: Path = NOTE) -> Path:
     return out
 
 
+MONITORING = Path(__file__).parent / "templates" / "monitoring.docx"
+
+
+def _bullets(doc, var: str) -> None:
+    _para(doc, f"{{%p for x in {var} %}}")
+    _para(doc, "– {{ x }}")
+    _para(doc, "{%p endfor %}")
+
+
+def build_monitoring(out: Path = MONITORING) -> Path:
+    """The default template of the thematic monitoring report (variables: shnor.core.render.monitoring.VARIABLES)."""
+    doc = _document()
+    _para(doc, "{%p for n in notes %}")
+    _para(doc, "{{ n }}").runs[0].italic = True
+    _para(doc, "{%p endfor %}")
+    _heading(doc, "1. Введение и методы сбора информации")
+    _para(doc, "{{ intro }}")
+    _para(doc, "Методы и источники информации:")
+    _bullets(doc, "methods")
+    _heading(doc, "2. Причины низких результатов")
+    _para(doc, "{{ causes_lead }}")
+    _bullets(doc, "causes")
+    _heading(doc, "3. Профессиональные дефициты педагогов по группам компетенций")
+    _para(doc, "{{ deficits_lead }}")
+    _para(doc, "{%p for g in deficit_groups %}")
+    _para(doc, "{{ g.title }}", keep=True).runs[0].italic = True
+    _bullets(doc, "g.lines")
+    _para(doc, "{%p endfor %}")
+    _heading(doc, "4. Проведённые меры")
+    _para(doc, "{%p if measures_lead %}")
+    _para(doc, "{{ measures_lead }}")
+    _bullets(doc, "measures")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p if activities %}")
+    _para(doc, "Мероприятия, проведённые школами, по направлениям (число школ):")
+    _para(doc, "{%p for r in activities %}")
+    _para(doc, "{{ loop.index }}) {{ r.title }} — {{ r.label }}", keep=True)
+    _para(doc, "{%p for line in r.lines %}")
+    _para(doc, "– {{ line.text }}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p endif %}")
+    _heading(doc, "5. Результаты и что сработало")
+    _para(doc, "{%p if outcome_lead %}")
+    _para(doc, "{{ outcome_lead }}")
+    _bullets(doc, "outcome_lines")
+    _para(doc, "{%p else %}")
+    _para(doc, "Показатели результатов за период в отчётах школ не указаны.")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p if worked_lead %}")
+    _para(doc, "{{ worked_lead }}")
+    _bullets(doc, "worked_lines")
+    _para(doc, "{%p endif %}")
+    _heading(doc, "6. Выводы")
+    _numbered(doc, "conclusions")
+    _heading(doc, "7. Адресные рекомендации")
+    _para(doc, "{%p for r in recommendations %}")
+    _para(doc, "{{ r.addressee }}:", keep=True).runs[0].italic = True
+    _numbered(doc, "r.lines")
+    _para(doc, "{%p endfor %}")
+    _para(doc, "{%p if appendix %}")
+    _heading(doc, "Приложение. Школы из перечней отчёта")
+    _table(doc, ["№", "Школа", "Муниципалитет", "Что относится к школе"], "a in appendix",
+           ["{{ a.number }}", "{{ a.name }}", "{{ a.municipality }}", "{{ a.what }}"], [10, 55, 40, 60])
+    _para(doc, "{%p endif %}")
+    _para(doc)
+    _para(doc, "{{ author_position }} {{ author_name }}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    doc.save(out)
+    return out
+
+
 if __name__ == "__main__":
     print(build(Path(sys.argv[1]) if len(sys.argv) > 1 else OUT))
     print(build_plan_vs_actual())
     print(build_note())
+    print(build_monitoring())

@@ -196,11 +196,11 @@ def delta_text(value, unit: str, decimals: int) -> str:
     return format_delta(value, "п.п." if unit == "%" else unit if unit in COUNT_UNITS else "", decimals)
 
 
-def _outcome_lead(a: Analysis) -> str:
+def _outcome_lead(a: Analysis, where: str = "(по региону)") -> str:
     o = a.outcomes
     if o is None or not o.totals:
         return ""
-    lead = "Показатели результатов школ за период (по региону); доли и средние — среднее по школам"
+    lead = f"Показатели результатов школ за период {where}; доли и средние — среднее по школам"
     if any(r.region and r.region.weighted for r in o.totals):
         lead += ", взвешенное по числу обучающихся там, где оно известно для всех школ"
     else:

@@ -8,14 +8,15 @@ from shnor.monitoring.models import Campaign
 
 
 class Command(BaseCommand):
-    help = ("Документы по кампании: shnor report --campaign КОД [--kind spravka|plan-vs-actual|note] "
+    help = ("Документы по кампании: shnor report --campaign КОД [--kind spravka|plan-vs-actual|note|monitoring] "
             "[--school КОД_ИЛИ_НАЗВАНИЕ | --municipality КОД_ИЛИ_НАЗВАНИЕ] --format docx|pdf|html --out ФАЙЛ")
 
     def add_arguments(self, parser):
         parser.add_argument("--campaign", required=True, help="код кампании")
         parser.add_argument("--kind", choices=list(documents.KINDS), default="spravka",
                             help="вид документа: spravka — аналитическая справка (по умолчанию), plan-vs-actual — отчёт о реализации "
-                                 "дорожной карты, note — аналитическая записка о результатах за период")
+                                 "дорожной карты, note — аналитическая записка о результатах за период, monitoring — отчёт о "
+                                 "мониторинге (муниципалитет или регион)")
         parser.add_argument("--school", default="", help="школа: код (id), краткое или полное название")
         parser.add_argument("--municipality", default="", help="муниципалитет: код (id) или название")
         parser.add_argument("--format", dest="fmt", choices=documents.FORMATS, default="docx", help="формат файла")
