@@ -7,6 +7,7 @@ charts, rendering) is in shnor.core; this module reads the database and stores t
 
 from __future__ import annotations
 
+import calendar
 import logging
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -82,9 +83,27 @@ def next_campaign(campaign: Campaign) -> Campaign | None:
     return Campaign.objects.filter(previous=campaign).order_by("period_start").first()
 
 
+# The following campaign continues this one when its period starts within this long after this one's end.
+FOLLOWS_WITHIN = timedelta(days=62)
+
+
+def next_due(campaign: Campaign, following: Campaign | None) -> date | None:
+    """When the next period's reports are due, as this campaign's справка states it: the following campaign's due
+    date when that campaign directly follows; when it was set up for a later period (the demo's live campaign, moved
+    to the day the demo is loaded), its due date's lag after its own period, after the half-year following this one —
+    never a date years after the period the справка is about."""
+    if following is None:
+        return None
+    if following.period_start <= campaign.period_end + FOLLOWS_WITHIN:
+        return following.due_date
+    month = campaign.period_end.month + 6
+    year, month = campaign.period_end.year + (month - 1) // 12, (month - 1) % 12 + 1
+    half_year_end = date(year, month, calendar.monthrange(year, month)[1])
+    return half_year_end + (following.due_date - following.period_end)
+
+
 def findings_context(campaign: Campaign, author: str = "", level: str = "region") -> core_findings.Context:
-    following = next_campaign(campaign)
-    return core_findings.Context(author=author, next_due=following.due_date if following else None, level=level,
+    return core_findings.Context(author=author, next_due=next_due(campaign, next_campaign(campaign)), level=level,
                                  centre="ЦНППМ" if level == "region" else "МОЦ")
 
 

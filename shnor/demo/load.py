@@ -18,7 +18,7 @@ from shnor.plans.catalog import load_catalogue
 from shnor.plans.models import ActivityType, Framework, PlannedActivity, Roadmap
 from shnor.registry.models import Membership, Municipality, Region, School, SchoolStatus
 
-from . import bryansk
+from . import bryansk, live
 from .actions import load_actions
 from .diagnosis import load_diagnoses, load_vpr
 
@@ -26,9 +26,8 @@ CAMPAIGNS = [
     # code, title, start, end, period text, due date
     ("bryansk-2020-h2", "Мониторинг реализации дорожных карт ШНОР, II полугодие 2020 года", date(2020, 7, 1), date(2020, 12, 31), "июль – декабрь 2020 года", date(2021, 1, 15)),
     ("bryansk-2021-h1", "Мониторинг реализации дорожных карт ШНОР, январь – июнь 2021 года", date(2021, 1, 1), date(2021, 6, 30), "январь – июнь 2021 года", date(2021, 6, 25)),
-    ("bryansk-2021-h2", "Мониторинг реализации дорожных карт ШНОР, II полугодие 2021 года", date(2021, 7, 1), date(2021, 12, 31), "июль – декабрь 2021 года", date(2022, 1, 20)),
 ]
-H2_2021_TYPES = ["pk_courses", "open_lessons", "methodical_events", "parent_education", "individual_work", "olympiads_contests", "quality_monitoring", "mentoring"]
+LIVE = "bryansk-2021-h2"  # the campaign in progress: its code kept, its dates relative to the loading day (live.py)
 NUMBER = re.compile(r"\{N:([^}]+)\}")
 
 
@@ -61,11 +60,13 @@ def load_demo() -> dict[str, int]:
     _roadmaps(schools, framework, types)
     campaigns = {}
     previous = None
-    for code, title, start, end, period_text, due in CAMPAIGNS:
+    today = timezone.localdate()
+    period = live.period_around(today)
+    for code, title, start, end, period_text, due in [*CAMPAIGNS, (LIVE, period.title, period.start, period.end, period.text, period.due)]:
         campaign, created = Campaign.objects.get_or_create(code=code, defaults=dict(
             title=title, region=region, period_start=start, period_end=end, period_text=period_text,
             framework=framework, due_date=due, previous=previous,
-            status=Campaign.Status.CLOSED if end < date(2021, 7, 1) else Campaign.Status.OPEN,
+            status=Campaign.Status.OPEN if code == LIVE else Campaign.Status.CLOSED,
         ))
         if created:
             campaign.schools.set(schools.values())
@@ -76,10 +77,11 @@ def load_demo() -> dict[str, int]:
     rng = random.Random(2021)
     _reports(campaigns["bryansk-2020-h2"], schools, types, _done_2020(), users, rng, indicator_index=0)
     _reports(campaigns["bryansk-2021-h1"], schools, types, bryansk.DONE_2021_H1, users, rng, indicator_index=1, not_done=bryansk.NOT_DONE_2021_H1, unplanned=bryansk.UNPLANNED)
-    _open_campaign(campaigns["bryansk-2021-h2"], schools, types, users, rng)
     load_actions(campaigns["bryansk-2021-h1"], schools, users)
     load_diagnoses(schools)
     load_vpr([campaigns["bryansk-2020-h2"], campaigns["bryansk-2021-h1"]], schools)
+    # After the diagnoses: the period's activities are not among the measures of the reproduced campaigns' needs.
+    _open_campaign(campaigns[LIVE], schools, types, users, rng, today)
     return {"schools": len(schools), "campaigns": len(campaigns), "reports": SchoolReport.objects.filter(campaign__region=region).count()}
 
 
@@ -206,7 +208,7 @@ def _reports(campaign, schools, types, done, users, rng, *, indicator_index, not
 
 def _evidence(entry, school, spec, campaign, order, rng) -> None:
     kind, text = spec
-    day = campaign.period_start + timedelta(days=rng.randint(10, 150))
+    day = min(campaign.period_start + timedelta(days=rng.randint(10, 150)), timezone.localdate())
     if kind == "order":
         Evidence.objects.create(entry=entry, kind="order", issuer=school.short_name, number=f"{rng.randint(12, 140)}-о", date=day, title=text)
     elif kind == "minutes":
@@ -217,34 +219,73 @@ def _evidence(entry, school, spec, campaign, order, rng) -> None:
         Evidence.objects.create(entry=entry, kind="other", title=text)
 
 
-def _open_campaign(campaign, schools, types, users, rng) -> None:
-    """The current campaign: some reports in progress, so that completeness and the workflow show."""
+def _live_activities(campaign, schools, types, today) -> None:
+    """Each school's roadmap gains the activities of the campaign in progress, dated within its period (live.py);
+    the roadmap's period is stretched to hold them."""
+    period = live.Period(campaign.period_start, campaign.period_end, campaign.due_date)
+    for number, school in schools.items():
+        roadmap = Roadmap.objects.get(school=school, is_current=True)
+        if roadmap.activities.filter(deadline_end__gte=campaign.period_start).exclude(deadline_text__in=["в течение учебного года", "по графику"]).exists():
+            continue
+        end_year = campaign.period_end.year + (1 if campaign.period_end.month >= 9 else 0)
+        if roadmap.period_end < date(end_year, 8, 31):
+            roadmap.period_end = date(end_year, 8, 31)
+            roadmap.title = f"Дорожная карта по переходу в эффективный режим работы на {roadmap.period_start.year}–{end_year} годы"
+            roadmap.save(update_fields=["period_end", "title"])
+        order = roadmap.activities.count()
+        for code, deadline in live.deadlines(number, period, today):
+            order += 1
+            title = bryansk.TEXTS[code][(number + 1) % len(bryansk.TEXTS[code])][0]
+            activity = PlannedActivity(roadmap=roadmap, number=str(order), section="II этап", title=title, activity_type=types[code], order=order,
+                                       responsible="заместитель директора по УВР" if order % 2 else "директор",
+                                       expected_result="Повышение качества образования; устранение выявленных дефицитов")
+            activity.set_deadline(deadline)
+            activity.save()
+            activity.directions.set([m.direction for m in types[code].mappings.filter(direction__framework=campaign.framework, is_primary=True)])
+
+
+def _open_campaign(campaign, schools, types, users, rng, today) -> None:
+    """The campaign in progress: reports in every state, stamped in the days before `today`; activities whose own
+    deadline is ahead are left unmarked, and in a draft some whose deadline has passed."""
     from shnor.monitoring.workflow import open_report
 
-    states = {1: "accepted", 3: "certified", 5: "submitted", 7: "submitted", 8: "draft", 10: "returned", 11: "draft"}
-    for number, state in states.items():
+    _live_activities(campaign, schools, types, today)
+    for number, state in live.STATES.items():
         school = schools[number]
         if SchoolReport.objects.filter(campaign=campaign, school=school).exists():
             continue
         report = open_report(campaign, school)
-        for i, entry in enumerate(report.entries.select_related("activity_type")):
-            if state == "draft" and i % 2:
+        for i, entry in enumerate(report.entries.select_related("activity_type", "planned_activity")):
+            due = entry.planned_activity.deadline_end if entry.planned_activity else None
+            if due is not None and due >= today or (state == "draft" and i % 2):
                 continue
             code = entry.activity_type.code if entry.activity_type else ""
-            entry.status = "done" if code in H2_2021_TYPES or i % 3 else "postponed"
-            entry.actual_result = _fill(bryansk.TEXTS[code][0][1], rng) if entry.status == "done" and code in bryansk.TEXTS else "Перенесено на 2022 год"
+            entry.status = "postponed" if state != "accepted" and i == 2 else "done"
+            if entry.status == "done":
+                entry.actual_result = _fill(bryansk.TEXTS[code][0][1], rng) if code in bryansk.TEXTS else "Проведено"
+            else:
+                entry.actual_result, entry.reason = "Перенесено на следующий месяц", REASONS[number % len(REASONS)]
             entry.save()
-        stamp = _moment(date(2022, 1, 10 + number % 7), 11)
+            if entry.status == "done":
+                _evidence(entry, school, bryansk.TEXTS[code][0][2], campaign, i + 1, rng)
+        stamp = _moment(today - timedelta(days=2 + number % 5), 11)
         report.status = state
         report.version = 2
         if state in ("submitted", "certified", "accepted", "returned"):
-            report.submitted_at = stamp
+            report.submitted_at = stamp - timedelta(days=4)
         if state in ("certified", "accepted"):
-            report.certified_at = stamp + timedelta(days=1)
+            report.certified_at = stamp - timedelta(days=3)
+            report.certified_by = users["curator"] if number in (9, 10, 14, 15) else None
         if state == "accepted":
-            report.accepted_at, report.accepted_by = stamp + timedelta(days=3), users["coordinator"]
+            report.accepted_at, report.accepted_by = stamp - timedelta(days=1), users["coordinator"]
         if state == "returned":
             report.remarks = "Не приложены подтверждающие документы по курсам повышения квалификации; уточните число педагогов."
-            report.returned_at = stamp + timedelta(days=2)
+            report.returned_at = stamp
         report.save()
         SchoolReport.objects.filter(pk=report.pk).update(updated_at=report.accepted_at or report.certified_at or report.returned_at or stamp)
+        if number in live.REPORTED:  # the reports sent so far give this period's indicators (a little up on January – June 2021)
+            values = bryansk.INDICATORS[number]
+            for code, value in (("quality", values[1] + 1.2), ("success_rate", min(values[3] + 0.4, 100)), ("failing", max(values[5] - 1, 0))):
+                IndicatorValue.objects.create(indicator=Indicator.objects.get(code=code), school=school, campaign=campaign, report=report,
+                                              period_start=campaign.period_start, period_end=campaign.period_end,
+                                              value=Decimal(str(round(value, 1))), source="отчёт школы")

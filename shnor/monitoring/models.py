@@ -238,6 +238,13 @@ class ReportEntry(models.Model):
     def counts(self) -> bool:
         return self.status in self.DONE
 
+    @property
+    def is_past_due(self) -> bool:
+        """A planned activity not marked yet whose own deadline in the roadmap has passed."""
+        activity = self.planned_activity if self.planned_activity_id else None
+        return (not self.status and activity is not None and activity.deadline_end is not None
+                and activity.deadline_end < timezone.localdate())
+
     def snapshot(self) -> dict:
         return {"status": self.status, "actual_result": self.actual_result, "reason": self.reason,
                 "evidence": sorted(e.pk for e in self.evidence.all())}

@@ -60,6 +60,7 @@ def school_todos(scope: Scope, campaigns: list[Campaign]) -> list[SchoolTodo]:
         return []
     reports = {(r.campaign_id, r.school_id): r for r in SchoolReport.objects.filter(school_id__in=school_ids, campaign__in=campaigns)
                .annotate(unmarked=Count("entries", filter=Q(entries__planned_activity__isnull=False, entries__status="")),
+                         past_due=Count("entries", filter=Q(entries__planned_activity__deadline_end__lt=timezone.localdate(), entries__status="")),
                          remarked=Count("entries", filter=~Q(entries__remark="")))}
     todos = []
     for c in campaigns:
