@@ -1,0 +1,253 @@
+"""The reading faults found on real reports (issue 12, part 3), each on a small document of the genre written here,
+in the forms people send: DOCX with Word numbering and with typed dashes, TXT in UTF-8 and Windows-1251, PDF."""
+
+from datetime import date
+
+import pytest
+
+from shnor.core.reading import SchoolRef
+from shnor.core.reading.evidence import find_evidence
+from shnor.core.reading.quantities import find_quantities
+
+from .genre import FORMS, TEXT_FORMS, read
+
+HEADER = ["№ п/п", "Мероприятие", "Срок", "Информация о выполнении"]
+
+# ---------------------------------------------------------------- lists inside a table cell
+
+CELL_WITH_CAUSES = [
+    ("p", "Отчёт о выполнении плана мероприятий дорожной карты МБОУ СОШ № 2 за 2021 год"),
+    ("table", [
+        HEADER,
+        ["1.", "Проведение ВПР и анализ их результатов", "апрель 2021",
+         "ВПР проведены в 5–8 классах. По итогам анализа выявлены причины низких результатов:\n"
+         "– низкая учебная мотивация обучающихся;\n"
+         "– пробелы в знаниях по математике за курс начальной школы;\n"
+         "– недостаточная работа учителей с заданиями повышенного уровня."],
+        ["2.", "Педагогический совет по итогам ВПР", "май 2021", "Проведён, протокол № 5 от 20.05.2021"],
+    ]),
+]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_it_reads_a_dash_list_of_causes_inside_a_result_cell(form):
+    extraction = read(CELL_WITH_CAUSES, form)
+    first = extraction.activities[0]
+    causes = [f for f in extraction.findings if f.kind == "cause"]
+    assert [c.text for c in causes] == [
+        "низкая учебная мотивация обучающихся", "пробелы в знаниях по математике за курс начальной школы",
+        "недостаточная работа учителей с заданиями повышенного уровня"]
+    assert all(c.activity_where == first.where for c in causes)
+    assert causes[0].code == "R9"  # low motivation is a risk of the «500+» profile
+    assert first.status == "done" and len(extraction.activities) == 2
+
+
+# ---------------------------------------------------------------- recommendations under addressee headings
+
+RECOMMENDATIONS = [
+    ("p", "Рекомендации по итогам мониторинга:"),
+    ("p", "Органам местного самоуправления:"),
+    ("li", "обеспечить участие управленческих команд в курсах повышения квалификации;"),
+    ("li", "организовать стажировки на базе школ-лидеров до 01.12.2021."),
+    ("p", "Образовательным организациям — ШНОР:"),
+    ("li", "провести самодиагностику по профилям рисков;"),
+    ("li", "внести изменения в программы антирисковых мер."),
+    ("p", "Кураторам:"),
+    ("li", "посещать школы не реже одного раза в четверть."),
+    ("p", "ЦНППМ:"),
+    ("li", "организовать адресные курсы для педагогов."),
+    ("p", "МБОУ СОШ № 1 пгт Кавалерово, МБОУ СОШ № 3 пгт Кавалерово:"),
+    ("li", "разработать индивидуальные образовательные маршруты для слабоуспевающих обучающихся."),
+    ("p", "Справку подготовил методист Иванова И.И."),
+]
+KAVALEROVO = [SchoolRef(1, "МБОУ СОШ № 1 пгт Кавалерово"), SchoolRef(2, "МБОУ СОШ № 2 пгт Кавалерово"),
+              SchoolRef(3, "МБОУ СОШ № 3 пгт Кавалерово"), SchoolRef(4, "МБОУ СОШ пгт Хрустальный")]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_each_dash_bullet_is_a_recommendation_for_the_heading_above_it(form):
+    findings = read(RECOMMENDATIONS, form, schools=KAVALEROVO, reference_date=date(2021, 9, 1)).findings
+    got = [(f.kind, f.addressee_kind, f.text[:20]) for f in findings]
+    assert got == [
+        ("recommendation", "municipality", "обеспечить участие у"), ("recommendation", "municipality", "организовать стажиро"),
+        ("recommendation", "all_schools", "провести самодиагнос"), ("recommendation", "all_schools", "внести изменения в п"),
+        ("recommendation", "curators", "посещать школы не ре"), ("recommendation", "cnppm", "организовать адресны"),
+        ("recommendation", "schools", "разработать индивиду")]
+    assert findings[0].addressee == "Органам местного самоуправления"
+    assert findings[5].addressee == "ЦНППМ"
+    assert [s.school_id for s in findings[6].schools] == [1, 3]
+    assert findings[1].deadline.end == date(2021, 12, 1)
+
+
+def test_dashes_typed_without_a_space_are_bullets_too():
+    parts = [(kind, text) for kind, text in RECOMMENDATIONS[:4]]
+    glued = [("p", text) if kind == "p" else ("p", "–" + text) for kind, text in parts]
+    findings = read(glued, "txt-cp1251").findings
+    assert [(f.addressee, f.text[:12]) for f in findings] == [
+        ("Органам местного самоуправления", "обеспечить у"), ("Органам местного самоуправления", "организовать")]
+
+
+# ---------------------------------------------------------------- competence groups
+
+DEFICITS = [
+    ("p", "По результатам диагностики выявлены следующие профессиональные дефициты педагогов:"),
+    ("p", "Группа 1 «Управленческие компетенции»"),
+    ("li", "планирование работы по результатам оценочных процедур;"),
+    ("p", "Группа 2. Предметные компетенции"),
+    ("li", "решение заданий повышенного уровня сложности;"),
+    ("p", "Группа 3. Компетенции в области оценивания"),
+    ("li", "применение критериального оценивания;"),
+    ("li", "разработка контрольно-измерительных материалов;"),
+    ("p", "Группа 4. Психолого-педагогические компетенции"),
+    ("li", "работа с обучающимися с ОВЗ;"),
+    ("li", "Курсы повышения квалификации по ликвидации выявленных дефицитов прошли 12 педагогов."),
+]
+
+
+@pytest.mark.parametrize("form", TEXT_FORMS)
+def test_it_keeps_four_competence_groups_apart_and_a_training_sentence_is_no_deficit(form):
+    findings = [f for f in read(DEFICITS, form).findings if f.kind == "deficit"]
+    assert [(f.group, f.text[:20]) for f in findings] == [
+        ("управленческие", "планирование работы "), ("предметные", "решение заданий повы"),
+        ("оценочные", "применение критериал"), ("оценочные", "разработка контрольн"),
+        ("психолого-педагогические", "работа с обучающимис")]
+
+
+def test_a_deficit_without_a_group_heading_gets_its_group_from_its_wording():
+    parts = [("p", "Выявленные профессиональные дефициты:"),
+             ("li", "недостаточное владение технологией критериального оценивания образовательных результатов;"),
+             ("li", "затруднения в управлении мотивацией и поведением обучающихся на уроке;")]
+    findings = read(parts, "docx-dashes").findings
+    assert [f.group for f in findings] == ["оценочные", "психолого-педагогические"]
+
+
+# ---------------------------------------------------------------- not activities; intentions are not done
+
+NOT_ACTIVITIES = [
+    ("p", "Анализ работы школ с низкими образовательными результатами за I полугодие 2021 года"),
+    ("p", "МБОУ СОШ № 2 пгт Кавалерово"),
+    ("p", "Были проведены следующие мероприятия:"),
+    ("li", "педсовет «Пути преодоления неуспеваемости»;"),
+    ("li", "семинар-практикум «Формирующее оценивание»."),
+    ("p", "Планируется проведение родительского собрания «Роль семьи в обучении» в марте."),
+]
+
+
+@pytest.mark.parametrize("form", TEXT_FORMS)
+def test_a_school_name_and_a_lead_in_are_no_activities_and_a_plan_is_not_done(form):
+    activities = read(NOT_ACTIVITIES, form, schools=KAVALEROVO).activities
+    done = [(a.text, a.status) for a in activities if a.status == "done"]
+    assert done == [("педсовет «Пути преодоления неуспеваемости»", "done"),
+                    ("семинар-практикум «Формирующее оценивание»", "done")]
+    assert not any(a.text.startswith(("МБОУ", "Были проведены")) for a in activities)
+    planned = [a for a in activities if "родительского собрания" in a.text]
+    assert all(a.status != "done" and a.intended for a in planned)
+
+
+def test_an_intention_in_a_result_cell_is_not_done():
+    parts = [("table", [HEADER,
+                        ["1.", "Формирование заказа на оценку профессиональных дефицитов", "март 2022",
+                         "Сформировать заявку на корпоративный заказ на оценку дефицитов педагогов"],
+                        ["2.", "Повышение квалификации управленческих команд", "в течение года",
+                         "Планируется обучение управленческой команды в ноябре"],
+                        ["3.", "Раздел 2. Работа с родителями", "", ""],
+                        ["1.", "Родительское собрание «Учимся вместе»", "октябрь 2022", "Проведено 12.10.2022"]])]
+    activities = read(parts, "docx-numbered").activities
+    assert [(a.text[:22], a.status, a.intended) for a in activities] == [
+        ("Формирование заказа на", "not_done", True), ("Повышение квалификации", "not_done", True),
+        ("Родительское собрание ", "done", False)]
+    assert activities[2].section == "Раздел 2. Работа с родителями"
+
+
+# ---------------------------------------------------------------- the document's own sections
+
+
+def test_each_row_keeps_its_subprogramme_as_written_and_the_framework_direction_it_names():
+    rows = [HEADER[:2] + HEADER[3:]]
+    for n, name in ((1, "Адресная поддержка школ с низкими образовательными результатами"),
+                    (2, "Организация работы со школами, функционирующими в зоне риска снижения образовательных результатов"),
+                    (3, "Профилактика учебной неуспешности")):
+        rows.append([f"Подпрограмма {n} «{name} в Уярском районе»", "", ""])
+        rows.append([f"{n}.", "Проведение мониторинга школьного благополучия", "Проведён"])
+    directions = [("SP1", "Адресная поддержка школ с низкими образовательными результатами"),
+                  ("SP2", "Организация работы со школами, функционирующими в зоне риска снижения образовательных результатов"),
+                  ("SP3", "Профилактика учебной неуспешности")]
+    activities = read([("table", rows)], "docx-numbered", directions=directions).activities
+    assert [(a.section_number, a.section_direction) for a in activities] == [("1", "SP1"), ("2", "SP2"), ("3", "SP3")]
+    assert activities[2].section_title == "Профилактика учебной неуспешности в Уярском районе"
+
+
+# ---------------------------------------------------------------- one activity, several schools
+
+
+@pytest.mark.parametrize("form", ["docx-dashes", "txt-cp1251"])
+def test_an_activity_names_each_school_in_its_bracket_even_in_short(form):
+    parts = [("p", "Администрацией ОУ проводились следующие мероприятия: педсовет «Профессиональная компетентность "
+                   "педагога» (пгт Хрустальный, СОШ № 2), семинар «Формирующее оценивание» (СОШ № 3).")]
+    activities = read(parts, form, schools=KAVALEROVO).activities
+    assert [[s.school_id for s in a.schools] for a in activities] == [[4, 2], [3]]
+
+
+# ---------------------------------------------------------------- quantities
+
+
+@pytest.mark.parametrize(
+    "text, value, unit, at_least, previous",
+    [("проведено более 20 консультаций", 20, "консультация", True, None),
+     ("не менее 3 семинаров для педагогов", 3, "семинар", True, None),
+     ("свыше 10 педагогов прошли курсы", 10, "педагог", True, None),
+     ("число неуспевающих снизилось с 28 до 10 человек", 10, "человек", False, 28),
+     ("проведено 3 семинара", 3, "семинар", False, None)],
+)
+def test_it_keeps_lower_bounds_and_both_numbers_of_a_change(text, value, unit, at_least, previous):
+    [quantity] = find_quantities(text)
+    assert (quantity.value, quantity.unit, quantity.at_least, quantity.previous) == (value, unit, at_least, previous)
+
+
+# ---------------------------------------------------------------- risk profiles
+
+RISK_PROFILE = [
+    ("p", "Рисковый профиль МБОУ СОШ № 2 по результатам самодиагностики"),
+    ("p", "Школа выявила у себя следующие риски:"),
+    ("p", "1. Дефицит педагогических кадров"),
+    ("li", "привлечение молодых специалистов по программе «Земский учитель»;"),
+    ("li", "переподготовка педагогов по второму предмету."),
+    ("p", "2. Низкая мотивация обучающихся к учебе"),
+    ("li", "проведение недели математики;"),
+    ("li", "вовлечение обучающихся в проектную деятельность."),
+    ("p", "3. Слабая внутришкольная система повышения квалификации"),
+    ("li", "разработка плана методической работы с учётом дефицитов педагогов."),
+]
+
+
+@pytest.mark.parametrize("form", TEXT_FORMS)
+def test_it_reads_the_risks_of_a_risk_profile_with_their_codes_and_measures(form):
+    extraction = read(RISK_PROFILE, form)
+    risks = [(f.code, f.text) for f in extraction.findings if f.kind == "risk"]
+    assert risks == [("R2", "Дефицит педагогических кадров"), ("R9", "Низкая мотивация обучающихся к учебе"),
+                     ("R5", "Слабая внутришкольная система повышения квалификации")]
+    measures = [(a.risk, a.text[:20]) for a in extraction.activities]
+    assert measures == [("R2", "привлечение молодых "), ("R2", "переподготовка педаг"), ("R9", "проведение недели ма"),
+                        ("R9", "вовлечение обучающих"), ("R5", "разработка плана мет")]
+    assert all(a.status is None for a in extraction.activities)
+
+
+# ---------------------------------------------------------------- deadlines and evidence
+
+
+def test_a_standing_decision_has_no_end_date():
+    parts = [("p", "Управленческие решения:"),
+             ("li", "региональному координатору организовать индивидуальную помощь школам (постоянно);"),
+             ("li", "ЦНППМ провести практикумы до 01.12.2021.")]
+    standing, dated = read(parts, "txt-utf8", reference_date=date(2021, 7, 1)).findings
+    assert (standing.standing, standing.deadline.kind, standing.deadline.start, standing.deadline.end) == (
+        True, "recurring", None, None)
+    assert (dated.standing, dated.deadline.end) == (False, date(2021, 12, 1))
+
+
+def test_an_evidence_title_is_the_quoted_title_only():
+    [bare] = find_evidence("приказ № 45-ОД от 10.09.2021")
+    assert (bare.number, bare.date, bare.title) == ("45-ОД", date(2021, 9, 10), "")
+    [titled] = find_evidence("Приказ от 10.09.2021 № 45-ОД «О создании рабочей группы»")
+    assert titled.title == "О создании рабочей группы"
+
