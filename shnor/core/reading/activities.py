@@ -9,8 +9,10 @@ from datetime import date
 from shnor.core.periods import Period
 from shnor.core.reading.evidence import find_evidence, unreadable_dates
 from shnor.core.reading.model import Activity, Draft, ReadingContext
+from shnor.core.reading.prose import intended
 from shnor.core.reading.quantities import find_quantities
 from shnor.core.reading.schools import find_school_names, mention
+from shnor.core.reading.sections import section_direction, split_section
 from shnor.core.reading.status import read_status
 
 Classify = Callable[[list[str]], list[tuple[str | None, float]]]
@@ -21,6 +23,8 @@ def build(drafts: list[Draft], context: ReadingContext, warnings: list[str]) -> 
     types = classify([_classified_text(d) for d in drafts]) if drafts else []
     activities = []
     for draft, (code, confidence) in zip(drafts, types, strict=True):
+        if not_an_activity(draft):
+            continue
         activity = _activity(draft, context, warnings)
         activity.activity_type = code
         activity.confidence = round(float(confidence), 3)
@@ -32,7 +36,11 @@ def build(drafts: list[Draft], context: ReadingContext, warnings: list[str]) -> 
 def _activity(draft: Draft, context: ReadingContext, warnings: list[str]) -> Activity:
     status = read_status(draft.status) if draft.status else None
     inferred = False
-    if status is None and draft.origin != "prose":
+    is_intended = draft.origin != "prose" and intended(draft.actual)
+    if status is None and is_intended:
+        # «Сформировать заявку…» in the result column repeats the plan: the work was not done (yet).
+        status, inferred = "not_done", True
+    elif status is None and draft.origin != "prose":
         status = read_status(draft.actual)
         if status is None and draft.actual.strip() and not _only_evidence(draft.actual):
             status, inferred = "done", True
@@ -44,6 +52,8 @@ def _activity(draft: Draft, context: ReadingContext, warnings: list[str]) -> Act
     schools = [mention(name, context.schools) for name in draft.schools]
     for _, _, name in find_school_names(" ".join((draft.text, draft.actual if draft.origin != "prose" else ""))):
         schools.append(mention(name, context.schools))
+    schools.extend(bracket_schools(draft.text, context.schools))
+    number, title = split_section(draft.section)
     return Activity(
         text=draft.text,
         where=draft.where,
@@ -62,7 +72,50 @@ def _activity(draft: Draft, context: ReadingContext, warnings: list[str]) -> Act
         count=draft.count,
         stated_percent=draft.stated_percent,
         origin=draft.origin,
+        section_number=number,
+        section_title=title,
+        section_direction=section_direction(draft.section, context.directions),
+        risk=draft.risk,
+        intended=is_intended,
     )
+
+
+# What a list or a table may hold that is not an activity: a lead-in announcing the list («Были проведены следующие
+# мероприятия:»), a section's title («Раздел 2. Работа с родителями»), a bare school name.
+_SECTION_TITLE = re.compile(r"^\s*(?:подпрограмм|направлени[ея]\s+\d|раздел|блок\s+\d|модуль\s+\d)\w*", re.IGNORECASE)
+
+
+def not_an_activity(draft: Draft) -> bool:
+    text = " ".join(draft.text.split())
+    if not text or text.endswith(":"):
+        return True
+    if _SECTION_TITLE.match(text) and not (draft.actual or draft.expected or draft.deadline or draft.responsible):
+        return True
+    named = find_school_names(text)
+    rest = text
+    for start, end, _ in sorted(named, reverse=True):
+        rest = rest[:start] + rest[end:]
+    return bool(named) and not re.search(r"[А-ЯЁа-яё]{3,}", rest)
+
+
+def bracket_schools(text: str, registry: list) -> list:
+    """«педсовет … (пгт Хрустальный, СОШ № 2)»: each part of a bracket that names a school of the registry (or,
+    without a registry, reads as a school: «СОШ № 2»)."""
+    found = []
+    for bracket in re.findall(r"\(([^()]{3,300})\)", text):
+        for part in re.split(r"[,;]|\s+и\s+", bracket):
+            part = part.strip(" .")
+            if not part or find_school_names(part):
+                continue  # full names are found by find_school_names already
+            if not _SCHOOLISH.search(part):
+                continue
+            school = mention(part, registry)
+            if school.school_id is not None or (not registry and re.search(r"\b(?:СОШ|ООШ|НОШ|школа|гимназия|лицей)\b", part)):
+                found.append(school)
+    return found
+
+
+_SCHOOLISH = re.compile(r"\b(?:СОШ|ООШ|НОШ|СШ|школа|гимназия|лицей|пгт|пос|п|с|село|д|г|ст)\b\.?|№\s*\d", re.IGNORECASE)
 
 
 def _only_evidence(text: str) -> bool:

@@ -7,11 +7,13 @@ from datetime import date
 from decimal import Decimal
 
 from shnor.core.documents import Document
-from shnor.core.periods import find_periods
+from shnor.core.periods import Period, find_periods
 from shnor.core.reading.activities import build
+from shnor.core.reading.cells import cell_findings
 from shnor.core.reading.checks import percent_warnings
 from shnor.core.reading.indicators import find_indicators
-from shnor.core.reading.model import Draft, Extraction, ReadingContext, SchoolMention
+from shnor.core.reading.labels import addressee_kind, deficit_group, risk_code
+from shnor.core.reading.model import Draft, Extraction, ReadingContext, SchoolMention, Statement
 from shnor.core.reading.prose import COUNT_LINE, prose_drafts, read_prose
 from shnor.core.reading.report_period import report_period
 from shnor.core.reading.schools import find_school_names, mention
@@ -31,7 +33,8 @@ def extract(document: Document, context: ReadingContext | None = None) -> Extrac
         result.indicators.extend(table.indicators)
         table_schools.extend(table.school_names)
         result.warnings.extend(table.warnings)
-    prose = read_prose(document.blocks)
+    prose = read_prose(document.blocks, context.corrections)
+    cell_found = [finding for draft in table_drafts for finding in cell_findings(draft)]
     drafts = table_drafts + prose.drafts
     if not table_drafts:
         # Sentences are read as activities only when no table lists them: in a table report the prose around
@@ -43,10 +46,13 @@ def extract(document: Document, context: ReadingContext | None = None) -> Extrac
     if reference != context.reference_date:
         context = replace(context, reference_date=reference)
     result.activities = build(drafts, context, result.warnings)
-    for finding in prose.findings:
+    findings = sorted(cell_found + prose.findings, key=lambda f: _order(document, f.where))
+    for finding in findings:
         if finding.kind in ("decision", "recommendation"):
             finding.deadline = _finding_deadline(finding.text, reference)
-    result.findings = prose.findings
+            finding.standing = finding.deadline is not None and finding.deadline.kind == "recurring"
+        _label(finding, context)
+    result.findings = findings
     for block in document.blocks:
         # A results line «курсы повышения квалификации - 16 (100%)» counts schools, not an indicator's value.
         if block.kind != "table" and not COUNT_LINE.match(" ".join(block.text.split())):
@@ -102,7 +108,25 @@ def _finding_deadline(text: str, reference: date | None):
     if not periods:
         return None
     period = periods[-1]  # «… подготовить отчёт … до 01 декабря 2021 года»: the deadline closes the sentence
+    if period.kind == "recurring":
+        # «(постоянно)»: a standing obligation from the decision on, not the school year the report was about.
+        return Period(period.text, None, None, "recurring")
     return period
+
+
+def _label(finding: Statement, context: ReadingContext) -> None:
+    """The finding's code, group, addressee kind and named schools (see `labels`)."""
+    corrections = context.corrections
+    if finding.kind in ("cause", "risk") and not finding.code:
+        finding.code, confidence = risk_code(finding.text, corrections)
+        finding.confidence = confidence if finding.code else 1.0
+    elif finding.kind == "deficit" and not finding.group:
+        finding.group, confidence = deficit_group(finding.text, corrections)
+        finding.confidence = confidence if finding.group else 1.0
+    elif finding.kind in ("recommendation", "decision", "task", "remark") and (finding.addressee or finding.responsible):
+        who = finding.addressee or finding.responsible
+        finding.schools = [mention(name, context.schools) for _, _, name in find_school_names(who)]
+        finding.addressee_kind, finding.confidence = addressee_kind(who, len(finding.schools), corrections)
 
 
 def _order(document: Document, where: str) -> tuple[int, int]:

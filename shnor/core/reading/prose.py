@@ -11,18 +11,20 @@ are read as activities when the document has no activity table.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from razdel import sentenize
 
 from shnor.core.documents import Block
 from shnor.core.documents.lines import split_marker
+from shnor.core.reading.labels import group_of_heading, risk_code
 from shnor.core.reading.model import Draft, Statement
-from shnor.core.reading.words import is_infinitive
+from shnor.core.reading.words import is_infinitive, parse
 from shnor.core.text import fold
 
-FINDING_KINDS = ("goal", "task", "conclusion", "remark", "decision", "recommendation", "cause", "deficit")
+FINDING_KINDS = ("goal", "task", "conclusion", "remark", "decision", "recommendation", "cause", "deficit", "risk")
+_ADDRESSED = ("recommendation", "decision", "task", "remark")
 _LEAD_INS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
     (kind, re.compile(pattern)) for kind, pattern in (
         ("goal", r"^цел[ьи]\b"),
@@ -34,17 +36,13 @@ _LEAD_INS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("cause", r"^(?:основные\s+|возможные\s+)?причин|^среди\s+причин|выявлены\s+следующие\s+причин"),
         ("deficit", r"^(?:профессиональные\s+)?дефицит|^выявлен\w*\s+(?:следующие\s+)?(?:профессиональные\s+)?дефицит"
                     r"|^группа\s*\d+\.?\s*(?:компетенци\w*\s*)?[«\"]?\s*(?:управленческ|предметн|оценочн|психолого|методическ)"),
+        ("risk", r"риск\w*\s+профил|рисков\w*\s+профил|профил\w*\s+риск|^риски\b|следующие\s+риски"
+                 r"|выявил\w*\s+(?:у\s+себя\s+)?(?:следующие\s+)?риски|самодиагностик\w*.{0,60}\bриск"),
         ("results", r"^результаты(?:\s+анализа|\s+мониторинга|\s+реализации)?\b"),
         ("schools", r"^(?:объект\s+анализа|перечень\s+(?:оо|оу|школ|образовательных)|список\s+(?:оо|оу|школ))"),
         ("directions", r"^(?:направления\s+анализа|кластеры)"),
     )
 )
-_GROUPS = (
-    ("управленческ", "управленческие"), ("предметн", "предметные"), ("оценочн", "оценочные"),
-    ("психолого", "психолого-педагогические"), ("методическ", "методические"), ("коммуникативн", "коммуникативные"),
-    ("цифров", "цифровые"),
-)
-_GROUP_HEAD = re.compile(r"^(?:группа\s*\d*\.?\s*)?[«\"]?\s*(" + "|".join(stem for stem, _ in _GROUPS) + r")\w*")
 # «диагностика профессиональных дефицитов - 2 (17%);», «участие в районных семинарах -2(17%);»,
 # «… – 2 школы (20 %)», «… – 2 из 16 школ (20 %)»
 COUNT_LINE = re.compile(
@@ -104,30 +102,64 @@ class _State:
     cluster: str = ""  # the current cluster heading inside «Результаты анализа»
     heading: str = ""  # the last heading, the section of prose activities
     listed: bool = False  # list items have been seen in the current section
+    risk: str | None = None  # inside a risk profile: the code of the risk the measures below belong to
 
 
-def read_prose(blocks: list[Block]) -> ProseResult:
+# «–обеспечить …» typed without a space after the dash is a bullet all the same (a minus before a digit is not).
+_GLUED_DASH = re.compile(r"^\s*([-–—])(?=[а-яё«\"])")
+# «Были проведены следующие мероприятия:», «В течение полугодия организованы:» — the list below reports work done.
+_DONE_LEAD = re.compile(
+    r"(?:проведен|проводил|организован|реализован|состоял|осуществлен)\w*\s+(?:\w+\s+){0,3}?(?:следующ|такие|мероприяти)"
+    r"|следующ\w*\s+мероприяти\w*\s*(?:были\s+)?(?:проведен|реализован|организован)"
+)
+# The start of an addressee heading: «Органам местного самоуправления», «Образовательным организациям — ШНОР»,
+# «Кураторам», «ЦНППМ», a named school.
+_ADDRESSEE_START = re.compile(
+    r"^(?:орган\w*|муниципальн\w+|образовательн\w+\s+организаци\w+|руководител\w+|администраци\w+|куратор\w*"
+    r"|цнппм|центр\w*|отдел\w*|управлени\w*|комитет\w*|министерств\w*|департамент\w*|региональн\w+|школам"
+    r"|педагог\w*|учител\w+|директор\w*|ОО\b|М[БАК]?ОУ\b|МОУ\b)",
+    re.IGNORECASE,
+)
+
+
+def _normalised(block: Block) -> Block:
+    match = _GLUED_DASH.match(block.text) if block.kind == "paragraph" else None
+    if match:
+        return replace(block, kind="list_item", text=block.text[match.end():].strip(), marker=match.group(1))
+    return block
+
+
+def read_prose(blocks: list[Block], corrections: dict | None = None) -> ProseResult:
     result = ProseResult()
     state = _State()
     for position, block in enumerate(blocks):
         if block.kind == "table":
             state.mode = None
             continue
+        block = _normalised(block)
         text = " ".join(block.text.split())
         if not text:
             continue
         _stated_total(text, result)
+        if state.mode in _ADDRESSED and _addressee_heading(text, block, state, result):
+            continue
         lead = _lead_in(text, block)
         if lead is not None:
             kind, inline = lead
             state.mode, state.addressee, state.group, state.cluster, state.listed = kind, "", "", "", False
+            state.risk = None
             if kind == "deficit":
-                state.group = _group(text) or ""
+                state.group = group_of_heading(_strip_number(text))
             if inline and kind in FINDING_KINDS:
                 result.findings.append(Statement(kind=kind, text=inline, where=block.where))
             continue
         if _SIGNATURE.match(text) or _DATE_LINE.match(text):
             state.mode = None
+            continue
+        if text.endswith(":") and len(text) <= 200 and _DONE_LEAD.search(fold(text)):
+            state.mode, state.listed = "done", False
+            continue
+        if state.mode == "risk" and _risk_block(text, block, state, result, corrections):
             continue
         if block.kind == "heading":
             state.mode, state.heading = None, _strip_number(text)
@@ -136,6 +168,13 @@ def read_prose(blocks: list[Block]) -> ProseResult:
         if count_line:
             result.drafts.append(_count_draft(count_line, block, state.cluster or state.heading))
             state.listed = state.listed or block.kind == "list_item"
+            continue
+        if state.mode == "done" and block.kind == "list_item":
+            item = _clean_item(text)
+            if not intended(item):
+                status = "" if _ONGOING.search(item) and not _DONE.search(item) else "выполнено"
+                result.drafts.append(Draft(text=item, where=block.where, actual=item, status=status, origin="prose",
+                                           section=state.heading))
             continue
         if state.mode in FINDING_KINDS and _finding(text, block, state, result):
             continue
@@ -150,6 +189,94 @@ def read_prose(blocks: list[Block]) -> ProseResult:
         state.mode = None if state.mode not in (None, "results") else state.mode
         result.body.append(block)
     return result
+
+
+def _addressee_heading(text: str, block: Block, state: _State, result: ProseResult) -> bool:
+    """«Органам местного самоуправления:», «ЦНППМ», «МБОУ СОШ № 1, МБОУ СОШ № 3:» — the addressee of the bullets
+    below it; «Кураторам: – посещать …; – …» — an addressee with its bullets on one line."""
+    if block.kind == "list_item" and block.marker and not block.marker[:1].isdigit() and not text.endswith(":"):
+        return False  # a bullet is an item, never a heading
+    head, colon, rest = text.partition(":")
+    if colon and rest.strip() and re.match(r"^\s*[-–—•·]", rest) and len(head) <= 150 and not _has_verb(head):
+        state.addressee = _strip_number(head)
+        for item in _inline_items(rest):
+            _add_finding(item, block, state, result)
+        state.listed = True
+        return True
+    if text.endswith(":") and len(text) <= 150 and not _has_verb(text) and not _lead_in(text, block):
+        state.addressee = _strip_number(text)
+        return True
+    bare = _strip_number(text)
+    if (not colon and len(bare) <= 120 and not bare.endswith((".", ";")) and _ADDRESSEE_START.match(bare)
+            and not _has_verb(bare)):
+        state.addressee = bare
+        return True
+    return False
+
+
+def _has_verb(text: str) -> bool:
+    """An infinitive or a finite verb among the first words: a recommendation, not the heading of one."""
+    for word in re.findall(r"[а-яё]+", text.casefold())[:12]:
+        if parse(word)[1] in ("INFN", "VERB"):
+            return True
+    return False
+
+
+def _inline_items(text: str) -> list[str]:
+    """«– обеспечить …; – организовать …» on one line (a cell, a TXT line) → the items."""
+    parts = re.split(r"(?:^|(?<=[\s;.,]))[-–—•·]\s*(?=[А-ЯЁа-яё«\"])", " ".join(text.split()))
+    return [item for item in (_clean_item(part) for part in parts) if item]
+
+
+def _risk_block(text: str, block: Block, state: _State, result: ProseResult, corrections) -> bool:
+    """Inside a risk profile: a risk («1. Дефицит педагогических кадров») or a measure listed under it."""
+    bullet = block.kind == "list_item" and bool(block.marker) and not block.marker[:1].isdigit()
+    item = _clean_item(text)
+    if len(item) > 300:
+        state.mode = None
+        return False
+    if bullet and state.risk is not None:
+        result.drafts.append(Draft(text=item, where=block.where, origin="list", risk=state.risk))
+        return True
+    looks_like_risk = not bullet and not _measure_wording(item)
+    rule = risk_code(item, corrections, guess=False)[0] if looks_like_risk else ""
+    if looks_like_risk and (rule or re.match(r"риск", fold(item)) or state.risk is None):
+        code, confidence = (rule, 1.0) if rule else risk_code(item, corrections)
+        result.findings.append(Statement(kind="risk", text=item, where=block.where, code=code, confidence=confidence))
+        state.risk = code
+        return True
+    if state.risk is not None:
+        result.drafts.append(Draft(text=item, where=block.where, origin="list", risk=state.risk))
+        return True
+    return False
+
+
+def _measure_wording(text: str) -> bool:
+    """«проведение недели математики», «привлечь молодых специалистов»: a measure, not the name of a risk."""
+    words = re.findall(r"[а-яё]+", text.casefold())
+    if not words:
+        return False
+    first = words[0]
+    if first in ("отсутствие", "несформированность", "недостаточность"):
+        return False
+    pos = parse(first)[1]
+    return pos == "INFN" or (pos == "NOUN" and first.endswith(("ние", "тие", "ция", "ка", "ота")))
+
+
+def _reports_done(text: str) -> bool:
+    """«Курсы повышения квалификации прошли 12 педагогов»: a report of work done, not a deficit or a cause."""
+    return any(not re.search(r"\bне\s*$", text[:m.start()], re.IGNORECASE) for m in _DONE.finditer(text))
+
+
+def intended(text: str) -> bool:
+    """«Сформировать заявку…», «Планируется обучение…», «Будет проведён…»: an intention, not a report."""
+    folded = fold(text).lstrip("«\"(- –—")
+    if re.match(r"(?:планиру|запланирован|предполага|будет|будут|предстоит|необходимо|следует|в\s+планах)", folded):
+        return True
+    first = re.match(r"[а-яё]+", folded)
+    return bool(first) and is_infinitive(first.group(0))
+
+
 
 
 def _heads_results(block: Block, text: str, following: list[Block]) -> bool:
@@ -185,25 +312,41 @@ def _lead_in(text: str, block: Block) -> tuple[str, str] | None:
 
 def _finding(text: str, block: Block, state: _State, result: ProseResult) -> bool:
     """Adds the block as a finding of the current section; False when the section has ended."""
-    if state.mode == "deficit":
-        group = _group(text)
-        if group and (text.endswith(":") or len(text) <= 80 and block.kind != "list_item"):
-            state.group = group
-            return True
-    if text.endswith(":") and len(text) <= 100 and state.mode in ("recommendation", "decision", "task", "remark"):
+    if state.mode == "deficit" and _group_heading(text, block):
+        state.group = group_of_heading(_strip_number(text))
+        return True
+    if text.endswith(":") and len(text) <= 100 and state.mode in _ADDRESSED:
         state.addressee = text.rstrip(":").strip()
         return True
     if block.kind != "list_item" and state.listed and not split_marker(text)[0]:
         state.mode = None  # a plain paragraph after the list: the section is over
         return False
-    item = _clean_item(text)
+    if state.mode in ("deficit", "cause") and _reports_done(text):
+        if block.kind != "list_item":
+            state.mode = None
+            return False
+        return True  # «курсы прошли 12 педагогов» inside the list: a report, not a deficit
+    _add_finding(_clean_item(text), block, state, result)
+    state.listed = state.listed or block.kind == "list_item"
+    return True
+
+
+def _group_heading(text: str, block: Block) -> bool:
+    """«Группа 3. Компетенции в области оценивания», «Предметные:», «Психолого-педагогические компетенции»."""
+    bare = _strip_number(text)
+    if re.match(r"группа\b", fold(bare)):
+        return True
+    if not group_of_heading(bare):
+        return False
+    return text.endswith(":") or (len(bare) <= 80 and block.kind != "list_item" and "." not in bare.rstrip("."))
+
+
+def _add_finding(item: str, block: Block, state: _State, result: ProseResult) -> None:
     finding = Statement(kind=state.mode or "", text=item, where=block.where, addressee=state.addressee,
-                      group=state.group if state.mode == "deficit" else "")
+                        group=state.group if state.mode == "deficit" else "")
     if state.mode in ("decision", "recommendation"):
         finding.responsible = responsible_of(item)
     result.findings.append(finding)
-    state.listed = state.listed or block.kind == "list_item"
-    return True
 
 
 def responsible_of(text: str) -> str:
@@ -219,13 +362,6 @@ def responsible_of(text: str) -> str:
                 return ""
             return text[:word.start()].strip(" ,:;–-")
     return ""
-
-
-def _group(text: str) -> str | None:
-    match = _GROUP_HEAD.match(fold(_strip_number(text)))
-    if not match:
-        return None
-    return next(name for stem, name in _GROUPS if match.group(1).startswith(stem))
 
 
 def _count_draft(match: re.Match[str], block: Block, section: str) -> Draft:

@@ -16,6 +16,12 @@ _ABBREVIATION = re.compile(r"^[А-ЯЁ]{2,}")
 _NOT_COUNTED = {"год", "г", "гг", "час", "минута", "процент", "балл", "раз", "класс", "пгт", "пос", "село", "поселок"}
 _NUMBER_SIGN = re.compile(r"№\s*$")
 _MONTHS = re.compile(r"^(январ|феврал|март|апрел|ма[яй]|июн|июл|август|сентябр|октябр|ноябр|декабр)")
+# Bounds written before the number: «более 20 консультаций», «не менее 3 семинаров» (lower); «не более 5» (upper).
+_LOWER = {"более", "свыше", "больше", "не менее", "не меньше", "как минимум", "минимум", "от", "более чем"}
+_BOUND = re.compile(r"(?<![\w-])(?:не\s+менее|не\s+меньше|не\s+более|не\s+больше|как\s+минимум|более\s+чем|более|свыше"
+                    r"|больше|менее|меньше|минимум|максимум|от|до)\s+$", re.IGNORECASE)
+# «с 28 до 10 человек»: the number before is the previous level.
+_FROM = re.compile(r"(?<![\w-])с\s+(\d+(?:,\d+)?)\s*(?:%|чел\w*\.?)?\s+до\s+$", re.IGNORECASE)
 _SKIPPED_POS = {"ADJF", "PRTF", "NUMR", "ADJS"}
 
 
@@ -32,7 +38,21 @@ def find_quantities(text: str) -> list[Quantity]:
             continue
         of = Decimal(match.group(2)) if match.group(2) else None
         end = match.start(3) + spans[used - 1].end()
-        result.append(Quantity(value=value, unit=unit, text=text[match.start():end], of=of))
+        before = text[max(0, match.start() - 40):match.start()]
+        start = match.start()
+        quantity = Quantity(value=value, unit=unit, text="", of=of)
+        change = _FROM.search(before)
+        bound = _BOUND.search(before)
+        if change:
+            quantity.previous = Decimal(change.group(1).replace(",", "."))
+            start -= len(change.group(0))
+        elif bound:
+            words = " ".join(bound.group(0).casefold().split())
+            quantity.at_least = words in _LOWER
+            quantity.at_most = not quantity.at_least
+            start -= len(bound.group(0))
+        quantity.text = text[start:end]
+        result.append(quantity)
     return result
 
 

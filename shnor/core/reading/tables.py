@@ -14,12 +14,26 @@ from shnor.core.documents import Block
 from shnor.core.reading.columns import Columns, find_header, is_column_numbers
 from shnor.core.reading.indicators import table_indicators
 from shnor.core.reading.model import Draft, IndicatorMention
+from shnor.core.reading.schools import find_school_names
 
 _NUMBERED = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3})*\.?\s*$")
 _TOTAL = re.compile(r"^\s*(итого|всего)\b", re.IGNORECASE)
 _SECTION_WORDS = re.compile(
     r"^\s*(?:подпрограмм|направлени|раздел|блок|задач|модул|этап|цель|[IVX]+\.|\d{1,2}\.\s+[А-ЯЁ])", re.IGNORECASE
 )
+
+
+_SECTION_ROW = re.compile(r"^\s*(?:подпрограмм\w*|направлени[ея]|раздел|блок|модуль)\s*(?:№\s*)?(?:\d|[IVX]+\b)", re.IGNORECASE)
+_CONTENT_ROLES = ("actual", "expected", "deadline", "responsible", "status", "evidence", "indicator")
+
+
+def _bare_school(text: str) -> bool:
+    """A cell holding nothing but a school's name («МБОУ СОШ № 2 пгт Кавалерово»)."""
+    names = find_school_names(text)
+    rest = text
+    for start, end, _ in sorted(names, reverse=True):
+        rest = rest[:start] + rest[end:]
+    return bool(names) and not re.search(r"[А-ЯЁа-яё]{3,}", rest)
 
 
 @dataclass
@@ -66,7 +80,7 @@ def _read_rows(block: Block, columns: Columns, body_start: int, result: TableRes
     numbered = sum(1 for row in rows if _NUMBERED.match(columns.get(row.cells, "number")))
     numbering_used = "number" in columns.roles and numbered >= max(1, len(rows) // 3)
     header = [cell.strip() for cell in (block.rows or [])[columns.header_at]]
-    section, section_number, direction = "", "", ""
+    section, section_number, direction, row_school = "", "", "", ""
     current: Draft | None = None
     for position, row in enumerate(rows):
         cells = row.cells
@@ -88,6 +102,14 @@ def _read_rows(block: Block, columns: Columns, body_start: int, result: TableRes
         if current is not None and _continues(cells, columns, numbering_used, number, title):
             _append(current, cells, columns)
             continue
+        bare_row = not any(columns.get(cells, role) for role in _CONTENT_ROLES)
+        if bare_row and title and _SECTION_ROW.match(title):
+            # «3. | Раздел 2. Работа с родителями | | » — a section's title even with a row number.
+            section, section_number, current = _one_line(title).rstrip(":."), "", None
+            continue
+        if bare_row and title and _bare_school(title):
+            row_school, current = _one_line(title), None  # the rows below are this school's
+            continue
         if not title:
             if any(columns.get(cells, role) for role in ("actual", "expected", "status")):
                 result.warnings.append(f"{_capital(where)}: нет названия мероприятия; строка пропущена.")
@@ -96,6 +118,8 @@ def _read_rows(block: Block, columns: Columns, body_start: int, result: TableRes
         # A direction cell merged down a column is written once: it holds for the rows below until the next one.
         direction = _one_line(columns.get(cells, "direction")) or direction
         current = _draft(cells, columns, where, section or direction)
+        if row_school and not current.schools:
+            current.schools = [row_school]
         result.activities.append(current)
 
 
