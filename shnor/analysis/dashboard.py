@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from shnor.core.analysis import Analysis
+from shnor.core.findings import count_in
 from shnor.core.needs import KINDS
 from shnor.core.outcomes import COUNT_UNITS
 from shnor.core.render import content
@@ -44,6 +45,8 @@ class Dashboard:
     outcome_rows: list[dict] = field(default_factory=list)
     outcome_municipalities: list[dict] = field(default_factory=list)
     worked_rows: list = field(default_factory=list)
+    left: list = field(default_factory=list)  # schools that left the ШНОР list in the next year's status
+    left_of: str = ""  # «из 16 школ» (in the list this year), empty when no school has this year's status
 
     @property
     def directions(self):
@@ -73,6 +76,8 @@ def build(campaign: Campaign, school_ids: list[int], municipality: str = "", dir
         outcome_municipalities=_outcome_municipalities(analysis),
         # every direction, and the activity types with groups large enough to compare
         worked_rows=[w for w in analysis.outcomes.worked if not w.is_type or not w.suppressed] if analysis.outcomes else [],
+        left=[analysis.school(s) for s in analysis.outcomes.left] if analysis.outcomes else [],
+        left_of=f"из {count_in(analysis.outcomes.shnor_schools, 'школа', 'gent')}" if analysis.outcomes and analysis.outcomes.shnor_schools else "",
     )
 
 
@@ -114,6 +119,44 @@ def need_drill(campaign: Campaign, school_ids: list[int], key: str, which: str) 
     ids = set(getattr(row, which))
     return DrillDown(f"{row.label} — {NEED_COLUMNS[which]}", "", "", "", False, [p for p in analysis.profiles if p.school.id in ids], [],
                      caption=f"Школы, где {KINDS[row.kind]} {NEED_CAPTIONS[which]}")
+
+
+@dataclass
+class WorkedDrill:
+    """The schools behind one row of «Что сработало»: those that did it (`did`) or not, each with its change."""
+
+    label: str
+    indicator: str
+    did: bool
+    suppressed: bool
+    rows: list[dict]  # school, change (formatted)
+    other: int  # the other group's size
+    municipality: str = ""
+
+
+WORKED_GROUPS = {"did": True, "did_not": False}
+
+
+def worked_drill(campaign: Campaign, school_ids: list[int], group: str, indicator: str, which: str,
+                 municipality: str = "") -> WorkedDrill | None:
+    """`group`: «direction:type» of the row, `indicator`: «code:subject», `which`: did | did_not; as the dashboard
+    computed it, for the viewer's schools or one municipality of them."""
+    if which not in WORKED_GROUPS:
+        return None
+    analysis = analysis_for(campaign, school_ids)
+    if municipality:
+        analysis = analysis_for(campaign, [s.id for s in analysis.data.schools if s.municipality == municipality])
+    o = analysis.outcomes
+    code, _, subject = indicator.partition(":")
+    row = next((w for w in (o.worked if o else []) if w.group == group and w.indicator_key == (code, subject)), None)
+    coverage = next((r for r in analysis.coverage.rows if r.direction is not None and f"{r.direction}:{r.activity_type or ''}" == group), None)
+    if row is None or coverage is None:
+        return None
+    did, did_not = o.groups_of(row, coverage.school_ids)
+    chosen, other = (did, did_not) if WORKED_GROUPS[which] else (did_not, did)
+    schools = sorted((analysis.school(s) for s in chosen), key=lambda s: (s.municipality, s.name))
+    return WorkedDrill(row.label, row.indicator, WORKED_GROUPS[which], row.suppressed,
+                       [{"school": s, "change": content.delta_text(chosen[s.id], row.unit, 2)} for s in schools], len(other), municipality)
 
 
 NEED_CAPTIONS = {"schools": "выявлен(а)", "planned": "есть в диагностике и меры против него запланированы",

@@ -237,6 +237,12 @@ def dashboard_schools(request, code):
         if drill is None:
             raise Http404("Такой строки в таблице диагностики нет")
         return render(request, "analysis/dashboard_schools.html", {"title": f"{drill.label}: школы", "campaign": access.campaign, "drill": drill})
+    if request.GET.get("worked"):
+        worked = dashboard_model.worked_drill(access.campaign, access.school_ids, request.GET["worked"], request.GET.get("indicator", ""),
+                                              request.GET.get("which", "did"), request.GET.get("municipality", ""))
+        if worked is None:
+            raise Http404("Такой строки в таблице «Что сработало» нет")
+        return render(request, "analysis/worked_schools.html", {"title": f"{worked.label}: школы", "campaign": access.campaign, "drill": worked})
     drill = dashboard_model.drill_down(access.campaign, access.school_ids, municipality=request.GET.get("municipality", ""),
                                        direction=request.GET.get("direction", ""), type_code=request.GET.get("type", ""),
                                        missing=request.GET.get("missing") == "1")

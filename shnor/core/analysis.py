@@ -458,7 +458,8 @@ def analyse(current: CampaignData, previous: CampaignData | None = None, year_be
         needs=needs_coverage(current.needs),
         outcomes=build_outcomes(
             outcome_values(current), outcome_values(previous) if previous else None, outcome_values(year_before) if year_before else None,
-            [(r.name, r.activity_type is not None, r.school_ids) for r in coverage.rows if r.direction is not None],
+            [(r.name, r.activity_type is not None, r.school_ids, f"{r.direction}:{r.activity_type or ''}")
+             for r in coverage.rows if r.direction is not None],
             current.statuses, year_before.title if year_before else ""),
     )
 

@@ -174,6 +174,8 @@ class Comparison:
     did_mean: Decimal | None = None
     did_not_mean: Decimal | None = None
     suppressed: bool = False
+    group: str = ""  # the group's key, for the drill-down to its schools («teachers:» a direction, «teachers:pk_courses» a type)
+    indicator_key: Key = ("", "")  # (indicator code, subject)
 
     @property
     def difference(self) -> Decimal | None:
@@ -182,21 +184,21 @@ class Comparison:
         return self.did_mean - self.did_not_mean
 
 
-def what_worked(groups: Sequence[tuple[str, bool, Iterable[int]]], deltas: dict[Key, dict[int, Decimal]],
+def what_worked(groups: Sequence[tuple], deltas: dict[Key, dict[int, Decimal]],
                 names: dict[Key, tuple[str, str]], main: Sequence[str] = MAIN) -> list[Comparison]:
-    """`groups`: (label, is an activity type, the schools that did it). `deltas`: per indicator and subject, each
-    school's change (only schools with a value in both periods take part). `names`: per key (name, unit)."""
+    """`groups`: (label, is an activity type, the schools that did it[, the group's key]). `deltas`: per indicator and
+    subject, each school's change (only schools with a value in both periods take part). `names`: per key (name, unit)."""
     found = []
     keys = sorted((k for k in deltas if k[0] in main), key=lambda k: (main.index(k[0]), k[1]))
     sums = {k: (sum(deltas[k].values(), Decimal(0)), len(deltas[k])) for k in keys}
-    for label, is_type, did in groups:
-        did = set(did)
+    for label, is_type, did, *rest in groups:
+        did, group = set(did), (rest[0] if rest else "")
         for k in keys:
             changes_, (all_sum, all_n) = deltas[k], sums[k]
             yes = [changes_[s] for s in did if s in changes_]  # O(group), not O(schools): 50,000 schools × 50 types
             yes_sum, no_n = sum(yes, Decimal(0)), all_n - len(yes)
             name, unit = names[k]
-            row = Comparison(label, is_type, f"{name} ({k[1]})" if k[1] else name, unit, len(yes), no_n)
+            row = Comparison(label, is_type, f"{name} ({k[1]})" if k[1] else name, unit, len(yes), no_n, group=group, indicator_key=k)
             if len(yes) < MIN_GROUP or no_n < MIN_GROUP:
                 row.suppressed = True
             else:
@@ -216,14 +218,23 @@ class Outcomes:
     left: list[int] = field(default_factory=list)  # schools that left the ШНОР list in the next year's status
     shnor_schools: int = 0  # schools in the list this year (the base of `left`)
     worked: list[Comparison] = field(default_factory=list)
+    deltas: dict[Key, dict[int, Decimal]] = field(default_factory=dict)  # each school's change to the previous period
+
+    def groups_of(self, row: Comparison, did: Iterable[int]) -> tuple[dict[int, Decimal], dict[int, Decimal]]:
+        """The schools behind one row of «what worked»: those that did it and the others, each with its change."""
+        changes_ = self.deltas.get(row.indicator_key, {})
+        did = set(did)
+        return ({s: d for s, d in changes_.items() if s in did}, {s: d for s, d in changes_.items() if s not in did})
 
 
 def build(current: Sequence[Value], previous: Sequence[Value] | None, year_before: Sequence[Value] | None,
           groups: Sequence[tuple[str, bool, Iterable[int]]] = (), statuses: tuple[dict, dict] = ({}, {}),
           year_before_title: str = "") -> Outcomes:
     names = {key(v): (v.name, v.unit) for v in current}
-    worked = what_worked(groups, school_deltas(current, previous), names) if previous is not None else []
+    deltas = school_deltas(current, previous) if previous is not None else {}
+    worked = what_worked(groups, deltas, names) if previous is not None else []
     this_year, next_year = statuses
     return Outcomes(totals(current), changes(current, previous) if previous is not None else None,
                     changes(current, year_before) if year_before is not None else None, year_before_title,
-                    left_shnor(this_year, next_year), sum(1 for s in this_year.values() if s == "shnor"), worked)
+                    left_shnor(this_year, next_year), sum(1 for s in this_year.values() if s == "shnor"), worked,
+                    {k: v for k, v in deltas.items() if k[0] in MAIN})

@@ -105,6 +105,12 @@ def _schools(region) -> dict[int, School]:
             "basis_issuer": "департамента образования и науки Брянской области",
             "criteria": "Низкие результаты ВПР и ГИА два года подряд; неблагоприятный социальный контекст",
         })
+        SchoolStatus.objects.get_or_create(school=school, year=2021, defaults={
+            "status": SchoolStatus.Kind.RISK if number in bryansk.LEFT_SHNOR_2021 else SchoolStatus.Kind.SHNOR,
+            "basis_number": bryansk.NEXT_YEAR_BASIS[0], "basis_date": date(2021, 8, 30), "basis_issuer": bryansk.NEXT_YEAR_BASIS[1],
+            "criteria": "Демонстрационные данные: " + ("результаты ВПР и качество знаний выросли два полугодия подряд"
+                                                        if number in bryansk.LEFT_SHNOR_2021 else "результаты остаются низкими"),
+        })
         result[number] = school
     return result
 
