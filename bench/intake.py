@@ -28,4 +28,28 @@ def run() -> list[Figure]:
         Figure("intake", "классификатор: доля верных ответов (accuracy)", scores["accuracy"], ""),
         Figure("intake", "время перекрёстной проверки", time.perf_counter() - started, "с"),
     ]
+    figures += finding_figures()
+    return figures
+
+
+_FINDING_NAMES = {
+    "cause": "причины и риски → код риска «500+»",
+    "deficit": "дефициты → группа компетенций",
+    "addressee": "адресаты рекомендаций → вид адресата",
+}
+
+
+def finding_figures() -> list[Figure]:
+    """Cross-validated macro-F1 of each finding classifier on its packaged examples (corrections join them in
+    `shnor retrain`; here the packaged corpus alone, so that the figure is reproducible)."""
+    from shnor.core.classify import FINDING_CLASSIFIERS, cross_validate_findings
+
+    figures = []
+    for name in FINDING_CLASSIFIERS:
+        started = time.perf_counter()
+        scores = cross_validate_findings(name)
+        figures.append(Figure(
+            "intake", f"классификатор «{_FINDING_NAMES[name]}»: macro-F1, {scores['folds']}-кратная проверка, "
+            f"{scores['n']} текстов", scores["macro_f1"], ""))
+        figures.append(Figure("intake", "  … его перекрёстная проверка", time.perf_counter() - started, "с"))
     return figures

@@ -216,3 +216,44 @@ def test_it_never_crashes_on_arbitrary_text(classifier, text):
 
 def test_packaged_corpus_path_points_into_the_package():
     assert classify.CORPUS_PATH.parent == Path(classify.__file__).parent / "data"
+
+
+# ---------------------------------------------------------------- finding classifiers and their corrections
+
+
+def test_each_finding_classifier_labels_its_catalogue_wording():
+    from shnor.core.classify import finding_classifier
+
+    assert finding_classifier("cause").predict("Дефицит педагогических кадров").code == "R2"
+    assert finding_classifier("deficit").predict("разработка контрольно-измерительных материалов").code == "оценочные"
+    assert finding_classifier("addressee").predict("Кураторам школ").code == "curators"
+
+
+def test_a_reviewers_correction_is_learnt_and_beats_the_corpus():
+    from shnor.core.classify import train_finding_classifier
+
+    text = "работа с одарёнными детьми"  # «психолого-педагогические» in the packaged corpus
+    assert train_finding_classifier("deficit").predict(text).code == "психолого-педагогические"
+    assert train_finding_classifier("deficit", [(text, "предметные")]).predict(text).code == "предметные"
+
+
+def test_corrections_reach_the_reading_of_a_document():
+    from shnor.core.documents import Block, Document
+    from shnor.core.reading import ReadingContext, extract
+
+    lines = [("paragraph", "Рекомендации:"), ("paragraph", "Методистам районного методического кабинета:"),
+             ("list_item", "провести семинар по формирующему оцениванию."),
+             ("paragraph", "Выявленные профессиональные дефициты:"), ("list_item", "работа с одарёнными детьми.")]
+    document = Document("s.txt", "txt", [Block(kind=k, text=t, index=i, where=f"строка {i + 1}") for i, (k, t) in enumerate(lines)])
+    corrections = {"addressee": [("Методистам районного методического кабинета", "municipality")],
+                   "deficit": [("работа с одарёнными детьми", "предметные")]}
+    recommendation, deficit = extract(document, ReadingContext(classify=lambda t: (None, 0.0), corrections=corrections)).findings
+    assert (recommendation.addressee_kind, recommendation.confidence) == ("municipality", 1.0)
+    assert deficit.group == "предметные"
+
+
+def test_cross_validation_of_a_finding_classifier_reports_macro_f1():
+    from shnor.core.classify import cross_validate_findings
+
+    scores = cross_validate_findings("addressee")
+    assert 0 <= scores["macro_f1"] <= 1 and scores["n"] >= 40

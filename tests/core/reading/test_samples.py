@@ -35,6 +35,22 @@ def test_it_reads_all_21_uyar_rows_with_their_subprogramme(name):
     assert all(a.expected_result and a.actual_result for a in activities)
 
 
+SUBPROGRAMS3 = [("SP1", "Адресная поддержка школ с низкими образовательными результатами"),
+                ("SP2", "Организация работы со школами, функционирующими в зоне риска снижения образовательных результатов"),
+                ("SP3", "Профилактика учебной неуспешности")]
+
+
+@pytest.mark.parametrize("name", UYAR)
+def test_the_uyar_rows_keep_the_documents_subprogramme_and_two_are_not_done(name):
+    activities = read(name, directions=SUBPROGRAMS3).activities
+    assert [a.section_direction for a in activities] == ["SP1"] * 8 + ["SP2"] * 7 + ["SP3"] * 6
+    assert [a.section_number for a in activities] == ["1"] * 8 + ["2"] * 7 + ["3"] * 6
+    assert activities[0].section_title == "Адресная поддержка школ с низкими образовательными результатами в Уярском районе"
+    # «Сформировать заявку …» in the result column is the plan repeated, not a result.
+    assert [(a.number, a.intended) for a in activities if a.status == "not_done"] == [("9.", True), ("11.", True)]
+    assert sum(a.status == "done" for a in activities) == 19
+
+
 @pytest.mark.parametrize("name", UYAR)
 def test_it_joins_rows_cut_by_a_page_break(name):
     activities = {a.number: a for a in read(name).activities}
@@ -197,6 +213,9 @@ def test_it_reads_conclusions_remarks_and_decisions_of_the_bryansk_spravka(name)
     assert decisions[0].deadline.start == date(2021, 9, 1)
     assert decisions[1].deadline.start == date(2021, 10, 1)
     assert decisions[2].deadline.kind == "recurring"
+    # «(постоянно)»: a standing obligation, not the school year the справка was about.
+    assert (decisions[2].standing, decisions[2].deadline.start, decisions[2].deadline.end) == (True, None, None)
+    assert [d.addressee_kind for d in decisions] == ["all_schools", "cnppm", "regional", "all_schools"]
     assert decisions[3].deadline.end == date(2021, 12, 1)
     assert findings[kinds.index("remark")].text == "необходимо выстроить ВСОКО в ОО"
 
