@@ -25,11 +25,13 @@ def extract(document: Document, context: ReadingContext | None = None) -> Extrac
     result = Extraction(source=document.source, format=document.format, warnings=list(document.warnings))
     table_drafts: list[Draft] = []
     table_schools: list[str] = []
+    table_risks: list[Statement] = []
     for block in document.blocks:
         if block.kind != "table":
             continue
-        table = read_table(block)
+        table = read_table(block, context.corrections)
         table_drafts.extend(table.activities)
+        table_risks.extend(table.risks)
         result.indicators.extend(table.indicators)
         table_schools.extend(table.school_names)
         result.warnings.extend(table.warnings)
@@ -46,7 +48,7 @@ def extract(document: Document, context: ReadingContext | None = None) -> Extrac
     if reference != context.reference_date:
         context = replace(context, reference_date=reference)
     result.activities = build(drafts, context, result.warnings)
-    findings = sorted(cell_found + prose.findings, key=lambda f: _order(document, f.where))
+    findings = sorted(table_risks + cell_found + prose.findings, key=lambda f: _order(document, f.where))
     for finding in findings:
         if finding.kind in ("decision", "recommendation"):
             finding.deadline = _finding_deadline(finding.text, reference)

@@ -18,7 +18,7 @@ from razdel import sentenize
 
 from shnor.core.documents import Block
 from shnor.core.documents.lines import split_marker
-from shnor.core.reading.labels import group_of_heading, risk_code
+from shnor.core.reading.labels import group_of_heading, risk_code, risk_rule
 from shnor.core.reading.model import Draft, Statement
 from shnor.core.reading.words import is_infinitive, parse
 from shnor.core.text import fold
@@ -34,7 +34,7 @@ _LEAD_INS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("decision", r"^(?:управленческие\s+решения|принятые\s+решения|решения\b|решили\b|постановили\b)"),
         ("recommendation", r"^(?:адресные\s+|методические\s+)?рекомендаци|^предложения\b"),
         ("cause", r"^(?:основные\s+|возможные\s+)?причин|^среди\s+причин|выявлены\s+следующие\s+причин"),
-        ("deficit", r"^(?:профессиональные\s+)?дефицит|^выявлен\w*\s+(?:следующие\s+)?(?:профессиональные\s+)?дефицит"
+        ("deficit", r"^(?:профессиональные\s+)?дефицит(?!\w*\s+(?:педагогическ\w*\s+|учительск\w*\s+)?кадр)|^выявлен\w*\s+(?:следующие\s+)?(?:профессиональные\s+)?дефицит"
                     r"|^группа\s*\d+\.?\s*(?:компетенци\w*\s*)?[«\"]?\s*(?:управленческ|предметн|оценочн|психолого|методическ)"),
         ("risk", r"риск\w*\s+профил|рисков\w*\s+профил|профил\w*\s+риск|^риски\b|следующие\s+риски"
                  r"|выявил\w*\s+(?:у\s+себя\s+)?(?:следующие\s+)?риски|самодиагностик\w*.{0,60}\bриск"),
@@ -143,6 +143,8 @@ def read_prose(blocks: list[Block], corrections: dict | None = None) -> ProseRes
         _stated_total(text, result)
         if state.mode in _ADDRESSED and _addressee_heading(text, block, state, result):
             continue
+        if state.mode == "risk" and (risk_rule(text) or _is_bullet(block)) and _risk_block(text, block, state, result, corrections):
+            continue  # «Дефицит педагогических кадров» inside a risk profile is a risk, not a lead-in of deficits
         lead = _lead_in(text, block)
         if lead is not None:
             kind, inline = lead
@@ -230,7 +232,7 @@ def _inline_items(text: str) -> list[str]:
 
 def _risk_block(text: str, block: Block, state: _State, result: ProseResult, corrections) -> bool:
     """Inside a risk profile: a risk («1. Дефицит педагогических кадров») or a measure listed under it."""
-    bullet = block.kind == "list_item" and bool(block.marker) and not block.marker[:1].isdigit()
+    bullet = _is_bullet(block)
     item = _clean_item(text)
     if len(item) > 300:
         state.mode = None
@@ -242,6 +244,7 @@ def _risk_block(text: str, block: Block, state: _State, result: ProseResult, cor
     rule = risk_code(item, corrections, guess=False)[0] if looks_like_risk else ""
     if looks_like_risk and (rule or re.match(r"риск", fold(item)) or state.risk is None):
         code, confidence = (rule, 1.0) if rule else risk_code(item, corrections)
+        item = re.sub(r"^риск\s*(?:№\s*)?\d*\s*[.:)–—-]?\s*", "", item, flags=re.IGNORECASE) or item
         result.findings.append(Statement(kind="risk", text=item, where=block.where, code=code, confidence=confidence))
         state.risk = code
         return True
@@ -249,6 +252,10 @@ def _risk_block(text: str, block: Block, state: _State, result: ProseResult, cor
         result.drafts.append(Draft(text=item, where=block.where, origin="list", risk=state.risk))
         return True
     return False
+
+
+def _is_bullet(block: Block) -> bool:
+    return block.kind == "list_item" and bool(block.marker) and not block.marker[:1].isdigit()
 
 
 def _measure_wording(text: str) -> bool:

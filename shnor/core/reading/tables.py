@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from shnor.core.documents import Block
 from shnor.core.reading.columns import Columns, find_header, is_column_numbers
 from shnor.core.reading.indicators import table_indicators
-from shnor.core.reading.model import Draft, IndicatorMention
+from shnor.core.reading.labels import risk_code
+from shnor.core.reading.model import Draft, IndicatorMention, Statement
 from shnor.core.reading.schools import find_school_names
 
 _NUMBERED = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3})*\.?\s*$")
@@ -25,6 +26,11 @@ _SECTION_WORDS = re.compile(
 
 _SECTION_ROW = re.compile(r"^\s*(?:подпрограмм\w*|направлени[ея]|раздел|блок|модуль)\s*(?:№\s*)?(?:\d|[IVX]+\b)", re.IGNORECASE)
 _CONTENT_ROLES = ("actual", "expected", "deadline", "responsible", "status", "evidence", "indicator")
+
+
+def _risk_name(text: str) -> str:
+    """«Риск 2. Дефицит педагогических кадров» → «Дефицит педагогических кадров»."""
+    return re.sub(r"^(?:риск\s*(?:№\s*)?\d*|\d{1,2})\s*[.:)–—-]?\s*", "", text, flags=re.IGNORECASE) or text
 
 
 def _bare_school(text: str) -> bool:
@@ -42,6 +48,7 @@ class TableResult:
     indicators: list[IndicatorMention] = field(default_factory=list)
     school_names: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
+    risks: list[Statement] = field(default_factory=list)  # a risk profile's risks, each once
 
 
 @dataclass
@@ -50,7 +57,7 @@ class _Row:
     index: int  # position in block.rows
 
 
-def read_table(block: Block) -> TableResult:
+def read_table(block: Block, corrections: dict | None = None) -> TableResult:
     rows = [list(row) for row in block.rows or [] if any(cell.strip() for cell in row)]
     result = TableResult()
     if not rows:
@@ -71,16 +78,17 @@ def read_table(block: Block) -> TableResult:
                                    if roles["school"] < len(row) and row[roles["school"]].strip()]
             return result
         return _without_header(block, result)
-    _read_rows(block, columns, body_start, result)
+    _read_rows(block, columns, body_start, result, corrections)
     return result
 
 
-def _read_rows(block: Block, columns: Columns, body_start: int, result: TableResult) -> None:
+def _read_rows(block: Block, columns: Columns, body_start: int, result: TableResult, corrections=None) -> None:
     rows = [_Row(cells, i) for i, cells in enumerate(block.rows or []) if i >= body_start and any(c.strip() for c in cells)]
     numbered = sum(1 for row in rows if _NUMBERED.match(columns.get(row.cells, "number")))
     numbering_used = "number" in columns.roles and numbered >= max(1, len(rows) // 3)
     header = [cell.strip() for cell in (block.rows or [])[columns.header_at]]
     section, section_number, direction, row_school = "", "", "", ""
+    risk: Statement | None = None
     current: Draft | None = None
     for position, row in enumerate(rows):
         cells = row.cells
@@ -110,6 +118,21 @@ def _read_rows(block: Block, columns: Columns, body_start: int, result: TableRes
         if bare_row and title and _bare_school(title):
             row_school, current = _one_line(title), None  # the rows below are this school's
             continue
+        risk_text = _one_line(columns.get(cells, "risk"))
+        if risk_text and (risk is None or risk_text != risk.text):
+            # A risk cell merged down the rows of its measures is written once.
+            code, confidence = risk_code(risk_text, corrections)
+            risk = Statement(kind="risk", text=_risk_name(risk_text), where=where, code=code, confidence=confidence)
+            result.risks.append(risk)
+        if risk is not None and title and "\n" in title:
+            # Several measures in one cell, one per line: one activity each.
+            for line in (part.strip(" ;-–—•·") for part in title.split("\n")):
+                if line:
+                    draft = _draft(cells, columns, where, section or direction)
+                    draft.text, draft.risk = _one_line(line), risk.code
+                    result.activities.append(draft)
+            current = None
+            continue
         if not title:
             if any(columns.get(cells, role) for role in ("actual", "expected", "status")):
                 result.warnings.append(f"{_capital(where)}: нет названия мероприятия; строка пропущена.")
@@ -120,6 +143,8 @@ def _read_rows(block: Block, columns: Columns, body_start: int, result: TableRes
         current = _draft(cells, columns, where, section or direction)
         if row_school and not current.schools:
             current.schools = [row_school]
+        if risk is not None:
+            current.risk = risk.code
         result.activities.append(current)
 
 

@@ -232,6 +232,38 @@ def test_it_reads_the_risks_of_a_risk_profile_with_their_codes_and_measures(form
     assert all(a.status is None for a in extraction.activities)
 
 
+RISK_HEADINGS = [
+    ("h", "Рисковый профиль школы"),
+    ("h", "Риск 1. Кадровый дефицит"),
+    ("p", "1. Участие в программе «Земский учитель»."),
+    ("p", "2. Переподготовка учителя начальных классов по математике."),
+    ("h", "Высокая доля обучающихся с рисками учебной неуспешности"),
+    ("p", "1. Организация дополнительных занятий для слабоуспевающих обучающихся."),
+]
+
+
+@pytest.mark.parametrize("form", ["docx-numbered", "txt-utf8"])
+def test_risks_written_as_headings_over_numbered_measures(form):
+    extraction = read(RISK_HEADINGS, form)
+    assert [(f.kind, f.code, f.text) for f in extraction.findings] == [
+        ("risk", "R2", "Кадровый дефицит"), ("risk", "R10", "Высокая доля обучающихся с рисками учебной неуспешности")]
+    assert [(a.risk, a.text[:12]) for a in extraction.activities] == [
+        ("R2", "Участие в пр"), ("R2", "Переподготов"), ("R10", "Организация ")]
+
+
+def test_a_risk_profile_table_gives_each_risk_once_and_its_measures():
+    rows = [["Риск", "Меры по минимизации риска", "Сроки", "Ответственный"],
+            ["Дефицит педагогических кадров", "Привлечение молодых специалистов", "2022", "Директор"],
+            ["", "Переподготовка педагогов по второму предмету", "2022–2023", "Заместитель директора"],
+            ["Низкая учебная мотивация обучающихся", "Неделя математики\nПроектная деятельность", "в течение года",
+             "Классные руководители"]]
+    extraction = read([("p", "Программа антирисковых мер МБОУ СОШ № 2"), ("table", rows)], "docx-numbered")
+    assert [(f.kind, f.code) for f in extraction.findings] == [("risk", "R2"), ("risk", "R9")]
+    assert [(a.risk, a.text) for a in extraction.activities] == [
+        ("R2", "Привлечение молодых специалистов"), ("R2", "Переподготовка педагогов по второму предмету"),
+        ("R9", "Неделя математики"), ("R9", "Проектная деятельность")]
+
+
 # ---------------------------------------------------------------- deadlines and evidence
 
 
