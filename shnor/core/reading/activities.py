@@ -91,6 +91,8 @@ def not_an_activity(draft: Draft) -> bool:
         return True
     if _SECTION_TITLE.match(text) and not (draft.actual or draft.expected or draft.deadline or draft.responsible):
         return True
+    if len(text) > 160:
+        return False  # a school's name is short; a long text is more than one
     named = find_school_names(text)
     rest = text
     for start, end, _ in sorted(named, reverse=True):

@@ -32,9 +32,10 @@ _LEAD_INS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("conclusion", r"^(?:общие\s+|основные\s+)?(?:выводы?|заключение)\b"),
         ("remark", r"^замечани"),
         ("decision", r"^(?:управленческие\s+решения|принятые\s+решения|решения\b|решили\b|постановили\b)"),
-        ("recommendation", r"^(?:адресные\s+|методические\s+)?рекомендаци|^предложения\b"),
-        ("cause", r"^(?:основные\s+|возможные\s+)?причин|^среди\s+причин|выявлены\s+следующие\s+причин"),
-        ("deficit", r"^(?:профессиональные\s+)?дефицит(?!\w*\s+(?:педагогическ\w*\s+|учительск\w*\s+)?кадр)|^выявлен\w*\s+(?:следующие\s+)?(?:профессиональные\s+)?дефицит"
+        ("recommendation", r"^(?:адресные\s+|методические\s+)?рекомендаци|^предложения\b|^рекомендован|^рекомендуется\s*:"),
+        ("cause", r"^(?:основные\s+|возможные\s+)?причин|^среди\s+причин|выявлены\s+следующие\s+причин"
+                  r"|^(?:основные\s+)?факторы\b"),
+        ("deficit", r"^(?:профессиональные\s+)?затруднени\w*\s+педагог|^(?:профессиональные\s+)?дефицит(?!\w*\s+(?:педагогическ\w*\s+|учительск\w*\s+)?кадр)|^выявлен\w*\s+(?:следующие\s+)?(?:профессиональные\s+)?дефицит"
                     r"|^группа\s*\d+\.?\s*(?:компетенци\w*\s*)?[«\"]?\s*(?:управленческ|предметн|оценочн|психолого|методическ)"),
         ("risk", r"риск\w*\s+профил|рисков\w*\s+профил|профил\w*\s+риск|^риски\b|следующие\s+риски"
                  r"|выявил\w*\s+(?:у\s+себя\s+)?(?:следующие\s+)?риски|самодиагностик\w*.{0,60}\bриск"),
@@ -312,8 +313,15 @@ def _lead_in(text: str, block: Block) -> tuple[str, str] | None:
         if colon and len(head) <= 60:
             return kind, rest.strip()
     # «Среди причин низких результатов выявлены следующие:» — the lead-in word is not first.
-    if bare.rstrip().endswith(":") and re.search(r"причин", folded) and len(bare) <= 200:
-        return "cause", ""
+    if bare.rstrip().endswith(":") and len(bare) <= 200 and not _DONE_LEAD.search(folded):
+        if re.search(r"причин|факторы", folded):
+            return "cause", ""
+        if re.search(r"рекомендова|рекомендуется|рекомендаци", folded):
+            return "recommendation", ""  # «По итогам мониторинга рекомендуется:»
+        if re.search(r"управленческ\w*\s+решени", folded):
+            return "decision", ""
+        if re.search(r"(?:профессиональн\w*\s+)?(?:дефицит|затруднени)\w*\s+(?:у\s+)?(?:педагог|учител)", folded):
+            return "deficit", ""
     return None
 
 
@@ -349,8 +357,14 @@ def _group_heading(text: str, block: Block) -> bool:
 
 
 def _add_finding(item: str, block: Block, state: _State, result: ProseResult) -> None:
-    finding = Statement(kind=state.mode or "", text=item, where=block.where, addressee=state.addressee,
-                        group=state.group if state.mode == "deficit" else "")
+    addressee, group = state.addressee, state.group if state.mode == "deficit" else ""
+    head, colon, rest = item.partition(":")
+    if colon and rest.strip() and len(head) <= 150 and not _has_verb(head):
+        if state.mode in _ADDRESSED and _ADDRESSEE_START.match(head.strip()):
+            addressee, item = head.strip(), _clean_item(rest)  # «Руководителям ОО: обеспечить …»
+        elif state.mode == "deficit" and group_of_heading(head) and len(head) <= 60:
+            group, item = group_of_heading(head), _clean_item(rest)  # «оценочные: критериальное оценивание»
+    finding = Statement(kind=state.mode or "", text=item, where=block.where, addressee=addressee, group=group)
     if state.mode in ("decision", "recommendation"):
         finding.responsible = responsible_of(item)
     result.findings.append(finding)

@@ -111,9 +111,13 @@ def _read_rows(block: Block, columns: Columns, body_start: int, result: TableRes
             _append(current, cells, columns)
             continue
         bare_row = not any(columns.get(cells, role) for role in _CONTENT_ROLES)
-        if bare_row and title and _SECTION_ROW.match(title):
-            # «3. | Раздел 2. Работа с родителями | | » — a section's title even with a row number.
-            section, section_number, current = _one_line(title).rstrip(":."), "", None
+        if bare_row and title and (_SECTION_ROW.match(title) or re.fullmatch(r"[IVX]{1,5}\.?", number)
+                                   or (title.isupper() and len(title) >= 10)):
+            # «3. | Раздел 2. Работа с родителями | | », «II. | Работа с родителями», a title in capitals: a section's
+            # title even with a row number.
+            text = _one_line(title).rstrip(":.")
+            section = f"{number.rstrip('.')}. {text}" if re.fullmatch(r"[IVX]{1,5}\.?", number) else text
+            section_number, current = "", None
             continue
         if bare_row and title and _bare_school(title):
             row_school, current = _one_line(title), None  # the rows below are this school's

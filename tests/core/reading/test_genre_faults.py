@@ -79,6 +79,22 @@ def test_each_dash_bullet_is_a_recommendation_for_the_heading_above_it(form):
     assert findings[1].deadline.end == date(2021, 12, 1)
 
 
+@pytest.mark.parametrize("form", ["docx-numbered", "txt-cp1251"])
+def test_lead_ins_worded_otherwise_and_an_addressee_written_before_a_colon(form):
+    parts = [("p", "По итогам мониторинга рекомендуется:"), ("li", "Руководителям ОО: обеспечить участие педагогов в КПК;"),
+             ("li", "Кураторам: посещать уроки."), ("p", "Предлагаемые управленческие решения:"),
+             ("li", "ЦНППМ организовать курсы до 01.12.2021."), ("p", "Профессиональные затруднения педагогов:"),
+             ("li", "оценочные: критериальное оценивание;"), ("li", "предметные: решение задач с параметром."),
+             ("p", "Факторы, повлиявшие на низкие результаты:"), ("li", "низкий уровень мотивации;"),
+             ("li", "нехватка учителей математики.")]
+    findings = read(parts, form, reference_date=date(2021, 9, 1)).findings
+    assert [(f.kind, f.addressee_kind or f.group or f.code, f.text) for f in findings] == [
+        ("recommendation", "all_schools", "обеспечить участие педагогов в КПК"), ("recommendation", "curators", "посещать уроки"),
+        ("decision", "cnppm", "ЦНППМ организовать курсы до 01.12.2021"), ("deficit", "оценочные", "критериальное оценивание"),
+        ("deficit", "предметные", "решение задач с параметром"), ("cause", "R9", "низкий уровень мотивации"),
+        ("cause", "R2", "нехватка учителей математики")]
+
+
 def test_dashes_typed_without_a_space_are_bullets_too():
     parts = [(kind, text) for kind, text in RECOMMENDATIONS[:4]]
     glued = [("p", text) if kind == "p" else ("p", "–" + text) for kind, text in parts]
@@ -160,6 +176,16 @@ def test_an_intention_in_a_result_cell_is_not_done():
 
 
 # ---------------------------------------------------------------- the document's own sections
+
+
+def test_a_row_numbered_in_roman_or_written_in_capitals_is_a_section():
+    parts = [("table", [HEADER, ["I.", "Работа с педагогами", "", ""],
+                        ["1.", "Семинар «Формирующее оценивание»", "март", "Проведён"],
+                        ["", "РАБОТА С РОДИТЕЛЯМИ", "", ""],
+                        ["2.", "Родительское собрание", "апрель", "Проведено"]])]
+    activities = read(parts, "docx-dashes").activities
+    assert [(a.section, a.text) for a in activities] == [
+        ("I. Работа с педагогами", "Семинар «Формирующее оценивание»"), ("РАБОТА С РОДИТЕЛЯМИ", "Родительское собрание")]
 
 
 def test_each_row_keeps_its_subprogramme_as_written_and_the_framework_direction_it_names():
