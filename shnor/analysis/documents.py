@@ -24,8 +24,8 @@ from shnor.core import findings as core_findings
 from shnor.core.render import monitoring, note, planfact
 from shnor.core.render.docx import TemplateError
 from shnor.diagnosis.models import Need
-from shnor.monitoring.models import Campaign, Evidence, IndicatorValue, ReportEntry
-from shnor.monitoring.workflow import planned_for
+from shnor.monitoring.models import Campaign, Evidence, IndicatorValue, MunicipalReport, ReportEntry
+from shnor.monitoring.workflow import municipal_planned_for, planned_for
 from shnor.plans.maps import framework_maps
 from shnor.plans.models import Direction
 from shnor.registry.models import Membership, Municipality, School, Scope
@@ -39,6 +39,8 @@ KINDS = {"spravka": "Аналитическая справка", "plan-vs-actual
 # Kinds made only for a municipality or the region, not for one school.
 NOT_FOR_SCHOOL = frozenset({"monitoring"})
 FORMATS = ("docx", "html", "pdf")
+# The kinds made for a municipality's own roadmap (the справка is about schools).
+OWN_KINDS = ("plan-vs-actual", "note")
 
 
 class DocumentError(Exception):
@@ -47,11 +49,13 @@ class DocumentError(Exception):
 
 @dataclass
 class Target:
-    """What a document is about: the campaign's region (both None), one municipality or one school."""
+    """What a document is about: the campaign's region (both None), one municipality or one school; with `own` the
+    municipality's own roadmap (its own report in the campaign) instead of its schools."""
 
     campaign: Campaign
     municipality: Municipality | None = None
     school: School | None = None
+    own: bool = False
 
     @property
     def level(self) -> str:
@@ -64,8 +68,10 @@ class Target:
         return self.municipality.name if self.municipality else self.campaign.region.name
 
     def schools(self):
-        """The campaign's schools in the scope, in the documents' order."""
+        """The campaign's schools in the scope, in the documents' order (none for a municipality's own roadmap)."""
         qs = self.campaign.schools.select_related("municipality")
+        if self.own:
+            return qs.none()
         if self.school:
             qs = qs.filter(pk=self.school.pk)
         elif self.municipality:
@@ -75,11 +81,15 @@ class Target:
     @property
     def query(self) -> str:
         """The page's query naming this scope (document_download)."""
+        if self.own:
+            return f"?municipality={self.municipality.pk}&own=1"
         return f"?school={self.school.pk}" if self.school else f"?municipality={self.municipality.pk}" if self.municipality else ""
 
     @property
     def key(self) -> str:
         """IssuedReport.scope_key of this scope."""
+        if self.own:
+            return f"mun-own-{self.municipality.pk}"
         return f"school-{self.school.pk}" if self.school else f"mun-{self.municipality.pk}" if self.municipality else "region"
 
     def file_name(self, kind: str, fmt: str, version: int | None = None) -> str:
@@ -109,6 +119,8 @@ class Target:
         scope = Scope.of(user)
         if self.school:
             return scope.can_see_school(self.school)
+        if self.own:  # its municipal coordinator, the region's coordinator and observer
+            return scope.can_see_municipality(self.municipality)
         if not can_view_analysis(user):
             return False
         wanted = self.schools()
@@ -132,10 +144,15 @@ def _by_id_or_name(qs, value: str, names: tuple[str, ...], what: str):
     return matches[0]
 
 
-def target_for(campaign: Campaign, school: str = "", municipality: str = "") -> Target:
-    """The scope named by an id or a short or full name (the CLI's --school / --municipality)."""
+def target_for(campaign: Campaign, school: str = "", municipality: str = "", own: bool = False) -> Target:
+    """The scope named by an id or a short or full name (the CLI's --school / --municipality [--own])."""
     if school and municipality:
         raise DocumentError("Укажите либо школу, либо муниципалитет, а не то и другое.")
+    if own:
+        if not municipality:
+            raise DocumentError("Собственная дорожная карта бывает только у муниципалитета: укажите муниципалитет.")
+        found = _by_id_or_name(campaign.municipalities.all(), municipality, ("name",), "Муниципалитет с собственной дорожной картой")
+        return Target(campaign, municipality=found, own=True)
     if school:
         return Target(campaign, school=_by_id_or_name(campaign.schools.select_related("municipality"), school,
                                                      ("short_name", "full_name"), "Школа"))
@@ -145,10 +162,12 @@ def target_for(campaign: Campaign, school: str = "", municipality: str = "") -> 
     return Target(campaign)
 
 
-def target_by_ids(campaign: Campaign, school_id: str = "", municipality_id: str = "") -> Target | None:
-    """The scope a page asks for by id (?school= / ?municipality=); None when there is no such school or
+def target_by_ids(campaign: Campaign, school_id: str = "", municipality_id: str = "", own: str = "") -> Target | None:
+    """The scope a page asks for by id (?school= / ?municipality= [&own=1]); None when there is no such school or
     municipality in the campaign."""
     try:
+        if own and municipality_id:
+            return Target(campaign, municipality=campaign.municipalities.get(pk=int(municipality_id)), own=True)
         if school_id:
             return Target(campaign, school=campaign.schools.select_related("municipality").get(pk=int(school_id)))
         if municipality_id:
@@ -166,7 +185,14 @@ def targets_for(campaign: Campaign, user) -> list[Target]:
     found = [Target(campaign)] if visible and Target(campaign).allowed(user) else []
     munis = {s.municipality_id: s.municipality for s in visible}
     found += [t for t in (Target(campaign, municipality=m) for m in munis.values()) if t.allowed(user)]
+    own = Scope.of(user).visible_municipalities(campaign.municipalities.all()).order_by("name")
+    found += [Target(campaign, municipality=m, own=True) for m in own]
     return found + [Target(campaign, school=s) for s in visible]
+
+
+def target_of_issued(issued: IssuedReport) -> Target:
+    """The scope an issued document was made for."""
+    return Target(issued.campaign, issued.municipality, issued.school, own=issued.scope_key.startswith("mun-own-"))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -182,9 +208,35 @@ def _evidence(entry_ids: list[int]) -> dict[int, list[str]]:
     return found
 
 
+def _own_activities(target: Target) -> list[planfact.Activity]:
+    """The municipality's own roadmap: its report's planned entries in plan order (or the plan when it has no report
+    yet), then the unplanned ones; one part, named for the roadmap."""
+    campaign, muni = target.campaign, target.municipality
+    part = f"Муниципальная дорожная карта: {muni.name}"
+    entries = list(ReportEntry.objects.filter(municipal_report__campaign=campaign, municipal_report__municipality=muni)
+                   .select_related("planned_activity").order_by("planned_activity__order", "order", "pk"))
+    if not entries and not MunicipalReport.objects.filter(campaign=campaign, municipality=muni).exists():
+        return [planfact.Activity(part, muni.name, a.section, a.number or str(i), a.title, a.deadline_text, a.responsible,
+                                  a.expected_result, "", "", [], "", True)
+                for i, a in enumerate(municipal_planned_for(campaign, muni), start=1)]
+    evidence = _evidence([e.pk for e in entries])
+    planned = [e for e in entries if not e.is_unplanned]
+    unplanned = sorted((e for e in entries if e.is_unplanned), key=lambda e: (e.order, e.pk))
+    out = []
+    for i, e in enumerate(planned + unplanned, start=1):
+        a = e.planned_activity
+        out.append(planfact.Activity(
+            part, muni.name, a.section if a else "", (a.number if a and a.number else str(i)), e.title, a.deadline_text if a else "",
+            a.responsible if a else "", e.expected_result or (a.expected_result if a else ""), e.actual_result, e.status,
+            evidence.get(e.pk, []), e.reason, a is not None))
+    return out
+
+
 def activities(target: Target) -> list[planfact.Activity]:
     """Every school's planned activities in plan order (from its report, or its roadmap when it has none) and
-    then its unplanned ones."""
+    then its unplanned ones; for a municipality's own roadmap, its own report's."""
+    if target.own:
+        return _own_activities(target)
     campaign = target.campaign
     schools = list(target.schools())
     entries = (ReportEntry.objects.filter(report__campaign=campaign, report__school__in=schools)
@@ -326,6 +378,8 @@ def make(target: Target, kind: str, fmt: str, *, on: date | None = None, author_
     if fmt not in FORMATS:
         raise DocumentError(f"Неизвестный формат «{fmt}»: {', '.join(FORMATS)}.")
     campaign = target.campaign
+    if target.own and kind not in OWN_KINDS:
+        raise DocumentError(f"По собственной дорожной карте муниципалитета составляются: {', '.join(KINDS[k].lower() for k in OWN_KINDS)}.")
     if kind == "monitoring":
         doc = monitoring_report(target, on=on, author_name=author_name, author_position=author_position)
         try:

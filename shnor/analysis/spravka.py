@@ -28,6 +28,8 @@ from shnor.core.analysis import Analysis, analyse
 from shnor.core.render import RENDERERS, charts, content
 from shnor.core.render import pdf as pdf_renderer
 from shnor.core.render.docx import TemplateError, check_template
+from shnor.core.russian import agree
+from shnor.monitoring.coverage import municipal_coverage
 from shnor.monitoring.models import Campaign
 from shnor.plans.maps import framework_maps
 from shnor.registry.models import Membership, Region, School
@@ -269,7 +271,31 @@ def prepare(campaign: Campaign, school_ids=None, *, whole: bool = True, author_n
     meta = content.Meta(on or timezone.localdate(), author_name, author_position, scope_note,
                         previous_items(campaign, None if whole else school_ids))
     spravka = content.build(analysis, found, meta, charts.draw_charts(analysis))
+    if level == "region":
+        spravka.municipal_roadmaps_lead, spravka.municipal_roadmaps_lines = municipal_roadmaps(campaign, None if whole else school_ids)
     return Prepared(analysis, found, spravka)
+
+
+def municipal_roadmaps(campaign: Campaign, school_ids=None) -> tuple[str, list[str]]:
+    """The справка's «Мероприятия муниципальных дорожных карт»: (the lead, one line per municipality), counted apart
+    from the schools; for a part of the region (`school_ids`) its schools' municipalities. ("", []) when none."""
+    ids = None if school_ids is None else School.objects.filter(pk__in=school_ids).values("municipality_id")
+    rows = municipal_coverage(campaign, municipality_ids=ids)
+    if not rows:
+        return "", []
+    counted = sum(1 for r in rows if r.counted)
+    lead = ("Собственные дорожные карты муниципалитетов (мероприятия отделов образования, муниципальных методических центров, "
+            f"школ-лидеров) учитываются отдельно от школ. Учтены заверенные и принятые отчёты муниципалитетов: {counted} из {len(rows)}.")
+    lines = []
+    for r in rows:
+        planned = agree(r.planned, "мероприятие")
+        if r.counted:
+            lines.append(f"{r.municipality.name}: запланировано {planned}, выполнено полностью или частично — {r.done_label}, "
+                         f"не выполнено или перенесено — {r.not_done}, проведено вне плана — {r.unplanned}")
+        else:
+            state = {"not_started": "не начат", "draft": "не отправлен", "returned": "возвращён на доработку"}.get(r.state, "ещё не заверен")
+            lines.append(f"{r.municipality.name}: отчёт {state}, запланировано {planned}")
+    return lead, content.punctuate(lines)
 
 
 def region_template(region_id: int) -> bytes | None:

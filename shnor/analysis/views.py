@@ -255,6 +255,7 @@ def document_list(request, code):
     campaign = get_campaign_for_user(request.user, code)
     return render(request, "analysis/documents.html", {
         "title": f"Документы — {campaign.title}", "campaign": campaign, "kinds": documents.KINDS, "school_less": documents.NOT_FOR_SCHOOL,
+        "own_kinds": documents.OWN_KINDS,
         "rows": [(t, t.can_issue(request.user), list(t.issued())) for t in documents.targets_for(campaign, request.user)],
     })
 
@@ -265,7 +266,7 @@ def document_download(request, code, kind, fmt):
     if kind not in documents.KINDS or fmt not in documents.FORMATS:
         raise Http404("Нет такого документа")
     campaign = get_campaign_for_user(request.user, code)
-    target = documents.target_by_ids(campaign, request.GET.get("school", ""), request.GET.get("municipality", ""))
+    target = documents.target_by_ids(campaign, request.GET.get("school", ""), request.GET.get("municipality", ""), request.GET.get("own", ""))
     if target is None or not target.allowed(request.user) or (target.school and kind in documents.NOT_FOR_SCHOOL):
         raise Http404("Нет такого документа")
     if fmt == "pdf" and target.schools().count() > spravka_workflow.PDF_INLINE_SCHOOLS:
@@ -287,7 +288,7 @@ def document_issue(request, code, kind):
     if kind not in documents.KINDS:
         raise Http404("Нет такого документа")
     campaign = get_campaign_for_user(request.user, code)
-    target = documents.target_by_ids(campaign, request.POST.get("school", ""), request.POST.get("municipality", ""))
+    target = documents.target_by_ids(campaign, request.POST.get("school", ""), request.POST.get("municipality", ""), request.POST.get("own", ""))
     if target is None or not target.allowed(request.user) or (target.school and kind in documents.NOT_FOR_SCHOOL):
         raise Http404("Нет такого документа")
     if not target.can_issue(request.user):
@@ -307,7 +308,7 @@ def document_issued_file(request, code, pk, fmt):
     """A file of an issued document, for whoever may make the document of its scope."""
     campaign = get_campaign_for_user(request.user, code)
     issued = IssuedReport.objects.filter(campaign=campaign, pk=pk).select_related("school", "municipality").first()
-    target = documents.Target(campaign, issued.municipality, issued.school) if issued else None
+    target = documents.target_of_issued(issued) if issued else None
     if target is None or not target.allowed(request.user) or fmt not in ("docx", "pdf"):
         raise Http404("Документ не найден")
     if fmt == "pdf" and issued.pdf_status != IssuedReport.PdfStatus.READY:

@@ -21,6 +21,7 @@ from shnor.registry.models import Membership, Municipality, Region, School, Scho
 from . import bryansk, live
 from .actions import load_actions
 from .diagnosis import load_diagnoses, load_vpr
+from .municipal import load_municipal_roadmap
 
 CAMPAIGNS = [
     # code, title, start, end, period text, due date
@@ -82,6 +83,7 @@ def load_demo() -> dict[str, int]:
     load_vpr([campaigns["bryansk-2020-h2"], campaigns["bryansk-2021-h1"]], schools)
     # After the diagnoses: the period's activities are not among the measures of the reproduced campaigns' needs.
     _open_campaign(campaigns[LIVE], schools, types, users, rng, today)
+    load_municipal_roadmap(region, campaigns, users, live_campaign=campaigns[LIVE])
     return {"schools": len(schools), "campaigns": len(campaigns), "reports": SchoolReport.objects.filter(campaign__region=region).count()}
 
 

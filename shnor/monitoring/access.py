@@ -3,10 +3,10 @@ from __future__ import annotations
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-from shnor.registry.access import get_school_for_user
+from shnor.registry.access import get_municipality_for_user, get_school_for_user
 from shnor.registry.models import Scope
 
-from .models import Campaign, Evidence, SchoolReport
+from .models import Campaign, Evidence, MunicipalReport, SchoolReport
 
 
 def get_campaign_for_user(user, code: str) -> Campaign:
@@ -49,11 +49,24 @@ def get_report_context(user, code: str, school_pk):
     return campaign, school, report
 
 
+def get_municipal_report_context(user, code: str, municipality_pk):
+    """(campaign, municipality, its own report or None) for a municipality whose own roadmap the user may see (its
+    municipal coordinator, the region's coordinator and observer), in a campaign that monitors that roadmap."""
+    campaign = get_campaign_for_user(user, code)
+    municipality = get_municipality_for_user(user, municipality_pk)
+    if not campaign.municipalities.filter(pk=municipality.pk).exists():
+        raise Http404("Кампания не включает дорожную карту этого муниципалитета")
+    report = MunicipalReport.objects.filter(campaign=campaign, municipality=municipality).first()
+    return campaign, municipality, report
+
+
 def get_evidence_for_user(user, pk) -> Evidence:
     try:
-        evidence = Evidence.objects.select_related("entry__report__school").get(pk=pk)
+        evidence = Evidence.objects.select_related("entry__report__school", "entry__municipal_report__municipality").get(pk=pk)
     except (Evidence.DoesNotExist, ValueError):
         raise Http404("Файл не найден") from None
-    if not Scope.of(user).can_see_school(evidence.entry.report.school):
+    entry, scope = evidence.entry, Scope.of(user)
+    seen = scope.can_see_school(entry.report.school) if entry.report_id else scope.can_see_municipality(entry.municipal_report.municipality)
+    if not seen:
         raise Http404("Файл не найден")
     return evidence

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
+from .models import Campaign, Evidence, Indicator, IndicatorValue, MunicipalReport, ReportEntry, SchoolReport
 
 
 class ReadOnly:
@@ -26,7 +26,7 @@ class IndicatorAdmin(admin.ModelAdmin):
 class CampaignAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "region", "period_start", "period_end", "due_date", "status"]
     list_filter = ["status", "region"]
-    filter_horizontal = ["schools", "indicators"]
+    filter_horizontal = ["schools", "municipalities", "indicators"]
 
 
 class EntryInline(ReadOnly, admin.StackedInline):
@@ -43,6 +43,18 @@ class SchoolReportAdmin(ReadOnly, admin.ModelAdmin):
     raw_id_fields = ["school"]
     readonly_fields = ["version"]
     inlines = [EntryInline]
+
+
+class MunicipalEntryInline(EntryInline):
+    fk_name = "municipal_report"
+
+
+@admin.register(MunicipalReport)
+class MunicipalReportAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["municipality", "campaign", "status", "updated_at"]
+    list_filter = ["status", "campaign"]
+    readonly_fields = ["version"]
+    inlines = [MunicipalEntryInline]
 
 
 @admin.register(Evidence)

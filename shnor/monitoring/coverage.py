@@ -7,14 +7,18 @@ the campaign's reports change (stamps.py).
 from __future__ import annotations
 
 import json
+from collections import Counter
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.db import connection
 
 from shnor.core.coverage import Coverage, CoverageRow, EntryFact, compute_coverage
+from shnor.core.russian import DASH, count_share
 from shnor.plans.maps import FrameworkMaps, framework_maps
+from shnor.registry.models import Municipality
 
-from .models import Campaign, ReportEntry, SchoolReport
+from .models import Campaign, MunicipalReport, ReportEntry, SchoolReport
 from .stamps import CACHE_SECONDS, campaign_stamp, ids_key
 
 
@@ -146,3 +150,70 @@ def coverage_from_sets(by_key: dict[tuple[str | None, str | None], set[int]], un
             merged = set().union(*(s for (direction, c), s in keys.items() if c == code and direction not in known))
             rows.append(row(None, code, type_names.get(code, code), merged))
     return Coverage(schools_total=total, directions=list(directions), rows=rows)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# «Мероприятия муниципальных дорожных карт»: the municipalities' own roadmaps, apart from the schools' coverage
+# ---------------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class MunicipalRow:
+    """One municipality's own roadmap in a campaign: its report's state and what the counted report says."""
+
+    municipality: Municipality
+    report: MunicipalReport | None
+    planned: int  # planned activities due in the period (the report's planned entries, or the roadmap's)
+    done: int = 0
+    partial: int = 0
+    not_done: int = 0  # не выполнено or перенесено
+    unmarked: int = 0
+    unplanned: int = 0  # done without being planned
+    counted: bool = False  # the numbers come from a counted report (or a submitted one, when asked for)
+
+    @property
+    def state(self) -> str:
+        return self.report.status if self.report else "not_started"
+
+    @property
+    def label(self) -> str:
+        return self.report.get_status_display() if self.report else "не начат"
+
+    @property
+    def done_label(self) -> str:
+        """«3 (75 %)» of the planned activities, fully or partly done; «—» while the report does not count."""
+        return count_share(self.done + self.partial, self.planned) if self.counted else DASH
+
+
+def municipal_coverage(campaign: Campaign, include_submitted: bool = False, municipality_ids=None) -> list[MunicipalRow]:
+    """The campaign's municipalities with their own roadmaps (`municipality_ids` narrows them to a viewer's), one row
+    each. Counted like the schools: a certified or accepted report (and a submitted one when asked for)."""
+    from .workflow import municipal_planned_for
+
+    munis = campaign.municipalities.order_by("name")
+    if municipality_ids is not None:
+        munis = munis.filter(pk__in=municipality_ids)
+    munis = list(munis)
+    if not munis:  # the common case: one query, and the campaign page stays within its budget
+        return []
+    reports = {r.municipality_id: r for r in MunicipalReport.objects.filter(campaign=campaign)}
+    statuses = counted_statuses(include_submitted)
+    counts: dict[int, Counter] = {}
+    for report_id, planned, status in (ReportEntry.objects.filter(municipal_report__campaign=campaign)
+                                       .values_list("municipal_report_id", "planned_activity_id", "status").order_by()):
+        counts.setdefault(report_id, Counter())[("planned" if planned else "unplanned", status)] += 1
+    rows = []
+    for muni in munis:
+        report = reports.get(muni.pk)
+        if report is None:
+            rows.append(MunicipalRow(muni, None, len(municipal_planned_for(campaign, muni))))
+            continue
+        c = counts.get(report.pk, Counter())
+        planned = sum(n for (kind, _), n in c.items() if kind == "planned")
+        rows.append(MunicipalRow(
+            muni, report, planned, done=c[("planned", ReportEntry.Status.DONE)], partial=c[("planned", ReportEntry.Status.PARTIAL)],
+            not_done=c[("planned", ReportEntry.Status.NOT_DONE)] + c[("planned", ReportEntry.Status.POSTPONED)],
+            unmarked=c[("planned", "")], unplanned=sum(n for (kind, status), n in c.items() if kind == "unplanned" and status in ReportEntry.DONE),
+            counted=report.status in statuses,
+        ))
+    return rows

@@ -275,6 +275,7 @@ def based_on(previous: Campaign) -> dict:
         "period_start": shift_months(previous.period_start, months), "period_end": shift_months(previous.period_end, months),
         "due_date": shift_months(previous.due_date, months),
         "schools": list(previous.schools.values_list("pk", flat=True)), "indicators": list(previous.indicators.values_list("pk", flat=True)),
+        "municipalities": list(previous.municipalities.values_list("pk", flat=True)),
     }
 
 
@@ -284,12 +285,14 @@ class CampaignForm(forms.ModelForm):
 
     class Meta:
         model = Campaign
-        fields = ["code", "title", "region", "period_start", "period_end", "period_text", "framework", "due_date", "schools", "indicators", "previous"]
+        fields = ["code", "title", "region", "period_start", "period_end", "period_text", "framework", "due_date", "schools", "municipalities",
+                  "indicators", "previous"]
         widgets = {
             "period_start": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "period_end": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "due_date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
             "indicators": forms.CheckboxSelectMultiple(attrs={"class": "check"}),
+            "municipalities": forms.CheckboxSelectMultiple(attrs={"class": "check"}),
         }
         error_messages = {"code": {"unique": "Кампания с таким кодом уже есть. Выберите другой код."}}
 
@@ -300,6 +303,8 @@ class CampaignForm(forms.ModelForm):
         self.fields["region"].queryset = scope.regions()
         self.fields["schools"].queryset = scope.schools().select_related("municipality").order_by("municipality__name", "short_name")
         self.fields["previous"].queryset = Campaign.objects.filter(region__in=scope.regions())
+        # Only municipalities with an own roadmap can report on it.
+        self.fields["municipalities"].queryset = scope.municipalities().filter(roadmaps__is_current=True).distinct().order_by("name")
         for name in ("period_start", "period_end", "due_date"):
             self.fields[name].input_formats = DATE_INPUTS
 
@@ -317,4 +322,7 @@ class CampaignForm(forms.ModelForm):
             wrong = [s for s in data.get("schools", []) if s.municipality.region_id != region.pk]
             if wrong:
                 self.add_error("schools", f"Школы не из этого региона: {', '.join(s.short_name for s in wrong[:5])}.")
+            wrong = [m for m in data.get("municipalities", []) if m.region_id != region.pk]
+            if wrong:
+                self.add_error("municipalities", f"Муниципалитеты не из этого региона: {', '.join(m.name for m in wrong[:5])}.")
         return data

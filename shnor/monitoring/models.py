@@ -72,6 +72,11 @@ class Campaign(models.Model):
     framework = models.ForeignKey("plans.Framework", on_delete=models.PROTECT, related_name="campaigns", verbose_name="система направлений")
     due_date = models.DateField("срок сдачи отчётов")
     schools = models.ManyToManyField("registry.School", related_name="campaigns", verbose_name="школы")
+    # The municipalities whose own roadmaps the campaign monitors (their own reports, apart from the schools').
+    municipalities = models.ManyToManyField(
+        "registry.Municipality", blank=True, related_name="own_campaigns", verbose_name="муниципальные дорожные карты",
+        help_text="муниципалитеты, которые отчитываются в кампании о собственной дорожной карте",
+    )
     indicators = models.ManyToManyField(Indicator, blank=True, related_name="campaigns", verbose_name="запрашиваемые показатели")
     previous = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="предыдущая кампания")
     status = models.CharField("состояние", max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -177,6 +182,71 @@ class SchoolReport(models.Model):
         return self.status in self.EDITABLE and today > self.campaign.due_date
 
 
+class MunicipalReportQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        from shnor.registry.models import Scope
+
+        return self.filter(municipality__in=Scope.of(user).visible_municipalities())
+
+
+class MunicipalReport(models.Model):
+    """A municipality's report on its own roadmap in a campaign.
+
+    Filled in and submitted by the municipal coordinator, certified and then accepted by the regional coordinator
+    (there is no curator of a municipality). A table of its own: nothing that counts the schools' reports (coverage,
+    completeness, the справка's school tables) can count it by mistake.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", "черновик"
+        SUBMITTED = "submitted", "отправлен, ждёт заверения региональным координатором"
+        CERTIFIED = "certified", "заверен региональным координатором"
+        ACCEPTED = "accepted", "принят"
+        RETURNED = "returned", "возвращён на доработку"
+
+    COUNTED = (Status.CERTIFIED, Status.ACCEPTED)
+    EDITABLE = (Status.DRAFT, Status.RETURNED)
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="municipal_reports", verbose_name="кампания")
+    municipality = models.ForeignKey("registry.Municipality", on_delete=models.CASCADE, related_name="own_reports", verbose_name="муниципалитет")
+    status = models.CharField("состояние", max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField("версия", default=1)  # optimistic locking, as SchoolReport.version
+    summary = models.TextField("общие выводы", blank=True)
+    remarks = models.TextField("замечания при возврате", blank=True)
+    updated_at = models.DateTimeField("изменён", auto_now=True)
+    updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    submitted_at = models.DateTimeField("отправлен", null=True, blank=True)
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    certified_at = models.DateTimeField("заверен", null=True, blank=True)
+    certified_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    accepted_at = models.DateTimeField("принят", null=True, blank=True)
+    accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    returned_at = models.DateTimeField("возвращён", null=True, blank=True)
+
+    objects = MunicipalReportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "отчёт муниципалитета о дорожной карте"
+        verbose_name_plural = "отчёты муниципалитетов о дорожных картах"
+        ordering = ["campaign", "municipality__name"]
+        constraints = [models.UniqueConstraint(fields=["campaign", "municipality"], name="municipal_report_unique")]
+
+    def __str__(self) -> str:
+        return f"Отчёт {self.municipality} о дорожной карте — {self.campaign.code}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+    @property
+    def is_counted(self) -> bool:
+        return self.status in self.COUNTED
+
+
 class EntryQuerySet(models.QuerySet):
     def done(self):
         return self.filter(status__in=ReportEntry.DONE)
@@ -197,7 +267,11 @@ class ReportEntry(models.Model):
     # Statuses that need a reason for non-fulfilment («причина невыполнения»).
     NEED_REASON = (Status.PARTIAL, Status.NOT_DONE, Status.POSTPONED)
 
-    report = models.ForeignKey(SchoolReport, on_delete=models.CASCADE, related_name="entries", verbose_name="отчёт")
+    # Exactly one owner: a school's report or a municipality's report on its own roadmap.
+    report = models.ForeignKey(SchoolReport, null=True, blank=True, on_delete=models.CASCADE, related_name="entries", verbose_name="отчёт")
+    municipal_report = models.ForeignKey(
+        MunicipalReport, null=True, blank=True, on_delete=models.CASCADE, related_name="entries", verbose_name="отчёт муниципалитета",
+    )
     planned_activity = models.ForeignKey(
         "plans.PlannedActivity", null=True, blank=True, on_delete=models.SET_NULL, related_name="entries",
         verbose_name="мероприятие дорожной карты", help_text="пусто — мероприятие не было запланировано",
@@ -226,9 +300,19 @@ class ReportEntry(models.Model):
         # Coverage reads (type, direction) of the done entries of a campaign's counted reports: with the two
         # columns in the index PostgreSQL answers it by an index-only scan instead of reading every entry.
         indexes = [models.Index(fields=["report", "status", "activity_type", "direction"], name="entry_report_status_type")]
+        constraints = [
+            models.CheckConstraint(
+                name="entry_one_report",
+                condition=Q(report__isnull=False, municipal_report__isnull=True) | Q(report__isnull=True, municipal_report__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.title[:80]
+
+    @property
+    def owner_report(self) -> SchoolReport | MunicipalReport:
+        return self.report if self.report_id else self.municipal_report
 
     @property
     def is_unplanned(self) -> bool:
@@ -261,8 +345,10 @@ class ReportEntry(models.Model):
 def evidence_path(instance: Evidence, filename: str) -> str:
     # The name people see is kept in file_name; on disk it must fit the file system's 255 bytes with room for
     # the suffix the storage adds to a taken name.
-    report = instance.entry.report
-    return f"evidence/{report.campaign_id}/{report.school_id}/{shorten_file_name(os.path.basename(filename), max_bytes=120)}"
+    entry = instance.entry
+    owner = f"{entry.report.school_id}" if entry.report_id else f"mun-{entry.municipal_report.municipality_id}"
+    campaign_id = entry.owner_report.campaign_id
+    return f"evidence/{campaign_id}/{owner}/{shorten_file_name(os.path.basename(filename), max_bytes=120)}"
 
 
 class Evidence(models.Model):

@@ -32,13 +32,14 @@ from .access import (
     get_campaign_for_user,
     get_coordinated_campaign,
     get_evidence_for_user,
+    get_municipal_report_context,
     get_report_context,
 )
 from .board import CampaignBoard
 from .charts import CHART_KEYS
-from .coverage import counted_statuses, coverage_for
+from .coverage import counted_statuses, coverage_for, municipal_coverage
 from .forms import ActionForm, CampaignForm, EvidenceForm, ReportForm, ReturnForm, based_on
-from .models import Campaign, Evidence, IndicatorValue, ReportEntry, SchoolReport
+from .models import Campaign, Evidence, IndicatorValue, MunicipalReport, ReportEntry, SchoolReport
 
 
 @login_required
@@ -80,6 +81,8 @@ def campaign_detail(request, code):
         "reminders": _reminder_state(request, campaign),
         "can_close": scope.coordinates_region(campaign.region_id),
         "can_remind": coordinates_campaign(request.user, campaign),  # no link to a page the person may not open
+        # The municipalities' own roadmaps: a table of their own, apart from the schools' coverage.
+        "municipal_rows": municipal_coverage(campaign, include_submitted, scope.visible_municipalities().values("pk")),
     })
 
 
@@ -285,8 +288,10 @@ def report_edit(request, code, school_pk):
     for entry in form.entries:
         entry.last_period = last.get(entry.pk)
     return render(request, "monitoring/report_form.html", {
-        "title": f"Отчёт школы: {school.short_name}", "campaign": campaign, "school": school, "report": report, "form": form,
-        "can_submit": can_submit,
+        "title": f"Отчёт школы: {school.short_name}", "heading": f"Отчёт школы: {school.short_name}", "campaign": campaign,
+        "school": school, "report": report, "form": form, "can_submit": can_submit, "owner_words": "школы",
+        "back_url": reverse("report_detail", args=[campaign.code, school.pk]), "submit_label": "Сохранить и отправить куратору",
+        "autosave_url": reverse("report_autosave", args=[campaign.code, school.pk]),
     }, status=400 if request.method == "POST" else 200)
 
 
@@ -463,34 +468,39 @@ def evidence_file(request, pk):
     return stored_file_response(evidence.file, evidence.file_name or evidence.file.name.rsplit("/", 1)[-1])
 
 
-def _evidence_to_change(request, pk) -> Evidence:
+def _evidence_to_change(request, pk) -> tuple[Evidence, str]:
+    """(the evidence, the address of its report's form) for a person who may fill that report."""
     evidence = get_evidence_for_user(request.user, pk)
-    if not Scope.of(request.user).can_edit_report_of(evidence.entry.report.school):
+    entry, scope = evidence.entry, Scope.of(request.user)
+    if entry.municipal_report_id:
+        report = entry.municipal_report
+        if not scope.can_edit_municipal_report(report.municipality):
+            raise PermissionDenied("Изменять подтверждения может только муниципальный координатор.")
+        return evidence, reverse("municipal_report_edit", args=[report.campaign.code, report.municipality_id])
+    if not scope.can_edit_report_of(entry.report.school):
         raise PermissionDenied("Изменять подтверждения могут только руководитель и сотрудники школы.")
-    return evidence
+    return evidence, reverse("report_edit", args=[entry.report.campaign.code, entry.report.school_id])
 
 
 @login_required
 def evidence_edit(request, pk):
-    evidence = _evidence_to_change(request, pk)
-    report = evidence.entry.report
+    evidence, back = _evidence_to_change(request, pk)
     form = EvidenceForm(request.POST or None, initial={f: getattr(evidence, f) for f in workflow.EVIDENCE_FIELDS})
     if request.method == "POST" and form.is_valid():
         try:
             workflow.update_evidence(evidence, request.user, **form.cleaned_data)
             messages.success(request, "Подтверждение исправлено.")
-            return redirect("report_edit", report.campaign.code, report.school_id)
+            return redirect(back)
         except workflow.WorkflowError as exc:
             form.add_error(None, str(exc))
-    return render(request, "monitoring/evidence_form.html", {"title": "Исправить подтверждение", "evidence": evidence, "report": report, "form": form},
-                  status=400 if request.method == "POST" else 200)
+    return render(request, "monitoring/evidence_form.html", {"title": "Исправить подтверждение", "evidence": evidence, "back_url": back,
+                                                             "form": form}, status=400 if request.method == "POST" else 200)
 
 
 @login_required
 @require_POST
 def evidence_delete(request, pk):
-    evidence = _evidence_to_change(request, pk)
-    report = evidence.entry.report
+    evidence, back = _evidence_to_change(request, pk)
     form = ActionForm(request.POST)
     try:
         if not form.is_valid():
@@ -499,7 +509,7 @@ def evidence_delete(request, pk):
         messages.success(request, f"Подтверждение «{evidence.describe()}» удалено.")
     except workflow.WorkflowError as exc:
         messages.error(request, str(exc))
-    return redirect("report_edit", report.campaign.code, report.school_id)
+    return redirect(back)
 
 
 @login_required
@@ -549,3 +559,115 @@ def export_table(request, code, table, fmt):
     response = HttpResponse(data, content_type=FORMATS[fmt].content_type)
     response["Content-Disposition"] = f'attachment; filename="{campaign.code}-{table}.{fmt}"'
     return response
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A municipality's own report on its roadmap: the municipal coordinator fills and submits it, the regional
+# coordinator certifies, accepts or returns it (workflow.*_municipal)
+# ---------------------------------------------------------------------------------------------------------
+
+
+@login_required
+def municipal_report_detail(request, code, municipality_pk):
+    campaign, municipality, report = get_municipal_report_context(request.user, code, municipality_pk)
+    scope, is_open = Scope.of(request.user), campaign.is_open
+    status = report.status if report else None
+    fills, certifies = scope.can_edit_municipal_report(municipality), scope.can_certify_municipal_report(municipality)
+    S = MunicipalReport.Status
+    return render(request, "monitoring/municipal_report_detail.html", {
+        "title": f"Отчёт о муниципальной дорожной карте: {municipality.name}", "campaign": campaign, "municipality": municipality,
+        "report": report,
+        "entries": list(report.entries.select_related("activity_type", "planned_activity").prefetch_related("evidence")) if report else [],
+        "planned": [] if report else workflow.municipal_planned_for(campaign, municipality),
+        "history": AuditEvent.objects.filter(object_type="monitoring.municipalreport", object_id=str(report.pk)).select_related("user")[:30]
+        if report else [],
+        "can_edit": is_open and fills and (report is None or report.is_editable),
+        "can_submit": is_open and fills and report is not None and report.is_editable,
+        "can_recall": is_open and fills and status == S.SUBMITTED,
+        "can_certify": is_open and certifies and status == S.SUBMITTED,
+        "can_accept": is_open and certifies and status == S.CERTIFIED,
+        "can_return": is_open and certifies and status in (S.SUBMITTED, S.CERTIFIED),
+        "return_form": ReturnForm(initial={"version": report.version}) if report else None,
+    })
+
+
+def _municipal_report_form(report, data=None, files=None) -> ReportForm:
+    entries = list(report.entries.select_related("activity_type", "planned_activity").prefetch_related(
+        Prefetch("evidence", queryset=Evidence.objects.order_by("pk"))))
+    return ReportForm(data, files, report=report, entries=entries, indicators=[],
+                      initial={"version": report.version, "summary": report.summary})
+
+
+@login_required
+def municipal_report_edit(request, code, municipality_pk):
+    campaign, municipality, report = get_municipal_report_context(request.user, code, municipality_pk)
+    if not Scope.of(request.user).can_edit_municipal_report(municipality):
+        raise PermissionDenied("Заполнять отчёт о муниципальной дорожной карте может только муниципальный координатор.")
+    if not campaign.is_open:
+        raise PermissionDenied(workflow.CAMPAIGN_CLOSED)
+    detail = reverse("municipal_report_detail", args=[campaign.code, municipality.pk])
+    if report is None:
+        report = workflow.open_municipal_report(campaign, municipality, request.user)
+    if not report.is_editable:
+        messages.info(request, f"Отчёт в состоянии «{report.get_status_display()}» — изменить его нельзя.")
+        return redirect(detail)
+    form = _municipal_report_form(report, request.POST or None, request.FILES or None)
+    if request.method == "POST":
+        if form.is_valid():
+            entry_changes, evidence, _ = form.changes()
+            args = (report, request.user, form.cleaned_data["version"], entry_changes, evidence, form.cleaned_data["summary"])
+            try:
+                if "submit" in request.POST:
+                    workflow.save_and_submit_municipal(*args)
+                    messages.success(request, "Отчёт сохранён и отправлен региональному координатору на заверение.")
+                    return redirect(detail)
+                workflow.save_municipal_report(*args)
+                messages.success(request, "Изменения сохранены.")
+                return redirect("municipal_report_edit", campaign.code, municipality.pk)
+            except workflow.WorkflowError as exc:
+                form.add_error(None, str(exc))
+        form.mark_first_error()
+    heading = f"Отчёт о муниципальной дорожной карте: {municipality.name}"
+    return render(request, "monitoring/report_form.html", {
+        "title": heading, "heading": heading, "campaign": campaign, "report": report, "form": form, "can_submit": True,
+        "owner_words": "муниципалитета", "back_url": detail, "submit_label": "Сохранить и отправить региональному координатору",
+    }, status=400 if request.method == "POST" else 200)
+
+
+MUNICIPAL_ACTIONS = {
+    "submit": (workflow.submit_municipal, "Отчёт отправлен региональному координатору на заверение.", "fills"),
+    "recall": (workflow.recall_municipal, "Отчёт отозван и снова стал черновиком.", "fills"),
+    "certify": (workflow.certify_municipal, "Отчёт заверен.", "certifies"),
+    "accept": (workflow.accept_municipal, "Отчёт принят. Теперь он закрыт для изменений.", "certifies"),
+}
+
+
+@login_required
+@require_POST
+def municipal_report_action(request, code, municipality_pk, action):
+    campaign, municipality, report = get_municipal_report_context(request.user, code, municipality_pk)
+    if report is None:
+        raise Http404("Отчёт ещё не начат")
+    detail = reverse("municipal_report_detail", args=[campaign.code, municipality.pk])
+    if action == "return":
+        form, who = ReturnForm(request.POST), "certifies"
+        step = lambda r, u, v: workflow.return_municipal(r, u, v, form.cleaned_data["remarks"])  # noqa: E731
+        done = "Отчёт возвращён муниципалитету на доработку."
+    elif action in MUNICIPAL_ACTIONS:
+        form = ActionForm(request.POST)
+        step, done, who = MUNICIPAL_ACTIONS[action]
+    else:
+        raise Http404()
+    scope = Scope.of(request.user)
+    allowed = scope.can_edit_municipal_report(municipality) if who == "fills" else scope.can_certify_municipal_report(municipality)
+    if not allowed:
+        raise PermissionDenied("У вас нет прав на это действие с отчётом этого муниципалитета.")
+    if not form.is_valid():
+        messages.error(request, " ".join(e for errs in form.errors.values() for e in errs) or "Форма устарела: обновите страницу.")
+        return redirect(detail)
+    try:
+        step(report, request.user, form.cleaned_data["version"])
+        messages.success(request, done)
+    except workflow.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return redirect(detail)

@@ -26,7 +26,7 @@ from shnor.core.text import shorten_file_name
 from shnor.plans.models import PlannedActivity
 from shnor.registry.models import Scope
 
-from .models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
+from .models import Campaign, Evidence, Indicator, IndicatorValue, MunicipalReport, ReportEntry, SchoolReport
 from .notices import notify
 
 Status = SchoolReport.Status
@@ -189,6 +189,21 @@ def save_report(
         raise WorkflowError("Редактировать отчёт могут только руководитель и сотрудники школы.")
     if not report.is_editable:
         raise WorkflowError(f"Отчёт в состоянии «{report.get_status_display()}» изменить нельзя.")
+    changes = _apply_entries(report, user, entries, evidence, owner={"report": report})
+    for (indicator_id, subject), value in (indicators or {}).items():
+        changes.update(_set_indicator(report, indicator_id, subject, value))
+    if summary is not None and summary != report.summary:
+        changes["общие выводы"] = [report.summary[:60], summary[:60]]
+        report.summary = summary
+    if changes:  # a save that changes nothing keeps the version: a colleague's open form stays current
+        _bump(report, user)
+        record(user, "report.edit", report, f"Изменён отчёт школы {report.school}", school=report.school, changes=changes)
+    return report
+
+
+def _apply_entries(report, user, entries: list[EntryChange], evidence: list[EvidenceInput] | None, *, owner: dict) -> dict[str, object]:
+    """Apply a form's entry changes and new evidence to a locked report (a school's or a municipality's); returns
+    the changes for the audit log. `owner`: the new entries' owner field ({"report": …} or {"municipal_report": …})."""
     existing = {e.pk: e for e in report.entries.all()}
     changes: dict[str, object] = {}
     new_entries: list[ReportEntry] = []
@@ -200,7 +215,7 @@ def save_report(
                 continue
             next_order += 1
             entry = ReportEntry.objects.create(
-                report=report, title=change.title.strip(), status=change.status, actual_result=change.actual_result,
+                **owner, title=change.title.strip(), status=change.status, actual_result=change.actual_result,
                 activity_type_id=change.activity_type_id, direction_id=change.direction_id, order=next_order,
                 reason=(change.reason or "").strip(), expected_result=(change.expected_result or "").strip(),
             )
@@ -246,15 +261,7 @@ def save_report(
             ev.file.save(item.file.name, item.file, save=False)
         ev.save()
         changes[f"подтверждение: {ev.describe()[:80]}"] = [None, "добавлено"]
-    for (indicator_id, subject), value in (indicators or {}).items():
-        changes.update(_set_indicator(report, indicator_id, subject, value))
-    if summary is not None and summary != report.summary:
-        changes["общие выводы"] = [report.summary[:60], summary[:60]]
-        report.summary = summary
-    if changes:  # a save that changes nothing keeps the version: a colleague's open form stays current
-        _bump(report, user)
-        record(user, "report.edit", report, f"Изменён отчёт школы {report.school}", school=report.school, changes=changes)
-    return report
+    return changes
 
 
 def _set_indicator(report: SchoolReport, indicator_id: int, subject: str, value: Decimal | None) -> dict:
@@ -291,23 +298,7 @@ def submit(report: SchoolReport, user, version: int | None) -> SchoolReport:
         raise WorkflowError("Отправить отчёт может только руководитель школы.")
     if report.status not in SchoolReport.EDITABLE:
         raise WorkflowError(f"Отчёт уже в состоянии «{report.get_status_display()}».")
-    unmarked = report.entries.filter(planned_activity__isnull=False, status="").count()
-    if unmarked:
-        from shnor.core.russian import agree
-
-        raise WorkflowError(
-            f"Отметьте выполнение всех запланированных мероприятий: не отмечено {agree(unmarked, 'мероприятие')}."
-        )
-    if not report.entries.exists():
-        raise WorkflowError("В отчёте нет ни одного мероприятия: добавьте выполненные мероприятия.")
-    no_reason = report.entries.missing_reason().count()
-    if no_reason:
-        from shnor.core.russian import agree
-
-        raise WorkflowError(
-            "Укажите причину невыполнения для мероприятий, выполненных частично, не выполненных или перенесённых: "
-            f"без причины {agree(no_reason, 'мероприятие')}."
-        )
+    _check_complete(report)
     _bump(report, user, status=Status.SUBMITTED, submitted_at=timezone.now(), submitted_by=user, remarks="")
     record(user, "report.submit", report, f"Руководитель отправил отчёт школы {report.school}", school=report.school)
     return report
@@ -402,16 +393,30 @@ def recall(report: SchoolReport, user, version: int | None) -> SchoolReport:
     return report
 
 
-def _lock_evidence(evidence: Evidence, user, version: int | None = None) -> tuple[Evidence, SchoolReport]:
-    report = _lock(evidence.entry.report, version)
-    if not Scope.of(user).can_edit_report_of(report.school):
-        raise WorkflowError("Изменять подтверждения могут только руководитель и сотрудники школы.")
+def _lock_evidence(evidence: Evidence, user, version: int | None = None) -> tuple[Evidence, SchoolReport | MunicipalReport]:
+    if evidence.entry.municipal_report_id:
+        report = _lock_municipal(evidence.entry.municipal_report, version)
+        if not Scope.of(user).can_edit_municipal_report(report.municipality):
+            raise WorkflowError("Изменять подтверждения может только муниципальный координатор.")
+        owner = {"entry__municipal_report": report}
+    else:
+        report = _lock(evidence.entry.report, version)
+        if not Scope.of(user).can_edit_report_of(report.school):
+            raise WorkflowError("Изменять подтверждения могут только руководитель и сотрудники школы.")
+        owner = {"entry__report": report}
     if not report.is_editable:
         raise WorkflowError(f"Отчёт в состоянии «{report.get_status_display()}»: подтверждения изменить нельзя.")
-    evidence = Evidence.objects.select_related("entry").filter(pk=evidence.pk, entry__report=report).first()
+    evidence = Evidence.objects.select_related("entry").filter(pk=evidence.pk, **owner).first()
     if evidence is None:
         raise WorkflowError("Подтверждение уже удалено. Откройте отчёт заново.")
     return evidence, report
+
+
+def _owner_words(report) -> tuple[str, dict]:
+    """(«школы МБОУ …» or «муниципалитета …», the audit record's place) of a school's or a municipality's report."""
+    if isinstance(report, MunicipalReport):
+        return f"муниципалитета {report.municipality}", {"municipality": report.municipality}
+    return f"школы {report.school}", {"school": report.school}
 
 
 EVIDENCE_FIELDS = ("kind", "title", "number", "date", "url")
@@ -429,8 +434,9 @@ def update_evidence(evidence: Evidence, user, **fields) -> Evidence:
     if delta:
         evidence.save()
         _bump(report, user)
-        record(user, "evidence.edit", report, f"Исправлено подтверждение в отчёте школы {report.school}: {evidence.describe()[:80]}",
-               school=report.school, changes=delta)
+        whose, place = _owner_words(report)
+        record(user, "evidence.edit", report, f"Исправлено подтверждение в отчёте {whose}: {evidence.describe()[:80]}",
+               changes=delta, **place)
     return evidence
 
 
@@ -445,8 +451,9 @@ def delete_evidence(evidence: Evidence, user, version: int | None) -> None:
         storage = Evidence._meta.get_field("file").storage
         transaction.on_commit(lambda: storage.delete(stored))  # the file goes only if the row is gone for good
     _bump(report, user)
-    record(user, "evidence.delete", report, f"Удалено подтверждение из отчёта школы {report.school}: {described}",
-           school=report.school, changes={"подтверждение": [described, None]})
+    whose, place = _owner_words(report)
+    record(user, "evidence.delete", report, f"Удалено подтверждение из отчёта {whose}: {described}",
+           changes={"подтверждение": [described, None]}, **place)
 
 
 @transaction.atomic
@@ -454,6 +461,177 @@ def save_and_submit(report: SchoolReport, user, version: int, entries, indicator
     """Save the form and submit in one transaction: a refused submission leaves nothing half-done."""
     report = save_report(report, user, version, entries, indicators, evidence, summary)
     return submit(report, user, report.version)
+
+
+# ---------------------------------------------------------------------------------------------------------
+# A municipality's report on its own roadmap: the municipal coordinator fills it in and submits it, the regional
+# coordinator certifies it and then accepts it (or returns it). No curator step: a municipality has no curator.
+# ---------------------------------------------------------------------------------------------------------
+
+MStatus = MunicipalReport.Status
+
+
+def municipal_planned_for(campaign: Campaign, municipality) -> list[PlannedActivity]:
+    """The municipality's own current roadmap activities due within the campaign's period."""
+    activities = PlannedActivity.objects.filter(roadmap__municipality=municipality, roadmap__is_current=True).order_by("roadmap", "order", "pk")
+    return [a for a in activities if a.falls_within(campaign.period_start, campaign.period_end)]
+
+
+@transaction.atomic
+def open_municipal_report(campaign: Campaign, municipality, user=None) -> MunicipalReport:
+    """The municipality's own report for the campaign; created with one entry per planned activity on first use."""
+    report = MunicipalReport.objects.filter(campaign=campaign, municipality=municipality).first()
+    if report is not None:
+        return report
+    campaign = Campaign.objects.get(pk=campaign.pk)  # as stored: the caller's copy may predate a closing
+    _check_open(campaign)
+    if not campaign.municipalities.filter(pk=municipality.pk).exists():
+        raise WorkflowError(f"Кампания «{campaign.title}» не включает дорожную карту муниципалитета {municipality}.")
+    report, created = MunicipalReport.objects.get_or_create(campaign=campaign, municipality=municipality)
+    if created:
+        ReportEntry.objects.bulk_create(
+            ReportEntry(municipal_report=report, planned_activity=a, title=a.title, activity_type_id=a.activity_type_id,
+                        expected_result=a.expected_result, order=i)
+            for i, a in enumerate(municipal_planned_for(campaign, municipality), start=1)
+        )
+        record(user, "municipal_report.create", report,
+               f"Создан отчёт муниципалитета {municipality} о дорожной карте по кампании «{campaign.title}»", municipality=municipality)
+    return report
+
+
+def _lock_municipal(report: MunicipalReport, version: int | None) -> MunicipalReport:
+    locked = MunicipalReport.objects.select_for_update().select_related("campaign", "municipality__region").get(pk=report.pk)
+    if version is not None and locked.version != version:
+        who = (locked.updated_by.get_full_name() or locked.updated_by.username) if locked.updated_by else "другой пользователь"
+        changed = verb_past("изменил", gender_of(who)) if locked.updated_by else "изменил"
+        raise StaleEdit(
+            f"Отчёт уже {changed} {who} ({timezone.localtime(locked.updated_at):%d.%m.%Y %H:%M}). "
+            "Ваши изменения не сохранены: откройте отчёт заново, проверьте его и внесите правки ещё раз."
+        )
+    _check_open(locked.campaign)
+    return locked
+
+
+@transaction.atomic
+def save_municipal_report(report: MunicipalReport, user, version: int, entries: list[EntryChange],
+                          evidence: list[EvidenceInput] | None = None, summary: str | None = None) -> MunicipalReport:
+    report = _lock_municipal(report, version)
+    if not Scope.of(user).can_edit_municipal_report(report.municipality):
+        raise WorkflowError("Заполнять отчёт о муниципальной дорожной карте может только муниципальный координатор.")
+    if not report.is_editable:
+        raise WorkflowError(f"Отчёт в состоянии «{report.get_status_display()}» изменить нельзя.")
+    changes = _apply_entries(report, user, entries, evidence, owner={"municipal_report": report})
+    if summary is not None and summary != report.summary:
+        changes["общие выводы"] = [report.summary[:60], summary[:60]]
+        report.summary = summary
+    if changes:
+        _bump(report, user)
+        record(user, "municipal_report.edit", report, f"Изменён отчёт муниципалитета {report.municipality} о дорожной карте",
+               municipality=report.municipality, changes=changes)
+    return report
+
+
+@transaction.atomic
+def submit_municipal(report: MunicipalReport, user, version: int | None) -> MunicipalReport:
+    report = _lock_municipal(report, version)
+    if not Scope.of(user).can_edit_municipal_report(report.municipality):
+        raise WorkflowError("Отправить отчёт о муниципальной дорожной карте может только муниципальный координатор.")
+    if report.status not in MunicipalReport.EDITABLE:
+        raise WorkflowError(f"Отчёт уже в состоянии «{report.get_status_display()}».")
+    _check_complete(report)
+    _bump(report, user, status=MStatus.SUBMITTED, submitted_at=timezone.now(), submitted_by=user, remarks="")
+    record(user, "municipal_report.submit", report, f"Муниципальный координатор отправил отчёт муниципалитета {report.municipality}",
+           municipality=report.municipality)
+    return report
+
+
+def _check_complete(report) -> None:
+    """What a report must have to be submitted: every planned activity marked, some activity, every reason given."""
+    from shnor.core.russian import agree
+
+    unmarked = report.entries.filter(planned_activity__isnull=False, status="").count()
+    if unmarked:
+        raise WorkflowError(f"Отметьте выполнение всех запланированных мероприятий: не отмечено {agree(unmarked, 'мероприятие')}.")
+    if not report.entries.exists():
+        raise WorkflowError("В отчёте нет ни одного мероприятия: добавьте выполненные мероприятия.")
+    no_reason = report.entries.missing_reason().count()
+    if no_reason:
+        raise WorkflowError(
+            "Укажите причину невыполнения для мероприятий, выполненных частично, не выполненных или перенесённых: "
+            f"без причины {agree(no_reason, 'мероприятие')}."
+        )
+
+
+def _municipal_step(report: MunicipalReport, user, version: int | None, *, expected: str, refused: str) -> MunicipalReport:
+    report = _lock_municipal(report, version)
+    if not Scope.of(user).can_certify_municipal_report(report.municipality):
+        raise WorkflowError(refused)
+    if report.status != expected:
+        raise WorkflowError(f"Сейчас отчёт в состоянии «{report.get_status_display()}»: это действие с ним невозможно.")
+    return report
+
+
+@transaction.atomic
+def certify_municipal(report: MunicipalReport, user, version: int | None) -> MunicipalReport:
+    report = _municipal_step(report, user, version, expected=MStatus.SUBMITTED,
+                             refused="Заверить отчёт о муниципальной дорожной карте может только региональный координатор.")
+    _bump(report, user, status=MStatus.CERTIFIED, certified_at=timezone.now(), certified_by=user)
+    record(user, "municipal_report.certify", report, f"Региональный координатор заверил отчёт муниципалитета {report.municipality}",
+           municipality=report.municipality)
+    return report
+
+
+@transaction.atomic
+def accept_municipal(report: MunicipalReport, user, version: int | None) -> MunicipalReport:
+    report = _municipal_step(report, user, version, expected=MStatus.CERTIFIED,
+                             refused="Принять отчёт о муниципальной дорожной карте может только региональный координатор.")
+    _bump(report, user, status=MStatus.ACCEPTED, accepted_at=timezone.now(), accepted_by=user)
+    record(user, "municipal_report.accept", report, f"Региональный координатор принял отчёт муниципалитета {report.municipality}",
+           municipality=report.municipality)
+    return report
+
+
+@transaction.atomic
+def return_municipal(report: MunicipalReport, user, version: int | None, remarks: str) -> MunicipalReport:
+    report = _lock_municipal(report, version)
+    if not Scope.of(user).can_certify_municipal_report(report.municipality):
+        raise WorkflowError("Вернуть отчёт о муниципальной дорожной карте может только региональный координатор.")
+    if report.status not in (MStatus.SUBMITTED, MStatus.CERTIFIED):
+        if report.status == MStatus.ACCEPTED:
+            raise WorkflowError("Принятый отчёт закрыт для изменений и не может быть возвращён.")
+        raise WorkflowError(f"Вернуть можно только отправленный или заверенный отчёт; сейчас он в состоянии «{report.get_status_display()}».")
+    remarks = (remarks or "").strip()
+    if not remarks:
+        raise WorkflowError("Укажите замечания: муниципалитет должен знать, что исправить.")
+    entries = list(report.entries.prefetch_related("evidence"))
+    for entry in entries:
+        entry.remark = ""
+        entry.at_return = entry.snapshot()
+    ReportEntry.objects.bulk_update(entries, ["remark", "at_return"])
+    _bump(report, user, status=MStatus.RETURNED, returned_at=timezone.now(), remarks=remarks)
+    record(user, "municipal_report.return", report, f"Отчёт муниципалитета {report.municipality} возвращён на доработку",
+           municipality=report.municipality, changes={"замечания": [None, remarks]})
+    return report
+
+
+@transaction.atomic
+def recall_municipal(report: MunicipalReport, user, version: int | None) -> MunicipalReport:
+    """The municipal coordinator takes a submitted report back into the draft before the region certifies it."""
+    report = _lock_municipal(report, version)
+    if not Scope.of(user).can_edit_municipal_report(report.municipality):
+        raise WorkflowError("Отозвать отчёт может только муниципальный координатор.")
+    if report.status != MStatus.SUBMITTED:
+        raise WorkflowError(f"Отозвать можно только отправленный, ещё не заверенный отчёт; сейчас он в состоянии «{report.get_status_display()}».")
+    _bump(report, user, status=MStatus.DRAFT, submitted_at=None, submitted_by=None)
+    record(user, "municipal_report.recall", report, f"Муниципальный координатор отозвал отчёт муниципалитета {report.municipality}",
+           municipality=report.municipality)
+    return report
+
+
+@transaction.atomic
+def save_and_submit_municipal(report: MunicipalReport, user, version: int, entries, evidence=None, summary=None) -> MunicipalReport:
+    report = save_municipal_report(report, user, version, entries, evidence, summary)
+    return submit_municipal(report, user, report.version)
 
 
 @transaction.atomic

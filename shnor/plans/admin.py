@@ -35,7 +35,7 @@ class ActivityInline(admin.StackedInline):
 
 @admin.register(Roadmap)
 class RoadmapAdmin(admin.ModelAdmin):
-    list_display = ["title", "school", "is_current"]
+    list_display = ["title", "school", "municipality", "is_current"]
     search_fields = ["school__short_name", "title"]
     raw_id_fields = ["school"]
     inlines = [ActivityInline]

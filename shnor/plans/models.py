@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import models
+from django.db.models import Q
 
 
 class Framework(models.Model):
@@ -78,7 +79,14 @@ class TypeMapping(models.Model):
 
 
 class Roadmap(models.Model):
-    school = models.ForeignKey("registry.School", on_delete=models.CASCADE, related_name="roadmaps", verbose_name="школа")
+    """A school's roadmap, or a municipality's own (its activities carried out by the отдел образования, the МОЦ or a
+    school-leader, reported in the municipality's own report): exactly one owner."""
+
+    school = models.ForeignKey("registry.School", null=True, blank=True, on_delete=models.CASCADE, related_name="roadmaps", verbose_name="школа")
+    municipality = models.ForeignKey(
+        "registry.Municipality", null=True, blank=True, on_delete=models.CASCADE, related_name="roadmaps",
+        verbose_name="муниципалитет", help_text="для собственной дорожной карты муниципалитета; тогда школа пуста",
+    )
     title = models.CharField("название", max_length=500, default="Дорожная карта")
     framework = models.ForeignKey(Framework, null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="система направлений")
     period_start = models.DateField("начало", null=True, blank=True)
@@ -91,9 +99,25 @@ class Roadmap(models.Model):
         verbose_name = "дорожная карта"
         verbose_name_plural = "дорожные карты"
         ordering = ["-is_current", "-period_start"]
+        constraints = [
+            models.CheckConstraint(
+                name="roadmap_one_owner",
+                condition=Q(school__isnull=False, municipality__isnull=True) | Q(school__isnull=True, municipality__isnull=False),
+            ),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.title} — {self.school}"
+        return f"{self.title} — {self.owner}"
+
+    @property
+    def owner(self):
+        """The school or the municipality whose roadmap this is."""
+        return self.school if self.school_id else self.municipality
+
+    @property
+    def owner_label(self) -> str:
+        """«школы МБОУ …» / «муниципалитета Рогнединский район», for the audit log and the pages."""
+        return f"школы {self.school}" if self.school_id else f"муниципалитета {self.municipality}"
 
 
 class PlannedActivity(models.Model):

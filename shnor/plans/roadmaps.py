@@ -27,11 +27,28 @@ def current_roadmap(school, user) -> Roadmap:
 
 
 @transaction.atomic
+def current_municipal_roadmap(municipality, user) -> Roadmap:
+    """The municipality's own current roadmap (carried out by the отдел образования, the МОЦ, school-leaders),
+    created on first use."""
+    roadmap = municipality.roadmaps.filter(is_current=True).first()
+    if roadmap is None:
+        roadmap = Roadmap.objects.create(municipality=municipality, title="Муниципальная дорожная карта",
+                                         framework=Framework.objects.filter(code="cluster4").first())
+        record(user, "roadmap.create", roadmap, f"Создана дорожная карта муниципалитета {municipality}", municipality=municipality)
+    return roadmap
+
+
+def _place(roadmap: Roadmap) -> dict:
+    """The audit record's place: the school, or the municipality of its own roadmap."""
+    return {"school": roadmap.school} if roadmap.school_id else {"municipality": roadmap.municipality}
+
+
+@transaction.atomic
 def save_roadmap(roadmap: Roadmap, user) -> Roadmap:
     created = roadmap.pk is None
     roadmap.save()
     record(user, "roadmap.create" if created else "roadmap.edit", roadmap,
-           f"{'Создана' if created else 'Изменена'} дорожная карта школы {roadmap.school}", school=roadmap.school)
+           f"{'Создана' if created else 'Изменена'} дорожная карта {roadmap.owner_label}", **_place(roadmap))
     return roadmap
 
 
@@ -46,16 +63,17 @@ def save_activity(activity: PlannedActivity, user, *, deadline: str | None = Non
     activity.save()
     if directions is not None:
         activity.directions.set(directions)
-    school = activity.roadmap.school
+    roadmap = activity.roadmap
     record(user, "roadmap.activity_save", activity,
-           f"{'Добавлено' if created else 'Изменено'} мероприятие дорожной карты школы {school}: {activity.title[:80]}", school=school)
+           f"{'Добавлено' if created else 'Изменено'} мероприятие дорожной карты {roadmap.owner_label}: {activity.title[:80]}", **_place(roadmap))
     return activity
 
 
 @transaction.atomic
 def delete_activity(activity: PlannedActivity, user) -> None:
     if activity.entries.exists():
-        raise RoadmapError("Мероприятие уже есть в отчётах школы — удалить его нельзя, только изменить.")
-    school = activity.roadmap.school
-    record(user, "roadmap.activity_delete", activity, f"Удалено мероприятие дорожной карты школы {school}: {activity.title[:80]}", school=school)
+        raise RoadmapError("Мероприятие уже есть в отчётах — удалить его нельзя, только изменить.")
+    roadmap = activity.roadmap
+    record(user, "roadmap.activity_delete", activity, f"Удалено мероприятие дорожной карты {roadmap.owner_label}: {activity.title[:80]}",
+           **_place(roadmap))
     activity.delete()

@@ -9,4 +9,8 @@ urlpatterns = [
     path("schools/<int:school_pk>/roadmap/", views.roadmap_edit, name="roadmap_edit"),
     path("schools/<int:school_pk>/roadmap/<int:activity_pk>/", views.roadmap_edit, name="roadmap_activity_edit"),
     path("schools/<int:school_pk>/roadmap/<int:activity_pk>/delete/", views.roadmap_activity_delete, name="roadmap_activity_delete"),
+    path("municipalities/<int:municipality_pk>/roadmap/", views.municipal_roadmap, name="municipal_roadmap"),
+    path("municipalities/<int:municipality_pk>/roadmap/<int:activity_pk>/", views.municipal_roadmap, name="municipal_roadmap_activity_edit"),
+    path("municipalities/<int:municipality_pk>/roadmap/<int:activity_pk>/delete/", views.municipal_roadmap_activity_delete,
+         name="municipal_roadmap_activity_delete"),
 ]

@@ -9,7 +9,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from shnor.audit.log import diff, record
-from shnor.registry.access import get_school_for_user, require_coordinator, require_regional
+from shnor.registry.access import (
+    get_municipality_for_user,
+    get_school_for_user,
+    require_coordinator,
+    require_regional,
+)
 from shnor.registry.models import Scope
 
 from . import roadmaps
@@ -107,3 +112,51 @@ def roadmap_activity_delete(request, school_pk, activity_pk):
     except roadmaps.RoadmapError as exc:
         messages.error(request, str(exc))
     return redirect("roadmap_edit", school.pk)
+
+
+# A municipality's own roadmap: seen by its municipal coordinator and the region's coordinator and observer, changed by
+# the coordinators; its activities are carried out by the отдел образования, the МОЦ or school-leaders.
+
+
+@login_required
+def municipal_roadmap(request, municipality_pk, activity_pk=None):
+    municipality = get_municipality_for_user(request.user, municipality_pk)
+    can_edit = Scope.of(request.user).can_edit_municipal_roadmap(municipality)
+    if (request.method == "POST" or activity_pk is not None) and not can_edit:
+        raise PermissionDenied("Дорожную карту муниципалитета изменяют муниципальный и региональный координаторы.")
+    roadmap = roadmaps.current_municipal_roadmap(municipality, request.user) if request.method == "POST" else (
+        municipality.roadmaps.filter(is_current=True).select_related("framework").first())
+    instance = None
+    if activity_pk is not None:
+        instance = roadmap.activities.filter(pk=activity_pk).first() if roadmap else None
+        if instance is None:
+            raise Http404("Мероприятие не найдено")
+    framework = roadmap.framework if roadmap else Framework.objects.filter(code="cluster4").first()
+    form = PlannedActivityForm(request.POST or None, instance=instance, framework=framework) if can_edit else None
+    if request.method == "POST" and form.is_valid():
+        activity = form.save(commit=False)
+        activity.roadmap = roadmap
+        activity = roadmaps.save_activity(activity, request.user, deadline=form.cleaned_data["deadline"],
+                                          directions=form.cleaned_data["directions"])
+        messages.success(request, "Мероприятие сохранено." + ("" if activity.deadline_start or not activity.deadline_text else " Срок не удалось перевести в даты — он сохранён как написан."))
+        return redirect("municipal_roadmap", municipality.pk)
+    return render(request, "plans/municipal_roadmap.html", {
+        "title": f"Дорожная карта муниципалитета: {municipality.name}", "municipality": municipality, "roadmap": roadmap, "form": form,
+        "editing": instance, "can_edit": can_edit,
+        "activities": roadmap.activities.select_related("activity_type") if roadmap else [],
+    }, status=400 if request.method == "POST" else 200)
+
+
+@login_required
+@require_POST
+def municipal_roadmap_activity_delete(request, municipality_pk, activity_pk):
+    municipality = get_municipality_for_user(request.user, municipality_pk)
+    if not Scope.of(request.user).can_edit_municipal_roadmap(municipality):
+        raise PermissionDenied("Дорожную карту муниципалитета изменяют муниципальный и региональный координаторы.")
+    activity = get_object_or_404(PlannedActivity, pk=activity_pk, roadmap__municipality=municipality, roadmap__is_current=True)
+    try:
+        roadmaps.delete_activity(activity, request.user)
+        messages.success(request, "Мероприятие удалено.")
+    except roadmaps.RoadmapError as exc:
+        messages.error(request, str(exc))
+    return redirect("municipal_roadmap", municipality.pk)

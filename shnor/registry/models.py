@@ -278,6 +278,40 @@ class Scope:
         """Record and correct a school's causes, deficits and risks: its curator and its coordinators."""
         return self._has(Membership.Role.CURATOR, school) or self.coordinates_school(school)
 
+    # A municipality's own roadmap and report: its municipal coordinator, the region's coordinator and observer.
+
+    def visible_municipalities(self, qs=None):
+        """Municipalities whose own roadmap and report this user may see (schools and other municipalities may not)."""
+        qs = Municipality.objects.all() if qs is None else qs
+        if self.is_superuser:
+            return qs
+        q = Q(pk__in=[])
+        for m in self.memberships:
+            if m.role in (Membership.Role.REGIONAL, Membership.Role.OBSERVER) and m.region_id:
+                q |= Q(region_id=m.region_id)
+            elif m.role in (Membership.Role.MUNICIPAL, Membership.Role.OBSERVER) and m.municipality_id:
+                q |= Q(pk=m.municipality_id)
+            elif m.role == Membership.Role.OBSERVER:
+                return qs  # a federal observer sees the country, read-only
+        return qs.filter(q)
+
+    def can_see_municipality(self, municipality: Municipality) -> bool:
+        return self.visible_municipalities().filter(pk=municipality.pk).exists()
+
+    def _municipal_coordinator_of(self, municipality: Municipality) -> bool:
+        return any(m.role == Membership.Role.MUNICIPAL and m.municipality_id == municipality.pk for m in self.memberships)
+
+    def can_edit_municipal_report(self, municipality: Municipality) -> bool:
+        """Fill in and submit the municipality's own report: its municipal coordinator."""
+        return self._municipal_coordinator_of(municipality)
+
+    def can_certify_municipal_report(self, municipality: Municipality) -> bool:
+        """Certify, accept or return the municipality's own report: the regional coordinator (no curator step)."""
+        return self.coordinates_region(municipality.region_id)
+
+    def can_edit_municipal_roadmap(self, municipality: Municipality) -> bool:
+        return self._municipal_coordinator_of(municipality) or self.coordinates_region(municipality.region_id)
+
     @property
     def is_coordinator(self) -> bool:
         return self.is_superuser or bool(self.roles & self.COORDINATOR_ROLES)

@@ -23,6 +23,9 @@ SEES_A1 = frozenset({"coordinator", "municipal", "curator", "head", "staff", "ob
 ROADMAP_A1 = frozenset({"coordinator", "municipal", "curator", "head"})
 DIAGNOSES_A1 = frozenset({"coordinator", "municipal", "curator"})
 ROADMAP_LOADERS = COORDINATORS | {"curator", "curator2", "head", "head_b1"}
+# The own roadmap and report of municipality m1: its municipal coordinator, the region's coordinator and observer.
+SEES_M1 = frozenset({"coordinator", "municipal", "observer"})
+EDITS_M1_ROADMAP = frozenset({"coordinator", "municipal"})
 
 
 @dataclass(frozen=True)
@@ -77,6 +80,15 @@ RULES: dict[str, Rule] = {
     "evidence_edit": Rule(lambda o: {"pk": o.evidence.pk}, frozenset({"head", "staff"})),
     # A stale version: the school's people reach the workflow (which refuses), so the evidence stays for the next role.
     "evidence_delete": Rule(lambda o: {"pk": o.evidence.pk}, frozenset({"head", "staff"}), "POST", data={"version": 0}),
+    "municipal_report_detail": Rule(lambda o: {**_c(o), "municipality_pk": o.world.m1.pk}, SEES_M1),
+    "municipal_report_edit": Rule(lambda o: {**_c(o), "municipality_pk": o.world.m1.pk}, frozenset({"municipal"})),
+    "municipal_report_action": Rule(lambda o: {**_c(o), "municipality_pk": o.world.m1.pk, "action": "certify"}, frozenset({"coordinator"}),
+                                    "POST", data={"version": 1}),
+    "municipal_roadmap": Rule(lambda o: {"municipality_pk": o.world.m1.pk}, SEES_M1),
+    "municipal_roadmap_activity_edit": Rule(lambda o: {"municipality_pk": o.world.m1.pk, "activity_pk": o.municipal_activity.pk},
+                                            EDITS_M1_ROADMAP),
+    "municipal_roadmap_activity_delete": Rule(lambda o: {"municipality_pk": o.world.m1.pk, "activity_pk": o.municipal_activity.pk},
+                                              EDITS_M1_ROADMAP, "POST"),
     "reports_accept": Rule(lambda o: {}, COORDINATORS, "POST", data={"report": ["1:1"]}),
     "curator_queue": Rule(lambda o: {}, frozenset({"curator", "curator2"})),
     "spravka": Rule(_c, CAMPAIGN_ANALYSTS),
@@ -138,6 +150,7 @@ class Objects:
     task: object
     batch: object
     need: object
+    municipal_activity: object
 
 
 def build_objects(world) -> Objects:
@@ -150,9 +163,14 @@ def build_objects(world) -> Objects:
     from shnor.intake.models import ImportBatch
     from shnor.monitoring import workflow
     from shnor.monitoring.models import Evidence
-    from shnor.plans.models import Direction
+    from shnor.plans.models import Direction, PlannedActivity, Roadmap
 
     activity = world.roadmap.activities.first()
+    # Municipality m1's own roadmap in the campaign, its report opened (so deleting the activity is refused, whoever asks).
+    municipal_roadmap = Roadmap.objects.create(municipality=world.m1, title="Муниципальная дорожная карта", framework=world.framework)
+    municipal_activity = PlannedActivity.objects.create(roadmap=municipal_roadmap, number="1", title="Семинар МОЦ для руководителей ШНОР")
+    world.campaign.municipalities.add(world.m1)
+    workflow.open_municipal_report(world.campaign, world.m1)
     # An open report refers to the activity: deleting it is then refused with a message, whoever asks.
     report = workflow.open_report(world.campaign, world.a1)
     entry = report.entries.first() or report.entries.create(title="Семинар", status="done")
@@ -169,7 +187,8 @@ def build_objects(world) -> Objects:
     batch = ImportBatch.objects.create(campaign=world.campaign, created_by=world.users["head"], status="ready")
     return Objects(world, activity, Direction.objects.filter(framework=world.framework).first(),
                    Evidence.objects.get(entry=entry), finding, issued, task, batch,
-                   Need.objects.create(school=world.a1, kind="deficit", group="assessment", text="Дефицит оценочных компетенций"))
+                   Need.objects.create(school=world.a1, kind="deficit", group="assessment", text="Дефицит оценочных компетенций"),
+                   municipal_activity)
 
 
 def web_patterns():

@@ -32,6 +32,7 @@ VARIABLES = {
     "results": "результаты по направлениям: title, label, lines (каждая — text)",
     "charts": "диаграммы: image, title",
     "municipalities": "сравнение муниципалитетов: name, schools, reported, directions_share, completion",
+    "municipal_roadmaps_lead, municipal_roadmaps_lines": "мероприятия муниципальных дорожных карт: пояснение и строки по муниципалитетам (список)",
     "needs_lead, needs_lines": "диагностика и меры: пояснение и строки по причинам, дефицитам и рискам (список)",
     "outcome_lead, outcome_lines": "результаты: показатели по региону и их динамика, в том числе ВПР и ОГЭ по предметам (список)",
     "worked_lead, worked_lines": "что сработало: сравнение школ, проводивших и не проводивших мероприятия (список)",
@@ -195,6 +196,13 @@ def build(out: Path = OUT) -> Path:
     _table(doc, ["Муниципалитет", "Школ", "Представили отчёт", "Доля направлений с мероприятиями", "Выполнено запланированного"],
            "m in municipalities", ["{{ m.name }}", "{{ m.schools }}", "{{ m.reported }}", "{{ m.directions_share }}", "{{ m.completion }}"],
            [55, 18, 28, 34, 30])
+    _para(doc, "{%p endif %}")
+
+    _para(doc, "{%p if municipal_roadmaps_lead %}")
+    p = _para(doc)
+    p.add_run("Мероприятия муниципальных дорожных карт. ").bold = True
+    p.add_run("{{ municipal_roadmaps_lead }}")
+    _numbered(doc, "municipal_roadmaps_lines", "· {{ x }}")
     _para(doc, "{%p endif %}")
 
     _para(doc, "{%p if needs_lead %}")

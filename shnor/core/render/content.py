@@ -79,6 +79,9 @@ class Spravka:
     outcome_lines: list[str] = field(default_factory=list)  # per indicator and subject
     worked_lead: str = ""  # «Что сработало»: the comparison and its caveat
     worked_lines: list[str] = field(default_factory=list)
+    # «Мероприятия муниципальных дорожных карт»: the municipalities' own roadmaps, counted apart from the schools
+    municipal_roadmaps_lead: str = ""
+    municipal_roadmaps_lines: list[str] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         d = asdict(self)
@@ -92,6 +95,7 @@ class Spravka:
         for r in self.results:
             lines.append(f"{r['title']} — {r['label']}")
             lines += [line["text"] for line in r["lines"]]
+        lines += [self.municipal_roadmaps_lead, *self.municipal_roadmaps_lines]
         lines += [self.needs_lead, *self.needs_lines, self.outcome_lead, *self.outcome_lines, self.worked_lead, *self.worked_lines]
         lines += [self.dynamics_lead, *self.dynamics_indicators, *self.conclusions, *self.remarks]
         lines += [d["text"] for d in self.decisions] + [f"{r['addressee']}: {r['text']}" for r in self.recommendations]
