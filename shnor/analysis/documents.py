@@ -409,6 +409,8 @@ def issue(target: Target, kind: str, user, author_name: str = "", author_positio
     if not target.can_issue(user):
         raise DocumentError("Выпустить этот документ может только тот, кто за него отвечает: руководитель школы, "
                             "координатор муниципалитета или региональный координатор.")
+    if target.own and kind not in OWN_KINDS:
+        raise DocumentError(f"По собственной дорожной карте муниципалитета составляются: {', '.join(KINDS[k].lower() for k in OWN_KINDS)}.")
     if kind == "spravka" and target.level == "region":
         return spravka.issue(target.campaign, user, author_name, author_position, on)
     if kind == "monitoring":  # built once: its recommendations are tracked below

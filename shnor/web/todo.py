@@ -14,6 +14,7 @@ from django.utils import timezone
 from shnor.actions.access import visible_to as actions_visible_to
 from shnor.actions.models import Action
 from shnor.monitoring.completeness import completeness
+from shnor.monitoring.coverage import municipal_coverage
 from shnor.monitoring.models import Campaign, SchoolReport
 from shnor.registry.models import Membership, Scope
 
@@ -48,6 +49,9 @@ class CuratorTodo:
 class CoordinatorTodo:
     to_accept: list[SchoolReport] = field(default_factory=list)
     lagging: list[tuple[Campaign, object]] = field(default_factory=list)  # (campaign, completeness row) not submitted
+    # (campaign, MunicipalRow) of the municipalities' own roadmaps with a step for this person: to fill and submit
+    # (the municipal coordinator), to certify or accept (the regional coordinator)
+    municipal: list[tuple[Campaign, object]] = field(default_factory=list)
 
 
 def open_campaigns(user) -> list[Campaign]:
@@ -94,7 +98,21 @@ def coordinator_todo(scope: Scope, campaigns: list[Campaign]) -> CoordinatorTodo
     for c in campaigns:
         todo.lagging += [(c, row) for row in completeness(c, c.schools.filter(pk__in=visible)).rows if row.not_submitted]
     todo.lagging.sort(key=lambda pair: (not pair[1].overdue, pair[0].due_date))
+    todo.municipal = _municipal_steps(scope, campaigns)
     return todo
+
+
+def _municipal_steps(scope: Scope, campaigns: list[Campaign]) -> list[tuple[Campaign, object]]:
+    steps = []
+    for c in campaigns:
+        if not c.municipalities.exists():  # the common case: one cheap query per open campaign
+            continue
+        for row in municipal_coverage(c, municipality_ids=scope.visible_municipalities().values("pk")):
+            fills = scope.can_edit_municipal_report(row.municipality) and row.state in ("not_started", "draft", "returned")
+            certifies = scope.can_certify_municipal_report(row.municipality) and row.state in ("submitted", "certified")
+            if fills or certifies:
+                steps.append((c, row))
+    return steps
 
 
 def addressed_to(user) -> list[Action]:

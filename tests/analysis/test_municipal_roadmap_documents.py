@@ -94,17 +94,25 @@ def test_an_own_roadmap_that_is_not_in_the_campaign_is_explained(kwargs, message
         documents.target_for(campaign(), **kwargs)
 
 
-def test_the_spravka_is_not_made_for_an_own_roadmap(tmp_path):
+@pytest.mark.parametrize("kind", ["spravka", "monitoring"])
+def test_the_spravka_and_the_monitoring_report_are_not_made_for_an_own_roadmap(tmp_path, kind):
     with pytest.raises(CommandError, match="отчёт о реализации"):
-        call_command("report", "--campaign", DEMO, "--kind", "spravka", "--municipality", ROGNEDINO, "--own", "--format", "docx",
+        call_command("report", "--campaign", DEMO, "--kind", kind, "--municipality", ROGNEDINO, "--own", "--format", "docx",
                      "--out", str(tmp_path / "x.docx"))
+    target = documents.target_for(campaign(), municipality=ROGNEDINO, own=True)
+    with pytest.raises(documents.DocumentError, match="отчёт о реализации"):
+        documents.issue(target, kind, _user("coordinator"))
+
+
+def _user(username: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(username=username)
 
 
 def _client(username: str) -> Client:
-    from django.contrib.auth import get_user_model
-
     client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
+    client.force_login(_user(username))
     return client
 
 

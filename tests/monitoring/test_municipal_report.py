@@ -265,3 +265,15 @@ def test_a_school_roadmap_change_is_still_logged_for_the_school(world):
     activity = roadmaps.save_activity(PlannedActivity(roadmap=world.roadmap, title="Новый семинар"), world.users["head"])
     event = AuditEvent.objects.filter(action="roadmap.activity_save").latest("at")
     assert event.school == world.a1 and "школы МБОУ «Альфа СОШ»" in event.summary and activity.order == 5
+
+
+def test_the_home_page_shows_each_their_step_with_the_municipal_report(world, own):
+    home = reverse("home")
+    assert "Отчёты о муниципальных дорожных картах" in world.client("municipal").get(home).content.decode()
+    for role in ("coordinator", "municipal2", "head"):
+        assert "Отчёты о муниципальных дорожных картах" not in world.client(role).get(home).content.decode(), role
+    municipal = world.users["municipal"]
+    workflow.submit_municipal(_fill(workflow.open_municipal_report(world.campaign, world.m1), municipal), municipal, None)
+    assert "Отчёты о муниципальных дорожных картах" not in world.client("municipal").get(home).content.decode()
+    page = world.client("coordinator").get(home).content.decode()
+    assert "Отчёты о муниципальных дорожных картах" in page and reverse("municipal_report_detail", args=[world.campaign.code, world.m1.pk]) in page
