@@ -8,6 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
+from shnor.audit.describe import action_label
 from shnor.audit.models import AuditEvent
 from shnor.monitoring import workflow
 from shnor.monitoring.coverage import compute_coverage_for, municipal_coverage
@@ -87,6 +88,7 @@ def test_the_whole_workflow_fill_submit_certify_accept(world, own):
     actions = list(AuditEvent.objects.filter(object_type="monitoring.municipalreport").order_by("at", "pk").values_list("action", flat=True))
     assert actions == ["municipal_report.create", "municipal_report.edit", "municipal_report.submit", "municipal_report.certify",
                        "municipal_report.accept"]
+    assert [action_label(a) for a in actions][-1] == "отчёт о муниципальной дорожной карте принят"  # the audit page's words
     with pytest.raises(workflow.WorkflowError):
         _fill(report, municipal)
 
@@ -176,6 +178,12 @@ def test_evidence_of_a_municipal_entry_is_kept_under_the_municipality_and_only_i
         workflow.EvidenceInput(entry.pk, "file", file=SimpleUploadedFile("prikaz.pdf", b"%PDF-1.4"))])
     evidence = entry.evidence.get()
     assert f"/mun-{world.m1.pk}/" in evidence.file.name
+    url = reverse("evidence_file", args=[evidence.pk])
+    for role, status in (("municipal", 200), ("coordinator", 200), ("observer", 200), ("municipal2", 404), ("head", 404), ("curator", 404)):
+        assert world.client(role).get(url).status_code == status, role
+    assert world.client("head").get(reverse("evidence_edit", args=[evidence.pk])).status_code == 404
+    assert world.client("coordinator").get(reverse("evidence_edit", args=[evidence.pk])).status_code == 403
+    assert world.client("municipal").get(reverse("evidence_edit", args=[evidence.pk])).status_code == 200
     with pytest.raises(workflow.WorkflowError, match="муниципальный координатор"):
         workflow.update_evidence(evidence, world.users["head"], title="Чужое")
     workflow.update_evidence(evidence, municipal, title="Приказ МОЦ")
