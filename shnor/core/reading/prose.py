@@ -153,7 +153,11 @@ def read_prose(blocks: list[Block], corrections: dict | None = None) -> ProseRes
             state.risk = None
             if kind == "deficit":
                 state.group = group_of_heading(_strip_number(text))
-            if inline and kind in FINDING_KINDS:
+            if inline and kind == "deficit" and _group_heading(inline, replace(block, kind="paragraph")):
+                state.group = group_of_heading(_strip_number(inline))  # «…дефициты: Группа 1 «Управленческие…»»
+            elif inline and kind in _ADDRESSED and _addressee_heading(inline, replace(block, kind="paragraph"), state, result):
+                pass  # «Рекомендации: Органам местного самоуправления» — a PDF line joined to its lead-in
+            elif inline and kind in FINDING_KINDS:
                 result.findings.append(Statement(kind=kind, text=inline, where=block.where))
             continue
         if _SIGNATURE.match(text) or _DATE_LINE.match(text):
@@ -313,15 +317,21 @@ def _lead_in(text: str, block: Block) -> tuple[str, str] | None:
         if colon and len(head) <= 60:
             return kind, rest.strip()
     # «Среди причин низких результатов выявлены следующие:» — the lead-in word is not first.
-    if bare.rstrip().endswith(":") and len(bare) <= 200 and not _DONE_LEAD.search(folded):
+    head, colon, rest = bare.partition(":")
+    folded = fold(head)
+    # The lead-in's words anywhere before its colon; what follows the colon on the same line (a PDF joins lines)
+    # is its first item or sub-heading.
+    inline = rest.strip()
+    if (colon and len(head) <= 200 and not _DONE_LEAD.search(folded)
+            and (not inline or (len(head) >= 20 and len(inline) <= 150 and not _DONE.search(inline)))):
         if re.search(r"причин|факторы", folded):
-            return "cause", ""
+            return "cause", rest.strip()
         if re.search(r"рекомендова|рекомендуется|рекомендаци", folded):
-            return "recommendation", ""  # «По итогам мониторинга рекомендуется:»
+            return "recommendation", rest.strip()  # «По итогам мониторинга рекомендуется:»
         if re.search(r"управленческ\w*\s+решени", folded):
-            return "decision", ""
+            return "decision", rest.strip()
         if re.search(r"(?:профессиональн\w*\s+)?(?:дефицит|затруднени)\w*\s+(?:у\s+)?(?:педагог|учител)", folded):
-            return "deficit", ""
+            return "deficit", rest.strip()
     return None
 
 

@@ -9,7 +9,7 @@ from shnor.core.reading import SchoolRef
 from shnor.core.reading.evidence import find_evidence
 from shnor.core.reading.quantities import find_quantities
 
-from .genre import FORMS, TEXT_FORMS, read
+from .genre import FORMS, read
 
 HEADER = ["№ п/п", "Мероприятие", "Срок", "Информация о выполнении"]
 
@@ -120,7 +120,7 @@ DEFICITS = [
 ]
 
 
-@pytest.mark.parametrize("form", TEXT_FORMS)
+@pytest.mark.parametrize("form", FORMS)
 def test_it_keeps_four_competence_groups_apart_and_a_training_sentence_is_no_deficit(form):
     findings = [f for f in read(DEFICITS, form).findings if f.kind == "deficit"]
     assert [(f.group, f.text[:20]) for f in findings] == [
@@ -149,7 +149,7 @@ NOT_ACTIVITIES = [
 ]
 
 
-@pytest.mark.parametrize("form", TEXT_FORMS)
+@pytest.mark.parametrize("form", FORMS)
 def test_a_school_name_and_a_lead_in_are_no_activities_and_a_plan_is_not_done(form):
     activities = read(NOT_ACTIVITIES, form, schools=KAVALEROVO).activities
     done = [(a.text, a.status) for a in activities if a.status == "done"]
@@ -246,7 +246,7 @@ RISK_PROFILE = [
 ]
 
 
-@pytest.mark.parametrize("form", TEXT_FORMS)
+@pytest.mark.parametrize("form", FORMS)
 def test_it_reads_the_risks_of_a_risk_profile_with_their_codes_and_measures(form):
     extraction = read(RISK_PROFILE, form)
     risks = [(f.code, f.text) for f in extraction.findings if f.kind == "risk"]
