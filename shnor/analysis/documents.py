@@ -23,6 +23,7 @@ from shnor.core import actions as core_actions
 from shnor.core import findings as core_findings
 from shnor.core.render import monitoring, note, planfact
 from shnor.core.render.docx import TemplateError
+from shnor.core.render.pdf import PdfError
 from shnor.diagnosis.models import Need
 from shnor.monitoring.models import Campaign, Evidence, IndicatorValue, MunicipalReport, ReportEntry
 from shnor.monitoring.workflow import municipal_planned_for, planned_for
@@ -384,14 +385,14 @@ def make(target: Target, kind: str, fmt: str, *, on: date | None = None, author_
         doc = monitoring_report(target, on=on, author_name=author_name, author_position=author_position)
         try:
             return monitoring.RENDERERS[fmt](doc)
-        except TemplateError as exc:
+        except (TemplateError, PdfError) as exc:
             raise DocumentError(exc.message) from exc
     if kind in ("plan-vs-actual", "note"):
         build = plan_vs_actual if kind == "plan-vs-actual" else analytical_note
         doc = build(target, on=on, author_name=author_name, author_position=author_position)
         try:
             return (planfact if kind == "plan-vs-actual" else note).RENDERERS[fmt](doc)
-        except TemplateError as exc:
+        except (TemplateError, PdfError) as exc:
             raise DocumentError(exc.message) from exc
     whole = target.level == "region"
     ids = None if whole else list(target.schools().values_list("pk", flat=True))
@@ -404,8 +405,8 @@ def make(target: Target, kind: str, fmt: str, *, on: date | None = None, author_
 
 
 def issue(target: Target, kind: str, user, author_name: str = "", author_position: str = "", on: date | None = None) -> IssuedReport:
-    """Issue a document of its scope's owner and keep it as the next version: the DOCX and the HTML page now, the PDF by
-    the queue (spravka.make_pdf). The region's справка is spravka.issue (its decisions and recommendations are tracked)."""
+    """Issue a document of its scope's owner and keep it as the next version: the DOCX now, its PDF by the queue
+    (spravka.make_pdf). The region's справка is spravka.issue (its decisions and recommendations are tracked)."""
     if not target.can_issue(user):
         raise DocumentError("Выпустить этот документ может только тот, кто за него отвечает: руководитель школы, "
                             "координатор муниципалитета или региональный координатор.")
@@ -416,13 +417,12 @@ def issue(target: Target, kind: str, user, author_name: str = "", author_positio
     if kind == "monitoring":  # built once: its recommendations are tracked below
         doc = monitoring_report(target, on=on, author_name=author_name, author_position=author_position)
         try:
-            docx, page = monitoring.RENDERERS["docx"](doc), monitoring.RENDERERS["html"](doc)
+            docx = monitoring.RENDERERS["docx"](doc)
         except TemplateError as exc:
             raise DocumentError(exc.message) from exc
     else:
         doc = None
         docx = make(target, kind, "docx", on=on, author_name=author_name, author_position=author_position)
-        page = make(target, kind, "html", on=on, author_name=author_name, author_position=author_position)
     campaign = target.campaign
     with transaction.atomic():
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # serialises version numbers
@@ -432,7 +432,6 @@ def issue(target: Target, kind: str, user, author_name: str = "", author_positio
                               author_position=author_position, created_by=user, pdf_status=IssuedReport.PdfStatus.PENDING,
                               content={"kind": kind, "scope": target.key})
         issued.docx.save(target.file_name(kind, "docx", number), ContentFile(docx), save=False)
-        issued.html.save(target.file_name(kind, "html", number), ContentFile(page), save=False)
         issued.save()
         tracked = 0
         if doc is not None:

@@ -63,7 +63,7 @@ class IssuedReport(models.Model):
         READY = "ready", "готов"
         PENDING = "pending", "готовится"
         FAILED = "failed", "не удалось сформировать"
-        NONE = "none", "не формируется"  # too many schools: see spravka.PDF_MAX_SCHOOLS
+        NONE = "none", "не формируется"  # versions issued before issue 16 with too many schools for weasyprint
 
     campaign = models.ForeignKey("monitoring.Campaign", on_delete=models.CASCADE, related_name="issued_reports", verbose_name="кампания")
     # What the document is (analysis.documents.KINDS) and about whom: the campaign's region, one municipality or one

@@ -28,6 +28,7 @@ from shnor.core.analysis import Analysis, analyse
 from shnor.core.render import RENDERERS, charts, content
 from shnor.core.render import pdf as pdf_renderer
 from shnor.core.render.docx import TemplateError, check_template
+from shnor.core.render.pdf import PdfError
 from shnor.core.russian import agree
 from shnor.monitoring.coverage import municipal_coverage
 from shnor.monitoring.models import Campaign
@@ -38,12 +39,11 @@ from .models import Finding, IssuedReport, SpravkaTemplate
 from .records import campaign_data
 
 EDITABLE_FIELDS = ("text", "addressee", "responsible", "deadline_text", "deadline")
-# The PDF of an issued справка is made by a task after issuing, never in the request: weasyprint takes a second for a
-# few schools, 7–12 s for 500. Beyond PDF_MAX_SCHOOLS none is made: at 5,000 schools weasyprint took 106 s and 1.3 GB
-# for a document of hundreds of pages, which is read as DOCX anyway. The PDF of a draft (not issued) is made in the
-# request only up to PDF_INLINE_SCHOOLS.
+# The PDF of an issued справка or document is made by a task after issuing, never in the request, at any size:
+# LibreOffice converts the issued DOCX (shnor.core.render.pdf; a few seconds for 500 schools, minutes for a
+# national справка of tens of thousands of pages). The PDF of a draft (not issued) is made in the request only up
+# to PDF_INLINE_SCHOOLS.
 PDF_INLINE_SCHOOLS = 100
-PDF_MAX_SCHOOLS = 2000
 
 log = logging.getLogger(__name__)
 
@@ -311,52 +311,46 @@ def region_template(region_id: int) -> bytes | None:
 
 def render(spravka: content.Spravka, fmt: str, region_id: int | None = None) -> bytes:
     """Render in `fmt`; a region's broken template becomes a SpravkaError with the reason in Russian."""
-    template = region_template(region_id) if fmt == "docx" and region_id is not None else None
+    template = region_template(region_id) if fmt in ("docx", "pdf") and region_id is not None else None
     try:
         return RENDERERS[fmt](spravka, template)
-    except TemplateError as exc:
+    except (TemplateError, PdfError) as exc:
         raise SpravkaError(exc.message) from exc
 
 
 def issue(campaign: Campaign, user, author_name: str, author_position: str, on: date | None = None) -> IssuedReport:
-    """Issue the справка: render the DOCX and keep it with the content; queue its PDF (made from the HTML page kept
-    with it, see `make_pdf`; a national one's not at all); track its decisions and recommendations (shnor.actions)."""
+    """Issue the справка: render the DOCX and keep it with the content; queue its PDF (made from that DOCX, see
+    `make_pdf`); track its decisions and recommendations (shnor.actions)."""
     analysis = analysis_for(campaign)
     ensure_findings(campaign, user, analysis)
     prepared = prepare(campaign, author_name=author_name, author_position=author_position, on=on, analysis=analysis)
     # Rendered before the transaction: slow, and may fail.
     docx = render(prepared.spravka, "docx", campaign.region_id)
-    schools = len(prepared.analysis.data.schools)
-    page = render(prepared.spravka, "html") if schools <= PDF_MAX_SCHOOLS else b""
     with transaction.atomic():
         Campaign.objects.select_for_update().filter(pk=campaign.pk).first()  # serialises version numbers
         number = (IssuedReport.regional(campaign).aggregate(m=Max("number"))["m"] or 0) + 1
         issued = IssuedReport(campaign=campaign, number=number, title=f"{prepared.spravka.title} — {campaign.title}",
                               author_name=author_name, author_position=author_position, content=prepared.spravka.as_dict(), created_by=user)
         issued.docx.save(f"spravka-{campaign.code}-v{number}.docx", ContentFile(docx), save=False)
-        if page:
-            issued.html.save(f"spravka-{campaign.code}-v{number}.html", ContentFile(page), save=False)
-            issued.pdf_status = IssuedReport.PdfStatus.PENDING
-        else:
-            issued.pdf_status = IssuedReport.PdfStatus.NONE
+        issued.pdf_status = IssuedReport.PdfStatus.PENDING
         issued.save()
         created, updated, cancelled = _sync_actions(campaign, issued, user)
         record(user, "spravka.issue", issued, f"Выпущена аналитическая справка, версия {number}: {campaign.title}", region=campaign.region,
                changes={"number": number, "actions_created": created, "actions_updated": updated, "actions_cancelled": cancelled})
-        if issued.pdf_status == IssuedReport.PdfStatus.PENDING:
-            transaction.on_commit(lambda: start_pdf(issued.pk))
+        transaction.on_commit(lambda: start_pdf(issued.pk))
     return issued
 
 
 def start_pdf(issued_id: int) -> None:
-    """Queue the making of a pending PDF (a task of the worker: weasyprint takes seconds to minutes)."""
+    """Queue the making of a pending PDF (a task of the worker: LibreOffice takes seconds to minutes)."""
     result = make_pdf.enqueue(issued_id)
     IssuedReport.objects.filter(pk=issued_id).update(pdf_task_id=result.id)
 
 
 @django_tasks.task()
 def make_pdf(issued_id: int) -> bool:
-    """The task: make and keep the PDF of an issued справка whose PDF is pending; True when it made it.
+    """The task: make and keep the PDF of an issued справка or document whose PDF is pending, from its issued DOCX;
+    True when it made it.
 
     A failure is kept (the PDF «не удалось сформировать», the reason in the log; the DOCX stays available) and not
     retried automatically: the справка page offers «Повторить»."""
@@ -364,8 +358,8 @@ def make_pdf(issued_id: int) -> bool:
     if issued is None:
         return False
     try:
-        with issued.html.open("rb") as fh:
-            data = pdf_renderer.from_html(fh.read().decode("utf-8"))
+        with issued.docx.open("rb") as fh:
+            data = pdf_renderer.from_docx(fh.read())
     except Exception:
         log.exception("the PDF of issued справка %s failed", issued_id)
         IssuedReport.objects.filter(pk=issued_id).update(pdf_status=IssuedReport.PdfStatus.FAILED)
@@ -385,7 +379,7 @@ def retry_pdf(issued: IssuedReport, user) -> None:
     """Make again, by hand, a PDF that could not be made."""
     with transaction.atomic():
         issued = IssuedReport.objects.select_for_update().select_related("campaign").get(pk=issued.pk)
-        if not pdf_failed(issued) or not issued.html:
+        if not pdf_failed(issued) or not issued.docx:
             raise SpravkaError("PDF этой справки не прерывался: повторять нечего.")
         issued.pdf_status = IssuedReport.PdfStatus.PENDING
         issued.save(update_fields=["pdf_status"])

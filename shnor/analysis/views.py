@@ -166,8 +166,8 @@ def _pdf_not_ready(request, issued: IssuedReport):
     elif issued.pdf_status == IssuedReport.PdfStatus.PENDING:
         messages.info(request, f"PDF справки (версия {issued.number}) готовится: обновите страницу через несколько минут. DOCX можно скачать сразу.")
     else:
-        messages.info(request, f"PDF справки (версия {issued.number}) не формируется: в ней больше {spravka_workflow.PDF_MAX_SCHOOLS} школ, "
-                               "и документ занял бы сотни страниц. Скачайте DOCX; при необходимости сохраните его в PDF из Word.")
+        messages.info(request, f"PDF справки (версия {issued.number}) не формировался: она выпущена, когда для больших справок PDF не делался. "
+                               "Скачайте DOCX или выпустите справку заново.")
     return redirect(_spravka_url(issued.campaign) + "#issued")
 
 

@@ -150,9 +150,15 @@ def test_the_docx_opens_in_libreoffice_and_holds_the_expected_lines(spravka, tmp
         assert expected in text, expected
 
 
-def test_the_pdf_is_produced_from_the_same_html(spravka):
+def test_the_pdf_is_the_docx_converted_by_libreoffice(spravka):
     data = render(spravka, "pdf")
     assert data.startswith(b"%PDF") and len(data) > 20_000
+    import pdfplumber
+
+    with pdfplumber.open(BytesIO(data)) as document:
+        text = plain("\n".join(page.extract_text() or "" for page in document.pages))
+    for expected in ["Аналитическая справка", "Выводы:", "МБОУ Дроновская СОШ", "О. Г. Викульева, заведующий центром мониторинга"]:
+        assert expected in text, expected
 
 
 def _template(*paragraphs: str) -> bytes:

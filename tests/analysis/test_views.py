@@ -260,14 +260,21 @@ def test_the_pdf_task_runs_on_the_queue_after_the_commit(reported, django_captur
     assert issued.pdf_status == IssuedReport.PdfStatus.READY and issued.pdf.read().startswith(b"%PDF") and issued.pdf_task_id
 
 
-def test_no_pdf_is_made_for_a_national_campaign_and_the_download_says_why(reported, monkeypatch):
-    monkeypatch.setattr(spravka_workflow, "PDF_MAX_SCHOOLS", 2)
-    started = []
-    monkeypatch.setattr(spravka_workflow, "start_pdf", started.append)
+def test_a_version_issued_without_a_pdf_says_why(reported):
+    """Before issue 16 a справка of more than 2,000 schools got no PDF; such a version's download explains it."""
     issued = spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
-    assert issued.docx and not issued.pdf and not issued.html and issued.pdf_status == IssuedReport.PdfStatus.NONE and started == []
+    IssuedReport.objects.filter(pk=issued.pk).update(pdf_status=IssuedReport.PdfStatus.NONE, pdf="")
     page = reported.client("coordinator").get(url("issued_file", reported, issued.pk, "pdf"), follow=True).content.decode()
-    assert "не формируется: в ней больше 2 школ" in normalize_spaces(page) and started == []
+    assert "PDF справки (версия 1) не формировался" in normalize_spaces(page)
+
+
+def test_a_draft_pdf_that_libreoffice_cannot_make_is_a_message_not_an_error(reported, monkeypatch):
+    from shnor.core.render import pdf
+
+    monkeypatch.setattr(pdf, "soffice", lambda: None)
+    page = reported.client("coordinator").get(url("spravka_download", reported, "pdf"), follow=True)
+    assert page.status_code == 200 and page.redirect_chain
+    assert "PDF не сформирован: на сервере не установлен LibreOffice" in normalize_spaces(page.content.decode())
 
 
 def test_the_draft_pdf_of_a_large_campaign_is_not_made_in_the_request(reported, monkeypatch):
@@ -279,12 +286,12 @@ def test_the_draft_pdf_of_a_large_campaign_is_not_made_in_the_request(reported, 
 def test_a_pdf_that_cannot_be_made_is_marked_and_retried_by_hand(reported, monkeypatch, django_capture_on_commit_callbacks):
     from shnor.core.render import pdf
 
-    from_html = pdf.from_html
+    from_docx = pdf.from_docx
 
-    def broken(page):
+    def broken(data):
         raise MemoryError
 
-    monkeypatch.setattr(pdf, "from_html", broken)
+    monkeypatch.setattr(pdf, "from_docx", broken)
     with django_capture_on_commit_callbacks(execute=True):
         issued = spravka_workflow.issue(reported.campaign, reported.users["coordinator"], "О. Координатова", "начальник отдела")
     issued.refresh_from_db()
@@ -294,7 +301,7 @@ def test_a_pdf_that_cannot_be_made_is_marked_and_retried_by_hand(reported, monke
     assert "сформировать не удалось. Нажмите «Повторить»" in normalize_spaces(page)
     assert 'class="secondary issued-pdf-retry">Повторить</button>' in page
 
-    monkeypatch.setattr(pdf, "from_html", from_html)
+    monkeypatch.setattr(pdf, "from_docx", from_docx)
     page = client.post(url("issued_pdf_retry", reported, issued.pk), follow=True).content.decode()
     assert "PDF справки (версия 1) готовится заново" in normalize_spaces(page)
     issued.refresh_from_db()

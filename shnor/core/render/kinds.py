@@ -1,5 +1,5 @@
 """The renderers of a document kind other than the справка: its own default Word template (replaceable by
-a region's, same engine as the справка's: docx.render) and its own HTML page, which weasyprint makes a PDF of."""
+a region's, same engine as the справка's: docx.render), its own HTML page, and the PDF LibreOffice makes of the DOCX."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from markupsafe import Markup
 
 from . import docx
 from .html import CSS, _environment
-from .pdf import from_html
+from .pdf import from_docx
 
 TEMPLATES = Path(__file__).parent / "templates"
 
@@ -25,5 +25,5 @@ def renderers(name: str) -> dict[str, Callable[..., bytes]]:
     return {
         "docx": lambda doc, template=None: docx.render(doc, template, default=TEMPLATES / f"{name}.docx"),
         "html": lambda doc, template=None: page(doc).encode("utf-8"),
-        "pdf": lambda doc, template=None: from_html(page(doc)),
+        "pdf": lambda doc, template=None: from_docx(docx.render(doc, template, default=TEMPLATES / f"{name}.docx")),
     }

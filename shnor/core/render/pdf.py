@@ -1,18 +1,137 @@
-"""The справка as PDF: weasyprint lays out the same HTML page (A4, serif 14 pt, charts inlined)."""
+"""The PDF of a document: LibreOffice (headless) converts the DOCX the document was rendered to.
+
+Chosen over weasyprint laying out the HTML page (issue 16, measured side by side in BENCHMARKS.md): faster, and the
+PDF is the same document as the DOCX, a region's letterhead included. Each conversion runs its own `soffice` with
+a private user profile in a temporary directory (so conversions may run side by side), under a timeout that grows
+with the document, and the whole process group is killed when it runs out. Anything that goes wrong is a
+`PdfError` with a Russian message for the user.
+
+LibreOffice lays out a table that runs over many pages in time that grows faster than its length (a national
+справка's 50,000-row list of schools would take hours), so before converting, every long table is cut into tables
+of `ROWS_PER_TABLE` rows separated by a hairline paragraph: the page looks the same and the time grows linearly.
+The DOCX given to the user is not changed.
+"""
 
 from __future__ import annotations
 
+import os
+import re
+import shutil
+import signal
+import subprocess
+import tempfile
+import zipfile
+from collections.abc import Iterator
+from io import BytesIO
+from pathlib import Path
+
+from . import docx
 from .content import Spravka
-from .html import render_page
+
+ROWS_PER_TABLE = 100
+BASE_TIMEOUT_S = 300  # LibreOffice's start and a short document, on a busy machine
+TIMEOUT_S_PER_MB = 60  # of the document's uncompressed body (a 50,000-school справка: ~150 MB)
+_TABLE = re.compile(r"<w:tbl>.*?</w:tbl>", re.DOTALL)  # the documents' tables are never nested
+_ROW = re.compile(r"<w:tr[ >].*?</w:tr>", re.DOTALL)
+_TABLE_HEAD = re.compile(r"<w:tbl>(?:<w:tblPr>.*?</w:tblPr>)?(?:<w:tblGrid>.*?</w:tblGrid>)?", re.DOTALL)
+# Between two parts of a cut table: an empty paragraph 0.05 pt high with no spacing (two tables with nothing
+# between them would be joined again).
+_HAIRLINE = ('<w:p><w:pPr><w:spacing w:before="0" w:after="0" w:line="1" w:lineRule="exact"/>'
+             '<w:rPr><w:sz w:val="2"/></w:rPr></w:pPr></w:p>')
+
+
+class PdfError(Exception):
+    """The PDF could not be made; `message` says so in Russian."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
 
 
 def render(spravka: Spravka, template: bytes | None = None) -> bytes:
-    return from_html(render_page(spravka))
+    """The справка's PDF: its DOCX (with the region's template when given), converted."""
+    return from_docx(docx.render(spravka, template))
 
 
-def from_html(page: str) -> bytes:
-    """The PDF of an HTML page made by html.render_page (an issued справка keeps its page to make the PDF later)."""
-    # Imported here: weasyprint loads pango and fonts, which only the PDF needs.
-    from weasyprint import HTML
+def soffice() -> str | None:
+    """The LibreOffice executable, or None when it is not installed."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
 
-    return HTML(string=page).write_pdf()
+
+def from_docx(data: bytes, *, timeout: float | None = None) -> bytes:
+    """The PDF of a DOCX document; PdfError when LibreOffice is missing, fails or runs out of time."""
+    program = soffice()
+    if program is None:
+        raise PdfError("PDF не сформирован: на сервере не установлен LibreOffice (пакет libreoffice-writer-nogui). "
+                       "Скачайте DOCX и сохраните его в PDF из Word; администратору — установить пакет командой make run.")
+    with tempfile.TemporaryDirectory(prefix="shnor-pdf-") as work:
+        folder = Path(work)
+        source = folder / "document.docx"
+        try:
+            body_mb = _for_layout(data, source)
+        except (zipfile.BadZipFile, KeyError, ValueError) as exc:
+            raise PdfError("PDF не сформирован: документ Word повреждён и не может быть преобразован.") from exc
+        limit = timeout if timeout is not None else BASE_TIMEOUT_S + TIMEOUT_S_PER_MB * body_mb
+        command = [program, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+                   f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--convert-to", "pdf", "--outdir", str(folder), str(source)]
+        env = {**os.environ, "HOME": str(folder), "TMPDIR": str(folder)}
+        # A session of its own: on a timeout the whole group goes (soffice starts soffice.bin as a child).
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=folder, start_new_session=True)
+        try:
+            _, errors = process.communicate(timeout=limit)
+        except subprocess.TimeoutExpired:
+            _kill(process)
+            minutes = max(1, round(limit / 60))
+            raise PdfError(f"PDF не сформирован: LibreOffice не успел преобразовать документ за {minutes} мин. "
+                           "Скачайте DOCX или повторите позже.") from None
+        finally:
+            _kill(process)
+        result = folder / "document.pdf"
+        if process.returncode != 0 or not result.exists() or not result.read_bytes()[:5] == b"%PDF-":
+            detail = errors.decode("utf-8", "replace").strip().splitlines()[-1:] if errors else []
+            raise PdfError("PDF не сформирован: LibreOffice не смог преобразовать документ"
+                           + (f" (код завершения {process.returncode})" if process.returncode else "") + ". Скачайте DOCX."
+                           + (f" Сообщение программы: {detail[0][:200]}" if detail else ""))
+        return result.read_bytes()
+
+
+def _kill(process: subprocess.Popen) -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except (ProcessLookupError, PermissionError):
+        pass
+    if process.returncode is None:
+        process.wait()
+
+
+def _for_layout(data: bytes, path: Path) -> float:
+    """Write to `path` the DOCX with its long tables cut (see the module's docstring); returns the body's size in MB."""
+    with zipfile.ZipFile(BytesIO(data)) as src, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as dst:
+        document = src.read("word/document.xml").decode("utf-8")
+        for info in src.infolist():
+            if info.filename == "word/document.xml":
+                with dst.open(zipfile.ZipInfo(info.filename, date_time=info.date_time), "w") as fh:
+                    for piece in _cut_tables(document):
+                        fh.write(piece.encode("utf-8"))
+            else:
+                dst.writestr(info, src.read(info))
+    return len(document) / 1e6
+
+
+def _cut_tables(document: str) -> Iterator[str]:
+    at = 0
+    for table in _TABLE.finditer(document):
+        yield document[at:table.start()]
+        at = table.end()
+        xml = table.group(0)
+        rows = [m for m in _ROW.finditer(xml)]
+        if len(rows) <= ROWS_PER_TABLE:
+            yield xml
+            continue
+        head = _TABLE_HEAD.match(xml).group(0)
+        for start in range(0, len(rows), ROWS_PER_TABLE):
+            part = rows[start:start + ROWS_PER_TABLE]
+            if start:
+                yield _HAIRLINE
+            yield head + xml[part[0].start():part[-1].end()] + "</w:tbl>"
+    yield document[at:]

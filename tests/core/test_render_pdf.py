@@ -1,0 +1,112 @@
+"""The PDF converter (shnor.core.render.pdf): LibreOffice with a private profile, long tables cut for layout, a
+timeout that kills the whole process group, and a Russian PdfError for everything that goes wrong."""
+
+from __future__ import annotations
+
+import glob
+import os
+import re
+import tempfile
+import time
+import zipfile
+from io import BytesIO
+
+import pytest
+from docx import Document
+
+from shnor.core.render import pdf
+
+needs_libreoffice = pytest.mark.skipif(pdf.soffice() is None, reason="LibreOffice (libreoffice-writer-nogui) is not installed")
+
+
+def _table_docx(rows: int) -> bytes:
+    doc = Document()
+    doc.add_paragraph("Перечень школ")
+    table = doc.add_table(rows=1, cols=2)
+    table.rows[0].cells[0].text, table.rows[0].cells[1].text = "№", "Школа"
+    for i in range(1, rows + 1):
+        cells = table.add_row().cells
+        cells[0].text, cells[1].text = str(i), f"МБОУ СОШ № {i}"
+    doc.add_paragraph("Конец перечня")
+    out = BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def _document_xml(data: bytes) -> str:
+    with zipfile.ZipFile(BytesIO(data)) as z:
+        return z.read("word/document.xml").decode("utf-8")
+
+
+def test_a_long_table_is_cut_into_parts_of_rows_and_nothing_else_changes(tmp_path):
+    data = _table_docx(250)  # 251 rows with the header
+    pdf._for_layout(data, tmp_path / "cut.docx")
+    before, after = _document_xml(data), _document_xml((tmp_path / "cut.docx").read_bytes())
+    assert before.count("<w:tbl>") == 1 and after.count("<w:tbl>") == 3  # 100 + 100 + 51 rows
+    assert re.findall(r"<w:t>([^<]*)</w:t>", before) == re.findall(r"<w:t>([^<]*)</w:t>", after)  # every text, in order
+    assert after.count("<w:tblGrid>") == 3 and after.count('w:lineRule="exact"') == 2
+
+
+def test_a_short_table_is_left_alone(tmp_path):
+    data = _table_docx(20)
+    pdf._for_layout(data, tmp_path / "same.docx")
+    assert _document_xml((tmp_path / "same.docx").read_bytes()) == _document_xml(data)
+
+
+@needs_libreoffice
+def test_the_pdf_of_a_long_table_holds_every_row_in_order():
+    import pdfplumber
+
+    data = pdf.from_docx(_table_docx(250))
+    with pdfplumber.open(BytesIO(data)) as document:
+        text = "\n".join(page.extract_text() or "" for page in document.pages)
+    numbers = [int(n) for n in re.findall(r"МБОУ СОШ № (\d+)", text)]
+    assert numbers == list(range(1, 251)) and "Перечень школ" in text and "Конец перечня" in text
+
+
+def test_without_libreoffice_the_error_says_what_to_install(monkeypatch):
+    monkeypatch.setattr(pdf, "soffice", lambda: None)
+    with pytest.raises(pdf.PdfError) as caught:
+        pdf.from_docx(_table_docx(3))
+    assert "не установлен LibreOffice" in caught.value.message and "Скачайте DOCX" in caught.value.message
+
+
+def test_a_file_that_is_not_a_docx_is_refused_in_russian():
+    if pdf.soffice() is None:
+        pytest.skip("LibreOffice is not installed")
+    with pytest.raises(pdf.PdfError) as caught:
+        pdf.from_docx(b"not a word document")
+    assert "повреждён" in caught.value.message
+
+
+def _leftovers() -> set[str]:
+    return set(glob.glob(os.path.join(tempfile.gettempdir(), "shnor-pdf-*")))
+
+
+def test_a_conversion_out_of_time_is_killed_with_its_children_and_cleaned_up(monkeypatch, tmp_path):
+    # A stand-in for soffice that starts a child and then hangs, as soffice.bin would on a huge document.
+    fake = tmp_path / "soffice"
+    marker = tmp_path / "child.pid"
+    fake.write_text(f"#!/bin/sh\nsleep 300 &\necho $! > {marker}\nwait\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(pdf, "soffice", lambda: str(fake))
+    before = _leftovers()
+    with pytest.raises(pdf.PdfError) as caught:
+        pdf.from_docx(_table_docx(3), timeout=1)
+    assert "не успел преобразовать документ" in caught.value.message
+    child = int(marker.read_text())
+    with pytest.raises(ProcessLookupError):  # the whole group was killed, not only the script
+        for _ in range(50):
+            os.kill(child, 0)
+            time.sleep(0.1)
+    assert _leftovers() <= before  # the private profile and the files are gone
+
+
+def test_a_failing_converter_is_a_russian_error(monkeypatch, tmp_path):
+    fake = tmp_path / "soffice"
+    fake.write_text("#!/bin/sh\necho 'Error: source file could not be loaded' >&2\nexit 1\n")
+    fake.chmod(0o755)
+    monkeypatch.setattr(pdf, "soffice", lambda: str(fake))
+    with pytest.raises(pdf.PdfError) as caught:
+        pdf.from_docx(_table_docx(3))
+    assert caught.value.message.startswith("PDF не сформирован: LibreOffice не смог преобразовать документ (код завершения 1)")
