@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast system-deps bench lint install demo clean
+.PHONY: run test test-fast system-deps run-deps bench lint install demo clean
 
 $(STAMP): pyproject.toml requirements.txt
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,15 +15,19 @@ $(STAMP): pyproject.toml requirements.txt
 install: $(STAMP)
 
 # `shnor serve` runs the development server and the task worker (`shnor worker`); Ctrl+C stops both.
-run: $(STAMP)
+run: run-deps $(STAMP)
 	$(BIN)/shnor migrate --no-input
 	$(BIN)/shnor demo
 	@echo "Сайт: http://127.0.0.1:8000/  (остановить сайт и обработчик фоновых задач: Ctrl+C)"
 	$(BIN)/shnor serve --host 127.0.0.1 --port 8000
 
-# The Debian packages the suite needs (chromium, LibreOffice, poppler, fonts): installed when missing.
+# The Debian packages the site needs at run time (LibreOffice and the fonts: the PDFs of справки and documents).
+run-deps:
+	bash scripts/system-packages.sh run
+
+# Those and what only the suite needs (chromium, poppler): installed when missing.
 system-deps:
-	bash scripts/system-packages.sh
+	bash scripts/system-packages.sh test
 
 test: system-deps $(STAMP)
 	$(BIN)/lint-imports
