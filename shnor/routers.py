@@ -4,7 +4,8 @@ settings.py installs `AnalyticsReplicaRouter` when DATABASE_REPLICA_URL is set (
 primary PostgreSQL). Everything else — every write, every read of a page that a person has just changed —
 stays on the primary, so nobody sees their own change missing because the replica lags a second behind.
 The national справка, the dashboards and the Excel exports read thousands of rows that a few seconds of lag
-do not change: they wrap those reads in `with analytics_reads():`.
+do not change: they wrap those reads in `with analytics_reads():`. Issuing a document reads the primary whatever
+the caller wrapped it in (`primary_reads`): an issued справка must show the certification made a second before.
 """
 
 from __future__ import annotations
@@ -28,6 +29,17 @@ def replica_configured() -> bool:
 def analytics_reads() -> Iterator[None]:
     """Send the reads in this block to the replica (when there is one); a no-op otherwise."""
     token = _analytics.set(True)
+    try:
+        yield
+    finally:
+        _analytics.reset(token)
+
+
+@contextmanager
+def primary_reads() -> Iterator[None]:
+    """Read from the primary in this block even inside `analytics_reads()`: what must see the latest writes (issuing
+    a справка right after a certification) says so. Usable as a decorator."""
+    token = _analytics.set(False)
     try:
         yield
     finally:

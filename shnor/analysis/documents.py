@@ -30,6 +30,7 @@ from shnor.monitoring.workflow import municipal_planned_for, planned_for
 from shnor.plans.maps import framework_maps
 from shnor.plans.models import Direction
 from shnor.registry.models import Membership, Municipality, School, Scope
+from shnor.routers import primary_reads
 
 from . import spravka
 from .access import can_view_analysis
@@ -404,6 +405,7 @@ def make(target: Target, kind: str, fmt: str, *, on: date | None = None, author_
         raise DocumentError(str(exc)) from exc
 
 
+@primary_reads()  # an issued document sees what was certified a moment ago (spravka.issue)
 def issue(target: Target, kind: str, user, author_name: str = "", author_position: str = "", on: date | None = None) -> IssuedReport:
     """Issue a document of its scope's owner and keep it as the next version: the DOCX now, its PDF by the queue
     (spravka.make_pdf). The region's справка is spravka.issue (its decisions and recommendations are tracked)."""

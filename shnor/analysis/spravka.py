@@ -34,6 +34,7 @@ from shnor.monitoring.coverage import municipal_coverage
 from shnor.monitoring.models import Campaign
 from shnor.plans.maps import framework_maps
 from shnor.registry.models import Membership, Region, School
+from shnor.routers import primary_reads
 
 from .models import Finding, IssuedReport, SpravkaTemplate
 from .records import campaign_data
@@ -318,6 +319,7 @@ def render(spravka: content.Spravka, fmt: str, region_id: int | None = None) -> 
         raise SpravkaError(exc.message) from exc
 
 
+@primary_reads()  # the issued справка must see a certification made a moment ago, never a lagging replica
 def issue(campaign: Campaign, user, author_name: str, author_position: str, on: date | None = None) -> IssuedReport:
     """Issue the справка: render the DOCX and keep it with the content; queue its PDF (made from that DOCX, see
     `make_pdf`); track its decisions and recommendations (shnor.actions)."""
