@@ -149,3 +149,18 @@ def set_status(action: Action, user, status: str, *, note: str = "", order_numbe
     record(user, "action.status", action, f"Исполнение: «{action.get_status_display()}» — {action.text[:200]}",
            municipality=action.municipality, region=action.region, changes=changes)
     return action
+
+
+@transaction.atomic
+def remove_imported(action: Action, user, *, source: str) -> None:
+    """Take back an item an import wrote (its import is undone). Refused once its addressee marked it: their
+    work would be lost (the message names the item)."""
+    action = Action.objects.select_for_update().filter(pk=action.pk).first()
+    if action is None:
+        return  # deleted since: nothing of anybody's is lost
+    if action.status != core.NOT_STARTED or action.note or action.order_number or action.evidence_url or action.evidence_file:
+        raise ActionError(f"Отменить импорт нельзя: исполнение пункта «{action.text[:80]}» уже отмечено "
+                          f"(«{action.get_status_display()}»). Отмена удалила бы эту отметку.")
+    record(user, "action.delete", action, f"Удалена {action.get_kind_display()} (отмена: {source}): {action.text[:200]}",
+           municipality=action.municipality, region=action.region)
+    action.delete()

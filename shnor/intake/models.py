@@ -30,6 +30,9 @@ class ImportBatch(models.Model):
     committed_at = models.DateTimeField(null=True, blank=True)
     committed_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     undone_at = models.DateTimeField(null=True, blank=True)
+    certified = models.BooleanField("заверить по документу", default=False,
+                                    help_text="отчёты подписаны руководителем и куратором: координатор заверяет их по документу")
+    certified_report_ids = models.JSONField(default=list, blank=True, help_text="отчёты, заверенные по документу этим импортом")
 
     class Meta:
         verbose_name = "импорт документов"
@@ -67,6 +70,10 @@ class ImportFile(models.Model):
     error = models.TextField("ошибка", blank=True)
     school = models.ForeignKey("registry.School", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="школа")
     extraction = models.JSONField("извлечённое", default=dict, blank=True)
+    # How the school was found (Russian, shown for confirmation), and the campaign's schools it could be when
+    # the document is ambiguous: [{"id", "name"}]. Never guessed: an ambiguous file waits for a person.
+    school_found = models.CharField("как определена школа", max_length=300, blank=True)
+    school_candidates = models.JSONField("возможные школы", default=list, blank=True)
 
     class Meta:
         verbose_name = "загруженный файл"
@@ -97,7 +104,22 @@ class ImportItem(models.Model):
     direction = models.ForeignKey("plans.Direction", null=True, blank=True, on_delete=models.SET_NULL, related_name="+", verbose_name="направление")
     status = models.CharField("отметка о выполнении", max_length=10, blank=True)
     include = models.BooleanField("включить", default=True)
+    needs_review = models.BooleanField("проверить", default=False, help_text="уверенность ниже порога: внесено без проверки человеком")
     order = models.PositiveIntegerField(default=0)
+    # An activity row matched to the school's planned activity it reports on (None: «нет в плане»), the score of
+    # the match and the other candidates [{"id", "title", "score"}]; `match_decided` is False for rows read before matching.
+    planned_activity = models.ForeignKey("plans.PlannedActivity", null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+                                         verbose_name="запланированное мероприятие")
+    match_score = models.FloatField("сходство с запланированным", null=True, blank=True)
+    candidates = models.JSONField("другие запланированные мероприятия", default=list, blank=True)
+    match_decided = models.BooleanField(default=False)
+    # A finding as the reviewer left it (read values are kept in `data`): its kind, competence group, catalogue or
+    # risk code, addressee and deadline as written.
+    finding_kind = models.CharField("вид вывода", max_length=20, blank=True)
+    group = models.CharField("группа компетенций", max_length=12, blank=True)
+    code = models.CharField("код по каталогу", max_length=40, blank=True)
+    addressee = models.CharField("адресат", max_length=1000, blank=True)
+    deadline_text = models.CharField("срок", max_length=200, blank=True)
     # What committing did, so that the import can be undone exactly (monitoring knows nothing of intake):
     # the entry or value written, the fields it had before when an existing one was changed, the evidence
     # created, and the fields as written, so that undo sees what a person changed since (workflow.Written).
@@ -106,6 +128,8 @@ class ImportItem(models.Model):
     previous = models.JSONField(null=True, blank=True)
     evidence_ids = models.JSONField("подтверждения, созданные импортом", default=list, blank=True)
     written = models.JSONField("как записано импортом", null=True, blank=True)
+    need = models.ForeignKey("diagnosis.Need", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    action = models.ForeignKey("actions.Action", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
         verbose_name = "извлечённый элемент"
@@ -129,3 +153,27 @@ class TrainingExample(models.Model):
         verbose_name = "исправление классификации"
         verbose_name_plural = "исправления классификации"
         ordering = ["-created_at"]
+
+
+class CorrectionExample(models.Model):
+    """A reviewer's correction of what the reader classified besides activity types — a finding's kind, a deficit's
+    competence group, a risk's code, an addressee — as a (text, corrected label) pair for retraining."""
+
+    class Kind(models.TextChoices):
+        FINDING_KIND = "finding_kind", "вид вывода"
+        GROUP = "group", "группа компетенций"
+        CODE = "code", "код по каталогу"
+        ADDRESSEE = "addressee", "адресат"
+
+    kind = models.CharField("что исправлено", max_length=20, choices=Kind.choices)
+    text = models.TextField("текст")
+    label = models.CharField("исправлено на", max_length=1000)
+    predicted = models.CharField("предсказано", max_length=1000, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "исправление при проверке"
+        verbose_name_plural = "исправления при проверке"
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["kind"], name="correction_kind")]

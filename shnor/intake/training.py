@@ -22,3 +22,13 @@ def retrain() -> tuple[Classifier, int]:
     model.save(tmp)
     tmp.replace(path)  # atomic: a process never loads a half-written model
     return model, len(extra)
+
+
+def finding_corrections(name: str) -> list[tuple[str, str]]:
+    """(text, corrected label) pairs that reviewers made for one of the reader's finding classifiers
+    (`shnor.core.classify.FINDING_CLASSIFIERS`): «cause» — a risk500 code, «deficit» — a competence group,
+    «addressee» — an addressee kind."""
+    from .models import CorrectionExample
+
+    kind = {"cause": CorrectionExample.Kind.CODE, "deficit": CorrectionExample.Kind.GROUP, "addressee": CorrectionExample.Kind.ADDRESSEE}[name]
+    return list(CorrectionExample.objects.filter(kind=kind).exclude(label="").order_by("pk").values_list("text", "label"))

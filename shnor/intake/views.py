@@ -11,6 +11,7 @@ from django.views.decorators.http import require_POST
 
 from shnor.core.classify import LOW_CONFIDENCE
 from shnor.core.documents import ACCEPTED_EXTENSIONS, accepted_formats
+from shnor.diagnosis.models import Need
 from shnor.monitoring.access import get_campaign_for_user
 from shnor.monitoring.models import ReportEntry
 from shnor.plans.models import ActivityType, Direction
@@ -87,6 +88,8 @@ def batch_detail(request, pk):
         "activities": [i for i in items if i.kind == ImportItem.Kind.ACTIVITY],
         "indicators": [i for i in items if i.kind == ImportItem.Kind.INDICATOR],
         "findings": [i for i in items if i.kind == ImportItem.Kind.FINDING],
+        "finding_kinds": list(services.FINDING_KINDS.items()), "groups": Need.Group.choices, "stored_findings": services.STORED_FINDINGS,
+        "may_certify": Scope.of(request.user).is_coordinator,
         "schools": intake_schools(request.user, batch.campaign),
         "types": ActivityType.objects.filter(is_active=True),
         "directions": Direction.objects.filter(framework=batch.campaign.framework),
@@ -131,21 +134,41 @@ def batch_review(request, pk):
         if request.POST.get(f"direction-{item_id}") and direction not in directions:
             refused.add("направление не из системы направлений кампании")
         status = request.POST.get(f"status-{item_id}", "")
+        planned = request.POST.get(f"planned-{item_id}")
+        if planned is not None and planned != "none" and not planned.isdigit():
+            refused.add("запланированное мероприятие не из списка")
         changes.append(services.ReviewChange(
             item_id=item_id, include=request.POST.get(f"include-{item_id}") == "on",
             school_id=school if school in allowed_schools else None,
             activity_type_id=activity_type, direction_id=direction,
             status=status if status in statuses else "",
+            planned=None if planned is None else ("" if planned == "none" else planned),
+            finding_kind=request.POST.get(f"fkind-{item_id}"), group=request.POST.get(f"group-{item_id}"),
+            code=request.POST.get(f"code-{item_id}"), addressee=request.POST.get(f"addressee-{item_id}"),
+            deadline_text=request.POST.get(f"deadline-{item_id}"),
         ))
+    file_schools = []
+    for file_id in request.POST.getlist("file"):
+        file_id = _int_or_none(file_id)
+        if file_id is None:
+            continue
+        school = _int_or_none(request.POST.get(f"file-school-{file_id}"))
+        if request.POST.get(f"file-school-{file_id}") and school not in allowed_schools:
+            refused.add("школа не из списка")
+        file_schools.append(services.FileSchool(file_id, school if school in allowed_schools else None))
+    certified = request.POST.get("certified") == "on"
+    if certified and not Scope.of(request.user).is_coordinator:
+        refused.add("заверить по документу может только координатор")
     if refused:
         messages.error(request, "Проверка не сохранена: " + "; ".join(sorted(refused)) + ". Выберите значения из списков и сохраните снова.")
         return redirect("intake_batch", batch.pk)
     try:
-        services.save_review(batch, changes, request.user)
+        services.save_review(batch, changes, request.user, file_schools)
         if "commit" in request.POST:
+            if certified != batch.certified:
+                services.set_certified(batch, certified, request.user)
             counts = services.commit_batch(batch, request.user)
-            messages.success(request, f"Внесено в отчёты: новых записей {counts['entries']}, заполнено запланированных мероприятий "
-                                      f"{counts['filled']}, показателей {counts['indicators']}.")
+            messages.success(request, services.committed_message(counts))
         else:
             messages.success(request, "Проверка сохранена.")
     except services.IntakeError as exc:

@@ -148,6 +148,10 @@ class SchoolReport(models.Model):
     accepted_at = models.DateTimeField("принят", null=True, blank=True)
     accepted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     returned_at = models.DateTimeField("возвращён", null=True, blank=True)
+    # «заверен по документу»: a report that arrived signed by the head and the curator, certified by a coordinator
+    # from that document (the file kept as its evidence).
+    certified_basis = models.CharField("основание заверения", max_length=500, blank=True)
+    basis_file = models.FileField("подписанный документ", upload_to="reports/basis/", max_length=500, blank=True)
 
     objects = ReportQuerySet.as_manager()
 
@@ -286,6 +290,11 @@ class ReportEntry(models.Model):
     actual_result = models.TextField("фактический результат", blank=True)
     expected_result = models.TextField("ожидаемый результат", blank=True, help_text="по дорожной карте; у незапланированного — свой")
     reason = models.TextField("причина невыполнения", blank=True)
+    # As a document writes them, for an unplanned entry (a planned one has its roadmap's section and deadline).
+    section = models.CharField("раздел (как в документе)", max_length=500, blank=True)
+    deadline_text = models.CharField("сроки (как в документе)", max_length=300, blank=True)
+    # Quantities the result states: [{"value", "unit", "text", "of", "at_least"}]; «более 20» is a lower bound.
+    quantities = models.JSONField("количества", default=list, blank=True)
     remark = models.TextField("замечание при возврате", blank=True, help_text="куратора или координатора к этой записи")
     # The entry as it was when the report was returned (status, result, reason, evidence ids): «изменено после возврата».
     at_return = models.JSONField("состояние при возврате", null=True, blank=True, editable=False)

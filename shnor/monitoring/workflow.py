@@ -699,6 +699,15 @@ class ImportedActivity:
     direction_id: int | None
     order: int
     evidence: list[ImportedEvidence] = field(default_factory=list)
+    expected_result: str = ""
+    reason: str = ""
+    section: str = ""  # as the document writes it; kept on an unplanned entry
+    deadline_text: str = ""  # likewise
+    quantities: list[dict] = field(default_factory=list)
+    # The planned activity this row reports on, as the importer matched it (or a person chose in review);
+    # `decided`: the importer decided (None then means «нет в плане») and `match` is not asked.
+    planned_activity_id: int | None = None
+    decided: bool = False
 
 
 @dataclass
@@ -724,7 +733,8 @@ class Written:
     state: dict | None = None
 
 
-ENTRY_FIELDS = ("status", "actual_result", "activity_type_id", "direction_id")
+ENTRY_FIELDS = ("status", "actual_result", "activity_type_id", "direction_id", "expected_result", "reason", "section",
+                "deadline_text", "quantities")
 # Picks the blank planned entry an imported activity completes (None: the activity is a new, unplanned entry).
 PlannedMatch = Callable[[list[ReportEntry], str], "ReportEntry | None"]
 
@@ -763,7 +773,10 @@ def import_into_report(report: SchoolReport, user, activities: list[ImportedActi
     entries_written: list[Written] = []
     changes: dict[str, list] = {}
     for a in activities:
-        planned = match(blank, a.title) if match else None
+        if a.decided:
+            planned = next((e for e in blank if e.planned_activity_id == a.planned_activity_id), None) if a.planned_activity_id else None
+        else:
+            planned = match(blank, a.title) if match else None
         if planned is not None:
             blank.remove(planned)  # one planned entry is completed by one activity
             written = Written(report.pk, planned.pk, previous={f: getattr(planned, f) for f in ENTRY_FIELDS})
@@ -771,12 +784,17 @@ def import_into_report(report: SchoolReport, user, activities: list[ImportedActi
             planned.actual_result = (planned.actual_result + "\n" if planned.actual_result else "") + a.actual_result
             planned.activity_type_id = planned.activity_type_id or a.activity_type_id
             planned.direction_id = planned.direction_id or a.direction_id
+            planned.expected_result = planned.expected_result or a.expected_result
+            planned.reason = planned.reason or a.reason
+            planned.quantities = a.quantities or planned.quantities
             planned.save()
             entry = planned
             changes[entry.title[:60]] = [None, entry.status]
         else:
             entry = ReportEntry.objects.create(report=report, title=a.title[:4000], activity_type_id=a.activity_type_id,
-                                               direction_id=a.direction_id, status=a.status, actual_result=a.actual_result, order=a.order)
+                                               direction_id=a.direction_id, status=a.status, actual_result=a.actual_result, order=a.order,
+                                               expected_result=a.expected_result, reason=a.reason, section=a.section[:500],
+                                               deadline_text=a.deadline_text[:300], quantities=a.quantities)
             written = Written(report.pk, entry.pk)
             changes[f"новое: {entry.title[:60]}"] = [None, entry.status]
         for ev in a.evidence:
@@ -818,7 +836,7 @@ def _changed_after(written: Written) -> tuple[str, ReportEntry | IndicatorValue]
         now = _entry_state(entry)
         if now["evidence"] != written.state["evidence"]:
             return "добавлено или удалено подтверждение", entry
-        if any(now[k] != written.state[k] for k in (*ENTRY_FIELDS, "title")):
+        if any(now[k] != written.state.get(k, now[k]) for k in (*ENTRY_FIELDS, "title")):  # states kept before a field existed lack it
             return "запись изменена", entry
         return None
     value = IndicatorValue.objects.filter(pk=written.value_id).select_related("indicator").first()
@@ -887,6 +905,42 @@ def remove_imported(written: list[Written], user, *, source: str, since: datetim
                 IndicatorValue.objects.filter(pk=w.value_id).delete()
         _bump(report, user)
         record(user, "report.import_undo", report, f"Из отчёта школы {report.school} убраны данные: {source}", school=report.school)
+
+
+@transaction.atomic
+def certify_by_document(report: SchoolReport, user, *, basis: str, file_name: str = "", data: bytes | None = None) -> SchoolReport:
+    """A report that arrived signed by the head and the curator, certified by a coordinator from that document:
+    «заверен по документу», the signed file kept as its evidence. The report then counts like one certified on the site."""
+    from django.core.files.base import ContentFile
+
+    report = _lock(report, None)
+    if not Scope.of(user).coordinates_school(report.school):
+        raise WorkflowError(f"Заверить отчёт школы {report.school} по документу может только её координатор.")
+    if not report.is_editable:
+        raise WorkflowError(f"Отчёт школы {report.school} уже в состоянии «{report.get_status_display()}»: по документу его не заверить.")
+    if data is not None:
+        report.basis_file.save(shorten_file_name(file_name or "документ", max_chars=120), ContentFile(data), save=False)
+    now = timezone.now()
+    _bump(report, user, status=Status.CERTIFIED, certified_at=now, certified_by=user, certified_basis=basis[:500])
+    record(user, "report.certify_by_document", report,
+           f"Отчёт школы {report.school} заверен по документу: {basis}", school=report.school, changes={"status": [Status.DRAFT, Status.CERTIFIED]})
+    _notify(report, "certified")
+    return report
+
+
+@transaction.atomic
+def withdraw_document_certification(report: SchoolReport, user, *, source: str) -> SchoolReport:
+    """Undo of `certify_by_document` (the import it came with is undone): back to a draft, the signed file removed.
+    Refused once the report moved on (accepted)."""
+    report = _lock(report, None)
+    if report.status != Status.CERTIFIED or not report.certified_basis:
+        raise WorkflowError(f"Отчёт школы {report.school} в состоянии «{report.get_status_display()}»: заверение по документу не снять.")
+    if report.basis_file:
+        report.basis_file.delete(save=False)
+    _bump(report, user, status=Status.DRAFT, certified_at=None, certified_by=None, certified_basis="", basis_file="")
+    record(user, "report.certify_by_document_undo", report, f"Снято заверение по документу отчёта школы {report.school}: {source}",
+           school=report.school)
+    return report
 
 
 @dataclass
