@@ -722,7 +722,7 @@ def quantities_of(data: dict) -> list[dict]:
     found = []
     for q in data.get("quantities") or []:
         at_least = q.get("at_least")
-        if at_least is None:
+        if not at_least:  # the reader's own word first; readings before it had none
             at = text.find(q.get("text") or "\0")
             at_least = at > 0 and bool(_LOWER_BOUND.search(text[max(0, at - 20):at]))
         found.append({"value": q.get("value"), "unit": q.get("unit") or "", "text": q.get("text") or "", "of": q.get("of"),
