@@ -101,7 +101,9 @@ def create_batch(campaign: Campaign, school, uploads: list[Upload], user) -> tup
             warnings.append(f"«{name}»: файл больше {settings.INTAKE_MAX_MB} МБ. Разделите документ или сожмите вложенные картинки.")
             continue
         digest = hashlib.sha256(upload.data).hexdigest()
-        earlier = ImportFile.objects.filter(sha256=digest, batch__campaign=campaign, batch__status=ImportBatch.Status.COMMITTED).select_related("batch").first()
+        # A file left out of its committed batch (no school found, not read) is not «already committed».
+        earlier = (ImportFile.objects.filter(sha256=digest, batch__campaign=campaign, batch__status=ImportBatch.Status.COMMITTED,
+                                             status=ImportFile.Status.READ, school__isnull=False).select_related("batch").first())
         if earlier:
             warnings.append(f"«{name}»: этот файл уже внесён в отчёты (импорт № {earlier.batch_id} от {timezone.localtime(earlier.batch.committed_at):%d.%m.%Y}). Повторно он не загружается.")
             continue
@@ -243,6 +245,9 @@ def find_school(batch: ImportBatch, file_name: str, payload: dict, context: Read
     by_signature = _ids_in(payload.get("tail_text", ""), schools)
     by_name = _ids_in(stem, schools) or ([i] if (i := match_school(stem, schools)) else [])
     mentioned = list(dict.fromkeys(s["school_id"] for s in payload.get("schools", []) if s.get("school_id")))
+    if len(by_title) > 1:  # a title naming several schools: whose report it is, a person says
+        return FoundSchool(None, f"не определена: в заголовке документа названо несколько школ ({len(by_title)})",
+                           [{"id": i, "name": names.get(i, "")} for i in by_title])
     for ids, how in ((by_title, "по заголовку документа"), (by_signature, "по подписи в документе"), (by_name, "по имени файла")):
         if len(ids) == 1:
             others = {i for group in (by_title, by_signature, by_name) if len(group) == 1 for i in group} - set(ids)

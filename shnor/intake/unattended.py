@@ -15,7 +15,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from shnor.core.text import fold, parse_id
-from shnor.registry.models import Membership, Municipality, School
+from shnor.registry.models import Membership, Municipality, School, Scope
 
 from . import services
 from .models import ImportBatch, ImportFile, ImportItem
@@ -120,6 +120,8 @@ def find_municipality(campaign, text: str) -> Municipality:
 def commit_files(campaign, paths: list[Path], *, school_text: str | None = None, municipality_text: str | None = None,
                  certified: bool = False, username: str | None = None, progress: Callable | None = None) -> Outcome:
     user = acting_user(username, campaign)
+    if certified and not Scope.of(user).is_coordinator:
+        raise CliError("Заверить отчёты по документу (--certified) может только координатор.")
     school = find_school(campaign, school_text) if school_text else None
     municipality = find_municipality(campaign, municipality_text) if municipality_text else None
     outcome = Outcome(batch=None)
