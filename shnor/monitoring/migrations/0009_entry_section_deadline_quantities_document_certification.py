@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0007_entry_remark_at_return'),
+        ('monitoring', '0008_municipal_reports'),
     ]
 
     operations = [
