@@ -235,3 +235,54 @@ def test_the_kavalerovo_activity_naming_two_schools_lands_in_both(world):
     for school in (crystal, second):
         assert ReportEntry.objects.filter(report__campaign=world.campaign, report__school=school, title__contains=title).count() == 1, school
     assert not ReportEntry.objects.filter(report__school=second).exclude(title__contains=title).exists()
+
+
+def test_many_schools_reports_in_one_upload_each_school_found_confirmed_and_certified_by_the_coordinator(world):
+    """The web side of «a folder in»: several files in one batch, each file's school shown for confirmation, an
+    ambiguous one asked, the batch committed as certified by the coordinator and undone."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from .test_intake_web import review_post
+
+    beta = REPORT.replace("МБОУ «Альфа СОШ»", "МБОУ Бета ООШ")
+    unclear = REPORT.replace("Отчёт МБОУ «Альфа СОШ»", "Отчёт школы").replace("Директор МБОУ «Альфа СОШ»", "Директор")
+    files = [SimpleUploadedFile("alfa.txt", REPORT.encode()), SimpleUploadedFile("beta.txt", beta.encode("cp1251")),
+             SimpleUploadedFile("unclear.txt", unclear.encode())]
+    response = world.client("coordinator").post(reverse("intake_upload", args=[world.campaign.code]), {"files": files})
+    assert response.status_code == 302
+    batch = ImportBatch.objects.latest("pk")
+    found = {f.file_name: f for f in batch.files.all()}
+    assert found["alfa.txt"].school_id == world.a1.pk and found["beta.txt"].school_id == world.a2.pk
+    assert found["unclear.txt"].school_id is None
+    page = world.client("coordinator").get(reverse("intake_batch", args=[batch.pk])).content.decode()
+    assert "определена по заголовку документа" in page and "школа кампании в документе не названа" in page
+    assert "заверить их по документу" in page and 'name="file-school-' in page
+
+    # A head may not certify by document: refused, nothing written.
+    world.client("coordinator").post(reverse("intake_review", args=[batch.pk]), review_post(batch))  # nothing changes
+    ImportBatch.objects.filter(pk=batch.pk).update(created_by=world.users["head"])
+    refused = world.client("head").post(reverse("intake_review", args=[batch.pk]), {**review_post(batch), "certified": "on", "commit": "1"},
+                                        follow=True).content.decode()
+    assert "заверить по документу может только координатор" in refused
+    batch.refresh_from_db()
+    assert batch.status == "ready"
+
+    # The coordinator names the unclear file's school (b1) and commits as certified.
+    data = {**review_post(batch), "file": [f.pk for f in found.values()], f"file-school-{found['alfa.txt'].pk}": world.a1.pk,
+            f"file-school-{found['beta.txt'].pk}": world.a2.pk, f"file-school-{found['unclear.txt'].pk}": world.b1.pk,
+            "certified": "on", "commit": "1"}
+    page = world.client("coordinator").post(reverse("intake_review", args=[batch.pk]), data, follow=True).content.decode()
+    batch.refresh_from_db()
+    assert batch.status == "committed", page
+    assert "Заверено по документу: 3\xa0отчёта" in page
+    reports = SchoolReport.objects.filter(campaign=world.campaign, school__in=[world.a1, world.a2, world.b1])
+    assert set(reports.values_list("status", flat=True)) == {"certified"}
+    assert reports.get(school=world.b1).certified_basis == f"заверен по документу «unclear.txt» (импорт № {batch.pk})"
+    assert reports.get(school=world.b1).entries.exclude(status="").exists()
+    detail = world.client("coordinator").get(reverse("report_detail", args=[world.campaign.code, world.b1.pk])).content.decode()
+    assert "Заверен по документу" in detail and "unclear.txt" in detail
+    events = AuditEvent.objects.filter(action="report.certify_by_document")
+    assert events.count() == 3 and all(e.user == world.users["coordinator"] for e in events)
+
+    services.undo_batch(batch, world.users["coordinator"])
+    assert set(reports.values_list("status", flat=True)) == {"draft"} and not reports.exclude(basis_file="").exists()
