@@ -285,3 +285,21 @@ def test_the_home_page_shows_each_their_step_with_the_municipal_report(world, ow
     assert "Отчёты о муниципальных дорожных картах" not in world.client("municipal").get(home).content.decode()
     page = world.client("coordinator").get(home).content.decode()
     assert "Отчёты о муниципальных дорожных картах" in page and reverse("municipal_report_detail", args=[world.campaign.code, world.m1.pk]) in page
+
+
+def test_a_new_campaign_takes_the_municipal_roadmaps_from_the_previous_one_and_refuses_another_regions(world, own):
+    from shnor.monitoring.models import Campaign
+    from shnor.registry.models import Municipality
+
+    client = world.client("coordinator")
+    body = client.get(reverse("campaign_create") + f"?from={world.campaign.code}").content.decode()
+    assert f'name="municipalities" value="{world.m1.pk}" class="check"' in body and "checked" in body.split(f'value="{world.m1.pk}" class="check"')[1][:60]
+    data = {"title": "Мониторинг ШНОР, I полугодие 2022 года", "region": world.region.pk, "period_start": "2022-01-01",
+            "period_end": "2022-06-30", "framework": world.framework.pk, "due_date": "2022-07-20", "schools": [world.a1.pk],
+            "municipalities": [world.m1.pk]}
+    assert client.post(reverse("campaign_create"), data).status_code == 302
+    assert list(Campaign.objects.get(code="monitoring-shnor-i-polugodie-2022-goda-2022-01").municipalities.all()) == [world.m1]
+    far = Municipality.objects.get(name="Дальний район")
+    Roadmap.objects.create(municipality=far, title="Чужая")
+    response = client.post(reverse("campaign_create"), {**data, "municipalities": [far.pk]})
+    assert response.status_code == 200 and "municipalities" in response.context["form"].errors
