@@ -339,6 +339,7 @@ class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
             OpenApiParameter("file_format", str, enum=list(documents.FORMATS), description="формат файла (по умолчанию docx)"),
             OpenApiParameter("school", int, description="школа (id): документ школы"),
             OpenApiParameter("municipality", int, description="муниципалитет (id): документ муниципалитета"),
+            OpenApiParameter("own", bool, description="с municipality: по собственной дорожной карте муниципалитета, а не по его школам"),
         ],
         responses={(200, content_type.split(";")[0]): OpenApiTypes.BINARY for content_type in CONTENT_TYPES.values()},
     )
@@ -352,7 +353,9 @@ class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
         fmt = request.query_params.get("file_format", "docx")
         if kind not in documents.KINDS or fmt not in documents.FORMATS:
             raise NotFound("Нет такого вида документа или формата.")
-        target = documents.target_by_ids(campaign, request.query_params.get("school", ""), request.query_params.get("municipality", ""))
+        own = request.query_params.get("own", "") in ("1", "true")
+        target = documents.target_by_ids(campaign, request.query_params.get("school", ""), request.query_params.get("municipality", ""),
+                                         "1" if own else "")
         if target is None or not target.allowed(request.user):
             raise NotFound("Документ не найден.")
         if fmt == "pdf" and target.schools().count() > spravka_workflow.PDF_INLINE_SCHOOLS:

@@ -162,3 +162,13 @@ def test_a_municipal_spravka_has_no_municipal_roadmaps_section():
     target = documents.target_for(campaign(), municipality=ROGNEDINO)
     text = docx_text(documents.make(target, "spravka", "docx"))
     assert "Мероприятия муниципальных дорожных карт" not in text
+
+
+@pytest.mark.parametrize("username, status", [("municipal", 200), ("observer", 200), ("head", 404)])
+def test_the_api_gives_the_own_roadmap_report(username, status):
+    muni = campaign().municipalities.get()
+    url = f"/api/v1/campaigns/{DEMO}/documents/plan-vs-actual/?municipality={muni.pk}&own=true"
+    response = _client(username).get(url)
+    assert response.status_code == status
+    if status == 200:
+        assert "Стажировка педагогов ШНОР" in docx_text(response.content)
