@@ -11,7 +11,7 @@ from shnor.core.reading.evidence import find_evidence, unreadable_dates
 from shnor.core.reading.model import Activity, Draft, ReadingContext
 from shnor.core.reading.prose import intended
 from shnor.core.reading.quantities import find_quantities
-from shnor.core.reading.schools import find_school_names, mention
+from shnor.core.reading.schools import find_school_names, is_bare_school_name, mention
 from shnor.core.reading.sections import section_direction, split_section
 from shnor.core.reading.status import read_status
 
@@ -91,13 +91,7 @@ def not_an_activity(draft: Draft) -> bool:
         return True
     if _SECTION_TITLE.match(text) and not (draft.actual or draft.expected or draft.deadline or draft.responsible):
         return True
-    if len(text) > 160:
-        return False  # a school's name is short; a long text is more than one
-    named = find_school_names(text)
-    rest = text
-    for start, end, _ in sorted(named, reverse=True):
-        rest = rest[:start] + rest[end:]
-    return bool(named) and not re.search(r"[А-ЯЁа-яё]{3,}", rest)
+    return is_bare_school_name(text)
 
 
 def bracket_schools(text: str, registry: list) -> list:

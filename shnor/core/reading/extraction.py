@@ -26,12 +26,14 @@ def extract(document: Document, context: ReadingContext | None = None) -> Extrac
     table_drafts: list[Draft] = []
     table_schools: list[str] = []
     table_risks: list[Statement] = []
+    table_recommendations: list[tuple[Statement, str]] = []
     for block in document.blocks:
         if block.kind != "table":
             continue
         table = read_table(block, context.corrections)
         table_drafts.extend(table.activities)
         table_risks.extend(table.risks)
+        table_recommendations.extend(table.recommendations)
         result.indicators.extend(table.indicators)
         table_schools.extend(table.school_names)
         result.warnings.extend(table.warnings)
@@ -48,10 +50,12 @@ def extract(document: Document, context: ReadingContext | None = None) -> Extrac
     if reference != context.reference_date:
         context = replace(context, reference_date=reference)
     result.activities = build(drafts, context, result.warnings)
-    findings = sorted(table_risks + cell_found + prose.findings, key=lambda f: _order(document, f.where))
+    deadlines = {id(statement): cell for statement, cell in table_recommendations}
+    findings = sorted(table_risks + [s for s, _ in table_recommendations] + cell_found + prose.findings,
+                      key=lambda f: _order(document, f.where))
     for finding in findings:
         if finding.kind in ("decision", "recommendation"):
-            finding.deadline = _finding_deadline(finding.text, reference)
+            finding.deadline = _finding_deadline(deadlines.get(id(finding)) or finding.text, reference)
             finding.standing = finding.deadline is not None and finding.deadline.kind == "recurring"
         _label(finding, context)
     result.findings = findings

@@ -20,6 +20,7 @@ from shnor.core.documents import Block
 from shnor.core.documents.lines import split_marker
 from shnor.core.reading.labels import group_of_heading, risk_code, risk_rule
 from shnor.core.reading.model import Draft, Statement
+from shnor.core.reading.schools import is_bare_school_name
 from shnor.core.reading.words import is_infinitive, parse
 from shnor.core.text import fold
 
@@ -104,6 +105,7 @@ class _State:
     heading: str = ""  # the last heading, the section of prose activities
     listed: bool = False  # list items have been seen in the current section
     risk: str | None = None  # inside a risk profile: the code of the risk the measures below belong to
+    school: str = ""  # inside a list of work done: the school named over the items below
 
 
 # «–обеспечить …» typed without a space after the dash is a bullet all the same (a minus before a digit is not).
@@ -164,7 +166,7 @@ def read_prose(blocks: list[Block], corrections: dict | None = None) -> ProseRes
             state.mode = None
             continue
         if text.endswith(":") and len(text) <= 200 and _DONE_LEAD.search(fold(text)):
-            state.mode, state.listed = "done", False
+            state.mode, state.listed, state.school = "done", False, ""
             continue
         if state.mode == "risk" and _risk_block(text, block, state, result, corrections):
             continue
@@ -176,12 +178,15 @@ def read_prose(blocks: list[Block], corrections: dict | None = None) -> ProseRes
             result.drafts.append(_count_draft(count_line, block, state.cluster or state.heading))
             state.listed = state.listed or block.kind == "list_item"
             continue
+        if state.mode == "done" and is_bare_school_name(text.rstrip(":")):
+            state.school = _clean_item(text).rstrip(":")  # «МБОУ СОШ № 2:» over the items of that school
+            continue
         if state.mode == "done" and block.kind == "list_item":
             item = _clean_item(text)
             if not intended(item):
                 status = "" if _ONGOING.search(item) and not _DONE.search(item) else "выполнено"
                 result.drafts.append(Draft(text=item, where=block.where, actual=item, status=status, origin="prose",
-                                           section=state.heading))
+                                           section=state.heading, schools=[state.school] if state.school else []))
             continue
         if state.mode in FINDING_KINDS and _finding(text, block, state, result):
             continue

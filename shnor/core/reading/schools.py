@@ -52,6 +52,17 @@ def find_school_names(text: str) -> list[tuple[int, int, str]]:
             result.append((match.start(), match.start() + len(name), name))
 
 
+def is_bare_school_name(text: str) -> bool:
+    """A text holding nothing but a school's name («МБОУ СОШ № 2 пгт Кавалерово», «МБОУ СОШ № 2:»)."""
+    if len(text) > 160:
+        return False
+    names = find_school_names(text)
+    rest = text
+    for start, end, _ in sorted(names, reverse=True):
+        rest = rest[:start] + rest[end:]
+    return bool(names) and not re.search(r"[А-ЯЁа-яё]{3,}", rest)
+
+
 def _name_end(text: str, start: int, head_end: int) -> int:
     end = head_end
     previous = ""

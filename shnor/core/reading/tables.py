@@ -15,7 +15,7 @@ from shnor.core.reading.columns import Columns, find_header, is_column_numbers
 from shnor.core.reading.indicators import table_indicators
 from shnor.core.reading.labels import risk_code
 from shnor.core.reading.model import Draft, IndicatorMention, Statement
-from shnor.core.reading.schools import find_school_names
+from shnor.core.reading.schools import is_bare_school_name
 
 _NUMBERED = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3})*\.?\s*$")
 _TOTAL = re.compile(r"^\s*(итого|всего)\b", re.IGNORECASE)
@@ -28,18 +28,26 @@ _SECTION_ROW = re.compile(r"^\s*(?:подпрограмм\w*|направлен�
 _CONTENT_ROLES = ("actual", "expected", "deadline", "responsible", "status", "evidence", "indicator")
 
 
+def _read_recommendations(block: Block, columns: Columns, body_start: int, result: TableResult) -> None:
+    header = columns.names[columns.roles["recommendation"]].casefold()
+    kind = "decision" if "решени" in header else "recommendation"
+    addressee = ""
+    for i, cells in enumerate(block.rows or []):
+        if i < body_start or is_column_numbers(cells):
+            continue
+        # An addressee cell merged down the rows of its recommendations is written once.
+        addressee = _one_line(columns.get(cells, "addressee") or columns.get(cells, "responsible")) or addressee
+        text = _one_line(columns.get(cells, "recommendation"))
+        if not text:
+            continue
+        where = f"{block.where}, строка {block.first_row + i}"
+        result.recommendations.append(
+            (Statement(kind=kind, text=text, where=where, addressee=addressee.rstrip(":")), columns.get(cells, "deadline")))
+
+
 def _risk_name(text: str) -> str:
     """«Риск 2. Дефицит педагогических кадров» → «Дефицит педагогических кадров»."""
     return re.sub(r"^(?:риск\s*(?:№\s*)?\d*|\d{1,2})\s*[.:)–—-]?\s*", "", text, flags=re.IGNORECASE) or text
-
-
-def _bare_school(text: str) -> bool:
-    """A cell holding nothing but a school's name («МБОУ СОШ № 2 пгт Кавалерово»)."""
-    names = find_school_names(text)
-    rest = text
-    for start, end, _ in sorted(names, reverse=True):
-        rest = rest[:start] + rest[end:]
-    return bool(names) and not re.search(r"[А-ЯЁа-яё]{3,}", rest)
 
 
 @dataclass
@@ -49,6 +57,8 @@ class TableResult:
     school_names: list[str] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     risks: list[Statement] = field(default_factory=list)  # a risk profile's risks, each once
+    # Recommendations or decisions of a table «Адресат | Рекомендация | Срок», with the deadline cell as written.
+    recommendations: list[tuple[Statement, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -67,6 +77,9 @@ def read_table(block: Block, corrections: dict | None = None) -> TableResult:
         return _without_header(block, result)
     roles = columns.roles
     body_start = columns.header_at + columns.header_rows
+    if "recommendation" in roles and "title" not in roles:
+        _read_recommendations(block, columns, body_start, result)
+        return result
     if "title" not in roles:
         if "indicator" in roles or _numeric_table(block.rows[body_start:]):
             name_column = roles.get("indicator", 0)
@@ -119,7 +132,7 @@ def _read_rows(block: Block, columns: Columns, body_start: int, result: TableRes
             section = f"{number.rstrip('.')}. {text}" if re.fullmatch(r"[IVX]{1,5}\.?", number) else text
             section_number, current = "", None
             continue
-        if bare_row and title and _bare_school(title):
+        if bare_row and title and is_bare_school_name(title):
             row_school, current = _one_line(title), None  # the rows below are this school's
             continue
         risk_text = _one_line(columns.get(cells, "risk"))

@@ -309,3 +309,27 @@ def test_an_evidence_title_is_the_quoted_title_only():
     [titled] = find_evidence("Приказ от 10.09.2021 № 45-ОД «О создании рабочей группы»")
     assert titled.title == "О создании рабочей группы"
 
+
+
+@pytest.mark.parametrize("form", ["docx-numbered", "txt-cp1251", "pdf"])
+def test_recommendations_as_a_table_with_an_addressee_column_merged_down(form):
+    rows = [["№", "Адресат", "Рекомендация", "Срок"],
+            ["1.", "Органам местного самоуправления", "Организовать стажировки на базе школ-лидеров", "до 01.12.2021"],
+            ["2.", "", "Обеспечить участие управленческих команд в КПК", "постоянно"],
+            ["3.", "Кураторам", "Посещать уроки педагогов ШНОР", "ежемесячно"]]
+    findings = read([("p", "Адресные рекомендации по итогам мониторинга"), ("table", rows)], form,
+                    reference_date=date(2021, 9, 1)).findings
+    assert [(f.kind, f.addressee_kind, f.text[:20]) for f in findings] == [
+        ("recommendation", "municipality", "Организовать стажиро"), ("recommendation", "municipality", "Обеспечить участие у"),
+        ("recommendation", "curators", "Посещать уроки педаг")]
+    assert (findings[0].deadline.end, findings[1].standing, findings[2].standing) == (date(2021, 12, 1), True, True)
+
+
+@pytest.mark.parametrize("form", ["docx-numbered", "docx-dashes", "txt-utf8"])
+def test_a_school_named_over_items_of_work_done_is_their_school_not_an_activity(form):
+    parts = [("p", "В I полугодии были проведены следующие мероприятия:"), ("p", "МБОУ СОШ № 1 пгт Кавалерово:"),
+             ("li", "педсовет «Пути преодоления неуспеваемости»;"), ("p", "МБОУ СОШ № 3 пгт Кавалерово:"),
+             ("li", "семинар-практикум «Формирующее оценивание».")]
+    activities = read(parts, form, schools=KAVALEROVO).activities
+    assert [(a.text[:8], [s.school_id for s in a.schools], a.status) for a in activities] == [
+        ("педсовет", [1], "done"), ("семинар-", [3], "done")]
