@@ -48,7 +48,7 @@ def roadmap_template(schools) -> bytes:
         r, school = a.roadmap, a.roadmap.school
         period = f"{r.period_start:%d.%m.%Y} – {r.period_end:%d.%m.%Y}" if r.period_start and r.period_end else ""
         rows.append([school.pk, school.municipality.name, school.short_name, r.title, period, r.approved_by, a.number, a.section, a.title,
-                     a.activity_type.name if a.activity_type else "", "; ".join(d.code for d in a.directions.all()), a.deadline_text,
+                     a.activity_type.name if a.activity_type else "", "; ".join(d.name for d in a.directions.all()), a.deadline_text,
                      a.responsible, a.expected_result, a.indicator])
     if not rows and schools is not None:
         rows = [[s.pk, s.municipality.name, s.short_name, *[c.example for c in ROADMAP_COLUMNS[3:]]] for s in schools.select_related("municipality")[:1]]
@@ -59,8 +59,8 @@ def roadmap_template(schools) -> bytes:
         "Для каждой школы из файла загрузка создаёт новую редакцию дорожной карты; прежняя сохраняется как недействующая. * — обязательные столбцы.",
     ]
     data = xlsx.write_bytes(Table("shablon", "Дорожная карта", ROADMAP_COLUMNS, rows, notes), mark_required=True)
-    types = [[t.name, t.examples.replace(";", "; ")[:300], t.code] for t in ActivityType.objects.filter(is_active=True)]
-    return _with_sheets(data, [("Виды мероприятий", ["Вид мероприятия", "Примеры формулировок", "Код"], types)])
+    types = [[t.name, t.examples.replace(";", "; ")[:300]] for t in ActivityType.objects.filter(is_active=True)]
+    return _with_sheets(data, [("Виды мероприятий", ["Вид мероприятия", "Примеры формулировок"], types)])
 
 
 def indicator_template(campaign=None, schools=None) -> bytes:
@@ -82,6 +82,6 @@ def indicator_template(campaign=None, schools=None) -> bytes:
         notes = ["Показатели по периодам: одна строка — одно значение школы за период («2022/2023 учебный год», «I полугодие 2023»).",
                  "Для ОГЭ, ЕГЭ и ВПР укажите предмет. Доли в процентах — от 0 до 100. * — обязательные столбцы."]
     data = xlsx.write_bytes(Table("shablon", "Значения показателей", INDICATOR_COLUMNS, rows, notes), mark_required=True)
-    indicators = [[i.name, i.unit, "да" if i.per_subject else "нет", i.code] for i in Indicator.objects.all()]
-    return _with_sheets(data, [("Показатели", ["Показатель", "Единица", "По предметам", "Код"], indicators),
+    indicators = [[i.name, i.unit, "да" if i.per_subject else "нет"] for i in Indicator.objects.all()]
+    return _with_sheets(data, [("Показатели", ["Показатель", "Единица", "По предметам"], indicators),
                                ("Предметы", ["Предмет"], [[s] for s in SUBJECTS])])

@@ -30,14 +30,17 @@ NEED_COLUMNS = [
     Column("group", "Группа компетенций", width=26, example="оценочные компетенции"),
     Column("text", "Формулировка (как написано)", required=True, aliases=("формулировка", "причина", "дефицит"), width=60,
            example="Затруднения в объективном оценивании"),
-    Column("catalogue_code", "Код по каталогу", width=14),
-    Column("catalogue", "По каталогу", width=40),
+    Column("catalogue_code", "Код по каталогу", width=14),  # read from older files; not exported (an internal code)
+    Column("catalogue", "По каталогу", aliases=("типичная причина или дефицит",), width=40,
+           example="Дефицит педагогических кадров"),
     Column("period", "Период", aliases=("период или дата",), width=22, example="2021/2022 учебный год"),
     Column("found_by", "Кем выявлено", width=24, example="комплексное обследование"),
     Column("source", "Документ-источник", aliases=("источник",), width=36),
     Column("place", "Место в документе", width=20),
     Column("measures", "Меры дорожной карты", width=60),
 ]
+# The export's columns: the catalogue item by its name, not its internal code.
+NEED_EXPORT_COLUMNS = [c for c in NEED_COLUMNS if c.key != "catalogue_code"]
 KINDS = {fold(label): value for value, label in Need.Kind.choices} | {"причина": "cause", "дефицит": "deficit", "риск": "risk"}
 GROUPS = {fold(label): value for value, label in Need.Group.choices} | {fold(label.split()[0]): value for value, label in Need.Group.choices}
 FOUND_BY = {fold(label): value for value, label in Need.FoundBy.choices}
@@ -75,6 +78,12 @@ def import_needs(data: bytes, filename: str, user, schools) -> ImportResult:
         group = _choice(v.get("group"), GROUPS, "Группа компетенций", row)
         found_by = _choice(v.get("found_by"), FOUND_BY, "«Кем выявлено»", row) or Need.FoundBy.MONITORING
         code = text(v.get("catalogue_code"))
+        named = text(v.get("catalogue"))
+        if named and not code:
+            code = next((c for c, item in catalogue().items() if fold(item.name) == fold(named)), "")
+            if not code:
+                row.errors.append(f"«{named}» нет в каталоге типичных причин, дефицитов и рисков: исправьте название или оставьте "
+                                  "ячейку «По каталогу» пустой — система отнесёт формулировку к каталогу сама")
         if code and (code not in catalogue() or (kind and catalogue()[code].kind != kind)):
             row.errors.append(f"код по каталогу «{code}» не относится к виду «{text(v.get('kind'))}»: исправьте его или оставьте пустым")
         if not text(v.get("text")):

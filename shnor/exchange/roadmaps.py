@@ -8,7 +8,6 @@ activities they were made from, so nothing a school has reported is lost.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -38,7 +37,7 @@ ROADMAP_COLUMNS = [
     Column("title", "Мероприятие", required=True, aliases=("наименование мероприятия", "мероприятия", "содержание мероприятия"),
            width=60, example="Курсы повышения квалификации учителей математики"),
     Column("activity_type", "Вид мероприятия", aliases=("вид", "тип мероприятия"), width=30),
-    Column("directions", "Направления", aliases=("направление", "коды направлений"), width=14),
+    Column("directions", "Направления", aliases=("направление", "коды направлений"), width=40),
     Column("deadline", "Сроки", required=True, aliases=("срок", "сроки исполнения", "срок исполнения", "сроки проведения",
                                                          "сроки реализации", "срок выполнения"), width=24, example="Октябрь 2023"),
     Column("responsible", "Ответственный", aliases=("ответственные", "ответственный исполнитель", "ответственные исполнители"), width=28,
@@ -142,7 +141,9 @@ def import_roadmaps(data: bytes, filename: str, user, schools, *, commit: bool =
 
 
 def _split(raw: str) -> list[str]:
-    return [p.strip() for p in re.split(r"[;,]", raw) if p.strip()]
+    """Directions are separated by «;» (their names have commas); a comma separates short ones («teachers, parents»),
+    see `_check_directions`."""
+    return [p.strip() for p in raw.split(";") if p.strip()]
 
 
 def _frameworks(per_school: dict[int, _School]) -> dict[int, Framework | None]:
@@ -167,8 +168,11 @@ def _check_directions(per_school: dict[int, _School], index: SchoolIndex) -> Non
         for activity in school.activities:
             ids = []
             for raw in activity["directions"]:
+                parts = [p.strip() for p in raw.split(",") if p.strip()]
                 if fold(raw) in known:
                     ids.append(known[fold(raw)])
+                elif len(parts) > 1 and all(fold(p) in known for p in parts):
+                    ids += [known[fold(p)] for p in parts]
                 else:
                     name = framework.name if framework else "не выбрана"
                     activity["row"].errors.append(f"направление «{raw}» не найдено в системе направлений школы ({name})")

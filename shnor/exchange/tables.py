@@ -29,7 +29,7 @@ from shnor.registry.models import SchoolStatus, Scope
 
 from .actions import actions_table
 from .indicators import INDICATOR_COLUMNS
-from .needs import NEED_COLUMNS as NEED_IMPORT_COLUMNS
+from .needs import NEED_EXPORT_COLUMNS
 from .roadmaps import ROADMAP_COLUMNS
 
 CODE = Column("code", "Код школы", width=10)
@@ -113,10 +113,10 @@ def needs_table(user, params, campaign=None) -> Table:
             "found_by", "source_name", "source_place",
         ).iterator(CHUNK):
             item = Need.catalogue_for(code)
-            yield [school_id, muni, school, kinds.get(kind, ""), groups.get(group, ""), text_, code, item.name if item else "", period,
+            yield [school_id, muni, school, kinds.get(kind, ""), groups.get(group, ""), text_, item.name if item else "", period,
                    found.get(found_by, ""), source, place, "; ".join(measures.get(pk, []))]
 
-    return Table("diagnostika", "Диагностика школ", NEED_IMPORT_COLUMNS, rows(),
+    return Table("diagnostika", "Диагностика школ", NEED_EXPORT_COLUMNS, rows(),
                  notes=["Причины низких результатов, профессиональные дефициты педагогов и рисковые профили школ."])
 
 

@@ -167,3 +167,23 @@ def test_the_shnor_command_name_is_spelled_with_a_hyphen(world, monkeypatch):
     monkeypatch.setattr("django.core.management.execute_from_command_line", lambda argv: calls.append(argv))
     cli.main(["import-roadmaps", "file.xlsx", "--dry-run"])
     assert calls == [["shnor", "import_roadmaps", "file.xlsx", "--dry-run"]]
+
+
+def test_directions_go_out_by_name_and_load_back_even_with_commas_in_them(world):
+    first = world.roadmap.activities.order_by("order", "pk").first()
+    directions = list(world.framework.directions.order_by("pk")[:2])
+    directions[0].name = "Кадровые условия, методическая работа"
+    directions[0].save()
+    first.directions.set(directions)
+    data = world.client("head").get(reverse("exchange_roadmap_template") + f"?school={world.a1.pk}").content
+    import io
+
+    import openpyxl
+
+    cells = [str(c) for row in openpyxl.load_workbook(io.BytesIO(data), read_only=True).worksheets[0].iter_rows(values_only=True)
+             for c in row if c]
+    assert "; ".join(d.name for d in directions) in cells and not any(d.code in cells for d in directions)
+    result = import_roadmaps(data, "template.xlsx", world.users["head"], roadmap_schools(world.users["head"]), classify=False)
+    assert result.committed, result.error_lines()
+    loaded = Roadmap.objects.get(school=world.a1, is_current=True).activities.get(title=first.title)
+    assert set(loaded.directions.all()) == set(directions)
