@@ -11,7 +11,7 @@ from shnor.core.findings import count_in
 from shnor.core.needs import KINDS
 from shnor.core.outcomes import COUNT_UNITS
 from shnor.core.render import content
-from shnor.core.render.charts import draw_charts
+from shnor.core.render.charts import draw_charts, indicator_dynamics
 from shnor.core.russian import count_share, format_percent
 from shnor.monitoring.charts import chart_context, completeness_over_time
 from shnor.monitoring.completeness import Completeness, completeness
@@ -67,7 +67,8 @@ def build(campaign: Campaign, school_ids: list[int], municipality: str = "", dir
         coverage_rows=rows,
         municipality_rows=_municipalities(analysis, direction),
         dynamics_rows=_dynamics(analysis, direction),
-        charts=[chart_context(c) for c in [*draw_charts(analysis, "svg"), completeness_over_time(campaign, [s.id for s in analysis.data.schools])]
+        charts=[chart_context(c) for c in [*draw_charts(analysis, "svg"), _indicator_chart(campaign, analysis),
+                                           completeness_over_time(campaign, [s.id for s in analysis.data.schools])]
                 if c is not None],
         lagging=[{"school": lag.profile.school, "reasons": lag.reasons, "empty": len(lag.profile.empty_directions),
                   "completion": format_percent(lag.profile.completion)} for lag in analysis.lagging],
@@ -79,6 +80,12 @@ def build(campaign: Campaign, school_ids: list[int], municipality: str = "", dir
         left=[analysis.school(s) for s in analysis.outcomes.left] if analysis.outcomes else [],
         left_of=f"из {count_in(analysis.outcomes.shnor_schools, 'школа', 'gent')}" if analysis.outcomes and analysis.outcomes.shnor_schools else "",
     )
+
+
+def _indicator_chart(campaign: Campaign, a: Analysis):
+    if a.outcomes is None or not a.outcomes.vs_previous or campaign.previous is None:
+        return None
+    return indicator_dynamics(a.outcomes.vs_previous, "svg", labels=(campaign.previous.period_label(), campaign.period_label()))
 
 
 def _outcomes(a: Analysis) -> list[dict]:

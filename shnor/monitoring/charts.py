@@ -7,15 +7,16 @@ from __future__ import annotations
 
 import base64
 
-from django.db.models import Count, Q
+from django.db.models import Count, OuterRef, Q, Subquery
 
-from shnor.core.render.charts import Chart, one_series, two_series
+from shnor.core import outcomes
+from shnor.core.render.charts import Chart, indicator_dynamics, one_series, two_series
 from shnor.core.russian import percent
 
 from .coverage import coverage_for
-from .models import Campaign, SchoolReport
+from .models import Campaign, IndicatorValue, SchoolReport
 
-CHART_KEYS = ("coverage", "completeness", "municipalities")
+CHART_KEYS = ("coverage", "indicators", "completeness", "municipalities")
 HISTORY = 6  # campaigns shown in «completeness over time»
 DONE = (SchoolReport.Status.CERTIFIED, SchoolReport.Status.ACCEPTED)
 
@@ -33,6 +34,7 @@ def campaign_charts(campaign: Campaign, school_ids: list[int], fmt: str | None =
     the campaign's certified coverage when the caller has it already."""
     makers = {
         "coverage": lambda: coverage_against_previous(campaign, school_ids, fmt, coverage),
+        "indicators": lambda: indicators_against_previous(campaign, school_ids, fmt),
         "completeness": lambda: completeness_over_time(campaign, school_ids, fmt),
         "municipalities": lambda: municipalities_compared(campaign, school_ids, fmt),
     }
@@ -54,27 +56,49 @@ def coverage_against_previous(campaign: Campaign, school_ids: list[int], fmt: st
     if campaign.previous_id is None:
         return one_series("coverage", "Охват школ по направлениям", heading, names, now, fmt)
     previous = campaign.previous
-    before_ids = list(previous.schools.filter(pk__in=school_ids).values_list("pk", flat=True))
-    before = _direction_shares(coverage_for(previous, False, before_ids))
+    before = _direction_shares(coverage_for(previous, False, school_ids))  # narrowed to the previous campaign's schools there
     return two_series("coverage", "Охват школ по направлениям: эта и предыдущая кампания", heading, names,
                       [before.get(code, (None, None))[1] for code in current], now, fmt,
                       labels=(previous.period_label(), campaign.period_label()))
 
 
+def indicators_against_previous(campaign: Campaign, school_ids: list[int], fmt: str | None = "svg") -> Chart | None:
+    """The indicators in % of this campaign's and the previous one's counted reports (or entered apart from a report),
+    totalled as the справка totals them: one query."""
+    if campaign.previous_id is None:
+        return None
+    values = (IndicatorValue.objects.filter(campaign_id__in=[campaign.pk, campaign.previous_id], school_id__in=school_ids)
+              .filter(Q(indicator__unit="%") | Q(indicator__code=outcomes.PUPILS))
+              .filter(Q(report__isnull=True) | Q(report__status__in=DONE))
+              .order_by("indicator__order", "subject", "school_id")
+              .values_list("campaign_id", "school_id", "indicator__code", "indicator__name", "indicator__unit", "value", "subject",
+                           "indicator__decimals", "indicator__higher_is_better"))
+    found: dict[int, list[outcomes.Value]] = {campaign.pk: [], campaign.previous_id: []}
+    for campaign_id, school_id, code, name, unit, value, subject, decimals, higher in values:
+        found[campaign_id].append(outcomes.Value(school_id, "", code, name, unit, value, subject, decimals, higher))
+    changes = outcomes.changes(found[campaign.pk], found[campaign.previous_id])
+    if not changes:
+        return None
+    return indicator_dynamics(changes, fmt, labels=(campaign.previous.period_label(), campaign.period_label()))
+
+
 def completeness_over_time(campaign: Campaign, school_ids: list[int], fmt: str | None = "svg") -> Chart | None:
-    chain, c = [], campaign
-    while c is not None and len(chain) < HISTORY:
-        chain.append(c)
-        c = c.previous
+    if campaign.previous_id is None:
+        return None
+    members = Campaign.schools.through.objects.filter(campaign_id=OuterRef("pk"), school_id__in=school_ids)
+    done = SchoolReport.objects.filter(campaign_id=OuterRef("pk"), school_id__in=school_ids, status__in=DONE)
+    found = {c.pk: c for c in Campaign.objects.filter(region_id=campaign.region_id, period_start__lte=campaign.period_start).only(
+        "pk", "previous_id", "period_text", "period_start", "period_end").annotate(
+        n_total=Subquery(members.values("campaign_id").annotate(n=Count("*")).values("n")[:1]),
+        n_done=Subquery(done.values("campaign_id").annotate(n=Count("*")).values("n")[:1]))}
+    chain, pk = [], campaign.pk
+    while pk in found and len(chain) < HISTORY:
+        chain.append(found[pk])
+        pk = found[pk].previous_id
     if len(chain) < 2:
         return None
     chain.reverse()
-    ids = [c.pk for c in chain]
-    members = Campaign.schools.through.objects.filter(campaign_id__in=ids, school_id__in=school_ids)
-    totals = dict(members.values_list("campaign_id").annotate(n=Count("*")).order_by())
-    done = dict(SchoolReport.objects.filter(campaign_id__in=ids, school_id__in=school_ids, status__in=DONE)
-                .values_list("campaign_id").annotate(n=Count("*")).order_by())
-    shares = [percent(done.get(c.pk, 0), totals.get(c.pk, 0)) for c in chain]
+    shares = [percent(c.n_done or 0, c.n_total or 0) for c in chain]
     return one_series("completeness", "Сдача отчётов по кампаниям", "Доля школ с заверенным или принятым отчётом, %",
                       [c.period_label() for c in chain], shares, fmt)
 

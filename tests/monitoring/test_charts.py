@@ -68,3 +68,48 @@ def test_chart_numbers_are_formatted_and_a_missing_value_reads_as_a_dash():
     assert [(n, v.replace("\xa0", " ")) for n, v in chart.rows] == [("Первое", "12,5 %"), ("Второе", "—")]
     pair = two_series("y", "Заголовок", "Доля, %", ["Первое"], [10], [20], "svg", labels=("2020", "2021"))
     assert pair.columns == ("", "2020, %", "2021, %") and chart.image.startswith(b"<?xml")
+
+
+def test_the_indicator_dynamics_chart_is_on_the_campaign_page_and_the_dashboard_above_the_tables():
+    page = client_for("coordinator").get(reverse("campaign_detail", args=["bryansk-2021-h1"])).content.decode()
+    charts = charts_in(page)
+    assert "indicators" in charts and page.index('id="chart-indicators"') < page.index('id="completeness"')
+    numbers = charts["indicators"].replace("\xa0", " ")
+    # the regional totals of the reproduced campaigns: the unweighted means of качество знаний over the 16 schools
+    from decimal import Decimal
+
+    from shnor.core.russian import format_percent
+    from shnor.demo.bryansk import INDICATORS
+
+    before, after = (format_percent(sum(Decimal(str(v[i])) for v in INDICATORS.values()) / 16).replace("\xa0", " ") for i in (0, 1))
+    assert "июль – декабрь 2020 года, %" in numbers.lower() and "январь – июнь 2021 года, %" in numbers.lower()
+    assert f'качество знаний</th><td class="num">{before}</td><td class="num">{after}</td>' in numbers
+    src = re.search(r'<img src="([^"]+)"', charts["indicators"]).group(1).replace("&amp;", "&")
+    response = client_for("coordinator").get(src)
+    assert response["Content-Type"] == "image/svg+xml" and b"<svg" in response.content
+    board = client_for("coordinator").get(reverse("dashboard") + "?campaign=bryansk-2021-h1").content.decode()
+    assert "indicators" in charts_in(board) and board.index('id="chart-indicators"') < board.index('id="dashboard-coverage"')
+
+
+def test_the_live_campaign_compares_its_first_reports_indicators_with_the_previous_campaign():
+    page = client_for("coordinator").get(reverse("campaign_detail", args=["bryansk-2021-h2"])).content.decode()
+    assert "школ в сравнении" not in page  # the heading is in the picture; the table says which periods
+    assert "indicators" in charts_in(page)
+
+
+def test_the_charts_numbers_take_a_bounded_number_of_queries(django_assert_max_num_queries):
+    from shnor.monitoring.charts import campaign_charts
+
+    campaign = Campaign.objects.get(code="bryansk-2021-h1")
+    ids = list(campaign.schools.values_list("pk", flat=True))
+    from django.core.cache import cache
+
+    cache.clear()
+    campaign = Campaign.objects.get(code="bryansk-2021-h1")
+    # coverage of both campaigns (the current one passed in), the indicators, the completeness chain, municipalities
+    from shnor.monitoring.coverage import coverage_for
+
+    coverage = coverage_for(campaign, False, ids)
+    with django_assert_max_num_queries(12):
+        charts = campaign_charts(campaign, ids, coverage=coverage)
+    assert [c.key for c in charts] == ["coverage", "indicators", "completeness", "municipalities"]

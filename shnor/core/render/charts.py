@@ -9,6 +9,7 @@ Russian way by core.russian.
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from io import BytesIO
 
@@ -20,6 +21,7 @@ from matplotlib.figure import Figure  # noqa: E402
 
 from ..analysis import Analysis  # noqa: E402
 from ..findings import lower_first  # noqa: E402
+from ..outcomes import Change  # noqa: E402
 from ..russian import format_percent, percent  # noqa: E402
 
 WIDTH_IN = 6.3  # 16 cm: the text width of an A4 page with the usual margins
@@ -159,3 +161,19 @@ def dynamics_by_direction(a: Analysis, fmt: str = "png") -> Chart | None:
                       f"Доля школ по направлениям, % (школ в сравнении: {n})",
                       [lower_first(c.name).removeprefix("реализация мероприятий ") for c in d.directions],
                       [percent(c.before, n) for c in d.directions], [percent(c.after, n) for c in d.directions], fmt)
+
+
+def indicator_dynamics(changes: Sequence[Change] | None, fmt: str | None = "png",
+                       labels: tuple[str, str] = ("предыдущий период", "текущий период")) -> Chart | None:
+    """The indicators given in % (качество знаний, успеваемость, доля подтверждённых отметок ВПР by subject): the
+    previous period's total against this one's, over the schools with a value in both (core.outcomes.changes)."""
+    from .content import indicator_label  # content draws its charts with this module
+
+    shares = [c for c in changes or [] if c.unit == "%"]
+    if not shares:
+        return None
+    n = max(c.after.schools for c in shares)
+    return two_series("indicators", "Динамика показателей результатов",
+                      f"Показатели, % (школ в сравнении: {n})",
+                      [indicator_label(c.name, c.subject) for c in shares],
+                      [c.before.value for c in shares], [c.after.value for c in shares], fmt, labels=labels)
