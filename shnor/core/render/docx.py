@@ -151,12 +151,15 @@ def _body(tpl: DocxTemplate, env: jinja2.Environment, xml: str, context: dict) -
 def _finish(tpl: DocxTemplate, xml: str, ids: Iterator[int]) -> str:
     """What docxtpl does to the rendered string: undo the line breaks before paragraphs, unescape the braces, turn
     \\n, \\t, \\a and \\f in texts into breaks, and number the pictures (fix_docpr_ids) so that their ids are unique."""
-    xml = re.sub(r"\n<w:p([ >])", r"<w:p\1", xml)
+    xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
     xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
     # resolve_listing parses every run of every paragraph; only a paragraph with one of its characters needs it
-    # (a table of thousands of rows spent most of its time there).
-    xml = _PARAGRAPH.sub(lambda m: tpl.resolve_listing(m.group(0)) if _LISTING.search(m.group(0)) else m.group(0), xml)
-    return _DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(ids)}{m.group(2)}", xml)
+    # (a table of thousands of rows spent most of its time there), and most pieces have none at all.
+    if _LISTING.search(xml):
+        xml = _PARAGRAPH.sub(lambda m: tpl.resolve_listing(m.group(0)) if _LISTING.search(m.group(0)) else m.group(0), xml)
+    if "<wp:docPr" in xml:
+        xml = _DOCPR_ID.sub(lambda m: f"{m.group(1)}{next(ids)}{m.group(2)}", xml)
+    return xml
 
 
 def _with_body(package: BytesIO, body: IO[bytes]) -> bytes:
