@@ -219,7 +219,7 @@ def _addressee_heading(text: str, block: Block, state: _State, result: ProseResu
         state.addressee = _strip_number(text)
         return True
     bare = _strip_number(text)
-    if (not colon and len(bare) <= 120 and not bare.endswith((".", ";")) and _ADDRESSEE_START.match(bare)
+    if (not colon and len(bare) <= 80 and not bare.endswith((".", ";")) and _ADDRESSEE_START.match(bare)
             and not _has_verb(bare)):
         state.addressee = bare
         return True
