@@ -70,9 +70,16 @@ def reading_context(campaign: Campaign) -> ReadingContext:
 
     schools = campaign.schools.select_related("municipality")
     maps = framework_maps(campaign.framework)
+    from shnor.core.classify import FINDING_CLASSIFIERS
+
+    from .training import finding_corrections
+
     extra = {}
-    if "directions" in {f.name for f in fields(ReadingContext)}:  # the reader reads the document's sections as these directions
+    names = {f.name for f in fields(ReadingContext)}
+    if "directions" in names:  # the reader reads the document's sections as these directions
         extra["directions"] = list(Direction.objects.filter(framework=campaign.framework).order_by("order", "code").values_list("code", "name"))
+    if "corrections" in names:  # what reviewers corrected reaches the reading of the next documents
+        extra["corrections"] = {name: finding_corrections(name) for name in FINDING_CLASSIFIERS}
     return ReadingContext(
         schools=[SchoolRef(s.pk, s.full_name, s.short_name, s.municipality.name) for s in schools],
         type_directions={t.code: t.direction for t in maps.types if t.direction},
@@ -614,6 +621,20 @@ def _commit_school(batch: ImportBatch, items: list[ImportItem], user, counts: di
         else:
             _commit_action(batch, item, school, user)
             counts[item.finding_kind + "s"] += 1
+    _link_risk_measures(items, user)
+
+
+def _link_risk_measures(items: list[ImportItem], user) -> None:
+    """The measures a risk profile lists under a risk, matched to the school's planned activities, become the
+    measures against the risk the batch recorded (the need is the batch's: undo deletes it with its links)."""
+    risks = [i for i in items if i.need_id and i.finding_kind == "risk" and i.need.code]
+    for item in risks:
+        planned = sorted({a.planned_activity_id for a in items if a.kind == ImportItem.Kind.ACTIVITY and a.planned_activity_id
+                          and (a.data.get("risk") or "") == item.need.code})
+        if planned:
+            diagnosis_door.set_measures(item.need, planned, user)
+            item.written = {"need": _need_state(item.need)}
+            item.save(update_fields=["written"])
 
 
 def _source(item: ImportItem) -> tuple[str, str]:

@@ -286,3 +286,37 @@ def test_many_schools_reports_in_one_upload_each_school_found_confirmed_and_cert
 
     services.undo_batch(batch, world.users["coordinator"])
     assert set(reports.values_list("status", flat=True)) == {"draft"} and not reports.exclude(basis_file="").exists()
+
+
+RISK_PROFILE = """Рисковый профиль МБОУ «Альфа СОШ»
+
+Риск 2. Дефицит педагогических кадров
+1. Наставничество молодых специалистов
+2. Курсы повышения квалификации учителей математики
+
+Риск 9. Низкая учебная мотивация обучающихся
+1. Профориентационные пробы для старшеклассников
+"""
+
+
+def test_a_risk_profile_gives_risks_with_their_codes_and_the_planned_measures_under_them(world):
+    from shnor.diagnosis.profile import needs_for_school
+
+    batch = read(world, RISK_PROFILE, name="risks.txt")
+    counts = services.commit_batch(batch, world.users["coordinator"])
+    assert counts["risks"] == 2
+    staffing = Need.objects.get(school=world.a1, kind=Need.Kind.RISK, code="R2")
+    assert staffing.text == "Дефицит педагогических кадров" and staffing.source_name == "risks.txt"
+    assert set(staffing.measures.values_list("activity__title", flat=True)) == {
+        "Наставничество молодых специалистов", "Курсы повышения квалификации учителей математики"}
+    risks = {r["code"]: r for r in needs_for_school(world.a1)["risks"]}
+    assert set(risks) == {"R2", "R9"} and len(risks["R2"]["measures"]) == 2
+    services.undo_batch(batch, world.users["coordinator"])
+    assert not Need.objects.filter(school=world.a1).exists()
+
+
+def test_reviewers_corrections_reach_the_reading_of_the_next_documents(world):
+    CorrectionExample.objects.create(kind="group", text="неумение составлять задания", label="оценочные")
+    context = services.reading_context(world.campaign)
+    assert context.corrections["deficit"] == [("неумение составлять задания", "оценочные")]
+    assert context.directions and all(len(d) == 2 for d in context.directions)
