@@ -742,6 +742,9 @@ def reason_of(data: dict, status: str) -> str:
 _LOWER_BOUND = re.compile(r"(?:более|больше|свыше|не\s+менее|не\s+меньше|как\s+минимум|минимум|от)\s+$", re.I)
 
 
+_BOUND_WORD = re.compile(r"^(?:более|больше|свыше|не\s+менее|не\s+меньше|не\s+более|менее|меньше|минимум|как\s+минимум|от|до)\b", re.I)
+
+
 def quantities_of(data: dict) -> list[dict]:
     """The row's quantities as stored on its entry; «более 20 консультаций» stays a lower bound (`at_least`)."""
     text = " ".join(str(data.get(k) or "") for k in ("text", "actual_result"))
@@ -751,8 +754,12 @@ def quantities_of(data: dict) -> list[dict]:
         if not at_least:  # the reader's own word first; readings before it had none
             at = text.find(q.get("text") or "\0")
             at_least = at > 0 and bool(_LOWER_BOUND.search(text[max(0, at - 20):at]))
-        found.append({"value": q.get("value"), "unit": q.get("unit") or "", "text": q.get("text") or "", "of": q.get("of"),
-                      "at_least": bool(at_least), **({"previous": q["previous"]} if q.get("previous") is not None else {})})
+        written = q.get("text") or ""
+        # As a person reads it: the bound as written («более 20 педагогов») or said («не менее 20 педагогов»).
+        label = f"не менее {written}" if at_least and not _BOUND_WORD.match(written) else written
+        found.append({"value": q.get("value"), "unit": q.get("unit") or "", "text": written, "label": label, "of": q.get("of"),
+                      "at_least": bool(at_least), "at_most": bool(q.get("at_most")),
+                      **({"previous": q["previous"]} if q.get("previous") is not None else {})})
     return found
 
 

@@ -320,3 +320,14 @@ def test_reviewers_corrections_reach_the_reading_of_the_next_documents(world):
     context = services.reading_context(world.campaign)
     assert context.corrections["deficit"] == [("неумение составлять задания", "оценочные")]
     assert context.directions and all(len(d) == 2 for d in context.directions)
+
+
+def test_the_report_page_shows_an_imported_entrys_deadline_section_and_lower_bound(world):
+    batch = read(world, REPORT)
+    services.commit_batch(batch, world.users["coordinator"])
+    page = world.client("coordinator").get(reverse("report_detail", args=[world.campaign.code, world.a1.pk])).content.decode()
+    import re
+
+    text = re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+    assert "срок: ноябрь 2021" in text, text[text.find("Конкурс"):][:300]
+    assert "более 20 педагогов" in text and "причина: Собрание перенесено из-за карантина" in text
