@@ -1,8 +1,9 @@
 """Scale: generating a synthetic country, coverage and the national справка on a campaign of BENCH_SCHOOLS schools.
 
 Targets (issue 5): `shnor synth` ≥ 2,000 schools a minute; coverage of a 50,000-school campaign in ≤ 2 s
-(computed, not from the cache); a national справка in ≤ 10 s at 5,000 schools and within 1 GB of memory at
-50,000. The справка runs in a child process (`python -m bench.scale --spravka CODE`) so that its peak memory
+(computed, not from the cache). Issue 16: the national справка DOCX in ≤ 10 s and ≤ 500 MB at 50,000 schools;
+its PDF (LibreOffice from the DOCX, as the task queue makes it) in ≤ 30 s at 5,000 and made at all at 50,000
+(BENCH_PDF=0 leaves it out). The справка runs in a child process (`python -m bench.scale --spravka CODE`) so that its peak memory
 is that of a real process doing only that: Django, the analysis and the DOCX renderer included.
 """
 
@@ -20,8 +21,9 @@ from .figures import Figure, bench_schools, best_of, max_rss_mb
 
 SYNTH_TARGET = 2000  # schools a minute
 COVERAGE_TARGET_S = 2.0
-SPRAVKA_TARGET_S = 10.0
-SPRAVKA_MEMORY_MB = 1024
+SPRAVKA_TARGET_S = 10.0  # issue 16: at 50,000 schools (issue 5: at 5,000)
+SPRAVKA_MEMORY_MB = 500  # issue 16: at 50,000 schools (issue 5: 1 GB)
+PDF_TARGET_S = {5000: 30.0}  # issue 16: ≤ 30 s at 5,000 schools; at 50,000 made at all
 
 
 class _Rollback(Exception):
@@ -63,7 +65,18 @@ def _spravka_child(code: str) -> None:
     data = spravka.render(prepared.spravka, "docx", campaign.region_id)
     elapsed = time.perf_counter() - started
     rss_mb = max_rss_mb()
-    print(json.dumps({"seconds": elapsed, "rss_mb": rss_mb, "kb": len(data) // 1024, "schools": len(prepared.analysis.data.schools)}))
+    result = {"seconds": elapsed, "rss_mb": rss_mb, "kb": len(data) // 1024, "schools": len(prepared.analysis.data.schools)}
+    if os.environ.get("BENCH_PDF", "1") != "0":  # what the queue does for the issued справка: LibreOffice converts the DOCX
+        import resource
+
+        from shnor.core.render import pdf
+
+        del prepared
+        started = time.perf_counter()
+        made = pdf.from_docx(data)
+        result.update(pdf_seconds=time.perf_counter() - started, pdf_kb=len(made) // 1024,
+                      pdf_rss_mb=resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, rss_with_pdf_mb=max_rss_mb())
+    print(json.dumps(result))
 
 
 def run() -> list[Figure]:
@@ -101,11 +114,20 @@ def run() -> list[Figure]:
     connection.close()
     result = spravka_in_child(campaign.code)
     figures += [
-        Figure("scale", f"национальная справка DOCX, {result['schools']} школ", result["seconds"], "с", f"≤ {SPRAVKA_TARGET_S:.0f} с (при 5 000)",
-               result["seconds"] <= SPRAVKA_TARGET_S if schools <= 5000 else None),
-        Figure("scale", "справка: пиковая память процесса (RSS)", result["rss_mb"], "МБ", f"≤ {SPRAVKA_MEMORY_MB} МБ",
-               result["rss_mb"] <= SPRAVKA_MEMORY_MB),
+        Figure("scale", f"национальная справка DOCX, {result['schools']} школ", result["seconds"], "с", f"≤ {SPRAVKA_TARGET_S:.0f} с (при 50 000)",
+               result["seconds"] <= SPRAVKA_TARGET_S),
+        Figure("scale", "национальная справка DOCX: пиковая память процесса (RSS)", result["rss_mb"], "МБ",
+               f"≤ {SPRAVKA_MEMORY_MB} МБ (при 50 000)", result["rss_mb"] <= SPRAVKA_MEMORY_MB),
     ]
+    if "pdf_seconds" in result:
+        target = PDF_TARGET_S.get(schools)
+        figures += [
+            Figure("scale", f"справка PDF (LibreOffice из DOCX, очередь задач), {result['schools']} школ, {result['pdf_kb'] // 1024} МБ",
+                   result["pdf_seconds"], "с", f"≤ {target:.0f} с" if target else "≤ 30 с при 5 000, сделан при 50 000",
+                   result["pdf_seconds"] <= target if target else (True if schools >= 50000 else None)),
+            Figure("scale", "  пиковая память LibreOffice / процесса с PDF", result["pdf_rss_mb"], "МБ",
+                   f"процесс {result['rss_with_pdf_mb']:.0f} МБ"),
+        ]
     return figures
 
 
