@@ -287,9 +287,9 @@ class _Rows:
             else:
                 self.defaults[f.attname] = f.get_default()
         self.defaults.update(constant)
-        # Dates, times and decimals need the backend's own representation (SQLite stores text).
+        # Dates, times, decimals and JSON need the backend's own representation (SQLite stores text).
         self.prepare = [(i, f) for i, f in enumerate(self.fields)
-                        if f.get_internal_type() in ("DateField", "DateTimeField", "DecimalField")]
+                        if f.get_internal_type() in ("DateField", "DateTimeField", "DecimalField", "JSONField")]
         self.rows: list[list] = []
 
     def add(self, **values) -> None:
