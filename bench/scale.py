@@ -122,11 +122,11 @@ def run() -> list[Figure]:
     if "pdf_seconds" in result:
         target = PDF_TARGET_S.get(schools)
         figures += [
-            Figure("scale", f"справка PDF (LibreOffice из DOCX, очередь задач), {result['schools']} школ, {result['pdf_kb'] // 1024} МБ",
+            Figure("scale", f"справка PDF (LibreOffice из DOCX, очередь задач), {result['schools']} школ, {result['pdf_kb'] / 1024:.1f} МБ",
                    result["pdf_seconds"], "с", f"≤ {target:.0f} с" if target else "≤ 30 с при 5 000, сделан при 50 000",
                    result["pdf_seconds"] <= target if target else (True if schools >= 50000 else None)),
-            Figure("scale", "  пиковая память LibreOffice / процесса с PDF", result["pdf_rss_mb"], "МБ",
-                   f"процесс {result['rss_with_pdf_mb']:.0f} МБ"),
+            Figure("scale", f"  пиковая память LibreOffice (процесса справки с PDF: {result['rss_with_pdf_mb']:.0f} МБ)",
+                   result["pdf_rss_mb"], "МБ"),
         ]
     return figures
 
