@@ -48,6 +48,11 @@ def _coordinates(user, campaign: Campaign) -> bool:
     return True
 
 
+def coordinates(user, campaign: Campaign) -> bool:
+    """The user coordinates the campaign: edits its справка, issues it, replaces the region's templates."""
+    return _coordinates(user, campaign)
+
+
 def get_analysis_access(user, code: str) -> AnalysisAccess:
     """The campaign for a viewer of its analysis: 404 outside the user's scope, 403 for roles without analytics."""
     campaign = get_campaign_for_user(user, code)

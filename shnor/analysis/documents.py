@@ -23,6 +23,7 @@ from shnor.core import actions as core_actions
 from shnor.core import findings as core_findings
 from shnor.core.render import monitoring, note, planfact
 from shnor.core.render.docx import TemplateError
+from shnor.core.render.kinds import FILE_PREFIXES
 from shnor.core.render.pdf import PdfError
 from shnor.diagnosis.models import Need
 from shnor.monitoring.models import Campaign, Evidence, IndicatorValue, MunicipalReport, ReportEntry
@@ -95,7 +96,8 @@ class Target:
         return f"school-{self.school.pk}" if self.school else f"mun-{self.municipality.pk}" if self.municipality else "region"
 
     def file_name(self, kind: str, fmt: str, version: int | None = None) -> str:
-        return f"{kind}-{self.campaign.code}-{self.key}{f'-v{version}' if version else ''}.{fmt}"
+        """«otchet-bryansk-2021-h1-school-12-v2.docx»: the kind's Latin stem, the campaign, the scope, the version."""
+        return f"{FILE_PREFIXES[kind]}-{self.campaign.code}-{self.key}{f'-v{version}' if version else ''}.{fmt}"
 
     def can_issue(self, user) -> bool:
         """Whoever owns the scope issues its documents: the school's head, the municipality's coordinator (or the
@@ -262,7 +264,7 @@ def activities(target: Target) -> list[planfact.Activity]:
             for i, a in enumerate(planned_for(campaign, school), start=1):
                 out.append(planfact.Activity(school.short_name, muni, a.section, a.number or str(i), a.title, a.deadline_text,
                                              a.responsible, a.expected_result, "", "", [], "", True,
-                                             direction(a.activity_type_id, None)))
+                                             direction(a.activity_type_id, None), school.pk))
             continue
         planned = [e for e in rows if not e.is_unplanned]
         unplanned = sorted((e for e in rows if e.is_unplanned), key=lambda e: (e.order, e.pk))
@@ -272,7 +274,7 @@ def activities(target: Target) -> list[planfact.Activity]:
                 school.short_name, muni, a.section if a else "", (a.number if a and a.number else str(i)), e.title,
                 a.deadline_text if a else "", a.responsible if a else "", e.expected_result or (a.expected_result if a else ""),
                 e.actual_result, e.status, evidence.get(e.pk, []), e.reason, a is not None,
-                direction(e.activity_type_id, e.direction_id),
+                direction(e.activity_type_id, e.direction_id), school.pk,
             ))
     return out
 
@@ -382,19 +384,9 @@ def make(target: Target, kind: str, fmt: str, *, on: date | None = None, author_
     campaign = target.campaign
     if target.own and kind not in OWN_KINDS:
         raise DocumentError(f"По собственной дорожной карте муниципалитета составляются: {', '.join(KINDS[k].lower() for k in OWN_KINDS)}.")
-    if kind == "monitoring":
-        doc = monitoring_report(target, on=on, author_name=author_name, author_position=author_position)
-        try:
-            return monitoring.RENDERERS[fmt](doc)
-        except (TemplateError, PdfError) as exc:
-            raise DocumentError(exc.message) from exc
-    if kind in ("plan-vs-actual", "note"):
-        build = plan_vs_actual if kind == "plan-vs-actual" else analytical_note
-        doc = build(target, on=on, author_name=author_name, author_position=author_position)
-        try:
-            return (planfact if kind == "plan-vs-actual" else note).RENDERERS[fmt](doc)
-        except (TemplateError, PdfError) as exc:
-            raise DocumentError(exc.message) from exc
+    if kind in spravka.KIND_RENDERERS:
+        build = {"plan-vs-actual": plan_vs_actual, "note": analytical_note, "monitoring": monitoring_report}[kind]
+        return render(kind, fmt, build(target, on=on, author_name=author_name, author_position=author_position), campaign.region_id)
     whole = target.level == "region"
     ids = None if whole else list(target.schools().values_list("pk", flat=True))
     prepared = spravka.prepare(campaign, ids, whole=whole, author_name=author_name, author_position=author_position, on=on,
@@ -403,6 +395,31 @@ def make(target: Target, kind: str, fmt: str, *, on: date | None = None, author_
         return spravka.render(prepared.spravka, fmt, campaign.region_id)
     except spravka.SpravkaError as exc:
         raise DocumentError(str(exc)) from exc
+
+
+def render(kind: str, fmt: str, doc, region_id: int) -> bytes:
+    """A kind's content in a format; the DOCX in the region's own template of the kind when it has one."""
+    try:
+        template = spravka.region_template(region_id, kind) if fmt in ("docx", "pdf") else None  # the PDF is made of the DOCX
+        return spravka.KIND_RENDERERS[kind][fmt](doc, template)
+    except (TemplateError, PdfError) as exc:
+        raise DocumentError(exc.message) from exc
+    except spravka.SpravkaError as exc:
+        raise DocumentError(str(exc)) from exc
+
+
+def sample(target: Target, kind: str):
+    """The content a region's new template of `kind` is tried with: the document of a small scope of the campaign
+    (its first school, or that school's municipality for the monitoring report), or of the whole for the справка."""
+    campaign = target.campaign
+    if kind == "spravka":
+        return spravka.prepare(campaign).spravka
+    first = target.schools().first()
+    if first is None:
+        raise DocumentError("В кампании нет школ: проверить шаблон не на чем.")
+    if kind == "monitoring":
+        return monitoring_report(Target(campaign, municipality=first.municipality))
+    return (plan_vs_actual if kind == "plan-vs-actual" else analytical_note)(Target(campaign, school=first))
 
 
 @primary_reads()  # an issued document sees what was certified a moment ago (spravka.issue)
@@ -418,10 +435,7 @@ def issue(target: Target, kind: str, user, author_name: str = "", author_positio
         return spravka.issue(target.campaign, user, author_name, author_position, on)
     if kind == "monitoring":  # built once: its recommendations are tracked below
         doc = monitoring_report(target, on=on, author_name=author_name, author_position=author_position)
-        try:
-            docx = monitoring.RENDERERS["docx"](doc)
-        except TemplateError as exc:
-            raise DocumentError(exc.message) from exc
+        docx = render(kind, "docx", doc, target.campaign.region_id)
     else:
         doc = None
         docx = make(target, kind, "docx", on=on, author_name=author_name, author_position=author_position)

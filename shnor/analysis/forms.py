@@ -63,11 +63,16 @@ class IssueForm(forms.Form):
 class TemplateForm(forms.Form):
     file = forms.FileField(label="Шаблон справки (DOCX)")
 
+    def __init__(self, *args, what: str = "справки", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.what = what
+        self.fields["file"].label = f"Шаблон {what} (DOCX)"
+
     def clean_file(self):
         f = self.cleaned_data["file"]
         limit = min(MAX_TEMPLATE_MB, getattr(settings, "UPLOAD_MAX_MB", MAX_TEMPLATE_MB))
         if f.size > limit * 1024 * 1024:
-            raise forms.ValidationError(f"Файл больше {limit} МБ — это не похоже на шаблон справки.")
+            raise forms.ValidationError(f"Файл больше {limit} МБ — это не похоже на шаблон {self.what}.")
         if not f.name.lower().endswith(".docx"):
             raise forms.ValidationError("Нужен документ Word в формате .docx.")
         return f

@@ -105,17 +105,64 @@ def template_path(instance: SpravkaTemplate, filename: str) -> str:
 
 
 class SpravkaTemplate(models.Model):
-    """A region's own Word template of the справка (its letterhead); without one the default is used."""
+    """A region's own Word template of one document kind (its letterhead); without one the kind's default is used."""
 
-    region = models.OneToOneField("registry.Region", on_delete=models.CASCADE, related_name="spravka_template", verbose_name="регион")
+    region = models.ForeignKey("registry.Region", on_delete=models.CASCADE, related_name="document_templates", verbose_name="регион")
+    kind = models.CharField("вид документа", max_length=20, default="spravka")
     file = models.FileField("шаблон DOCX", upload_to=template_path, max_length=500)
     file_name = models.CharField("имя файла", max_length=300)
     uploaded_at = models.DateTimeField("загружен", auto_now=True)
     uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
 
     class Meta:
-        verbose_name = "шаблон справки"
-        verbose_name_plural = "шаблоны справок"
+        verbose_name = "шаблон документа"
+        verbose_name_plural = "шаблоны документов"
+        constraints = [models.UniqueConstraint(fields=["region", "kind"], name="document_template_unique_kind")]
 
     def __str__(self) -> str:
         return f"{self.file_name} ({self.region})"
+
+
+def bundle_path(instance: DocumentBundle, filename: str) -> str:
+    return f"document-bundles/{instance.campaign_id}/{filename}"
+
+
+class DocumentBundle(models.Model):
+    """The plan-vs-actual reports of every school of a scope (the region or a municipality) in one ZIP, made by a task
+    of the queue (analysis.bundles.make_bundle), which counts the schools done as it goes."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", "в очереди"
+        RUNNING = "running", "собирается"
+        READY = "ready", "готов"
+        FAILED = "failed", "не удалось собрать"
+
+    campaign = models.ForeignKey("monitoring.Campaign", on_delete=models.CASCADE, related_name="document_bundles", verbose_name="кампания")
+    kind = models.CharField("вид документа", max_length=20, default="plan-vs-actual")
+    scope_key = models.CharField("охват", max_length=40, default="region", help_text="region или mun-<id>")
+    municipality = models.ForeignKey("registry.Municipality", null=True, blank=True, on_delete=models.CASCADE, related_name="+", verbose_name="муниципалитет")
+    status = models.CharField("состояние", max_length=10, choices=Status.choices, default=Status.WAITING)
+    done = models.PositiveIntegerField("готово школ", default=0)
+    total = models.PositiveIntegerField("всего школ", default=0)
+    file = models.FileField("ZIP", upload_to=bundle_path, max_length=500, blank=True)
+    task_id = models.CharField("задача", max_length=64, blank=True)
+    error = models.TextField("ошибка", blank=True)
+    created_at = models.DateTimeField("заказан", auto_now_add=True)
+    finished_at = models.DateTimeField("готов", null=True, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+
+    class Meta:
+        verbose_name = "архив документов"
+        verbose_name_plural = "архивы документов"
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.scope_key} ({self.get_status_display()})"
+
+    @property
+    def percent(self) -> int:
+        return 100 if self.status == self.Status.READY else int(100 * self.done / self.total) if self.total else 0
+
+    @property
+    def is_running(self) -> bool:
+        return self.status in (self.Status.WAITING, self.Status.RUNNING)

@@ -25,9 +25,10 @@ from shnor.audit.log import record
 from shnor.core import actions as core_actions
 from shnor.core import findings as core_findings
 from shnor.core.analysis import Analysis, analyse
-from shnor.core.render import RENDERERS, charts, content
+from shnor.core.render import RENDERERS, charts, content, monitoring, note, planfact
 from shnor.core.render import pdf as pdf_renderer
 from shnor.core.render.docx import TemplateError, check_template
+from shnor.core.render.kinds import FILE_PREFIXES, TEMPLATE_NAMES
 from shnor.core.render.pdf import PdfError
 from shnor.core.russian import agree
 from shnor.monitoring.coverage import municipal_coverage
@@ -299,15 +300,17 @@ def municipal_roadmaps(campaign: Campaign, school_ids=None) -> tuple[str, list[s
     return lead, content.punctuate(lines)
 
 
-def region_template(region_id: int) -> bytes | None:
-    template = SpravkaTemplate.objects.filter(region_id=region_id).first()
+def region_template(region_id: int, kind: str = "spravka") -> bytes | None:
+    """The region's own Word template of a document kind; None when it has none (the kind's default is used)."""
+    template = SpravkaTemplate.objects.filter(region_id=region_id, kind=kind).first()
     if template is None:
         return None
     try:
         with template.file.open("rb") as fh:
             return fh.read()
     except FileNotFoundError:
-        raise SpravkaError("Файл шаблона справки региона не найден в хранилище. Загрузите шаблон заново или удалите его.") from None
+        raise SpravkaError(f"Файл шаблона {TEMPLATE_NAMES[kind]} региона не найден в хранилище. Загрузите шаблон заново или "
+                           "удалите его.") from None
 
 
 def render(spravka: content.Spravka, fmt: str, region_id: int | None = None) -> bytes:
@@ -366,7 +369,8 @@ def make_pdf(issued_id: int) -> bool:
         log.exception("the PDF of issued справка %s failed", issued_id)
         IssuedReport.objects.filter(pk=issued_id).update(pdf_status=IssuedReport.PdfStatus.FAILED)
         raise
-    issued.pdf.save(f"spravka-{issued.campaign.code}-v{issued.number}.pdf", ContentFile(data), save=False)
+    stem = f"{issued.campaign.code}-v{issued.number}" if issued.scope_key == "region" else f"{issued.campaign.code}-{issued.scope_key}-v{issued.number}"
+    issued.pdf.save(f"{FILE_PREFIXES.get(issued.kind, 'spravka')}-{stem}.pdf", ContentFile(data), save=False)
     IssuedReport.objects.filter(pk=issued_id).update(pdf=issued.pdf.name, pdf_status=IssuedReport.PdfStatus.READY)
     return True
 
@@ -423,26 +427,35 @@ def _sync_actions(campaign: Campaign, issued: IssuedReport, user) -> tuple[int, 
 # ---------------------------------------------------------------------------------------------------------
 
 
-def set_region_template(region: Region, user, data: bytes, file_name: str, sample: content.Spravka) -> SpravkaTemplate:
-    """Accept a region's Word template only when it fills without errors (TemplateError otherwise)."""
-    check_template(data, sample)
+KIND_RENDERERS = {"plan-vs-actual": planfact.RENDERERS, "note": note.RENDERERS, "monitoring": monitoring.RENDERERS}
+
+
+def set_region_template(region: Region, user, data: bytes, file_name: str, sample, kind: str = "spravka") -> SpravkaTemplate:
+    """Accept a region's Word template of a document kind only when it fills without errors with `sample` (that
+    kind's content; TemplateError otherwise)."""
+    if kind == "spravka":
+        check_template(data, sample)
+    else:
+        KIND_RENDERERS[kind]["docx"](sample, data)
     with transaction.atomic():
-        template, _ = SpravkaTemplate.objects.select_for_update().get_or_create(region=region, defaults={"file_name": file_name})
+        template, _ = SpravkaTemplate.objects.select_for_update().get_or_create(region=region, kind=kind, defaults={"file_name": file_name})
         if template.file:
             template.file.delete(save=False)
-        template.file.save(f"spravka-template-{region.code}.docx", ContentFile(data), save=False)
+        template.file.save(f"{FILE_PREFIXES[kind]}-template-{region.code}.docx", ContentFile(data), save=False)
         template.file_name, template.uploaded_by = file_name, user
         template.save()
-        record(user, "spravka.template", template, f"Загружен шаблон справки региона: {file_name}", region=region)
+        record(user, "spravka.template", template, f"Загружен шаблон {TEMPLATE_NAMES[kind]} региона: {file_name}", region=region,
+               changes={"kind": kind})
     return template
 
 
 @transaction.atomic
-def remove_region_template(region: Region, user) -> bool:
-    template = SpravkaTemplate.objects.select_for_update().filter(region=region).first()
+def remove_region_template(region: Region, user, kind: str = "spravka") -> bool:
+    template = SpravkaTemplate.objects.select_for_update().filter(region=region, kind=kind).first()
     if template is None:
         return False
-    record(user, "spravka.template_remove", template, f"Удалён шаблон справки региона: {template.file_name}", region=region)
+    record(user, "spravka.template_remove", template, f"Удалён шаблон {TEMPLATE_NAMES[kind]} региона: {template.file_name}", region=region,
+           changes={"kind": kind})
     template.file.delete(save=False)
     template.delete()
     return True

@@ -16,7 +16,12 @@ urlpatterns = [
     path("campaigns/<slug:code>/documents/", views.document_list, name="document_list"),
     path("campaigns/<slug:code>/documents/<slug:kind>.<slug:fmt>", views.document_download, name="document_download"),
     path("campaigns/<slug:code>/documents/<slug:kind>/issue/", views.document_issue, name="document_issue"),
+    path("campaigns/<slug:code>/documents/<slug:kind>/template.docx", views.document_template_file, name="document_template_file"),
+    path("campaigns/<slug:code>/documents/<slug:kind>/template/", views.document_template, name="document_template"),
     path("campaigns/<slug:code>/documents/issued/<int:pk>.<slug:fmt>", views.document_issued_file, name="document_issued_file"),
+    path("campaigns/<slug:code>/documents/bundles/", views.document_bundle_start, name="document_bundle_start"),
+    path("campaigns/<slug:code>/documents/bundles/<int:pk>/progress/", views.document_bundle_progress, name="document_bundle_progress"),
+    path("campaigns/<slug:code>/documents/bundles/<int:pk>.zip", views.document_bundle_file, name="document_bundle_file"),
     path("campaigns/<slug:code>/analytics/schools/", views.dashboard_schools, name="dashboard_schools"),
     path("dashboard/", views.dashboard, name="dashboard"),
 ]

@@ -4,29 +4,33 @@ from csp.constants import UNSAFE_INLINE
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from shnor.core.render import CONTENT_TYPES, html
 from shnor.core.render.build_template import VARIABLES
 from shnor.core.render.docx import TemplateError
+from shnor.core.render.kinds import FILE_PREFIXES, TEMPLATE_NAMES, default_template
 from shnor.core.russian import agree
 from shnor.monitoring.access import get_campaign_for_user
 from shnor.monitoring.models import Campaign, SchoolReport
 from shnor.uploads import stored_file_response
 
+from . import bundles, documents
 from . import dashboard as dashboard_model
-from . import documents
 from . import spravka as spravka_workflow
 from .access import (
+    can_view_analysis,
+    coordinates,
     get_analysis_access,
     get_editable_campaign,
     get_issued_for_user,
     require_analyst,
 )
 from .forms import DashboardFilter, FindingForm, IssueForm, NewFindingForm, TemplateForm
-from .models import Finding, IssuedReport, SpravkaTemplate
+from .models import DocumentBundle, Finding, IssuedReport, SpravkaTemplate
 
 
 @login_required
@@ -51,7 +55,7 @@ def spravka(request, code):
         "groups": spravka_workflow.findings_by_kind(campaign) if access.can_edit else [],
         "kinds": Finding.Kind.choices, "issue_form": IssueForm(initial=initial), "new_form": NewFindingForm(),
         "issued": issued,
-        "template": SpravkaTemplate.objects.filter(region_id=campaign.region_id).first(), "template_form": TemplateForm(),
+        "template": SpravkaTemplate.objects.filter(region_id=campaign.region_id, kind="spravka").first(), "template_form": TemplateForm(),
         "variables": VARIABLES,
     })
 
@@ -251,13 +255,110 @@ def dashboard_schools(request, code):
 
 @login_required
 def document_list(request, code):
-    """The documents of a campaign this user may make: for the region, their municipalities and their schools."""
+    """The documents of a campaign this user may make: for the region, their municipalities and their schools; for
+    coordinators and observers the region's Word templates of every kind (its coordinators replace them)."""
     campaign = get_campaign_for_user(request.user, code)
+    templates = None
+    if can_view_analysis(request.user):
+        own = {t.kind: t for t in SpravkaTemplate.objects.filter(region_id=campaign.region_id)}
+        templates = [(kind, label, TEMPLATE_NAMES[kind], own.get(kind)) for kind, label in documents.KINDS.items()]
     return render(request, "analysis/documents.html", {
         "title": f"Документы — {campaign.title}", "campaign": campaign, "kinds": documents.KINDS, "school_less": documents.NOT_FOR_SCHOOL,
         "own_kinds": documents.OWN_KINDS,
         "rows": [(t, t.can_issue(request.user), list(t.issued())) for t in documents.targets_for(campaign, request.user)],
+        "templates": templates, "can_edit_templates": templates is not None and coordinates(request.user, campaign),
+        "bundle_targets": [t for t in documents.targets_for(campaign, request.user) if t.level != "school" and not t.own and t.can_issue(request.user)],
+        "bundles": bundles.visible_bundles(campaign, request.user),
     })
+
+
+@login_required
+@require_POST
+def document_bundle_start(request, code):
+    """Order the ZIP of the plan-vs-actual reports of every school of the region or a municipality (POST municipality=)."""
+    campaign = get_campaign_for_user(request.user, code)
+    target = documents.target_by_ids(campaign, "", request.POST.get("municipality", ""))
+    if target is None or not target.allowed(request.user):
+        raise Http404("Нет такого документа")
+    if not target.can_issue(request.user):
+        raise PermissionDenied("Архив отчётов собирает координатор муниципалитета или региональный координатор.")
+    try:
+        bundle = bundles.start(target, request.user)
+    except bundles.BundleError as exc:
+        messages.error(request, f"Архив не заказан. {exc}")
+        return redirect(reverse("document_list", args=[campaign.code]) + "#bundles")
+    messages.success(request, f"Архив отчётов ({target.name}, {agree(bundle.total, 'школа')}) собирается. Ход сборки показан ниже.")
+    return redirect(reverse("document_list", args=[campaign.code]) + "#bundles")
+
+
+def _bundle_for_user(request, code, pk) -> DocumentBundle:
+    campaign = get_campaign_for_user(request.user, code)
+    bundle = DocumentBundle.objects.filter(campaign=campaign, pk=pk).select_related("municipality", "campaign__region").first()
+    if bundle is None or not bundles.target_of(bundle).allowed(request.user):
+        raise Http404("Архив не найден")
+    return bundle
+
+
+@login_required
+def document_bundle_progress(request, code, pk):
+    """How far the ZIP is (the page polls it)."""
+    bundle = _bundle_for_user(request, code, pk)
+    return JsonResponse({"status": bundle.status, "done": not bundle.is_running, "schools_done": bundle.done, "schools_total": bundle.total,
+                         "percent": bundle.percent, "text": f"Готово отчётов: {bundle.done} из {bundle.total}"})
+
+
+@login_required
+def document_bundle_file(request, code, pk):
+    bundle = _bundle_for_user(request, code, pk)
+    if bundle.status != DocumentBundle.Status.READY or not bundle.file:
+        messages.info(request, f"Архив ещё не готов: {bundle.get_status_display()}.")
+        return redirect(reverse("document_list", args=[bundle.campaign.code]) + "#bundles")
+    return stored_file_response(bundle.file, bundle.file.name.rsplit("/", 1)[-1], content_type="application/zip")
+
+
+@login_required
+def document_template_file(request, code, kind):
+    """The Word template of a kind the region's documents are made with: its own, or the default one to start from."""
+    if kind not in documents.KINDS:
+        raise Http404("Нет такого документа")
+    campaign = get_analysis_access(request.user, code).campaign
+    own = SpravkaTemplate.objects.filter(region_id=campaign.region_id, kind=kind).first()
+    name = f"{FILE_PREFIXES[kind]}-shablon-{campaign.region.code}.docx" if own else f"{FILE_PREFIXES[kind]}-shablon.docx"
+    if own:
+        return stored_file_response(own.file, name, content_type=CONTENT_TYPES["docx"])
+    return _attachment(default_template(kind), "docx", name)
+
+
+@login_required
+@require_POST
+def document_template(request, code, kind):
+    """Upload (checked by filling it) or remove the region's own Word template of a kind; for the campaign's coordinators."""
+    if kind not in documents.KINDS:
+        raise Http404("Нет такого документа")
+    campaign = get_editable_campaign(request.user, code)
+    back = redirect(reverse("document_list", args=[campaign.code]) + "#templates")
+    what = TEMPLATE_NAMES[kind]
+    if request.POST.get("remove"):
+        removed = spravka_workflow.remove_region_template(campaign.region, request.user, kind)
+        messages.success(request, f"Шаблон {what} региона удалён: используется шаблон по умолчанию." if removed
+                         else f"Шаблон {what} региона не был загружен.")
+        return back
+    form = TemplateForm(request.POST, request.FILES, what=what)
+    if not form.is_valid():
+        messages.error(request, f"Шаблон {what} не загружен: " + " ".join(e for errs in form.errors.values() for e in errs))
+        return back
+    try:
+        sample = documents.sample(documents.Target(campaign), kind)
+        spravka_workflow.set_region_template(campaign.region, request.user, form.cleaned_data["file"].read(),
+                                             form.cleaned_data["file"].name, sample, kind)
+    except TemplateError as exc:
+        messages.error(request, f"Шаблон {what} не принят. {exc.message}")
+        return back
+    except documents.DocumentError as exc:
+        messages.error(request, f"Шаблон {what} не принят. {exc}")
+        return back
+    messages.success(request, f"Шаблон {what} региона загружен и проверен.")
+    return back
 
 
 @login_required

@@ -53,3 +53,31 @@ def test_the_municipal_coordinator_issues_the_spravka_and_a_head_downloads_the_n
     path = tmp_path / "note.docx"
     download.value.save_as(path)
     assert "Аналитическая записка" in _text(path)
+
+
+@pytest.mark.browser
+def test_the_municipal_coordinator_downloads_the_monitoring_report_and_the_zip_of_their_schools(page, transactional_db, world, tmp_path):
+    import zipfile
+
+    login(page, world.users["municipal"].username, PASSWORD)
+    page.goto(f"/campaigns/{world.campaign.code}/documents/")
+    row = page.locator(f"tr[data-scope='mun-{world.m1.pk}']")
+    with page.expect_download() as download:
+        row.locator("td").nth(4).get_by_role("link", name="DOCX").click()  # columns: who, справка, plan-vs-actual, note, monitoring
+    path = tmp_path / "monitoring.docx"
+    download.value.save_as(path)
+    assert download.value.suggested_filename.startswith("monitoring-")
+    text = _text(path)
+    assert "Отчёт о мониторинге" in text and "Адресные рекомендации" in text
+    assert page.locator(f"tr[data-scope='school-{world.a1.pk}'] td").nth(4).get_by_role("link").count() == 0
+
+    page.locator(f"button[data-bundle='mun-{world.m1.pk}']").click()
+    page.wait_for_selector(".messages")
+    assert "собирается" in page.inner_text(".messages")
+    link = page.locator("#bundles-table").get_by_role("link", name="Скачать ZIP")  # the tests' queue made it at once
+    with page.expect_download() as download:
+        link.click()
+    path = tmp_path / "otchety.zip"
+    download.value.save_as(path)
+    with zipfile.ZipFile(path) as archive:
+        assert len(archive.namelist()) == 2 and all(n.startswith("otchet-") for n in archive.namelist())

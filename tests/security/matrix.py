@@ -104,6 +104,12 @@ RULES: dict[str, Rule] = {
                               query="?school={a1}"),
     # Without a school or municipality the document is the region's: only its coordinator issues it.
     "document_issue": Rule(lambda o: {**_c(o), "kind": "plan-vs-actual"}, frozenset({"coordinator"}), "POST"),
+    "document_template_file": Rule(lambda o: {**_c(o), "kind": "monitoring"}, CAMPAIGN_ANALYSTS),
+    "document_template": Rule(lambda o: {**_c(o), "kind": "note"}, frozenset({"coordinator"}), "POST"),
+    # The region's ZIP of school reports: its coordinator orders it; the bundle's files for those who see all its schools.
+    "document_bundle_start": Rule(_c, frozenset({"coordinator"}), "POST"),
+    "document_bundle_progress": Rule(lambda o: {**_c(o), "pk": o.bundle.pk}, frozenset({"coordinator", "observer"})),
+    "document_bundle_file": Rule(lambda o: {**_c(o), "pk": o.bundle.pk}, frozenset({"coordinator", "observer"})),
     "document_issued_file": Rule(lambda o: {**_c(o), "pk": o.issued.pk, "fmt": "docx"}, frozenset({"coordinator", "observer"})),
     "issued_file": Rule(lambda o: {**_c(o), "pk": o.issued.pk, "fmt": "docx"}, frozenset({"coordinator", "observer"})),
     "issued_pdf_retry": Rule(lambda o: {**_c(o), "pk": o.issued.pk}, frozenset({"coordinator"}), "POST"),
@@ -151,6 +157,7 @@ class Objects:
     batch: object
     need: object
     municipal_activity: object
+    bundle: object
 
 
 def build_objects(world) -> Objects:
@@ -158,7 +165,7 @@ def build_objects(world) -> Objects:
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from shnor.actions import door as actions_door
-    from shnor.analysis.models import Finding, IssuedReport
+    from shnor.analysis.models import DocumentBundle, Finding, IssuedReport
     from shnor.diagnosis.models import Need
     from shnor.intake.models import ImportBatch
     from shnor.monitoring import workflow
@@ -185,10 +192,13 @@ def build_objects(world) -> Objects:
                                deadline_text="до 01.12.2030")
     actions_door.set_status(task, world.users["coordinator"], "in_progress", evidence_file=SimpleUploadedFile("prikaz.pdf", b"%PDF-1.4"))
     batch = ImportBatch.objects.create(campaign=world.campaign, created_by=world.users["head"], status="ready")
+    bundle = DocumentBundle(campaign=world.campaign, total=3, done=3, status="ready")
+    bundle.file.save("otchet.zip", ContentFile(b"PK zip"), save=False)
+    bundle.save()
     return Objects(world, activity, Direction.objects.filter(framework=world.framework).first(),
                    Evidence.objects.get(entry=entry), finding, issued, task, batch,
                    Need.objects.create(school=world.a1, kind="deficit", group="assessment", text="Дефицит оценочных компетенций"),
-                   municipal_activity)
+                   municipal_activity, bundle)
 
 
 def web_patterns():

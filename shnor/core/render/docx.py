@@ -63,25 +63,26 @@ def _context(spravka, tpl: DocxTemplate) -> dict:
     return context
 
 
-def render(spravka: Spravka, template: bytes | None = None, *, default: Path = DEFAULT_TEMPLATE) -> bytes:
+def render(spravka: Spravka, template: bytes | None = None, *, default: Path = DEFAULT_TEMPLATE, what: str = "справки") -> bytes:
     """Fill `template` (DOCX bytes; `default` when None) with the document: the справка, or any other kind's
-    content (a dataclass whose fields are the template's variables, see documents.py)."""
+    content (a dataclass whose fields are the template's variables, see documents.py). `what` names the document in
+    the genitive for the messages: «шаблон справки», «шаблон отчёта о мониторинге»."""
     source = template if template is not None else default.read_bytes()
     if not zipfile.is_zipfile(BytesIO(source)):
-        raise TemplateError("Шаблон справки не является документом Word (DOCX). Загрузите файл .docx или удалите шаблон региона, "
+        raise TemplateError(f"Шаблон {what} не является документом Word (DOCX). Загрузите файл .docx или удалите шаблон региона, "
                             "чтобы использовать шаблон по умолчанию.")
     try:
         return _fill(source, spravka)
     except jinja2.TemplateSyntaxError as exc:
-        raise TemplateError(f"В шаблоне справки ошибка в разметке полей (строка {exc.lineno} разметки): {exc.message}. "
+        raise TemplateError(f"В шаблоне {what} ошибка в разметке полей (строка {exc.lineno} разметки): {exc.message}. "
                             "Проверьте парность тегов {% … %} и фигурных скобок {{ … }}.") from exc
     except jinja2.TemplateError as exc:
-        raise TemplateError(f"Шаблон справки не удалось заполнить: {exc}. Проверьте имена полей по списку допустимых.") from exc
+        raise TemplateError(f"Шаблон {what} не удалось заполнить: {exc}. Проверьте имена полей по списку допустимых.") from exc
     except (KeyError, ValueError, TypeError, AttributeError, zipfile.BadZipFile, OSError) as exc:
-        raise TemplateError(f"Шаблон справки повреждён или имеет неподдерживаемую структуру ({exc.__class__.__name__}: {exc}). "
+        raise TemplateError(f"Шаблон {what} повреждён или имеет неподдерживаемую структуру ({exc.__class__.__name__}: {exc}). "
                             "Сохраните его заново в Word как .docx или удалите шаблон региона.") from exc
     except Exception as exc:  # lxml and docx raise their own types on malformed parts
-        raise TemplateError(f"Шаблон справки не удалось обработать ({exc.__class__.__name__}). "
+        raise TemplateError(f"Шаблон {what} не удалось обработать ({exc.__class__.__name__}). "
                             "Сохраните его заново в Word как .docx или удалите шаблон региона.") from exc
 
 

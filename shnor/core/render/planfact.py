@@ -53,6 +53,7 @@ class Activity:
     reason: str
     planned: bool
     direction: str = ""  # the name of its direction in the campaign's framework (the note groups by it)
+    school_id: int = 0  # tells apart schools of one name (a region's reports one per school)
 
 
 @dataclass

@@ -7,15 +7,17 @@
     control.addEventListener("change", function () { control.form.submit(); });
   });
 
-  // An import being read: poll its progress (data-progress-url) and reload the page when reading is over.
+  // An import being read (or a ZIP of documents being made): poll its progress (data-progress-url) and reload the
+  // page when it is over. The answer may carry its own line of text and its own end (`text`, `done`).
   var box = document.querySelector("[data-progress-url]");
   if (box) {
     var url = box.getAttribute("data-progress-url");
     (function poll() {
       fetch(url, {credentials: "same-origin"}).then(function (r) { return r.json(); }).then(function (d) {
         document.getElementById("progress").value = d.percent;
-        document.getElementById("progress-text").textContent = "Прочитано файлов: " + d.files_done + " из " + d.files_total;
-        if (d.status !== "reading") { window.location.reload(); } else { setTimeout(poll, 1500); }
+        document.getElementById("progress-text").textContent = d.text || ("Прочитано файлов: " + d.files_done + " из " + d.files_total);
+        var over = ("done" in d) ? d.done : d.status !== "reading";
+        if (over) { window.location.reload(); } else { setTimeout(poll, 1500); }
       }).catch(function () { setTimeout(poll, 3000); });
     })();
   }
