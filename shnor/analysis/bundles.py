@@ -101,7 +101,8 @@ def write_zip(target: documents.Target, out, progress=None) -> int:
     changes = indicator_changes(target, [s.pk for s in schools])
     template = spravka.region_template(campaign.region_id, KIND)
     on = timezone.localdate()
-    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as archive:
+    # A DOCX is a deflated ZIP already: stored as it is, not compressed a second time for nothing.
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as archive:
         for done, school in enumerate(schools, start=1):
             doc = planfact.build(by_school.get(school.pk, []), changes.get(school.pk, []), scope_name=school.short_name,
                                  region=campaign.region.name, campaign_title=campaign.title, period=campaign.period_label(), on=on)

@@ -164,7 +164,7 @@ def orders(text: str) -> set[tuple[str, str]]:
     return set(ORDER.findall(text))
 
 
-def assert_round_trip(world, school, rows: list[Row]) -> None:
+def assert_round_trip(world, school, rows: list[Row], *, all_done: bool) -> None:
     doc = documents.plan_vs_actual(documents.Target(world.campaign, school=school))
     assert [p.name for p in doc.schools] == [school.short_name]
     sections = doc.schools[0].sections
@@ -177,7 +177,9 @@ def assert_round_trip(world, school, rows: list[Row]) -> None:
         assert section == row.section
         assert (got.number, got.title, got.deadline, got.responsible, got.expected) == (
             row.number, row.title, row.deadline, row.responsible, row.expected), row.number
-        assert got.status == "выполнено", (row.number, got.status)
+        # The document has no status column: the status is read from the actual result («Сформировать заявку …» is an
+        # intention, not done); it is never left unmarked.
+        assert got.status != "не отмечено" and (got.status == "выполнено" or not all_done), (row.number, got.status)
         # The actual result as written, and every order it cites (date and number) kept as evidence of its own.
         assert " ".join(got.actual.split()) == " ".join(row.actual.split()).replace(" ;", ";") or got.actual, row.number
         assert orders(row.actual) <= orders(got.evidence), (row.number, got.actual, got.evidence)
@@ -190,14 +192,14 @@ def test_the_uyar_report_comes_back_with_its_rows_sections_and_orders(world):
     assert len(rows) == 21 and len({r.section for r in rows}) == 3
     roadmap(world, world.a2, rows)
     import_through_the_web(world, world.a2, "uyar_table.docx", (FIXTURES / "uyar_table.docx").read_bytes())
-    assert_round_trip(world, world.a2, rows)
+    assert_round_trip(world, world.a2, rows, all_done=False)
 
 
 def test_a_generated_school_report_with_a_page_split_table_comes_back_with_deadlines_as_written(world):
     roadmap(world, world.a2, GENERATED)
     data = generated_docx(GENERATED, world.a2.short_name)
     import_through_the_web(world, world.a2, "otchet-shkoly.docx", data)
-    assert_round_trip(world, world.a2, GENERATED)
+    assert_round_trip(world, world.a2, GENERATED, all_done=True)
     doc = documents.plan_vs_actual(documents.Target(world.campaign, school=world.a2))
     deadlines = [r.deadline for s in doc.schools[0].sections for r in s.rows]
     assert deadlines == ["Сентябрь 2021", "до 01 ноября 2021 года", "В течение учебного года", "Октябрь – декабрь 2021",
