@@ -59,14 +59,14 @@ def zip_figures() -> list[Figure]:
     rows = ReportEntry.objects.filter(report__campaign=campaign).count()
     user = get_user_model().objects.filter(username="bench-admin").first() or get_user_model().objects.create_superuser("bench-admin")
     handlers = {s: signal.getsignal(s) for s in (signal.SIGINT, signal.SIGTERM, signal.SIGQUIT)}
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), time.process_time()
     bundle = bundles.start(documents.Target(campaign), user)  # queued at once: no transaction is open here
     try:
         call_command("worker", batch=True, reload=False, startup_delay=False, interval=0, verbosity=0)
     finally:
         for sig, handler in handlers.items():
             signal.signal(sig, handler)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
     bundle = DocumentBundle.objects.get(pk=bundle.pk)
     ok = bundle.status == DocumentBundle.Status.READY and bundle.done == ZIP_SCHOOLS
     with bundle.file.open("rb") as fh, zipfile.ZipFile(fh) as archive:
@@ -75,5 +75,7 @@ def zip_figures() -> list[Figure]:
     return [
         Figure(SECTION, f"ZIP отчётов о реализации ДК через очередь: {ZIP_SCHOOLS} школ, {rows} мероприятий", seconds, "с", "≤ 60 с",
                ok and files == ZIP_SCHOOLS and seconds <= 60),
+        # The worker runs in this process: its processor time, which other programs on the machine do not stretch.
+        Figure(SECTION, "… из них процессорное время этого процесса", cpu, "с"),
         Figure(SECTION, "Размер ZIP", size, "МБ"),
     ]

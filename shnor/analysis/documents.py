@@ -272,7 +272,7 @@ def activities(target: Target) -> list[planfact.Activity]:
             a = e.planned_activity
             out.append(planfact.Activity(
                 school.short_name, muni, a.section if a else "", (a.number if a and a.number else str(i)), e.title,
-                a.deadline_text if a else "", a.responsible if a else "", e.expected_result or (a.expected_result if a else ""),
+                a.deadline_text if a else e.deadline_text, a.responsible if a else "", e.expected_result or (a.expected_result if a else ""),
                 e.actual_result, e.status, evidence.get(e.pk, []), e.reason, a is not None,
                 direction(e.activity_type_id, e.direction_id), school.pk,
             ))
