@@ -36,6 +36,16 @@ def test_the_report_form_can_be_saved_from_its_top():
     top = page.split('id="report-actions-top"')[1]
     assert before(top, 'name="save"', "Мероприятия дорожной карты")
     assert before(top, 'name="submit"', "Мероприятия дорожной карты")
+    assert before(top, "Сохранить и отправить куратору", "Мероприятия дорожной карты")
+
+
+def test_the_municipal_report_form_says_whom_it_goes_to_at_its_top():
+    from shnor.registry.models import Municipality
+
+    muni = Municipality.objects.get(name="Рогнединский район")
+    top = page_of("municipal", reverse("municipal_report_edit", args=["bryansk-2021-h2", muni.pk]))
+    top = top.split('id="report-actions-top"')[1].split("</div>")[0]
+    assert "Сохранить и отправить региональному координатору" in top and "куратору" not in top
 
 
 def test_the_coordinators_bulk_accept_comes_before_the_reports():
