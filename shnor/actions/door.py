@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from shnor.audit.log import record
 from shnor.core import actions as core
+from shnor.monitoring import versions
 from shnor.registry.models import Municipality, Region, School
 
 from .models import Action
@@ -71,6 +72,7 @@ def create(user, *, kind: str, region: Region, text: str, addressee_text: str = 
     fields, schools = _fields(region, text, addressee_text, deadline_text, deadline, context, municipality, school_ids, addressee_kind)
     action = Action.objects.create(kind=kind, region=region, campaign=campaign, source=source[:1000], **fields)
     action.schools.set(schools)
+    versions.bump([action.campaign_id])  # the next campaign's справка reads the execution of its previous one's actions
     record(user, "action.create", action, f"Записана {action.get_kind_display()}: {action.text[:200]}", municipality=action.municipality,
            region=region, changes={"addressee": action.addressee, "deadline": action.deadline_text, "source": source})
     return action
@@ -94,6 +96,7 @@ def update(action: Action, user, *, text: str, addressee_text: str = "", deadlin
         setattr(action, k, v)
     action.save()
     action.schools.set(schools)
+    versions.bump([action.campaign_id])
     record(user, "action.update", action, f"Уточнена {action.get_kind_display()}: {action.text[:200]}", municipality=action.municipality,
            region=action.region, changes={"text": action.text, "deadline": action.deadline_text})
     return True
@@ -108,6 +111,7 @@ def cancel(action: Action, user, reason: str) -> bool:
     action.status, action.note = core.CANCELLED, reason
     action.status_changed_at, action.status_changed_by = timezone.now(), user if getattr(user, "is_authenticated", False) else None
     action.save(update_fields=["status", "note", "status_changed_at", "status_changed_by"])
+    versions.bump([action.campaign_id])
     record(user, "action.cancel", action, f"Отменена {action.get_kind_display()}: {action.text[:200]} ({reason})",
            municipality=action.municipality, region=action.region)
     return True
@@ -142,6 +146,7 @@ def set_status(action: Action, user, status: str, *, note: str = "", order_numbe
         action.evidence_file_name = evidence_file.name[:300]
         action.evidence_file.save(evidence_file.name, evidence_file, save=False)
     action.save()
+    versions.bump([action.campaign_id])
     after = {"status": status, "note": action.note, "order_number": action.order_number, "order_date": order_date, "evidence_url": action.evidence_url}
     changes = {k: [str(before[k] or ""), str(after[k] or "")] for k in after if before[k] != after[k]}
     if evidence_file is not None:

@@ -50,10 +50,17 @@ class CoverageRow:
     school_ids: list[int]
     schools_total: int
     uncertified_ids: list[int] = field(default_factory=list)  # counted only thanks to submitted reports
+    # A row of maintained counts (monitoring.coverage_counts) carries the numbers without the lists of schools.
+    count: int | None = None
+    uncertified_count: int | None = None
 
     @property
     def schools(self) -> int:
-        return len(self.school_ids)
+        return len(self.school_ids) if self.count is None else self.count
+
+    @property
+    def uncertified(self) -> int:
+        return len(self.uncertified_ids) if self.uncertified_count is None else self.uncertified_count
 
     @property
     def percent(self) -> Decimal | None:

@@ -15,6 +15,7 @@ from django.db import transaction
 from shnor.audit.log import diff, record
 from shnor.core import needs as catalogue
 from shnor.core.periods import parse_period
+from shnor.monitoring import versions
 from shnor.plans.models import PlannedActivity
 from shnor.registry.models import Scope
 
@@ -79,6 +80,7 @@ def add_need(school, user, data: NeedInput) -> Need:
     need = Need(school=school)
     _apply(need, data, user)
     need.save()
+    versions.bump_school(school.pk)  # the analyses of the school's campaigns read its needs
     record(user, "need.add", need, f"Диагностика школы {school}: внесено — {need.get_kind_display()} «{need.text[:120]}»", school=school)
     return need
 
@@ -90,6 +92,7 @@ def change_need(need: Need, user, data: NeedInput) -> Need:
     before = _snapshot(need)
     _apply(need, data, user)
     need.save()
+    versions.bump_school(need.school_id)
     record(user, "need.change", need, f"Диагностика школы {need.school}: изменено — «{need.text[:120]}»", school=need.school,
            changes=diff(before, _snapshot(need)))
     return need
@@ -102,6 +105,7 @@ def delete_need(need: Need, user) -> None:
     record(user, "need.delete", need, f"Диагностика школы {need.school}: удалено — {need.get_kind_display()} «{need.text[:120]}»",
            school=need.school)
     need.delete()
+    versions.bump_school(need.school_id)
 
 
 @transaction.atomic
@@ -119,6 +123,7 @@ def set_measures(need: Need, activity_ids: Iterable[int], user) -> list[int]:
     need.measures.filter(activity_id__in=current - wanted).delete()
     confirmer = user if getattr(user, "is_authenticated", False) else None
     Measure.objects.bulk_create(Measure(need=need, activity_id=a, confirmed_by=confirmer) for a in sorted(wanted - current))
+    versions.bump_school(need.school_id)
     record(user, "need.measures", need, f"Диагностика школы {need.school}: меры по «{need.text[:80]}» — "
            f"связано мероприятий дорожной карты: {len(wanted)}", school=need.school,
            changes={"activities": [sorted(current), sorted(wanted)]})
@@ -142,6 +147,7 @@ def adopt_registry_risks(status, user) -> list[Need]:
         need.save()
         added.append(need)
     if added:
+        versions.bump_school(school.pk)
         record(user, "need.adopt_risks", status, f"Диагностика школы {school}: перенесены рисковые профили из реестра "
                f"({len(added)})", school=school)
     return added

@@ -1,5 +1,6 @@
 from django.contrib import admin
 
+from . import workflow
 from .models import Campaign, Evidence, Indicator, IndicatorValue, MunicipalReport, ReportEntry, SchoolReport
 
 
@@ -27,6 +28,11 @@ class CampaignAdmin(admin.ModelAdmin):
     list_display = ["code", "title", "region", "period_start", "period_end", "due_date", "status"]
     list_filter = ["status", "region"]
     filter_horizontal = ["schools", "municipalities", "indicators"]
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        # Its schools, period or framework may have changed: the stored analyses and the maintained coverage follow.
+        workflow.campaign_changed(form.instance, request.user)
 
 
 class EntryInline(ReadOnly, admin.StackedInline):

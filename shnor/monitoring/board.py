@@ -1,7 +1,8 @@
 """What the campaign page shows, sized for a campaign of thousands of schools.
 
 Counts come from one aggregate query, the table of schools is paginated in the database (who needs chasing
-first), and the coverage comes from `coverage_for`'s cache. Everything is computed lazily: the page caches
+first), and the coverage of the whole campaign from its maintained counts (coverage_counts.py), of a part of it from
+`coverage_for`'s cache. Everything is computed lazily: the page caches
 its heavy fragments under `key`, which changes with the campaign's state (`campaign_stamp`), the viewer's
 scope, the day (what is overdue) and the page, so a cached page costs a handful of small queries.
 """
@@ -26,6 +27,7 @@ from shnor.registry.models import Scope
 from .charts import campaign_charts, chart_context
 from .completeness import NOT_STARTED, STATE_ORDER, SchoolProgress
 from .coverage import coverage_for
+from .coverage_counts import maintained_coverage
 from .models import Campaign, SchoolReport
 from .stamps import CACHE_SECONDS, view_key
 
@@ -141,4 +143,6 @@ class CampaignBoard:
 
     @cached_property
     def coverage(self):
+        if not self.partial_view:  # the whole campaign: its maintained counts, not a computation
+            return maintained_coverage(self.campaign, self.include_submitted)
         return coverage_for(self.campaign, self.include_submitted, list(self.visible.values_list("pk", flat=True)))

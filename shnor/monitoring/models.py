@@ -440,3 +440,45 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.name}: {self.value}"
+
+
+def _token() -> str:
+    return os.urandom(8).hex()
+
+
+class CampaignVersion(models.Model):
+    """How many times what a campaign's analysis reads has changed: bumped, in the same transaction, by every door that
+    changes it (monitoring.workflow, diagnosis.door, actions.door; see `versions.py`). The token tells apart two rows
+    that count from the same number (a campaign deleted and made again), so a stored analysis is never taken for another's.
+
+    `coverage_maps` fingerprints the framework's maps the maintained coverage counts (`CoverageCount`) were built with:
+    empty until they are built."""
+
+    campaign = models.OneToOneField(Campaign, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveBigIntegerField(default=0)
+    token = models.CharField(max_length=16, default=_token)
+    coverage_maps = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        verbose_name = "версия данных кампании"
+        verbose_name_plural = "версии данных кампаний"
+
+
+class CoverageCount(models.Model):
+    """Maintained coverage: how many of the campaign's schools count for one row of the coverage table (a direction, or
+    an activity type within it), kept by the workflow step that changes it (`coverage_counts.py`).
+
+    `direction` is the effective direction's code ("~" outside the framework's directions), `activity_type` the type's
+    code ("" for the direction's own row). `counted`: schools whose report is certified or accepted; `submitted`: only
+    submitted."""
+
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="+")
+    direction = models.CharField(max_length=60, blank=True)
+    activity_type = models.CharField(max_length=60, blank=True)
+    counted = models.IntegerField(default=0)
+    submitted = models.IntegerField(default=0)
+
+    class Meta:
+        verbose_name = "охват (поддерживаемый счётчик)"
+        verbose_name_plural = "охват (поддерживаемые счётчики)"
+        constraints = [models.UniqueConstraint(fields=["campaign", "direction", "activity_type"], name="coverage_count_unique_row")]

@@ -26,6 +26,7 @@ from shnor.core.text import shorten_file_name
 from shnor.plans.models import PlannedActivity
 from shnor.registry.models import Scope
 
+from . import coverage_counts, versions
 from .models import Campaign, Evidence, Indicator, IndicatorValue, MunicipalReport, ReportEntry, SchoolReport
 from .notices import notify
 
@@ -116,6 +117,7 @@ def open_report(campaign: Campaign, school, user=None) -> SchoolReport:
                         expected_result=a.expected_result, order=i)
             for i, a in enumerate(planned_for(campaign, school), start=1)
         )
+        versions.bump([campaign.pk])
         record(user, "report.create", report, f"Создан отчёт школы {school} по кампании «{campaign.title}»", school=school)
     return report
 
@@ -138,12 +140,17 @@ def _notify(report: SchoolReport, event: str) -> None:
     transaction.on_commit(lambda: notify.enqueue(report.pk, event))
 
 
-def _bump(report: SchoolReport, user, **fields) -> None:
+def _bump(report: SchoolReport | MunicipalReport, user, **fields) -> None:
+    """Every step that changes a report ends here: its version, the campaign's data version (the stamp of the stored
+    analyses) and, when the status moves, the maintained coverage, all in the step's transaction."""
+    before = report.status
     report.version += 1
     report.updated_by = user if getattr(user, "is_authenticated", False) else None
     for name, value in fields.items():
         setattr(report, name, value)
     report.save()
+    versions.bump([report.campaign_id])
+    coverage_counts.report_moved(report, before, report.status)
 
 
 @dataclass
@@ -640,6 +647,7 @@ def create_campaign(form, user) -> Campaign:
     campaign.created_by = user
     campaign.save()
     form.save_m2m()
+    versions.bump([campaign.pk])
     record(user, "campaign.create", campaign, f"Создана кампания «{campaign.title}» ({campaign.schools.count()} шк.)", region=campaign.region)
     return campaign
 
@@ -658,6 +666,7 @@ def _set_campaign_status(campaign: Campaign, user, status: str, *, verb: str, al
     before = campaign.get_status_display()
     campaign.status = status
     campaign.save(update_fields=["status"])
+    versions.bump([campaign.pk])
     record(user, action, campaign, f"Кампания «{campaign.title}» {outcome}", region=campaign.region,
            changes={"состояние": [before, campaign.get_status_display()]})
     return campaign
@@ -1006,6 +1015,8 @@ def set_indicator_values(values: list[ValueInput], user, campaign: Campaign | No
             outcome.unchanged += 1
     IndicatorValue.objects.bulk_create(to_create, batch_size=2000)
     IndicatorValue.objects.bulk_update(to_update, ["value", "source"], batch_size=2000)
+    if campaign is not None:  # values of periods without a campaign are read by no campaign's analysis
+        versions.bump([campaign.pk])
     for school_id in changes:
         if school_id in reports:
             _bump(reports[school_id], user)  # a colleague's open form with the old values is then refused as stale
@@ -1020,3 +1031,11 @@ def set_indicator_values(values: list[ValueInput], user, campaign: Campaign | No
            f"Загрузка показателей {where} из файла «{file_name}»: новых {outcome.created}, изменено {outcome.updated}, без изменений {outcome.unchanged}",
            region=region if region else (next(iter(schools.values())).municipality.region if schools else None))
     return outcome
+
+
+@transaction.atomic
+def campaign_changed(campaign: Campaign, user=None) -> None:
+    """The campaign itself was edited (its schools, period, framework, previous campaign: the admin's form): what its
+    analysis reads changed, and its maintained coverage is rebuilt from the full computation."""
+    versions.bump([campaign.pk])
+    coverage_counts.rebuild(campaign)

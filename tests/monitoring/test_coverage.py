@@ -98,8 +98,9 @@ def test_the_campaign_page_makes_the_same_number_of_queries_whatever_the_number_
     url = reverse("campaign_detail", args=[world.campaign.code]) + "?submitted=1"
     # 17 for the tables; + the charts' numbers (the previous campaign's coverage, completeness over the campaigns,
     # the municipalities compared), computed once per change of the campaign and cached with the page; + 1 for the
-    # municipalities' own roadmaps (none here)
-    with django_assert_max_num_queries(27) as small:
+    # municipalities' own roadmaps (none here); + building the maintained coverage counts on the campaign's first view
+    # (once: the workflow keeps them after)
+    with django_assert_max_num_queries(35) as small:
         assert client.get(url).status_code == 200
     extra = [School.objects.create(municipality=world.m1, short_name=f"Школа {i}", full_name=f"Школа {i}") for i in range(40)]
     world.campaign.schools.add(*extra)
