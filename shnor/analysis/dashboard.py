@@ -17,8 +17,8 @@ from shnor.monitoring.charts import chart_context, completeness_over_time
 from shnor.monitoring.completeness import Completeness, completeness
 from shnor.monitoring.models import Campaign, ReportEntry
 
+from . import stored
 from .records import counted_statuses
-from .spravka import analysis_for
 
 
 @dataclass
@@ -53,11 +53,14 @@ class Dashboard:
         return self.analysis.analysed
 
 
-def build(campaign: Campaign, school_ids: list[int], municipality: str = "", direction: str = "") -> Dashboard:
-    analysis = analysis_for(campaign, school_ids)
-    if municipality:
+def build(campaign: Campaign, school_ids: list[int], municipality: str = "", direction: str = "") -> Dashboard | stored.Pending:
+    """The dashboard from the stored analysis (stored.py); a Pending while a task computes a large one."""
+    analysis = stored.analysis(campaign, school_ids)
+    if municipality and not isinstance(analysis, stored.Pending):
         ids = [s.id for s in analysis.data.schools if s.municipality == municipality]
-        analysis = analysis_for(campaign, ids)
+        analysis = stored.analysis(campaign, ids)
+    if isinstance(analysis, stored.Pending):
+        return analysis
     schools = campaign.schools.filter(pk__in=[s.id for s in analysis.data.schools])
     progress = completeness(campaign, schools)
     rows = [{"row": r, "missing": r.schools_total - r.schools} for r in analysis.coverage.rows
@@ -119,7 +122,7 @@ def _outcome_municipalities(a: Analysis) -> list[dict]:
 
 def need_drill(campaign: Campaign, school_ids: list[int], key: str, which: str) -> DrillDown | None:
     """The schools behind one number of the needs table: which = schools | planned | done | unplanned."""
-    analysis = analysis_for(campaign, school_ids)
+    analysis = stored.analysis(campaign, school_ids, inline=True)
     row = next((r for r in analysis.needs if f"{r.kind}:{r.code}" == key), None)
     if row is None or which not in NEED_COLUMNS:
         return None
@@ -150,9 +153,9 @@ def worked_drill(campaign: Campaign, school_ids: list[int], group: str, indicato
     computed it, for the viewer's schools or one municipality of them."""
     if which not in WORKED_GROUPS:
         return None
-    analysis = analysis_for(campaign, school_ids)
+    analysis = stored.analysis(campaign, school_ids, inline=True)
     if municipality:
-        analysis = analysis_for(campaign, [s.id for s in analysis.data.schools if s.municipality == municipality])
+        analysis = stored.analysis(campaign, [s.id for s in analysis.data.schools if s.municipality == municipality], inline=True)
     o = analysis.outcomes
     code, _, subject = indicator.partition(":")
     row = next((w for w in (o.worked if o else []) if w.group == group and w.indicator_key == (code, subject)), None)
@@ -219,7 +222,7 @@ class DrillDown:
 def drill_down(campaign: Campaign, school_ids: list[int], *, municipality: str = "", direction: str = "", type_code: str = "",
                missing: bool = False, limit: int = 2000) -> DrillDown:
     """The schools behind one number (done, or with `missing` not done) and their done entries of that kind."""
-    analysis = analysis_for(campaign, school_ids)
+    analysis = stored.analysis(campaign, school_ids, inline=True)
     profiles = [p for p in analysis.profiles if not municipality or p.school.municipality == municipality]
     if type_code:
         def hit(p):

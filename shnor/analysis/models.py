@@ -166,3 +166,30 @@ class DocumentBundle(models.Model):
     @property
     def is_running(self) -> bool:
         return self.status in (self.Status.WAITING, self.Status.RUNNING)
+
+
+class StoredAnalysis(models.Model):
+    """A campaign's analysis (and its charts) as computed for one set of schools, kept until what it reads changes
+    (`stamp`: the data versions of the campaign, its previous campaign and the one a year before, and the day; see
+    shnor.analysis.stored). Small ones are computed in the request; large ones by a task, which shows its progress here."""
+
+    class State(models.TextChoices):
+        COMPUTING = "computing", "вычисляется"
+        READY = "ready", "готов"
+        FAILED = "failed", "не удалось"
+
+    campaign = models.ForeignKey("monitoring.Campaign", on_delete=models.CASCADE, related_name="+", verbose_name="кампания")
+    key = models.CharField(max_length=120, unique=True)  # campaign and the schools analysed
+    stamp = models.CharField(max_length=200)
+    state = models.CharField(max_length=10, choices=State.choices, default=State.COMPUTING)
+    schools = models.PositiveIntegerField(default=0)
+    progress = models.PositiveSmallIntegerField(default=0)  # per cent
+    step = models.CharField(max_length=200, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    data = models.BinaryField(default=b"")  # the pickled (Analysis, charts), compressed
+    computed_seconds = models.FloatField(default=0)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "сохранённый анализ"
+        verbose_name_plural = "сохранённые анализы"

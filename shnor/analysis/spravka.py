@@ -59,10 +59,15 @@ class SpravkaError(Exception):
 # ---------------------------------------------------------------------------------------------------------
 
 
-def analysis_for(campaign: Campaign, school_ids=None) -> Analysis:
-    """The campaign's analysis on `school_ids` (all its schools when None), with dynamics against its previous campaign."""
+def analysis_for(campaign: Campaign, school_ids=None, progress=None) -> Analysis:
+    """The campaign's analysis on `school_ids` (all its schools when None), with dynamics against its previous campaign.
+    `progress(per cent, step)` is told how far it has gone (a task's progress). Computed every time: the pages take it
+    from shnor.analysis.stored, which keeps it until what it reads changes."""
+    say = progress or (lambda share, step: None)
+    say(5, "отчёты и показатели кампании")
     maps = framework_maps(campaign.framework)
     current = campaign_data(campaign, school_ids, maps=maps)
+    say(50, "предыдущая кампания")
     previous = None
     if campaign.previous_id:
         prev = campaign.previous
@@ -70,7 +75,9 @@ def analysis_for(campaign: Campaign, school_ids=None) -> Analysis:
         # The dynamics need the previous campaign's coverage, schools and indicators, not its entries.
         previous = campaign_data(prev, school_ids, maps=prev_maps, facts_only=True)
     earlier = year_before(campaign)
+    say(65, "кампания годом ранее")
     before = campaign_data(earlier, school_ids, maps=framework_maps(earlier.framework), facts_only=True) if earlier else None
+    say(75, "выводы и сравнения")
     return analyse(current, previous, before)
 
 
@@ -252,10 +259,12 @@ def previous_items(campaign: Campaign, school_ids=None) -> list[core_actions.Ite
 
 
 def prepare(campaign: Campaign, school_ids=None, *, whole: bool = True, author_name: str = "", author_position: str = "",
-            on: date | None = None, analysis: Analysis | None = None, level: str = "region", scope_name: str = "") -> Prepared:
+            on: date | None = None, analysis: Analysis | None = None, level: str = "region", scope_name: str = "",
+            drawn: list | None = None) -> Prepared:
     """The справка's content for the schools a viewer may see. The whole campaign uses the stored (edited)
     findings when there are any; a part of it (a municipal coordinator) gets the rules' findings on that part.
-    A municipality's or a school's own справка (`level`, `scope_name`) addresses the bodies of that level."""
+    A municipality's or a school's own справка (`level`, `scope_name`) addresses the bodies of that level. `drawn`: the
+    analysis's charts when already drawn (a stored analysis keeps them)."""
     analysis = analysis or analysis_for(campaign, None if whole else school_ids)
     rows = stored_findings(campaign) if whole else []
     if rows:
@@ -272,7 +281,7 @@ def prepare(campaign: Campaign, school_ids=None, *, whole: bool = True, author_n
         scope_note = f"Справка составлена по школам, доступным пользователю: {len(analysis.data.schools)} из {campaign.schools.count()}."
     meta = content.Meta(on or timezone.localdate(), author_name, author_position, scope_note,
                         previous_items(campaign, None if whole else school_ids))
-    spravka = content.build(analysis, found, meta, charts.draw_charts(analysis))
+    spravka = content.build(analysis, found, meta, charts.draw_charts(analysis) if drawn is None else drawn)
     if level == "region":
         spravka.municipal_roadmaps_lead, spravka.municipal_roadmaps_lines = municipal_roadmaps(campaign, None if whole else school_ids)
     return Prepared(analysis, found, spravka)

@@ -22,6 +22,7 @@ urlpatterns = [
     path("campaigns/<slug:code>/documents/bundles/", views.document_bundle_start, name="document_bundle_start"),
     path("campaigns/<slug:code>/documents/bundles/<int:pk>/progress/", views.document_bundle_progress, name="document_bundle_progress"),
     path("campaigns/<slug:code>/documents/bundles/<int:pk>.zip", views.document_bundle_file, name="document_bundle_file"),
+    path("campaigns/<slug:code>/analysis/retry/", views.analysis_retry, name="analysis_retry"),
     path("campaigns/<slug:code>/analytics/schools/", views.dashboard_schools, name="dashboard_schools"),
     path("dashboard/", views.dashboard, name="dashboard"),
 ]

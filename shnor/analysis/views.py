@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+from dataclasses import replace
+
 from csp.constants import UNSAFE_INLINE
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -18,7 +21,7 @@ from shnor.monitoring.access import get_campaign_for_user
 from shnor.monitoring.models import Campaign, SchoolReport
 from shnor.uploads import stored_file_response
 
-from . import bundles, documents
+from . import bundles, documents, stored
 from . import dashboard as dashboard_model
 from . import spravka as spravka_workflow
 from .access import (
@@ -32,31 +35,67 @@ from .access import (
 from .forms import DashboardFilter, FindingForm, IssueForm, NewFindingForm, TemplateForm
 from .models import DocumentBundle, Finding, IssuedReport, SpravkaTemplate
 
+PREVIEW_ROWS = 30  # the preview's long lists (the schools, the appendix) show this many rows; the rest page by page below
+LIST_PAGE = 100
+
 
 @login_required
 def spravka(request, code):
     access = get_analysis_access(request.user, code)
     campaign = access.campaign
-    # One analysis for both: the first visit stores the rules' drafts from it, the page shows it.
-    analysis = spravka_workflow.analysis_for(campaign, None if access.whole else access.school_ids)
+    # One stored analysis for both: the first visit stores the rules' drafts from it, the page shows it.
+    got = stored.get(campaign, _analysed(access))
+    if isinstance(got, stored.Pending):
+        return _analysis_pending(request, campaign, got, "Аналитическая справка")
     if access.can_edit:
-        spravka_workflow.ensure_findings(campaign, request.user, analysis if access.whole else None)
+        spravka_workflow.ensure_findings(campaign, request.user, got.analysis if access.whole else None)
     name, position = spravka_workflow.default_author(request.user)
     last = IssuedReport.regional(campaign).first()
     initial = {"author_name": last.author_name if last else name, "author_position": last.author_position if last else position}
     prepared = spravka_workflow.prepare(campaign, access.school_ids, whole=access.whole, author_name=initial["author_name"],
-                                author_position=initial["author_position"], analysis=analysis)
+                                author_position=initial["author_position"], analysis=got.analysis, drawn=got.charts)
+    document = prepared.spravka
     issued = list(IssuedReport.regional(campaign).select_related("created_by")) if access.whole else []
     for r in issued:
         r.pdf_failed = spravka_workflow.pdf_failed(r)
+    shortened = replace(document, schools=document.schools[:PREVIEW_ROWS], appendix=document.appendix[:PREVIEW_ROWS])
     return render(request, "analysis/spravka.html", {
         "title": f"Аналитическая справка: {campaign.title}", "campaign": campaign, "access": access,
-        "preview": html.render_fragment(prepared.spravka), "preview_css": html.CSS,
+        "preview": html.render_fragment(shortened), "preview_css": html.CSS,
+        "long_lists": [lst for lst in (_long_list(request, "schools", "Список образовательных организаций", document.schools),
+                                       _long_list(request, "appendix", "Приложение: образовательные организации к выводам, замечаниям и рекомендациям",
+                                                  document.appendix)) if lst],
         "groups": spravka_workflow.findings_by_kind(campaign) if access.can_edit else [],
         "kinds": Finding.Kind.choices, "issue_form": IssueForm(initial=initial), "new_form": NewFindingForm(),
         "issued": issued,
         "template": SpravkaTemplate.objects.filter(region_id=campaign.region_id, kind="spravka").first(), "template_form": TemplateForm(),
         "variables": VARIABLES,
+    })
+
+
+@login_required
+@require_POST
+def analysis_retry(request, code):
+    """Start again the analysis whose task failed (of the schools this user sees)."""
+    access = get_analysis_access(request.user, code)
+    stored.retry(access.campaign, None if access.whole else access.school_ids)
+    messages.success(request, "Расчёт запущен заново.")
+    return redirect(_spravka_url(access.campaign))
+
+
+def _long_list(request, name: str, title: str, rows: list[dict]) -> dict | None:
+    """A list of the справка longer than the preview shows, paginated (?schools=2)."""
+    if len(rows) <= PREVIEW_ROWS:
+        return None
+    page = Paginator(rows, LIST_PAGE).get_page(request.GET.get(name))
+    return {"name": name, "title": title, "page": page, "total": len(rows), "shown": PREVIEW_ROWS, "open": name in request.GET,
+            "appendix": name == "appendix"}
+
+
+def _analysis_pending(request, campaign, pending, what: str):
+    """The analysis of a large campaign is being computed by a task: its progress, and the page reloads itself."""
+    return render(request, "analysis/analysis_pending.html", {
+        "title": f"{what}: {campaign.title}", "what": what, "campaign": campaign, "pending": pending,
     })
 
 
@@ -142,7 +181,9 @@ def spravka_download(request, code, fmt):
                                "PDF выпущенной справки готовится в фоне и появляется в списке выпущенных.")
         return redirect(_spravka_url(access.campaign))
     name, position = spravka_workflow.default_author(request.user)
-    prepared = spravka_workflow.prepare(access.campaign, access.school_ids, whole=access.whole, author_name=name, author_position=position)
+    got = stored.get(access.campaign, None if access.whole else access.school_ids, inline=True)
+    prepared = spravka_workflow.prepare(access.campaign, access.school_ids, whole=access.whole, author_name=name, author_position=position,
+                                        analysis=got.analysis, drawn=got.charts)
     try:
         data = spravka_workflow.render(prepared.spravka, fmt, access.campaign.region_id)
     except spravka_workflow.SpravkaError as exc:
@@ -218,11 +259,18 @@ def dashboard(request):
     if code is None:
         return render(request, "analysis/dashboard.html", {"title": "Аналитика", "board": None})
     access = get_analysis_access(request.user, code)  # 404 for a campaign outside the user's scope
-    board = dashboard_model.build(access.campaign, access.school_ids, request.GET.get("municipality", ""), request.GET.get("direction", ""))
+    board = dashboard_model.build(access.campaign, _analysed(access), request.GET.get("municipality", ""), request.GET.get("direction", ""))
+    if isinstance(board, stored.Pending):
+        return _analysis_pending(request, access.campaign, board, "Аналитика")
     municipalities = dashboard_model.municipality_names(access.campaign, access.school_ids)
     form = DashboardFilter(request.GET or None, campaigns=campaigns, municipalities=municipalities, directions=board.analysis.data.directions)
     return render(request, "analysis/dashboard.html", {"title": f"Аналитика: {access.campaign.title}", "board": board, "form": form,
                                                        "access": access, "is_regional": scope.is_regional})
+
+
+def _analysed(access):
+    """The schools an analysis is made of: None for all the campaign's (one stored analysis serves every such viewer)."""
+    return None if access.whole else access.school_ids
 
 
 def _latest_with_data(campaigns: list[Campaign]) -> str | None:
@@ -237,17 +285,17 @@ def dashboard_schools(request, code):
     """Drill-down from a number of the dashboard: the schools (and their entries) behind it."""
     access = get_analysis_access(request.user, code)
     if request.GET.get("need"):
-        drill = dashboard_model.need_drill(access.campaign, access.school_ids, request.GET["need"], request.GET.get("which", "schools"))
+        drill = dashboard_model.need_drill(access.campaign, _analysed(access), request.GET["need"], request.GET.get("which", "schools"))
         if drill is None:
             raise Http404("Такой строки в таблице диагностики нет")
         return render(request, "analysis/dashboard_schools.html", {"title": f"{drill.label}: школы", "campaign": access.campaign, "drill": drill})
     if request.GET.get("worked"):
-        worked = dashboard_model.worked_drill(access.campaign, access.school_ids, request.GET["worked"], request.GET.get("indicator", ""),
+        worked = dashboard_model.worked_drill(access.campaign, _analysed(access), request.GET["worked"], request.GET.get("indicator", ""),
                                               request.GET.get("which", "did"), request.GET.get("municipality", ""))
         if worked is None:
             raise Http404("Такой строки в таблице «Что сработало» нет")
         return render(request, "analysis/worked_schools.html", {"title": f"{worked.label}: школы", "campaign": access.campaign, "drill": worked})
-    drill = dashboard_model.drill_down(access.campaign, access.school_ids, municipality=request.GET.get("municipality", ""),
+    drill = dashboard_model.drill_down(access.campaign, _analysed(access), municipality=request.GET.get("municipality", ""),
                                        direction=request.GET.get("direction", ""), type_code=request.GET.get("type", ""),
                                        missing=request.GET.get("missing") == "1")
     return render(request, "analysis/dashboard_schools.html", {"title": f"{drill.label}: школы", "campaign": access.campaign, "drill": drill})

@@ -10,8 +10,8 @@ from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 
+from shnor.analysis import stored
 from shnor.analysis.access import get_analysis_access
-from shnor.analysis.spravka import analysis_for
 from shnor.diagnosis import door
 from shnor.diagnosis.models import Need
 from shnor.diagnosis.profile import outcome_series
@@ -134,7 +134,7 @@ class NeedsCoverageViewSet(ApiMixin, viewsets.ViewSet):
     @extend_schema(responses=inline_serializer("NeedsCoverage", {"campaign": serializers.CharField(), "rows": inline_serializer("NeedCoverageRow", COVERAGE_ROW, many=True)}))
     def retrieve(self, request, code=None):
         access = get_analysis_access(request.user, code)
-        analysis = analysis_for(access.campaign, None if access.whole else access.school_ids)
+        analysis = stored.analysis(access.campaign, None if access.whole else access.school_ids, inline=True)
         return Response({"campaign": access.campaign.code, "rows": [r.as_dict() for r in analysis.needs]})
 
 

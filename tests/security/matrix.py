@@ -114,6 +114,7 @@ RULES: dict[str, Rule] = {
     "issued_file": Rule(lambda o: {**_c(o), "pk": o.issued.pk, "fmt": "docx"}, frozenset({"coordinator", "observer"})),
     "issued_pdf_retry": Rule(lambda o: {**_c(o), "pk": o.issued.pk}, frozenset({"coordinator"}), "POST"),
     "dashboard_schools": Rule(_c, CAMPAIGN_ANALYSTS),
+    "analysis_retry": Rule(_c, CAMPAIGN_ANALYSTS, "POST"),
     "dashboard": Rule(lambda o: {}, ANALYSTS),
     "task_list": Rule(lambda o: {}, LOGGED_IN),  # each sees the items addressed to them (tests/actions)
     "task_done": Rule(lambda o: {"pk": o.task.pk}, frozenset({"coordinator", "municipal"}), "POST"),

@@ -1,0 +1,173 @@
+"""Stored analyses: a campaign's analysis is computed once per change of what it reads, not on every view.
+
+The stamp (`stamp`) is the data versions (shnor.monitoring.versions) of the campaign, of its previous campaign and of
+the campaign a year before (the analysis reads all three), and the day: every door that changes what the analysis reads
+bumps the version in its own transaction, and the day bounds what no door writes (a school renamed in the registry, a
+framework edited by hand). The справка page and the dashboard take the analysis from here (`analysis`): up to
+INLINE_SCHOOLS schools it is computed in the request the first time after a change; beyond, a task computes it and the
+page shows its progress (`Pending`) until it is ready. The analysis is kept with its charts (PNG for the справка), which
+take as long as the rest of a small analysis.
+"""
+
+from __future__ import annotations
+
+import logging
+import pickle
+import time
+import zlib
+from dataclasses import dataclass
+
+import django_tasks
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from shnor import background
+from shnor.core.analysis import Analysis
+from shnor.core.render import charts as core_charts
+from shnor.monitoring import versions
+from shnor.monitoring.models import Campaign
+from shnor.monitoring.stamps import ids_key
+
+from .models import StoredAnalysis
+from .spravka import analysis_for, year_before
+
+log = logging.getLogger(__name__)
+State = StoredAnalysis.State
+
+
+def inline_schools() -> int:
+    """Up to this many schools an analysis is computed in the request (≈ 1 s); beyond, by a task with progress."""
+    return getattr(settings, "ANALYSIS_INLINE_SCHOOLS", 1000)
+
+
+@dataclass
+class Stored:
+    analysis: Analysis
+    charts: list  # the справка's PNG charts (shnor.core.render.charts.Chart)
+
+
+@dataclass
+class Pending:
+    """An analysis being computed by a task: how far it has gone."""
+
+    progress: int
+    step: str
+    failed: bool
+    schools: int
+
+
+def stamp(campaign: Campaign) -> str:
+    """What the campaign's analysis depends on, as one string: changes whenever any of it changes (and every day)."""
+    earlier = year_before(campaign)
+    ids = [campaign.pk, campaign.previous_id, earlier.pk if earlier else None]
+    found = versions.versions(ids)
+    parts = [f"{i}:{found.get(i, '-')}" if i else "-" for i in ids]
+    return f"{timezone.localdate().isoformat()}|" + "|".join(parts)
+
+
+def key_of(campaign: Campaign, school_ids) -> str:
+    return f"analysis:{campaign.pk}:{ids_key(school_ids)}"
+
+
+def _pack(stored: Stored) -> bytes:
+    return zlib.compress(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL), 1)
+
+
+def _unpack(data) -> Stored:
+    return pickle.loads(zlib.decompress(bytes(data)))
+
+
+def compute(campaign: Campaign, school_ids=None, progress=None) -> Stored:
+    analysis = analysis_for(campaign, school_ids, progress=progress)
+    if progress:
+        progress(85, "диаграммы")
+    return Stored(analysis, core_charts.draw_charts(analysis))
+
+
+def _keep(key: str, campaign: Campaign, current: str, stored: Stored, seconds: float) -> None:
+    StoredAnalysis.objects.update_or_create(key=key, defaults={
+        "campaign": campaign, "stamp": current, "state": State.READY, "data": _pack(stored), "progress": 100, "step": "",
+        "schools": len(stored.analysis.data.schools), "computed_seconds": seconds})
+
+
+def ready(campaign: Campaign, school_ids=None, current: str | None = None) -> Stored | None:
+    """The stored analysis if it is current; None otherwise (nothing is computed)."""
+    current = current or stamp(campaign)
+    data = (StoredAnalysis.objects.filter(key=key_of(campaign, school_ids), stamp=current, state=State.READY)
+            .values_list("data", flat=True).first())
+    return _unpack(data) if data is not None else None
+
+
+def get(campaign: Campaign, school_ids=None, *, inline: bool | None = None) -> Stored | Pending:
+    """The campaign's analysis on `school_ids` (all its schools when None): the stored one if current; otherwise computed
+    now (small, or `inline`) or by a task (large: a Pending with its progress is returned meanwhile)."""
+    current = stamp(campaign)
+    found = ready(campaign, school_ids, current)
+    if found is not None:
+        return found
+    schools = len(school_ids) if school_ids is not None else campaign.schools.count()
+    if inline if inline is not None else schools <= inline_schools():
+        started = time.perf_counter()
+        found = compute(campaign, school_ids)
+        _keep(key_of(campaign, school_ids), campaign, current, found, time.perf_counter() - started)
+        return found
+    return _start(campaign, school_ids, current, schools)
+
+
+def analysis(campaign: Campaign, school_ids=None, **kwargs) -> Analysis | Pending:
+    got = get(campaign, school_ids, **kwargs)
+    return got.analysis if isinstance(got, Stored) else got
+
+
+def _start(campaign: Campaign, school_ids, current: str, schools: int) -> Pending | Stored:
+    key = key_of(campaign, school_ids)
+    with transaction.atomic():
+        StoredAnalysis.objects.get_or_create(key=key, defaults={"campaign": campaign, "stamp": "", "state": State.COMPUTING})
+        row = StoredAnalysis.objects.select_for_update().get(key=key)  # two first views must not both start a task
+        # Queued (its id is written once the task is enqueued) or running, and not lost.
+        running = row.stamp == current and row.state == State.COMPUTING and not (row.task_id and background.has_failed(row.task_id))
+        if row.stamp == current and row.state == State.FAILED:
+            return Pending(row.progress, row.step, True, schools)
+        if not running:
+            row.stamp, row.state, row.progress, row.step, row.schools, row.task_id = current, State.COMPUTING, 0, "в очереди", schools, ""
+            row.data = b""
+            row.save()
+            ids = sorted(school_ids) if school_ids is not None else None
+            transaction.on_commit(lambda: _enqueue(key, campaign.pk, ids, current))
+    row = StoredAnalysis.objects.defer("data").get(key=key)
+    if row.stamp == current and row.state == State.READY:  # the immediate backend (tests) has computed it already
+        return ready(campaign, school_ids, current) or Pending(100, "", False, schools)
+    return Pending(row.progress, row.step, row.state == State.FAILED or (bool(row.task_id) and background.has_failed(row.task_id)), schools)
+
+
+def _enqueue(key: str, campaign_id: int, school_ids, current: str) -> None:
+    result = compute_task.enqueue(key, campaign_id, school_ids, current)
+    StoredAnalysis.objects.filter(key=key, stamp=current, state=State.COMPUTING, task_id="").update(task_id=result.id)
+
+
+def retry(campaign: Campaign, school_ids=None) -> None:
+    """Start again an analysis whose task failed (the page's «Повторить»)."""
+    StoredAnalysis.objects.filter(key=key_of(campaign, school_ids), state=State.FAILED).update(stamp="")
+
+
+@django_tasks.task()
+def compute_task(key: str, campaign_id: int, school_ids, current: str) -> bool:
+    """The task: compute and keep an analysis, saying how far it has gone; False when what it reads changed meanwhile
+    (the next view starts another)."""
+    campaign = Campaign.objects.select_related("framework", "region", "previous").get(pk=campaign_id)
+    mine = StoredAnalysis.objects.filter(key=key, stamp=current)
+
+    def progress(share: int, step: str) -> None:
+        mine.filter(state=State.COMPUTING).update(progress=share, step=step)
+
+    started = time.perf_counter()
+    try:
+        found = compute(campaign, school_ids, progress)
+    except Exception:
+        log.exception("the analysis %s failed", key)
+        mine.update(state=State.FAILED, step="ошибка при вычислении")
+        raise
+    # Kept only under the stamp it was computed for: a newer view may have started another computation meanwhile.
+    return bool(mine.update(state=State.READY, data=_pack(found), progress=100, step="", schools=len(found.analysis.data.schools),
+                            computed_seconds=time.perf_counter() - started))
