@@ -13,6 +13,7 @@ from .db import setup, synthetic_region
 from .figures import Figure, bench_schools, best_of, max_rss_mb, peak_memory, timer
 from .needs import figures as needs_figures
 from .needs import seed_needs
+from .spravka_page import figures as spravka_page_figures
 
 SECTION = "analysis"
 PDF_TARGET_S = 3.0  # issue 16, at 500 schools
@@ -106,6 +107,7 @@ def run() -> list[Figure]:
                f"вычисление быстрее ({coverage_s * 1000:.1f} мс)", coverage_s < pandas_s),
         Figure(SECTION, "охват из кэша страниц (проверка свежести + чтение), для сведения", cached_s * 1000, "мс"),
         *needs_figures(campaign),
+        *spravka_page_figures(campaign, n),
         Figure(SECTION, "пиковая память процесса (ru_maxrss), для сведения", max_rss_mb(), "МБ"),
     ]
 

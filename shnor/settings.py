@@ -250,6 +250,10 @@ AXES_VERBOSE = False
 
 # The cache holds login-failure counters and computed coverage. Several app servers (or gunicorn workers)
 # must share it, or each would allow its own five login failures: production defaults to the database.
+# A campaign's analysis (the справка page, the dashboard) is computed in the request up to this many schools (≈ 1 s);
+# beyond, by a task of the queue, the page showing its progress (shnor.analysis.stored).
+ANALYSIS_INLINE_SCHOOLS = env_int("ANALYSIS_INLINE_SCHOOLS", 1000)
+
 CACHE_URL = os.environ.get("CACHE_URL", "db://" if PRODUCTION else "locmem://")
 if CACHE_URL.startswith("locmem://"):
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}

@@ -11,6 +11,8 @@ take as long as the rest of a small analysis.
 
 from __future__ import annotations
 
+import dataclasses
+import io
 import logging
 import pickle
 import time
@@ -70,11 +72,42 @@ def key_of(campaign: Campaign, school_ids) -> str:
     return f"analysis:{campaign.pk}:{ids_key(school_ids)}"
 
 
-def _pack(stored: Stored) -> bytes:
-    return zlib.compress(pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL), 1)
+_FIELDS: dict[type, tuple[str, ...]] = {}
 
 
-def _unpack(data) -> Stored:
+def _fields(cls: type) -> tuple[str, ...]:
+    names = _FIELDS.get(cls)
+    if names is None:
+        names = _FIELDS[cls] = tuple(f.name for f in dataclasses.fields(cls))
+    return names
+
+
+def _rebuild(cls: type, values: tuple):
+    obj = object.__new__(cls)
+    for name, value in zip(_fields(cls), values, strict=True):
+        object.__setattr__(obj, name, value)
+    return obj
+
+
+class _Pickler(pickle.Pickler):
+    """Frozen dataclasses with slots (the analysis's records, thousands of them) are pickled as their field values:
+    their own __getstate__/__setstate__ look the fields up on every object, which made reading a stored analysis of 500
+    schools take a second."""
+
+    def reducer_override(self, obj):
+        cls = type(obj)
+        if "__slots__" in cls.__dict__ and dataclasses.is_dataclass(cls):
+            return _rebuild, (cls, tuple(getattr(obj, name) for name in _fields(cls)))
+        return NotImplemented
+
+
+def _pack(stored) -> bytes:
+    out = io.BytesIO()
+    _Pickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(stored)
+    return zlib.compress(out.getbuffer(), 1)
+
+
+def _unpack(data):
     return pickle.loads(zlib.decompress(bytes(data)))
 
 
@@ -113,6 +146,17 @@ def get(campaign: Campaign, school_ids=None, *, inline: bool | None = None) -> S
         _keep(key_of(campaign, school_ids), campaign, current, found, time.perf_counter() - started)
         return found
     return _start(campaign, school_ids, current, schools)
+
+
+def load(key: str, current: str):
+    """Something else kept under the analysis's stamp (the справка page's preview), or None."""
+    data = StoredAnalysis.objects.filter(key=key, stamp=current, state=State.READY).values_list("data", flat=True).first()
+    return _unpack(data) if data is not None else None
+
+
+def keep(key: str, campaign: Campaign, current: str, value) -> None:
+    StoredAnalysis.objects.update_or_create(key=key, defaults={"campaign": campaign, "stamp": current, "state": State.READY,
+                                                               "data": _pack(value), "progress": 100, "step": ""})
 
 
 def analysis(campaign: Campaign, school_ids=None, **kwargs) -> Analysis | Pending:

@@ -7,6 +7,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.db.models import Count, Max
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +20,7 @@ from shnor.core.render.kinds import FILE_PREFIXES, TEMPLATE_NAMES, default_templ
 from shnor.core.russian import agree
 from shnor.monitoring.access import get_campaign_for_user
 from shnor.monitoring.models import Campaign, SchoolReport
+from shnor.monitoring.stamps import ids_key
 from shnor.uploads import stored_file_response
 
 from . import bundles, documents, stored
@@ -43,34 +45,54 @@ LIST_PAGE = 100
 def spravka(request, code):
     access = get_analysis_access(request.user, code)
     campaign = access.campaign
-    # One stored analysis for both: the first visit stores the rules' drafts from it, the page shows it.
-    got = stored.get(campaign, _analysed(access))
-    if isinstance(got, stored.Pending):
-        return _analysis_pending(request, campaign, got, "Аналитическая справка")
-    if access.can_edit:
+    if access.can_edit and not campaign.findings.exists():
+        # The first visit stores the rules' drafts from the stored analysis (the page shows the same one).
+        got = stored.get(campaign, _analysed(access))
+        if isinstance(got, stored.Pending):
+            return _analysis_pending(request, campaign, got, "Аналитическая справка")
         spravka_workflow.ensure_findings(campaign, request.user, got.analysis if access.whole else None)
     name, position = spravka_workflow.default_author(request.user)
     last = IssuedReport.regional(campaign).first()
     initial = {"author_name": last.author_name if last else name, "author_position": last.author_position if last else position}
-    prepared = spravka_workflow.prepare(campaign, access.school_ids, whole=access.whole, author_name=initial["author_name"],
-                                author_position=initial["author_position"], analysis=got.analysis, drawn=got.charts)
-    document = prepared.spravka
+    preview = _preview(campaign, access, initial)
+    if isinstance(preview, stored.Pending):
+        return _analysis_pending(request, campaign, preview, "Аналитическая справка")
+    fragment, schools, appendix = preview
     issued = list(IssuedReport.regional(campaign).select_related("created_by")) if access.whole else []
     for r in issued:
         r.pdf_failed = spravka_workflow.pdf_failed(r)
-    shortened = replace(document, schools=document.schools[:PREVIEW_ROWS], appendix=document.appendix[:PREVIEW_ROWS])
     return render(request, "analysis/spravka.html", {
         "title": f"Аналитическая справка: {campaign.title}", "campaign": campaign, "access": access,
-        "preview": html.render_fragment(shortened), "preview_css": html.CSS,
-        "long_lists": [lst for lst in (_long_list(request, "schools", "Список образовательных организаций", document.schools),
+        "preview": fragment, "preview_css": html.CSS,
+        "long_lists": [lst for lst in (_long_list(request, "schools", "Список образовательных организаций", schools),
                                        _long_list(request, "appendix", "Приложение: образовательные организации к выводам, замечаниям и рекомендациям",
-                                                  document.appendix)) if lst],
+                                                  appendix)) if lst],
         "groups": spravka_workflow.findings_by_kind(campaign) if access.can_edit else [],
         "kinds": Finding.Kind.choices, "issue_form": IssueForm(initial=initial), "new_form": NewFindingForm(),
         "issued": issued,
         "template": SpravkaTemplate.objects.filter(region_id=campaign.region_id, kind="spravka").first(), "template_form": TemplateForm(),
         "variables": VARIABLES,
     })
+
+
+def _preview(campaign, access, author: dict):
+    """(the preview's HTML with the long lists shortened, the list of schools, the appendix), kept under the analysis's
+    stamp, the findings as edited and the author; a Pending while a task computes a large analysis."""
+    edited = campaign.findings.aggregate(n=Count("pk"), top=Max("pk"), last=Max("updated_at"))
+    current = f"{stored.stamp(campaign)}|{edited['n']}:{edited['top']}:{edited['last']}"
+    key = f"preview:{campaign.pk}:{ids_key(_analysed(access))}:{ids_key([author['author_name'], author['author_position']])}"
+    found = stored.load(key, current)
+    if found is not None:
+        return found
+    got = stored.get(campaign, _analysed(access))
+    if isinstance(got, stored.Pending):
+        return got
+    document = spravka_workflow.prepare(campaign, access.school_ids, whole=access.whole, analysis=got.analysis, drawn=got.charts,
+                                        **author).spravka
+    shortened = replace(document, schools=document.schools[:PREVIEW_ROWS], appendix=document.appendix[:PREVIEW_ROWS])
+    found = (html.render_fragment(shortened), document.schools, document.appendix)
+    stored.keep(key, campaign, current, found)
+    return found
 
 
 @login_required
