@@ -58,7 +58,8 @@ def get_analysis_access(user, code: str) -> AnalysisAccess:
     campaign = get_campaign_for_user(user, code)
     scope = require_analyst(user)
     all_ids = list(campaign.schools.values_list("pk", flat=True))
-    visible = set(scope.schools().filter(pk__in=all_ids).values_list("pk", flat=True))
+    # Joined with the campaign's schools, not filtered by a list of their ids (5,000 parameters cost half a second on SQLite).
+    visible = set(scope.schools().filter(campaigns=campaign).values_list("pk", flat=True))
     school_ids = [pk for pk in all_ids if pk in visible]
     return AnalysisAccess(campaign, school_ids, len(school_ids) == len(all_ids), _coordinates(user, campaign))
 

@@ -57,16 +57,17 @@ def spravka(request, code):
     preview = _preview(campaign, access, initial)
     if isinstance(preview, stored.Pending):
         return _analysis_pending(request, campaign, preview, "Аналитическая справка")
-    fragment, schools, appendix = preview
+    fragment, counts = preview
+    lists = _preview_lists(campaign, access, initial) if any(name in request.GET for name in counts) else {}
     issued = list(IssuedReport.regional(campaign).select_related("created_by")) if access.whole else []
     for r in issued:
         r.pdf_failed = spravka_workflow.pdf_failed(r)
     return render(request, "analysis/spravka.html", {
         "title": f"Аналитическая справка: {campaign.title}", "campaign": campaign, "access": access,
         "preview": fragment, "preview_css": html.CSS,
-        "long_lists": [lst for lst in (_long_list(request, "schools", "Список образовательных организаций", schools),
+        "long_lists": [lst for lst in (_long_list(request, "schools", "Список образовательных организаций", counts, lists),
                                        _long_list(request, "appendix", "Приложение: образовательные организации к выводам, замечаниям и рекомендациям",
-                                                  appendix)) if lst],
+                                                  counts, lists)) if lst],
         "groups": spravka_workflow.findings_by_kind(campaign) if access.can_edit else [],
         "kinds": Finding.Kind.choices, "issue_form": IssueForm(initial=initial), "new_form": NewFindingForm(),
         "issued": issued,
@@ -75,12 +76,22 @@ def spravka(request, code):
     })
 
 
-def _preview(campaign, access, author: dict):
-    """(the preview's HTML with the long lists shortened, the list of schools, the appendix), kept under the analysis's
-    stamp, the findings as edited and the author; a Pending while a task computes a large analysis."""
+def _preview_key(campaign, access, author: dict) -> tuple[str, str]:
     edited = campaign.findings.aggregate(n=Count("pk"), top=Max("pk"), last=Max("updated_at"))
     current = f"{stored.stamp(campaign)}|{edited['n']}:{edited['top']}:{edited['last']}"
-    key = f"preview:{campaign.pk}:{ids_key(_analysed(access))}:{ids_key([author['author_name'], author['author_position']])}"
+    return f"preview-v2:{campaign.pk}:{ids_key(_analysed(access))}:{ids_key([author['author_name'], author['author_position']])}", current
+
+
+def _preview_lists(campaign, access, author: dict) -> dict:
+    """The preview's long lists in full ({"schools": [...], "appendix": [...]}), read only when a page of them is asked for."""
+    key, current = _preview_key(campaign, access, author)
+    return stored.load(f"{key}:lists", current) or {}
+
+
+def _preview(campaign, access, author: dict):
+    """(the preview's HTML with the long lists shortened, the lists' lengths), kept under the analysis's stamp, the
+    findings as edited and the author (the lists themselves apart); a Pending while a task computes a large analysis."""
+    key, current = _preview_key(campaign, access, author)
     found = stored.load(key, current)
     if found is not None:
         return found
@@ -90,7 +101,8 @@ def _preview(campaign, access, author: dict):
     document = spravka_workflow.prepare(campaign, access.school_ids, whole=access.whole, analysis=got.analysis, drawn=got.charts,
                                         **author).spravka
     shortened = replace(document, schools=document.schools[:PREVIEW_ROWS], appendix=document.appendix[:PREVIEW_ROWS])
-    found = (html.render_fragment(shortened), document.schools, document.appendix)
+    found = (html.render_fragment(shortened), {"schools": len(document.schools), "appendix": len(document.appendix)})
+    stored.keep(f"{key}:lists", campaign, current, {"schools": document.schools, "appendix": document.appendix})
     stored.keep(key, campaign, current, found)
     return found
 
@@ -105,12 +117,12 @@ def analysis_retry(request, code):
     return redirect(_spravka_url(access.campaign))
 
 
-def _long_list(request, name: str, title: str, rows: list[dict]) -> dict | None:
-    """A list of the справка longer than the preview shows, paginated (?schools=2)."""
-    if len(rows) <= PREVIEW_ROWS:
+def _long_list(request, name: str, title: str, counts: dict, lists: dict) -> dict | None:
+    """A list of the справка longer than the preview shows: collapsed, its pages read when asked for (?schools=2)."""
+    if counts.get(name, 0) <= PREVIEW_ROWS:
         return None
-    page = Paginator(rows, LIST_PAGE).get_page(request.GET.get(name))
-    return {"name": name, "title": title, "page": page, "total": len(rows), "shown": PREVIEW_ROWS, "open": name in request.GET,
+    page = Paginator(lists[name], LIST_PAGE).get_page(request.GET.get(name)) if name in lists else None
+    return {"name": name, "title": title, "page": page, "total": counts[name], "shown": PREVIEW_ROWS, "open": page is not None,
             "appendix": name == "appendix"}
 
 
