@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('analysis', '0009_document_bundles'),
-        ('monitoring', '0008_campaign_version_coverage_count'),
+        ('monitoring', '0010_campaign_version_coverage_count'),
     ]
 
     operations = [
