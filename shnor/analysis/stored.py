@@ -2,8 +2,8 @@
 
 The stamp (`stamp`) is the data versions (shnor.monitoring.versions) of the campaign, of its previous campaign and of
 the campaign a year before (the analysis reads all three), and the day: every door that changes what the analysis reads
-bumps the version in its own transaction, and the day bounds what no door writes (a school renamed in the registry, a
-framework edited by hand). The справка page and the dashboard take the analysis from here (`analysis`): up to
+bumps the version in its own transaction; what no door writes (a school renamed in the registry, a roadmap or a
+framework edited) makes every stored analysis stale through model signals (`forget_all`), and the day bounds the rest. The справка page and the dashboard take the analysis from here (`analysis`): up to
 INLINE_SCHOOLS schools it is computed in the request the first time after a change; beyond, a task computes it and the
 page shows its progress (`Pending`) until it is ready. The analysis is kept with its charts (PNG for the справка), which
 take as long as the rest of a small analysis.
@@ -188,6 +188,13 @@ def _start(campaign: Campaign, school_ids, current: str, schools: int) -> Pendin
 def _enqueue(key: str, campaign_id: int, school_ids, current: str) -> None:
     result = compute_task.enqueue(key, campaign_id, school_ids, current)
     StoredAnalysis.objects.filter(key=key, stamp=current, state=State.COMPUTING, task_id="").update(task_id=result.id)
+
+
+def forget_all(sender=None, raw=False, **kwargs) -> None:
+    """What no door writes (a school renamed or its status changed, a roadmap or a framework edited) is read by every
+    analysis: each stored one is made stale at once, in the transaction of the change (a signal receiver, see apps.py)."""
+    if not raw:  # fixtures being loaded
+        StoredAnalysis.objects.filter(state=State.READY).exclude(stamp="").update(stamp="")
 
 
 def retry(campaign: Campaign, school_ids=None) -> None:

@@ -190,3 +190,20 @@ def test_long_lists_are_shortened_in_the_preview_and_paginated_below(world, monk
     assert "страница 1 из 2" in page(world, query="?schools=1")
     second = page(world, query="?schools=2")
     assert 'id="list-schools" open' in second and "страница 2 из 2" in second
+
+
+def test_a_school_renamed_or_a_roadmap_edited_makes_the_stored_analysis_stale(world, computed):
+    certify_a1(world)
+    page(world)
+    school = world.a1
+    school.short_name = "Переименованная СОШ"
+    school.save()
+    assert "Переименованная СОШ" in page(world)
+    assert len(computed) == 2
+    page(world)
+    assert len(computed) == 2  # stored again until the next change
+    activity = world.a1.roadmaps.first().activities.first()
+    activity.title = activity.title + " (уточнено)"
+    activity.save()
+    page(world)
+    assert len(computed) == 3
