@@ -123,7 +123,13 @@ def open_report(campaign: Campaign, school, user=None) -> SchoolReport:
 
 
 def _lock(report: SchoolReport, version: int | None) -> SchoolReport:
-    locked = SchoolReport.objects.select_for_update().select_related("campaign", "school__municipality").get(pk=report.pk)
+    return _locked(SchoolReport.objects.select_related("campaign", "school__municipality"), report.pk, version)
+
+
+def _locked(reports, pk: int, version: int | None):
+    """The report (school's or municipality's) locked for the step, refused when someone changed it since `version`
+    was read or when its campaign is closed."""
+    locked = reports.select_for_update().get(pk=pk)
     if version is not None and locked.version != version:
         who = (locked.updated_by.get_full_name() or locked.updated_by.username) if locked.updated_by else "другой пользователь"
         changed = verb_past("изменил", gender_of(who)) if locked.updated_by else "изменил"
@@ -507,16 +513,7 @@ def open_municipal_report(campaign: Campaign, municipality, user=None) -> Munici
 
 
 def _lock_municipal(report: MunicipalReport, version: int | None) -> MunicipalReport:
-    locked = MunicipalReport.objects.select_for_update().select_related("campaign", "municipality__region").get(pk=report.pk)
-    if version is not None and locked.version != version:
-        who = (locked.updated_by.get_full_name() or locked.updated_by.username) if locked.updated_by else "другой пользователь"
-        changed = verb_past("изменил", gender_of(who)) if locked.updated_by else "изменил"
-        raise StaleEdit(
-            f"Отчёт уже {changed} {who} ({timezone.localtime(locked.updated_at):%d.%m.%Y %H:%M}). "
-            "Ваши изменения не сохранены: откройте отчёт заново, проверьте его и внесите правки ещё раз."
-        )
-    _check_open(locked.campaign)
-    return locked
+    return _locked(MunicipalReport.objects.select_related("campaign", "municipality__region"), report.pk, version)
 
 
 @transaction.atomic
