@@ -120,7 +120,23 @@ class ReportQuerySet(models.QuerySet):
         return self.filter(status__in=statuses)
 
 
-class SchoolReport(models.Model):
+class ReportState:
+    """What a report's status allows; shared by the school's and the municipality's report."""
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE
+
+    @property
+    def is_locked(self) -> bool:
+        return self.status == self.Status.ACCEPTED
+
+    @property
+    def is_counted(self) -> bool:
+        return self.status in self.COUNTED
+
+
+class SchoolReport(ReportState, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "черновик"
         SUBMITTED = "submitted", "отправлен, ждёт заверения куратором"
@@ -169,18 +185,6 @@ class SchoolReport(models.Model):
     def __str__(self) -> str:
         return f"Отчёт {self.school} — {self.campaign.code}"
 
-    @property
-    def is_editable(self) -> bool:
-        return self.status in self.EDITABLE
-
-    @property
-    def is_locked(self) -> bool:
-        return self.status == self.Status.ACCEPTED
-
-    @property
-    def is_counted(self) -> bool:
-        return self.status in self.COUNTED
-
     def is_overdue(self, today: date | None = None) -> bool:
         today = today or timezone.localdate()
         return self.status in self.EDITABLE and today > self.campaign.due_date
@@ -193,7 +197,7 @@ class MunicipalReportQuerySet(models.QuerySet):
         return self.filter(municipality__in=Scope.of(user).visible_municipalities())
 
 
-class MunicipalReport(models.Model):
+class MunicipalReport(ReportState, models.Model):
     """A municipality's report on its own roadmap in a campaign.
 
     Filled in and submitted by the municipal coordinator, certified and then accepted by the regional coordinator
@@ -237,18 +241,6 @@ class MunicipalReport(models.Model):
 
     def __str__(self) -> str:
         return f"Отчёт {self.municipality} о дорожной карте — {self.campaign.code}"
-
-    @property
-    def is_editable(self) -> bool:
-        return self.status in self.EDITABLE
-
-    @property
-    def is_locked(self) -> bool:
-        return self.status == self.Status.ACCEPTED
-
-    @property
-    def is_counted(self) -> bool:
-        return self.status in self.COUNTED
 
 
 class EntryQuerySet(models.QuerySet):

@@ -341,11 +341,7 @@ def build_plan_vs_actual(out: Path = PLAN_VS_ACTUAL) -> Path:
     _table(doc, ["Показатель", "Предыдущий период", "Текущий период", "Изменение"], "x in indicators",
            ["{{ x.name }}", "{{ x.before }}", "{{ x.after }}", "{{ x.change }}"], [110, 45, 45, 62])
     _para(doc, "{%p endif %}")
-    _para(doc)
-    _para(doc, "{{ author_position }} {{ author_name }}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(out)
-    return out
+    return _signed_and_saved(doc, out)
 
 
 NOTE = Path(__file__).parent / "templates" / "note.docx"
@@ -374,14 +370,19 @@ def build_note(out: Path = NOTE) -> Path:
     _heading(doc, "Выводы")
     _numbered(doc, "conclusions")
     _para(doc, "{%p endif %}")
+    return _signed_and_saved(doc, out)
+
+
+MONITORING = Path(__file__).parent / "templates" / "monitoring.docx"
+
+
+def _signed_and_saved(doc, out: Path) -> Path:
+    """The author's line that ends every document kind, then the template written to `out`."""
     _para(doc)
     _para(doc, "{{ author_position }} {{ author_name }}")
     out.parent.mkdir(parents=True, exist_ok=True)
     doc.save(out)
     return out
-
-
-MONITORING = Path(__file__).parent / "templates" / "monitoring.docx"
 
 
 def _bullets(doc, var: str) -> None:
@@ -446,11 +447,7 @@ def build_monitoring(out: Path = MONITORING) -> Path:
     _table(doc, ["№", "Школа", "Муниципалитет", "Что относится к школе"], "a in appendix",
            ["{{ a.number }}", "{{ a.name }}", "{{ a.municipality }}", "{{ a.what }}"], [10, 55, 40, 60])
     _para(doc, "{%p endif %}")
-    _para(doc)
-    _para(doc, "{{ author_position }} {{ author_name }}")
-    out.parent.mkdir(parents=True, exist_ok=True)
-    doc.save(out)
-    return out
+    return _signed_and_saved(doc, out)
 
 
 if __name__ == "__main__":
