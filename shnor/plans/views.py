@@ -79,6 +79,15 @@ def _roadmap_for(user, school_pk) -> tuple:
     return school, roadmaps.current_roadmap(school, user)
 
 
+def _save_activity(request, form, roadmap) -> None:
+    """A roadmap's activity saved from its form (a school's or a municipality's roadmap), with the message saying so."""
+    activity = form.save(commit=False)
+    activity.roadmap = roadmap
+    activity = roadmaps.save_activity(activity, request.user, deadline=form.cleaned_data["deadline"],
+                                      directions=form.cleaned_data["directions"])
+    messages.success(request, "Мероприятие сохранено." + ("" if activity.deadline_start or not activity.deadline_text else " Срок не удалось перевести в даты — он сохранён как написан."))
+
+
 @login_required
 def roadmap_edit(request, school_pk, activity_pk=None):
     school, roadmap = _roadmap_for(request.user, school_pk)
@@ -89,11 +98,7 @@ def roadmap_edit(request, school_pk, activity_pk=None):
             raise Http404("Мероприятие не найдено")
     form = PlannedActivityForm(request.POST or None, instance=instance, framework=roadmap.framework)
     if request.method == "POST" and form.is_valid():
-        activity = form.save(commit=False)
-        activity.roadmap = roadmap
-        activity = roadmaps.save_activity(activity, request.user, deadline=form.cleaned_data["deadline"],
-                                          directions=form.cleaned_data["directions"])
-        messages.success(request, "Мероприятие сохранено." + ("" if activity.deadline_start or not activity.deadline_text else " Срок не удалось перевести в даты — он сохранён как написан."))
+        _save_activity(request, form, roadmap)
         return redirect("roadmap_edit", school.pk)
     return render(request, "plans/roadmap_edit.html", {
         "title": f"Дорожная карта: {school.short_name}", "school": school, "roadmap": roadmap, "form": form, "editing": instance,
@@ -134,11 +139,7 @@ def municipal_roadmap(request, municipality_pk, activity_pk=None):
     framework = roadmap.framework if roadmap else Framework.objects.filter(code="cluster4").first()
     form = PlannedActivityForm(request.POST or None, instance=instance, framework=framework) if can_edit else None
     if request.method == "POST" and form.is_valid():
-        activity = form.save(commit=False)
-        activity.roadmap = roadmap
-        activity = roadmaps.save_activity(activity, request.user, deadline=form.cleaned_data["deadline"],
-                                          directions=form.cleaned_data["directions"])
-        messages.success(request, "Мероприятие сохранено." + ("" if activity.deadline_start or not activity.deadline_text else " Срок не удалось перевести в даты — он сохранён как написан."))
+        _save_activity(request, form, roadmap)
         return redirect("municipal_roadmap", municipality.pk)
     return render(request, "plans/municipal_roadmap.html", {
         "title": f"Дорожная карта муниципалитета: {municipality.name}", "municipality": municipality, "roadmap": roadmap, "form": form,
