@@ -105,6 +105,11 @@ class Campaign(models.Model):
     def period_label(self) -> str:
         return self.period_text or f"{self.period_start:%d.%m.%Y} – {self.period_end:%d.%m.%Y}"
 
+    def title_with_period(self) -> str:
+        """The title, followed by the period in brackets unless the title already names it."""
+        period = self.period_label()
+        return self.title if period in self.title else f"{self.title} ({period})"
+
 
 class ReportQuerySet(models.QuerySet):
     def visible_to(self, user):
