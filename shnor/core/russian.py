@@ -30,6 +30,7 @@ __all__ = [
     "format_date_numeric",
     "format_decimal",
     "format_delta",
+    "format_written",
     "format_percent",
     "gender_of",
     "inflect",
@@ -116,6 +117,19 @@ def format_delta(value: Number | None, unit: str = "п.п.", places: int = 1) ->
     text = format_decimal(value, places)
     if _round_half_up(_exact(value), places) > 0:
         text = "+" + text
+    return f"{text}{NBSP}{unit}" if unit else text
+
+
+def written_places(value: Decimal) -> int:
+    """The decimals a number was written with, trailing zeros of the stored column dropped: 0.760 → 2, 5.000 → 0."""
+    return max(0, -value.normalize().as_tuple().exponent)
+
+
+def format_written(value: Decimal, unit: str = "", *, signed: bool = False) -> str:
+    """A number read from a document as it was written there: '0,76 %', '10 чел.', with `signed` '+1,1 %', '−3 п.п.'."""
+    if signed:
+        return format_delta(value, unit, written_places(value))
+    text = format_decimal(value, written_places(value))
     return f"{text}{NBSP}{unit}" if unit else text
 
 

@@ -16,6 +16,7 @@ from shnor.audit.log import diff, record
 from shnor.core import needs as catalogue
 from shnor.core.periods import parse_period
 from shnor.monitoring import versions
+from shnor.monitoring.models import ReportEntry
 from shnor.plans.models import PlannedActivity
 from shnor.registry.models import Scope
 
@@ -36,6 +37,7 @@ class NeedInput:
     found_by: str = Need.FoundBy.CURATOR
     source_name: str = ""
     source_place: str = ""
+    entry_id: int | None = None  # on adding: the school's report entry whose row states it (kept when the need is changed)
 
 
 FIELDS = ("kind", "group", "text", "code", "confidence", "code_confirmed", "period_text", "found_by", "source_name", "source_place")
@@ -79,6 +81,8 @@ def add_need(school, user, data: NeedInput) -> Need:
     _require(user, school)
     need = Need(school=school)
     _apply(need, data, user)
+    if data.entry_id is not None:
+        need.entry = _school_entries(school, [data.entry_id])[0]
     need.save()
     versions.bump_school(school.pk)  # the analyses of the school's campaigns read its needs
     record(user, "need.add", need, f"Диагностика школы {school}: внесено — {need.get_kind_display()} «{need.text[:120]}»", school=school)
@@ -128,6 +132,32 @@ def set_measures(need: Need, activity_ids: Iterable[int], user) -> list[int]:
            f"связано мероприятий дорожной карты: {len(wanted)}", school=need.school,
            changes={"activities": [sorted(current), sorted(wanted)]})
     return sorted(wanted)
+
+
+def _school_entries(school, entry_ids: Iterable[int]) -> list[ReportEntry]:
+    wanted = set(entry_ids)
+    entries = list(ReportEntry.objects.filter(pk__in=wanted, report__school=school).order_by("pk"))
+    if len(entries) != len(wanted):
+        raise DiagnosisError("Можно связать только записи отчётов этой школы; обновите страницу и выберите снова.")
+    return entries
+
+
+@transaction.atomic
+def set_measure_entries(need: Need, entry_ids: Iterable[int], user) -> list[int]:
+    """Make exactly these entries of the school's reports (measures not in its roadmap) the measures against the need."""
+    need = Need.objects.select_for_update().select_related("school__municipality").get(pk=need.pk)
+    _require(user, need.school)
+    entries = _school_entries(need.school, entry_ids)
+    current = sorted(need.measure_entries.values_list("pk", flat=True))
+    wanted = [e.pk for e in entries]
+    if wanted == current:
+        return current
+    need.measure_entries.set(entries)
+    versions.bump_school(need.school_id)
+    record(user, "need.measures", need, f"Диагностика школы {need.school}: меры по «{need.text[:80]}» — "
+           f"связано мероприятий вне дорожной карты: {len(wanted)}", school=need.school,
+           changes={"entries": [current, wanted]})
+    return wanted
 
 
 @transaction.atomic

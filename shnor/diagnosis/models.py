@@ -52,6 +52,13 @@ class Need(models.Model):
     found_by = models.CharField("кем выявлено", max_length=12, choices=FoundBy.choices, default=FoundBy.CURATOR)
     source_name = models.CharField("документ-источник", max_length=300, blank=True)
     source_place = models.CharField("место в документе", max_length=200, blank=True)
+    # Read from a report's row («информация о выполнении» listing the causes found): that row's entry.
+    entry = models.ForeignKey("monitoring.ReportEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="needs",
+                              verbose_name="запись отчёта, где указано")
+    # Measures against the need that are not in the roadmap (a risk profile's measures without a planned activity):
+    # the report entries that hold them. Roadmap activities are `measures`.
+    measure_entries = models.ManyToManyField("monitoring.ReportEntry", blank=True, related_name="addressed_needs",
+                                             verbose_name="меры вне дорожной карты")
     created_at = models.DateTimeField("внесено", auto_now_add=True)
     updated_at = models.DateTimeField("изменено", auto_now=True)
     updated_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")

@@ -12,7 +12,8 @@ KEYS = {Need.Kind.CAUSE: "causes", Need.Kind.DEFICIT: "deficits", Need.Kind.RISK
 def need_as_dict(need: Need) -> dict:
     item = {"id": need.pk, "text": need.text, "period": need.period_text, "source": need.source,
             "catalogue_code": need.code or None, "catalogue_name": need.catalogue_item.name if need.catalogue_item else None,
-            "measures": [m.activity.title for m in need.measures.all()]}
+            "measures": [m.activity.title for m in need.measures.all()] + [e.title for e in need.measure_entries.all()],
+            "entry": need.entry.title if need.entry else None}
     if need.kind == Need.Kind.DEFICIT:
         item["group"] = need.get_group_display() if need.group else None
     if need.kind == Need.Kind.RISK:
@@ -23,7 +24,8 @@ def need_as_dict(need: Need) -> dict:
 def needs_for_school(school) -> dict:
     """{"causes": [...], "deficits": [...], "risks": [...]}, the latest period first."""
     found: dict[str, list] = {key: [] for key in KEYS.values()}
-    for need in Need.objects.filter(school=school).prefetch_related("measures__activity").order_by("-period_start", "pk"):
+    for need in (Need.objects.filter(school=school).select_related("entry").prefetch_related("measures__activity", "measure_entries")
+                 .order_by("-period_start", "pk")):
         found[KEYS[need.kind]].append(need_as_dict(need))
     return found
 

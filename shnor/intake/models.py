@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
+
+from shnor.core import russian
 
 
 class ImportBatch(models.Model):
@@ -125,6 +129,7 @@ class ImportItem(models.Model):
     # created, and the fields as written, so that undo sees what a person changed since (workflow.Written).
     entry = models.ForeignKey("monitoring.ReportEntry", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     indicator_value = models.ForeignKey("monitoring.IndicatorValue", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    indicator_change = models.ForeignKey("monitoring.IndicatorChange", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     previous = models.JSONField(null=True, blank=True)
     evidence_ids = models.JSONField("подтверждения, созданные импортом", default=list, blank=True)
     written = models.JSONField("как записано импортом", null=True, blank=True)
@@ -138,6 +143,15 @@ class ImportItem(models.Model):
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    @property
+    def value_label(self) -> str:
+        """An indicator item's number as read: «+1,1 %» for a change, «10 чел. (было 28)» for a level."""
+        value, previous = self.data.get("value"), self.data.get("previous")
+        if value is None:
+            return russian.DASH
+        text = russian.format_written(Decimal(str(value)), self.data.get("unit") or "", signed=bool(self.data.get("change")))
+        return text if previous is None else f"{text} (было {russian.format_written(Decimal(str(previous)))})"
 
 
 class TrainingExample(models.Model):

@@ -311,7 +311,7 @@ def _items(f: ImportFile, payload: dict, school_id, campaign, *, may_diagnose: b
     for i in payload.get("indicators", []):
         order += 1
         items.append(ImportItem(file=f, kind=ImportItem.Kind.INDICATOR, where=i.get("where", "")[:200], text=i.get("text") or i["name"],
-                                data=i, order=order, school_id=school_id, include=bool(i.get("code")) and not i.get("change")))
+                                data=i, order=order, school_id=school_id, include=bool(i.get("code"))))
     for finding in payload.get("findings", []):
         order += 1
         kind = finding.get("kind") or ""
@@ -523,7 +523,7 @@ def commit_batch(batch: ImportBatch, user) -> dict[str, int]:
     if missing:
         raise IntakeError(f"Не указана школа для элементов: {', '.join(i.where or i.text[:40] for i in missing[:5])}"
                           f"{' и других' if len(missing) > 5 else ''}. Выберите школу или снимите отметку «включить».")
-    counts = {"entries": 0, "filled": 0, "indicators": 0, "corrections": 0, "causes": 0, "deficits": 0, "risks": 0,
+    counts = {"entries": 0, "filled": 0, "indicators": 0, "changes": 0, "corrections": 0, "causes": 0, "deficits": 0, "risks": 0,
               "recommendations": 0, "decisions": 0, "certified": 0}
     by_school: dict[int | None, list[ImportItem]] = {}
     for item in items:
@@ -541,7 +541,7 @@ def commit_batch(batch: ImportBatch, user) -> dict[str, int]:
     batch.certified_report_ids = certified
     batch.save()
     record(user, "intake.commit", batch, f"Импорт № {batch.pk} внесён: записей {counts['entries']}, заполнено запланированных {counts['filled']}, "
-           f"показателей {counts['indicators']}, причин {counts['causes']}, дефицитов {counts['deficits']}, рисков {counts['risks']}, "
+           f"показателей {counts['indicators']}, изменений показателей {counts['changes']}, причин {counts['causes']}, дефицитов {counts['deficits']}, рисков {counts['risks']}, "
            f"рекомендаций {counts['recommendations']}, решений {counts['decisions']}"
            + (f"; заверено по документу отчётов: {len(certified)}" if certified else ""),
            region=batch.campaign.region, changes=counts)
@@ -567,7 +567,7 @@ def committed_message(counts: dict[str, int]) -> str:
 
     parts = [f"новых записей {counts.get('entries', 0)}", f"заполнено запланированных мероприятий {counts.get('filled', 0)}",
              f"показателей {counts.get('indicators', 0)}"]
-    labels = (("causes", "причин"), ("deficits", "дефицитов"), ("risks", "рисков"), ("recommendations", "рекомендаций"), ("decisions", "решений"))
+    labels = (("changes", "изменений показателей"), ("causes", "причин"), ("deficits", "дефицитов"), ("risks", "рисков"), ("recommendations", "рекомендаций"), ("decisions", "решений"))
     parts += [f"{label} {counts[key]}" for key, label in labels if counts.get(key)]
     text = "Внесено в отчёты: " + ", ".join(parts) + "."
     if counts.get("certified"):
@@ -597,11 +597,12 @@ def _certify(batch: ImportBatch, user, school_ids: list[int]) -> list[int]:
 def _commit_school(batch: ImportBatch, items: list[ImportItem], user, counts: dict[str, int]) -> None:
     school = items[0].school
     activities = [i for i in items if i.kind == ImportItem.Kind.ACTIVITY]
-    values = _value_items(items)
-    if school is not None and (activities or values):
+    values, changes = _value_items(items)
+    if school is not None and (activities or values or changes):
         report = workflow.open_report(batch.campaign, school, user)
-        entries_written, values_written = workflow.import_into_report(
-            report, user, [_activity(i) for i in activities], [v for _, v in values], source=f"импорт № {batch.pk}", match=_matching_planned)
+        entries_written, values_written, changes_written = workflow.import_into_report(
+            report, user, [_activity(i) for i in activities], [v for _, v in values], source=f"импорт № {batch.pk}", match=_matching_planned,
+            changes=[c for _, c in changes])
         for item, written in zip(activities, entries_written, strict=True):
             _keep(item, written)
             counts["filled" if written.previous is not None else "entries"] += 1
@@ -611,12 +612,17 @@ def _commit_school(batch: ImportBatch, items: list[ImportItem], user, counts: di
         for (item, _), written in zip(values, values_written, strict=True):
             _keep(item, written)
             counts["indicators"] += 1
+        for (item, _), written in zip(changes, changes_written, strict=True):
+            _keep(item, written)
+            counts["changes"] += 1
+    # A finding read from a row's cell («информация о выполнении» listing causes) belongs to that row's entry.
+    row_entries = {(i.file_id, i.data.get("where") or ""): i.entry_id for i in activities if i.entry_id}
     for item in items:
         if item.kind != ImportItem.Kind.FINDING:
             continue
         counts["corrections"] += _keep_corrections(item, user)
         if item.finding_kind in NEED_KINDS:
-            _commit_need(batch, item, school, user)
+            _commit_need(batch, item, school, user, entry_id=row_entries.get((item.file_id, item.data.get("activity_where") or "")))
             counts[{"cause": "causes", "deficit": "deficits", "risk": "risks"}[item.finding_kind]] += 1
         else:
             _commit_action(batch, item, school, user)
@@ -625,14 +631,20 @@ def _commit_school(batch: ImportBatch, items: list[ImportItem], user, counts: di
 
 
 def _link_risk_measures(items: list[ImportItem], user) -> None:
-    """The measures a risk profile lists under a risk, matched to the school's planned activities, become the
-    measures against the risk the batch recorded (the need is the batch's: undo deletes it with its links)."""
+    """The measures a risk profile lists under a risk become the measures against the risk the batch recorded: the
+    school's planned activities they matched, and the unplanned entries the others became (the need is the batch's:
+    undo deletes it with its links)."""
     risks = [i for i in items if i.need_id and i.finding_kind == "risk" and i.need.code]
     for item in risks:
-        planned = sorted({a.planned_activity_id for a in items if a.kind == ImportItem.Kind.ACTIVITY and a.planned_activity_id
-                          and (a.data.get("risk") or "") == item.need.code})
+        measures = [a for a in items if a.kind == ImportItem.Kind.ACTIVITY and a.entry_id and (a.data.get("risk") or "") == item.need.code
+                    and a.school_id == item.school_id]
+        planned = sorted({a.planned_activity_id for a in measures if a.planned_activity_id})
+        unplanned = sorted(a.entry_id for a in measures if not a.planned_activity_id)
         if planned:
             diagnosis_door.set_measures(item.need, planned, user)
+        if unplanned:
+            diagnosis_door.set_measure_entries(item.need, unplanned, user)
+        if planned or unplanned:
             item.written = {"need": _need_state(item.need)}
             item.save(update_fields=["written"])
 
@@ -641,7 +653,7 @@ def _source(item: ImportItem) -> tuple[str, str]:
     return item.file.file_name[:300], (item.where or "")[:200]
 
 
-def _commit_need(batch: ImportBatch, item: ImportItem, school, user) -> None:
+def _commit_need(batch: ImportBatch, item: ImportItem, school, user, *, entry_id: int | None = None) -> None:
     from shnor.core import needs as catalogue
 
     kind = NEED_KINDS[item.finding_kind]
@@ -650,7 +662,8 @@ def _commit_need(batch: ImportBatch, item: ImportItem, school, user) -> None:
     try:
         need = diagnosis_door.add_need(school, user, diagnosis_door.NeedInput(
             kind=kind, text=item.text, group=item.group if kind == Need.Kind.DEFICIT else "", code=code,
-            period_text=batch.campaign.period_label(), found_by=Need.FoundBy.MONITORING, source_name=name, source_place=place))
+            period_text=batch.campaign.period_label(), found_by=Need.FoundBy.MONITORING, source_name=name, source_place=place,
+            entry_id=entry_id))
     except PermissionDenied:
         raise IntakeError(f"Причины, дефициты и риски школы {school} вносят её куратор и координаторы: снимите отметку «включить» "
                           f"с «{item.text[:60]}» и подобных или попросите куратора внести документ.") from None
@@ -661,7 +674,8 @@ def _commit_need(batch: ImportBatch, item: ImportItem, school, user) -> None:
 
 def _need_state(need: Need) -> dict:
     return {"text": need.text, "kind": need.kind, "group": need.group, "code": need.code, "updated_at": need.updated_at.isoformat(),
-            "measures": sorted(need.measures.values_list("activity_id", flat=True))}
+            "measures": sorted(need.measures.values_list("activity_id", flat=True)),
+            "measure_entries": sorted(need.measure_entries.values_list("pk", flat=True))}
 
 
 def _commit_action(batch: ImportBatch, item: ImportItem, school, user) -> None:
@@ -763,32 +777,42 @@ def quantities_of(data: dict) -> list[dict]:
     return found
 
 
-def _value_items(items: list[ImportItem]) -> list[tuple[ImportItem, workflow.ImportedValue]]:
-    """The school's indicator items as values, each checked now so that the message can say where it was read."""
+def _value_items(items: list[ImportItem]) -> tuple[list[tuple[ImportItem, workflow.ImportedValue]], list[tuple[ImportItem, workflow.ImportedChange]]]:
+    """The school's indicator items as values (a level, with the level before when the document gives one) and as
+    changes («повысилось на 1,1 %»: kept as a change, never as a value), each checked now so that the message can
+    say where it was read."""
     indicators = {i.code: i for i in Indicator.objects.all()}
     seen: set[tuple] = set()
-    values = []
+    values, changes = [], []
     for item in items:
         if item.kind != ImportItem.Kind.INDICATOR:
             continue
-        indicator = indicators.get(item.data.get("code") or "")
+        read = item.data
+        indicator = indicators.get(read.get("code") or "")
         # A document often states a value twice (a table and the text): the first one is written.
-        key = (item.data.get("code"), item.data.get("subject") or "")
+        subject, is_change = (read.get("subject") or "")[:100], bool(read.get("change"))
+        key = (read.get("code"), subject, is_change)
         if indicator is None or key in seen:
             continue
         seen.add(key)
         try:
-            value = workflow.validate_indicator_value(indicator, item.data.get("value"))
+            if is_change:
+                amount = workflow.validate_indicator_change(indicator, read.get("value"))
+                changes.append((item, workflow.ImportedChange(indicator, subject, amount, read.get("unit") or "", item.text)))
+                continue
+            value = workflow.validate_indicator_value(indicator, read.get("value"))
+            previous = read.get("previous")
+            previous = None if previous is None else workflow.validate_indicator_value(indicator, previous)
         except workflow.IndicatorValueError as exc:
             raise IntakeError(f"{item.where or item.text[:60]}: {exc} Исправьте документ или снимите отметку «включить» с этого показателя.") from None
-        values.append((item, workflow.ImportedValue(indicator, (item.data.get("subject") or "")[:100], value)))
-    return values
+        values.append((item, workflow.ImportedValue(indicator, subject, value, previous)))
+    return values, changes
 
 
 def _keep(item: ImportItem, written: workflow.Written) -> None:
     item.entry_id, item.indicator_value_id, item.previous = written.entry_id, written.value_id, written.previous
-    item.evidence_ids, item.written = written.evidence_ids, written.state
-    item.save(update_fields=["entry", "indicator_value", "previous", "evidence_ids", "written"])
+    item.indicator_change_id, item.evidence_ids, item.written = written.change_id, written.evidence_ids, written.state
+    item.save(update_fields=["entry", "indicator_value", "indicator_change", "previous", "evidence_ids", "written"])
 
 
 def _matching_planned(blank: list[ReportEntry], text: str) -> ReportEntry | None:
@@ -813,16 +837,18 @@ def undo_batch(batch: ImportBatch, user) -> None:
         for report in SchoolReport.objects.filter(pk__in=batch.certified_report_ids or []).order_by("pk"):
             workflow.withdraw_document_certification(report, user, source=source)
         _undo_needs_and_actions(batch, user, source)
-        items = list(ImportItem.objects.filter(file__batch=batch).exclude(entry=None, indicator_value=None).select_related("entry", "indicator_value"))
+        items = list(ImportItem.objects.filter(file__batch=batch).exclude(entry=None, indicator_value=None, indicator_change=None)
+                     .select_related("entry", "indicator_value", "indicator_change"))
         reports = dict(SchoolReport.objects.filter(campaign=batch.campaign, school_id__in={i.indicator_value.school_id for i in items if i.indicator_value})
                        .values_list("school_id", "pk"))
         written = [workflow.Written(
-            report_id=i.entry.report_id if i.entry else reports.get(i.indicator_value.school_id), entry_id=i.entry_id, value_id=i.indicator_value_id,
+            report_id=i.entry.report_id if i.entry else i.indicator_change.report_id if i.indicator_change else reports.get(i.indicator_value.school_id),
+            entry_id=i.entry_id, value_id=i.indicator_value_id, change_id=i.indicator_change_id,
             previous=i.previous, evidence_ids=i.evidence_ids or [], state=i.written) for i in items]
         workflow.remove_imported([w for w in written if w.report_id is not None], user, source=source, since=batch.committed_at)
     except (workflow.WorkflowError, actions_door.ActionError, diagnosis_door.DiagnosisError) as exc:
         raise IntakeError(str(exc)) from exc
-    ImportItem.objects.filter(file__batch=batch).update(entry=None, indicator_value=None, need=None, action=None, previous=None,
+    ImportItem.objects.filter(file__batch=batch).update(entry=None, indicator_value=None, indicator_change=None, need=None, action=None, previous=None,
                                                         evidence_ids=[], written=None)
     batch.status, batch.undone_at, batch.certified_report_ids = ImportBatch.Status.UNDONE, timezone.now(), []
     batch.save()
@@ -835,7 +861,8 @@ def _undo_needs_and_actions(batch: ImportBatch, user, source: str) -> None:
     items = list(ImportItem.objects.filter(file__batch=batch).exclude(need=None, action=None).select_related("need__school", "action"))
     changed = []
     for item in items:
-        if item.need is not None and (item.written or {}).get("need") and _need_state(item.need) != item.written["need"]:
+        then = (item.written or {}).get("need")  # a state kept before a field existed lacks it: not compared
+        if item.need is not None and then and any(v != then.get(k, v) for k, v in _need_state(item.need).items()):
             changed.append(f"«{item.need.text[:80]}» ({item.need.school})")
     if changed:
         raise IntakeError("Отменить импорт нельзя: после него изменили внесённую им диагностику — " + "; ".join(changed[:10])

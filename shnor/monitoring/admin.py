@@ -1,7 +1,16 @@
 from django.contrib import admin
 
 from . import workflow
-from .models import Campaign, Evidence, Indicator, IndicatorValue, MunicipalReport, ReportEntry, SchoolReport
+from .models import (
+    Campaign,
+    Evidence,
+    Indicator,
+    IndicatorChange,
+    IndicatorValue,
+    MunicipalReport,
+    ReportEntry,
+    SchoolReport,
+)
 
 
 class ReadOnly:
@@ -71,6 +80,13 @@ class EvidenceAdmin(ReadOnly, admin.ModelAdmin):
 
 @admin.register(IndicatorValue)
 class IndicatorValueAdmin(ReadOnly, admin.ModelAdmin):
-    list_display = ["indicator", "school", "campaign", "subject", "value"]
+    list_display = ["indicator", "school", "campaign", "subject", "value", "previous"]
+    list_filter = ["indicator", "campaign"]
+    raw_id_fields = ["school", "report"]
+
+
+@admin.register(IndicatorChange)
+class IndicatorChangeAdmin(ReadOnly, admin.ModelAdmin):
+    list_display = ["indicator", "school", "campaign", "subject", "amount", "unit"]
     list_filter = ["indicator", "campaign"]
     raw_id_fields = ["school", "report"]

@@ -417,6 +417,8 @@ class IndicatorValue(models.Model):
     period_end = models.DateField("период: окончание")
     subject = models.CharField("предмет", max_length=100, blank=True)
     value = models.DecimalField("значение", max_digits=12, decimal_places=3)
+    # «с 28 до 10 человек»: the level the document says the value changed from (28; the value is 10).
+    previous = models.DecimalField("прежнее значение", max_digits=12, decimal_places=3, null=True, blank=True)
     source = models.CharField("источник", max_length=200, blank=True)
 
     class Meta:
@@ -437,6 +439,41 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator.name}: {self.value}"
+
+    @property
+    def label(self) -> str:
+        """«10 чел. (было 28 чел.)», «42,5 %»."""
+        now = self.indicator.format(self.value)
+        return now if self.previous is None else f"{now} (было {self.indicator.format(self.previous)})"
+
+
+class IndicatorChange(models.Model):
+    """A change of an indicator as a school's document states it («качество знаний повысилось на 1,1 %», «снизилось
+    на 3 п.п.», «увеличилось на 5 человек»): kept as a change with its sign and unit, since no level is known from it."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="changes", verbose_name="показатель")
+    school = models.ForeignKey("registry.School", on_delete=models.CASCADE, related_name="indicator_changes", verbose_name="школа")
+    campaign = models.ForeignKey(Campaign, on_delete=models.CASCADE, related_name="indicator_changes", verbose_name="кампания")
+    report = models.ForeignKey(SchoolReport, on_delete=models.CASCADE, related_name="indicator_changes", verbose_name="отчёт")
+    subject = models.CharField("предмет", max_length=100, blank=True)
+    amount = models.DecimalField("изменение", max_digits=12, decimal_places=3, help_text="со знаком: снижение — отрицательное")
+    unit = models.CharField("единица (как в документе)", max_length=10, blank=True, help_text="%, п.п., чел.")
+    text = models.TextField("как написано", blank=True)
+    source = models.CharField("источник", max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = "изменение показателя"
+        verbose_name_plural = "изменения показателей"
+        ordering = ["indicator", "subject"]
+        constraints = [models.UniqueConstraint(fields=["indicator", "school", "campaign", "subject"], name="indicator_change_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.indicator.name}: {self.label}"
+
+    @property
+    def label(self) -> str:
+        """«+1,1 %», «−3 п.п.», «+5 чел.»: as many decimals as the document wrote."""
+        return russian.format_written(self.amount, self.unit, signed=True)
 
 
 def _token() -> str:

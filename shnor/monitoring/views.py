@@ -209,12 +209,14 @@ def _report_page_context(request, campaign, school, report):
     scope = Scope.of(request.user)
     entries = []
     if report:
-        entries = list(report.entries.select_related("activity_type", "direction", "planned_activity").prefetch_related("evidence"))
+        entries = list(report.entries.select_related("activity_type", "direction", "planned_activity")
+                       .prefetch_related("evidence", "needs", "addressed_needs"))
     history = AuditEvent.objects.filter(object_type="monitoring.schoolreport", object_id=str(report.pk)).select_related("user")[:30] if report else []
     is_open = campaign.is_open  # a closed campaign's reports do not change: no buttons for it
     return {
         "campaign": campaign, "school": school, "report": report, "entries": entries,
         "indicator_values": report.indicator_values.select_related("indicator") if report else [],
+        "indicator_changes": report.indicator_changes.select_related("indicator") if report else [],
         "history": history,
         "can_edit": is_open and scope.can_edit_report_of(school) and (report is None or report.is_editable),
         "can_submit": is_open and scope.can_submit_report_of(school) and report is not None and report.is_editable,

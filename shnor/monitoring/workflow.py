@@ -27,7 +27,16 @@ from shnor.plans.models import PlannedActivity
 from shnor.registry.models import Scope
 
 from . import coverage_counts, versions
-from .models import Campaign, Evidence, Indicator, IndicatorValue, MunicipalReport, ReportEntry, SchoolReport
+from .models import (
+    Campaign,
+    Evidence,
+    Indicator,
+    IndicatorChange,
+    IndicatorValue,
+    MunicipalReport,
+    ReportEntry,
+    SchoolReport,
+)
 from .notices import notify
 
 Status = SchoolReport.Status
@@ -95,6 +104,17 @@ def validate_indicator_value(indicator: Indicator, value) -> Decimal:
     if unit in COUNT_UNITS and value != value.to_integral_value():
         raise IndicatorValueError(indicator, f"значение {shown} должно быть целым числом ({unit})")
     return value.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
+def validate_indicator_change(indicator: Indicator, amount) -> Decimal:
+    """A change as the column stores it: any sign, within the column; IndicatorValueError otherwise."""
+    try:
+        amount = amount if isinstance(amount, Decimal) else Decimal(str(amount).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise IndicatorValueError(indicator, f"изменение «{amount}» — не число") from None
+    if not amount.is_finite() or abs(amount) >= VALUE_LIMIT:
+        raise IndicatorValueError(indicator, f"изменение «{amount}» — не число или слишком большое")
+    return amount.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
 
 
 def planned_for(campaign: Campaign, school) -> list[PlannedActivity]:
@@ -721,6 +741,18 @@ class ImportedValue:
     indicator: Indicator
     subject: str
     value: object  # validated here: validate_indicator_value
+    previous: object = None  # «с 28 до 10 человек»: the level before (28), validated likewise; None when not stated
+
+
+@dataclass
+class ImportedChange:
+    """«повысилось на 1,1 %»: a change without a level, kept as a change (never turned into a value)."""
+
+    indicator: Indicator
+    subject: str
+    amount: object  # signed; validated here: validate_indicator_change
+    unit: str  # as the document writes it: "%", "п.п.", "чел."
+    text: str = ""
 
 
 @dataclass
@@ -734,6 +766,7 @@ class Written:
     report_id: int
     entry_id: int | None = None
     value_id: int | None = None
+    change_id: int | None = None
     previous: dict | None = None
     evidence_ids: list[int] = field(default_factory=list)
     state: dict | None = None
@@ -751,7 +784,16 @@ def _entry_state(entry: ReportEntry) -> dict:
 
 
 def _value_state(value: IndicatorValue) -> dict:
-    return {"value": str(value.value), "source": value.source}
+    return {"value": str(value.value), "source": value.source, "previous": None if value.previous is None else str(value.previous)}
+
+
+def _change_state(change: IndicatorChange) -> dict:
+    return {"amount": str(change.amount), "unit": change.unit, "text": change.text, "source": change.source}
+
+
+def _differs(now: dict, then: dict) -> bool:
+    """A state kept before a field existed lacks it: that field is not compared."""
+    return any(now[k] != then.get(k, now[k]) for k in now)
 
 
 def _lock_for_import(report: SchoolReport, user) -> SchoolReport:
@@ -767,17 +809,20 @@ def _lock_for_import(report: SchoolReport, user) -> SchoolReport:
 
 @transaction.atomic
 def import_into_report(report: SchoolReport, user, activities: list[ImportedActivity], values: list[ImportedValue], *,
-                       source: str, match: PlannedMatch | None = None) -> tuple[list[Written], list[Written]]:
-    """Write imported activities (filling the blank planned entries `match` picks) and values into one report.
+                       source: str, match: PlannedMatch | None = None,
+                       changes: list[ImportedChange] = ()) -> tuple[list[Written], list[Written], list[Written]]:
+    """Write imported activities (filling the blank planned entries `match` picks), values and changes into one report.
 
-    Returns what was written for each activity and each value, in their order, for `remove_imported`.
-    Values are validated first: one bad value and nothing is written.
+    Returns what was written for each activity, each value and each change, in their order, for `remove_imported`.
+    Values and changes are validated first: one bad number and nothing is written.
     """
     report = _lock_for_import(report, user)
-    checked = [validate_indicator_value(v.indicator, v.value) for v in values]
+    checked = [(validate_indicator_value(v.indicator, v.value),
+                None if v.previous is None else validate_indicator_value(v.indicator, v.previous)) for v in values]
+    amounts = [validate_indicator_change(c.indicator, c.amount) for c in changes]
     blank = list(report.entries.filter(planned_activity__isnull=False, status="", actual_result=""))
     entries_written: list[Written] = []
-    changes: dict[str, list] = {}
+    audit: dict[str, list] = {}
     for a in activities:
         if a.decided:
             planned = next((e for e in blank if e.planned_activity_id == a.planned_activity_id), None) if a.planned_activity_id else None
@@ -795,14 +840,14 @@ def import_into_report(report: SchoolReport, user, activities: list[ImportedActi
             planned.quantities = a.quantities or planned.quantities
             planned.save()
             entry = planned
-            changes[entry.title[:60]] = [None, entry.status]
+            audit[entry.title[:60]] = [None, entry.status]
         else:
             entry = ReportEntry.objects.create(report=report, title=a.title[:4000], activity_type_id=a.activity_type_id,
                                                direction_id=a.direction_id, status=a.status, actual_result=a.actual_result, order=a.order,
                                                expected_result=a.expected_result, reason=a.reason, section=a.section[:500],
                                                deadline_text=a.deadline_text[:300], quantities=a.quantities)
             written = Written(report.pk, entry.pk)
-            changes[f"новое: {entry.title[:60]}"] = [None, entry.status]
+            audit[f"новое: {entry.title[:60]}"] = [None, entry.status]
         for ev in a.evidence:
             created = Evidence.objects.create(
                 entry=entry, kind=ev.kind if ev.kind in Evidence.Kind.values else Evidence.Kind.OTHER, title=ev.title[:1000],
@@ -812,28 +857,43 @@ def import_into_report(report: SchoolReport, user, activities: list[ImportedActi
         entries_written.append(written)
     values_written: list[Written] = []
     campaign = report.campaign
-    for v, value in zip(values, checked, strict=True):
+    for v, (value, previous) in zip(values, checked, strict=True):
         subject = v.subject[:100]
         current = IndicatorValue.objects.filter(indicator=v.indicator, school=report.school, campaign=campaign, subject=subject).first()
         if current is not None:
             written = Written(report.pk, value_id=current.pk, previous=_value_state(current))
-            changes[f"показатель {v.indicator.name}"] = [str(current.value), str(value)]
-            current.value, current.source = value, source[:200]
-            current.save(update_fields=["value", "source"])
+            audit[f"показатель {v.indicator.name}"] = [str(current.value), str(value)]
+            current.value, current.previous, current.source = value, previous, source[:200]
+            current.save(update_fields=["value", "previous", "source"])
         else:
             current = IndicatorValue.objects.create(
                 indicator=v.indicator, school=report.school, campaign=campaign, report=report, subject=subject,
-                period_start=campaign.period_start, period_end=campaign.period_end, value=value, source=source[:200])
+                period_start=campaign.period_start, period_end=campaign.period_end, value=value, previous=previous, source=source[:200])
             written = Written(report.pk, value_id=current.pk)
-            changes[f"показатель {v.indicator.name}"] = [None, str(value)]
+            audit[f"показатель {v.indicator.name}"] = [None, str(value)]
         written.state = _value_state(current)
         values_written.append(written)
+    changes_written: list[Written] = []
+    for c, amount in zip(changes, amounts, strict=True):
+        row = dict(amount=amount, unit=c.unit[:10], text=c.text, source=source[:200])
+        current = IndicatorChange.objects.filter(indicator=c.indicator, school=report.school, campaign=campaign, subject=c.subject[:100]).first()
+        if current is not None:
+            written = Written(report.pk, change_id=current.pk, previous=_change_state(current))
+            IndicatorChange.objects.filter(pk=current.pk).update(**row)
+            current.refresh_from_db()
+        else:
+            current = IndicatorChange.objects.create(indicator=c.indicator, school=report.school, campaign=campaign, report=report,
+                                                     subject=c.subject[:100], **row)
+            written = Written(report.pk, change_id=current.pk)
+        audit[f"изменение показателя {c.indicator.name}"] = [written.previous and written.previous["amount"], str(amount)]
+        written.state = _change_state(current)
+        changes_written.append(written)
     _bump(report, user)
-    record(user, "report.import", report, f"В отчёт школы {report.school} внесены данные: {source}", school=report.school, changes=changes)
-    return entries_written, values_written
+    record(user, "report.import", report, f"В отчёт школы {report.school} внесены данные: {source}", school=report.school, changes=audit)
+    return entries_written, values_written, changes_written
 
 
-def _changed_after(written: Written) -> tuple[str, ReportEntry | IndicatorValue] | None:
+def _changed_after(written: Written) -> tuple[str, ReportEntry | IndicatorValue | IndicatorChange] | None:
     """(what changed, the row) when a person changed what the import wrote; None when it is as written."""
     if written.entry_id is not None:
         entry = ReportEntry.objects.filter(pk=written.entry_id).first()
@@ -845,10 +905,15 @@ def _changed_after(written: Written) -> tuple[str, ReportEntry | IndicatorValue]
         if any(now[k] != written.state.get(k, now[k]) for k in (*ENTRY_FIELDS, "title")):  # states kept before a field existed lack it
             return "запись изменена", entry
         return None
+    if written.change_id is not None:
+        change = IndicatorChange.objects.filter(pk=written.change_id).select_related("indicator").first()
+        if change is not None and written.state is not None and _differs(_change_state(change), written.state):
+            return "изменение показателя исправлено", change
+        return None
     value = IndicatorValue.objects.filter(pk=written.value_id).select_related("indicator").first()
     if value is None or written.state is None:
         return None
-    if _value_state(value) != written.state:
+    if _differs(_value_state(value), written.state):
         return "значение изменено", value
     return None
 
@@ -906,9 +971,15 @@ def remove_imported(written: list[Written], user, *, source: str, since: datetim
             elif w.entry_id is not None:
                 ReportEntry.objects.filter(pk=w.entry_id).delete()
             elif w.value_id is not None and w.previous is not None:
-                IndicatorValue.objects.filter(pk=w.value_id).update(value=Decimal(w.previous["value"]), source=w.previous["source"])
+                before = w.previous.get("previous")
+                IndicatorValue.objects.filter(pk=w.value_id).update(value=Decimal(w.previous["value"]), source=w.previous["source"],
+                                                                    previous=None if before is None else Decimal(before))
             elif w.value_id is not None:
                 IndicatorValue.objects.filter(pk=w.value_id).delete()
+            elif w.change_id is not None and w.previous is not None:
+                IndicatorChange.objects.filter(pk=w.change_id).update(**{**w.previous, "amount": Decimal(w.previous["amount"])})
+            elif w.change_id is not None:
+                IndicatorChange.objects.filter(pk=w.change_id).delete()
         _bump(report, user)
         record(user, "report.import_undo", report, f"Из отчёта школы {report.school} убраны данные: {source}", school=report.school)
 

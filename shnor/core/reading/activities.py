@@ -9,7 +9,7 @@ from datetime import date
 from shnor.core.periods import Period
 from shnor.core.reading.evidence import find_evidence, unreadable_dates
 from shnor.core.reading.model import Activity, Draft, ReadingContext
-from shnor.core.reading.prose import intended
+from shnor.core.reading.prose import intended, measure_status
 from shnor.core.reading.quantities import find_quantities
 from shnor.core.reading.schools import find_school_names, is_bare_school_name, mention
 from shnor.core.reading.sections import section_direction, split_section
@@ -37,7 +37,13 @@ def _activity(draft: Draft, context: ReadingContext, warnings: list[str]) -> Act
     status = read_status(draft.status) if draft.status else None
     inferred = False
     is_intended = draft.origin != "prose" and intended(draft.actual)
-    if status is None and is_intended:
+    if status is None and draft.risk and not draft.actual.strip():
+        # A measure listed under a risk is its own result: «Проведена неделя математики» was done, «Перенесено…»
+        # was not; «Планируется…», «Привлечь…» or a bare «Привлечение…» is a plan: no status («не указано»).
+        is_intended = intended(draft.text)
+        status = None if is_intended else measure_status(draft.text)
+        inferred = status is not None
+    elif status is None and is_intended:
         # «Сформировать заявку…» in the result column repeats the plan: the work was not done (yet).
         status, inferred = "not_done", True
     elif status is None and draft.origin != "prose":

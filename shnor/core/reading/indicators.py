@@ -1,6 +1,6 @@
 """Quantitative indicators in prose and in indicator tables.
 
-«повысилось качество знаний на 1,1 %» (a change), «Количество неуспевающих учащихся уменьшилось на 0,76 %
+«повысилось качество знаний на 1,1 %», «увеличилось на 5 человек» (changes), «Количество неуспевающих учащихся уменьшилось на 0,76 %
 (с 28 до 10 человек)» (a change and a level with its previous value), «успеваемость – 97,5 %», «средний балл ОГЭ
 по математике 3,4», «участников ВсОШ 25, победителей 2, призёров 5», «КПК прошли 12 педагогов».
 Each indicator the project tracks has a stable code; the name is the project's, the text is the document's.
@@ -63,7 +63,7 @@ _NUMBER = r"[+-−–]?\d+(?:[.,]\d+)?"
 _UP = r"повыс\w*|увелич\w*|вырос\w*|возрос\w*|улучш\w*|прирост\w*"
 _DOWN = r"сниз\w*|сниж\w*|уменьш\w*|пониз\w*|сократ\w*|упал\w*"
 _CHANGE = re.compile(
-    rf"(?P<verb>{_UP}|{_DOWN})(?:\s+\S+){{0,5}}?\s+на\s+(?P<value>{_NUMBER})\s*(?P<unit>%|процент\w*|п\.\s?п\.)",
+    rf"(?P<verb>{_UP}|{_DOWN})(?:\s+\S+){{0,5}}?\s+на\s+(?P<value>{_NUMBER})\s*(?P<unit>%|процент\w*|п\.\s?п\.|чел(?:\.|\w*))",
 )
 _FROM_TO = re.compile(
     rf"\bс\s+(?P<previous>{_NUMBER})\s*(?:%|чел\w*\.?)?\s+до\s+(?P<value>{_NUMBER})\s*(?P<unit>%|чел\w*\.?|человек)?"
@@ -134,7 +134,7 @@ def _read_window(sentence, folded, left, start, end, right, definition, where) -
         value = _decimal(change.group("value"))
         if value is not None:
             sign = -1 if re.match(_DOWN, change.group("verb")) else 1
-            unit = "п.п." if change.group("unit").startswith("п") else "%"
+            unit = "п.п." if change.group("unit").startswith("п.") else _unit(change.group("unit"))
             found.append(make(sign * abs(value), unit, change=True))
     from_to = _FROM_TO.search(window)
     if from_to:

@@ -21,6 +21,7 @@ from shnor.core.documents.lines import split_marker
 from shnor.core.reading.labels import group_of_heading, risk_code, risk_rule
 from shnor.core.reading.model import Draft, Statement
 from shnor.core.reading.schools import is_bare_school_name
+from shnor.core.reading.status import read_status
 from shnor.core.reading.words import is_infinitive, parse
 from shnor.core.text import fold
 
@@ -283,6 +284,15 @@ def _measure_wording(text: str) -> bool:
 def _reports_done(text: str) -> bool:
     """«Курсы повышения квалификации прошли 12 педагогов»: a report of work done, not a deficit or a cause."""
     return any(not re.search(r"\bне\s*$", text[:m.start()], re.IGNORECASE) for m in _DONE.finditer(text))
+
+
+def measure_status(text: str) -> str | None:
+    """The status a measure's own wording reports: «Проведена неделя математики» done, «Не проведено…» not done,
+    «Перенесено на 2022 год» postponed; None for a measure that only names the work («Участие в работе РМО»)."""
+    status = read_status(text)
+    if status in ("not_done", "postponed"):
+        return status
+    return "done" if _reports_done(text) else None
 
 
 def intended(text: str) -> bool:

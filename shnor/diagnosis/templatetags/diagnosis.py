@@ -15,7 +15,7 @@ register = template.Library()
 
 @register.inclusion_tag("diagnosis/section.html", takes_context=True)
 def school_diagnosis(context, school):
-    needs = list(Need.objects.filter(school=school).prefetch_related("measures__activity")
+    needs = list(Need.objects.filter(school=school).select_related("entry").prefetch_related("measures__activity", "measure_entries")
                  .order_by("-period_start", "period_text", "kind", "pk"))
     periods = [(period or "Период не указан", list(items)) for period, items in groupby(needs, key=lambda n: n.period_text)]
     adopted = {n.code for n in needs if n.kind == Need.Kind.RISK}

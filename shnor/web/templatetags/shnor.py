@@ -36,12 +36,6 @@ def by_number(n, forms: str) -> str:
 
 
 @register.filter
-def indicator_value(value) -> str:
-    """{{ v|indicator_value }} for an IndicatorValue: «42,5 %», not «42,500 %»."""
-    return value.indicator.format(value.value)
-
-
-@register.filter
 def action(code: str) -> str:
     return action_label(code)
 

@@ -2,6 +2,7 @@
 in the forms people send: DOCX with Word numbering and with typed dashes, TXT in UTF-8 and Windows-1251, PDF."""
 
 from datetime import date
+from decimal import Decimal
 
 import pytest
 
@@ -9,7 +10,7 @@ from shnor.core.reading import SchoolRef
 from shnor.core.reading.evidence import find_evidence
 from shnor.core.reading.quantities import find_quantities
 
-from .genre import FORMS, read
+from .genre import FORMS, TEXT_FORMS, read
 
 HEADER = ["№ п/п", "Мероприятие", "Срок", "Информация о выполнении"]
 
@@ -217,6 +218,16 @@ def test_an_activity_names_each_school_in_its_bracket_even_in_short(form):
 # ---------------------------------------------------------------- quantities
 
 
+@pytest.mark.parametrize("form", TEXT_FORMS)
+def test_a_change_of_an_indicator_is_read_with_its_sign_and_unit_people_included(form):
+    parts = [("p", "Качество знаний повысилось на 1,1 %, успеваемость снизилась на 3 п.п."),
+             ("p", "Количество обучающихся, занимающихся по ИОМ, увеличилось на 5 человек."),
+             ("p", "Количество неуспевающих учащихся уменьшилось (с 28 до 10 человек).")]
+    found = [(i.code, i.value, i.unit, i.change, i.previous) for i in read(parts, form).indicators]
+    assert found == [("quality", Decimal("1.1"), "%", True, None), ("success_rate", Decimal("-3"), "п.п.", True, None),
+                     ("iom_pupils", Decimal("5"), "чел.", True, None), ("failing", Decimal("10"), "чел.", False, Decimal("28"))]
+
+
 @pytest.mark.parametrize(
     "text, value, unit, at_least, previous",
     [("проведено более 20 консультаций", 20, "консультация", True, None),
@@ -256,6 +267,27 @@ def test_it_reads_the_risks_of_a_risk_profile_with_their_codes_and_measures(form
     assert measures == [("R2", "привлечение молодых "), ("R2", "переподготовка педаг"), ("R9", "проведение недели ма"),
                         ("R9", "вовлечение обучающих"), ("R5", "разработка плана мет")]
     assert all(a.status is None for a in extraction.activities)
+
+
+RISK_MEASURES_REPORTED = [
+    ("p", "Рисковый профиль МБОУ СОШ № 2 по результатам самодиагностики"),
+    ("p", "1. Дефицит педагогических кадров"),
+    ("li", "Проведена переподготовка двух педагогов по второму предмету."),
+    ("li", "Планируется привлечение выпускников педагогических вузов."),
+    ("li", "Участие педагогов в работе районных методических объединений."),
+    ("p", "2. Низкая мотивация обучающихся к учебе"),
+    ("li", "Неделя математики перенесена на март 2022 года."),
+    ("li", "Не проведено анкетирование обучающихся по учебной мотивации."),
+]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_measures_under_a_risk_take_the_status_their_own_wording_reports(form):
+    measures = read(RISK_MEASURES_REPORTED, form).activities
+    assert [(a.risk, a.status, a.intended) for a in measures] == [
+        ("R2", "done", False), ("R2", None, True),  # an intention is not done: no status («не указано»)
+        ("R2", None, False),  # «в работе» here names the work, it does not report it under way
+        ("R9", "postponed", False), ("R9", "not_done", False)]
 
 
 RISK_HEADINGS = [
