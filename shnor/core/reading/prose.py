@@ -21,6 +21,7 @@ from shnor.core.documents.lines import split_marker
 from shnor.core.reading.labels import group_of_heading, risk_code, risk_rule
 from shnor.core.reading.model import Draft, Statement
 from shnor.core.reading.schools import is_bare_school_name
+from shnor.core.reading.signature import is_signature
 from shnor.core.reading.status import read_status
 from shnor.core.reading.words import is_infinitive, parse
 from shnor.core.text import fold
@@ -52,10 +53,12 @@ COUNT_LINE = re.compile(
     r"^(?P<text>.*?[^\s\-–—:])\s*[-–—:]\s*(?P<count>\d+)\s*(?:из\s*(?P<of>\d+)\s*)?(?:[А-ЯЁа-яё.]+\s*){0,2}"
     r"\(\s*(?P<percent>\d+(?:[.,]\d+)?)\s*%\s*\)\s*[;.,]?\s*$"
 )
-_SIGNATURE = re.compile(
-    r"^(?:[А-ЯЁ]\.\s?[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+|[А-ЯЁ][а-яё]+\s+[А-ЯЁ]\.\s?[А-ЯЁ]\.?)(?:,|\s*$)"
-    r"|^(?:справку\s+подготовил|аналитическую\s+справку\s+подготовил|исполнитель|подготовил[аи]?)\b"
-    r"|^(?:директор|заведующ|начальник|руководитель|заместитель|специалист|методист)\b.{0,80}(?:_{3,}|[А-ЯЁ]\.\s?[А-ЯЁ]\.)",
+# «Педагогический совет по итогам ВПР — выполнено», «Методический семинар «…» – проведён», «Курсы … — в процессе»:
+# an activity named as a noun phrase, its status after a spaced dash.
+STATUS_LINE = re.compile(
+    r"^(?P<text>.*[^\s\-–—:])\s+[-–—]\s*(?P<status>(?:не\s+(?:был[оаи]?\s+)?)?(?:выполн|проведен|проведён|реализ|организован|состоял"
+    r"|исполнен|заверш|осуществл|сделан|перенес|отмен|отложен|частичн|в\s+процессе|в\s+работе|на\s+стадии|начат"
+    r"|продолжа)[^–—]{0,120})$",
     re.IGNORECASE,
 )
 _DATE_LINE = re.compile(r"^\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}\s*(?:г\.?|года)?\s*$|^\s*\d{1,2}\s+[а-я]+\s+\d{4}\s*(?:г\.?|года)?\s*$")
@@ -163,7 +166,7 @@ def read_prose(blocks: list[Block], corrections: dict | None = None) -> ProseRes
             elif inline and kind in FINDING_KINDS:
                 result.findings.append(Statement(kind=kind, text=inline, where=block.where))
             continue
-        if _SIGNATURE.match(text) or _DATE_LINE.match(text):
+        if is_signature(text) or _DATE_LINE.match(text):
             state.mode = None
             continue
         if text.endswith(":") and len(text) <= 200 and _DONE_LEAD.search(fold(text)):
@@ -177,6 +180,17 @@ def read_prose(blocks: list[Block], corrections: dict | None = None) -> ProseRes
         count_line = COUNT_LINE.match(text)
         if count_line:
             result.drafts.append(_count_draft(count_line, block, state.cluster or state.heading))
+            state.listed = state.listed or block.kind == "list_item"
+            continue
+        status_line = STATUS_LINE.match(text) if state.mode not in FINDING_KINDS and len(text) <= 400 else None
+        if status_line and read_status(status_line.group("status")):
+            before = blocks[position - 1] if position else None
+            if before is not None and before.kind == "paragraph" and _titles_items(before.text):
+                state.heading = _strip_number(" ".join(before.text.split()))  # a TXT or PDF has no heading style
+            result.drafts.append(Draft(
+                text=_clean_item(status_line.group("text")), where=block.where, actual=status_line.group("status").rstrip(";,. "),
+                status=status_line.group("status"), origin="list", section=state.cluster or state.heading,
+                schools=[state.school] if state.school else []))
             state.listed = state.listed or block.kind == "list_item"
             continue
         if state.mode == "done" and is_bare_school_name(text.rstrip(":")):
@@ -304,6 +318,15 @@ def intended(text: str) -> bool:
     return bool(first) and is_infinitive(first.group(0))
 
 
+
+
+def _titles_items(text: str) -> bool:
+    """«Организационно-управленческие меры», «2. Работа с педагогами» over a list: a section's title, not the
+    document's («Отчёт о реализации …»), a sentence or a school."""
+    text = " ".join(text.split())
+    return (len(text) <= 120 and text[:1].isupper() or bool(split_marker(text)[0])) and not text.endswith(
+        (".", ":", ";", ",", "!", "?")) and not re.match(r"(?:отч[её]т|анализ|информаци|справк|аналитическ|план)", fold(
+            _strip_number(text))) and not is_bare_school_name(text)
 
 
 def _heads_results(block: Block, text: str, following: list[Block]) -> bool:

@@ -16,6 +16,7 @@ from shnor.core.reading.indicators import table_indicators
 from shnor.core.reading.labels import risk_code
 from shnor.core.reading.model import Draft, IndicatorMention, Statement
 from shnor.core.reading.schools import is_bare_school_name
+from shnor.core.reading.signature import is_signature_row
 
 _NUMBERED = re.compile(r"^\s*\d{1,3}(?:\.\d{1,3})*\.?\s*$")
 _TOTAL = re.compile(r"^\s*(итого|всего)\b", re.IGNORECASE)
@@ -108,6 +109,9 @@ def _read_rows(block: Block, columns: Columns, body_start: int, result: TableRes
         where = f"{block.where}, строка {block.first_row + row.index}"
         if is_column_numbers(cells) or _TOTAL.match(" ".join(cells)) or [c.strip() for c in cells] == header:
             continue  # column numbers, totals, and a header row repeated on a new page
+        if is_signature_row(cells):
+            current = None  # «Директор | ________ | И.И. Иванов» under the table (a TXT's tab lines, a PDF's rows)
+            continue
         following = rows[position + 1].cells if position + 1 < len(rows) else None
         numbered = _numbered_section(cells, following, columns)
         section_text = _section_text(cells, columns) or numbered
@@ -250,9 +254,9 @@ def _append(draft: Draft, cells: list[str], columns: Columns) -> None:
 
 def _without_header(block: Block, result: TableResult) -> TableResult:
     """No recognisable header: warn, and if the first text column reads like activity titles, take it."""
-    rows = [row for row in block.rows or [] if any(cell.strip() for cell in row)]
+    rows = [row for row in block.rows or [] if any(cell.strip() for cell in row) and not is_signature_row(row)]
     if len(rows) < 2:
-        return result
+        return result  # a table laying out the signatures, or too little to read
     result.warnings.append(
         f"{_capital(block.where)}: не удалось распознать заголовки столбцов (ожидаются, например, «Мероприятие», "
         "«Сроки», «Ответственный», «Результат»)."
@@ -263,7 +267,7 @@ def _without_header(block: Block, result: TableResult) -> TableResult:
         return result
     for i, row in enumerate(block.rows or []):
         title = row[column].strip() if column < len(row) else ""
-        if not title or title.isdigit():
+        if not title or title.isdigit() or is_signature_row(row):
             continue
         rest = [cell.strip() for j, cell in enumerate(row) if j > column and cell.strip()]
         result.activities.append(Draft(

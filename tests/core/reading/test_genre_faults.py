@@ -365,3 +365,63 @@ def test_a_school_named_over_items_of_work_done_is_their_school_not_an_activity(
     activities = read(parts, form, schools=KAVALEROVO).activities
     assert [(a.text[:8], [s.school_id for s in a.schools], a.status) for a in activities] == [
         ("педсовет", [1], "done"), ("семинар-", [3], "done")]
+
+
+# ---------------------------------------------------------------- the signature block
+
+SIGNED_TABLE = [
+    ("p", "Отчёт о выполнении плана мероприятий дорожной карты за I полугодие 2021 года"),
+    ("table", [HEADER, ["1.", "Педагогический совет по итогам ВПР", "октябрь 2021", "Проведён, протокол № 2"],
+               ["2.", "Семинар «Формирующее оценивание»", "ноябрь 2021", "Проведён"]]),
+    ("p", "Директор МБОУ СОШ № 2 пгт Кавалерово ____________ И.И. Иванов"),
+    ("p", "Исполнитель: Петрова А.А., заместитель директора по УВР, тел. 8(423)55-1-23"),
+    # Signatures laid out in a borderless table (in TXT: tab-separated lines right under the activity table).
+    ("table", [["Руководитель ШМО", "/подпись/", "О.В. Сидорова"], ["Зам. директора по УВР", "____________", "А.А. Петрова"]]),
+]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_signature_lines_are_no_activities_and_still_name_the_school(form):
+    extraction = read(SIGNED_TABLE, form, schools=KAVALEROVO)
+    assert [a.text for a in extraction.activities] == ["Педагогический совет по итогам ВПР", "Семинар «Формирующее оценивание»"]
+    assert not any("нет названия мероприятия" in w or "заголовки столбцов" in w for w in extraction.warnings)
+    assert [s.school_id for s in extraction.schools] == [2]  # the signature names the school whose report it is
+
+
+SIGNED_PROSE = [
+    ("p", "Анализ работы за I полугодие 2021 года"),
+    ("p", "В I полугодии проведён педагогический совет «Пути преодоления неуспеваемости»."),
+    ("p", "Отчёт подготовлен заместителем директора по УВР Петровой А.А."),
+    ("p", "Руководитель ШМО /подпись/"),
+    ("p", "Директор школы: Иванов И.И."),
+]
+
+
+@pytest.mark.parametrize("form", TEXT_FORMS)
+def test_a_signature_worded_as_work_done_is_no_activity(form):
+    activities = read(SIGNED_PROSE, form).activities
+    assert [a.text[:30] for a in activities] == ["В I полугодии проведён педагог"]
+
+
+# ---------------------------------------------------------------- an item with its status after a dash
+
+STATUS_ITEMS = [
+    ("p", "Отчёт о реализации дорожной карты за I полугодие 2021 года"),
+    ("p", "Организационно-управленческие меры"),
+    ("li", "Педагогический совет по итогам ВПР — выполнено;"),
+    ("li", "Методический семинар «Формирующее оценивание» – проведён;"),
+    ("p", "Работа с педагогами"),
+    ("li", "Курсы повышения квалификации — в процессе;"),
+    ("li", "Родительское собрание «Роль семьи в обучении» — не проведено (карантин)."),
+]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_noun_phrase_with_its_status_after_a_dash_is_an_activity_with_that_status(form):
+    activities = read(STATUS_ITEMS, form).activities
+    assert [(a.text, a.status) for a in activities] == [
+        ("Педагогический совет по итогам ВПР", "done"), ("Методический семинар «Формирующее оценивание»", "done"),
+        ("Курсы повышения квалификации", "partial"), ("Родительское собрание «Роль семьи в обучении»", "not_done")]
+    assert not any(a.status_inferred or a.intended for a in activities)
+    if form in TEXT_FORMS:  # a PDF joins a short title line to its neighbours
+        assert [a.section for a in activities] == ["Организационно-управленческие меры"] * 2 + ["Работа с педагогами"] * 2
