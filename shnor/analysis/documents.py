@@ -229,10 +229,10 @@ def _own_activities(target: Target) -> list[planfact.Activity]:
     out = []
     for i, e in enumerate(planned + unplanned, start=1):
         a = e.planned_activity
+        section, number, deadline, responsible = _as_written(e, i)
         out.append(planfact.Activity(
-            part, muni.name, a.section if a else "", (a.number if a and a.number else str(i)), e.title, a.deadline_text if a else "",
-            a.responsible if a else "", e.expected_result or (a.expected_result if a else ""), e.actual_result, e.status,
-            evidence.get(e.pk, []), e.reason, a is not None))
+            part, muni.name, section, number, e.title, deadline, responsible, e.expected_result or (a.expected_result if a else ""),
+            e.actual_result, e.status, evidence.get(e.pk, []), e.reason, a is not None))
     return out
 
 
@@ -270,13 +270,22 @@ def activities(target: Target) -> list[planfact.Activity]:
         unplanned = sorted((e for e in rows if e.is_unplanned), key=lambda e: (e.order, e.pk))
         for i, e in enumerate(planned + unplanned, start=1):
             a = e.planned_activity
+            section, number, deadline, responsible = _as_written(e, i)
             out.append(planfact.Activity(
-                school.short_name, muni, a.section if a else "", (a.number if a and a.number else str(i)), e.title,
-                a.deadline_text if a else e.deadline_text, a.responsible if a else "", e.expected_result or (a.expected_result if a else ""),
+                school.short_name, muni, section, number, e.title, deadline, responsible, e.expected_result or (a.expected_result if a else ""),
                 e.actual_result, e.status, evidence.get(e.pk, []), e.reason, a is not None,
                 direction(e.activity_type_id, e.direction_id), school.pk,
             ))
     return out
+
+
+def _as_written(entry: ReportEntry, position: int) -> tuple[str, str, str, str]:
+    """(section, number, deadline, responsible) of an entry: its roadmap's, or as the document it was imported from
+    wrote them; the number is its position when neither gives one."""
+    a = entry.planned_activity
+    if a is not None:
+        return a.section, a.number or str(position), a.deadline_text, a.responsible
+    return entry.section, entry.number or str(position), entry.deadline_text, entry.responsible
 
 
 def indicator_changes(target: Target) -> list[planfact.IndicatorChange]:

@@ -733,7 +733,8 @@ def _activity(item: ImportItem) -> workflow.ImportedActivity:
                                             date=ev.get("date") or None, issuer=ev.get("issuer") or "", url=ev.get("url") or "")
                   for ev in data.get("evidence", [])],
         expected_result=data.get("expected_result") or "", reason=reason_of(data, item.status),
-        section=data.get("section") or "", deadline_text=(data.get("deadline") or {}).get("text") or "",
+        section=data.get("section") or "", number=data.get("number") or "", deadline_text=(data.get("deadline") or {}).get("text") or "",
+        responsible=data.get("responsible") or "",
         quantities=quantities_of(data), planned_activity_id=item.planned_activity_id, decided=item.match_decided)
 
 

@@ -287,9 +287,12 @@ class ReportEntry(models.Model):
     actual_result = models.TextField("фактический результат", blank=True)
     expected_result = models.TextField("ожидаемый результат", blank=True, help_text="по дорожной карте; у незапланированного — свой")
     reason = models.TextField("причина невыполнения", blank=True)
-    # As a document writes them, for an unplanned entry (a planned one has its roadmap's section and deadline).
+    # As a document writes them, for an unplanned entry (a planned one has its roadmap's section, number, deadline and
+    # responsible person).
     section = models.CharField("раздел (как в документе)", max_length=500, blank=True)
+    number = models.CharField("номер (как в документе)", max_length=30, blank=True)
     deadline_text = models.CharField("сроки (как в документе)", max_length=300, blank=True)
+    responsible = models.CharField("ответственный (как в документе)", max_length=500, blank=True)
     # Quantities the result states: [{"value", "unit", "text", "of", "at_least"}]; «более 20» is a lower bound.
     quantities = models.JSONField("количества", default=list, blank=True)
     remark = models.TextField("замечание при возврате", blank=True, help_text="куратора или координатора к этой записи")

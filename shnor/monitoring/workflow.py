@@ -728,7 +728,9 @@ class ImportedActivity:
     expected_result: str = ""
     reason: str = ""
     section: str = ""  # as the document writes it; kept on an unplanned entry
+    number: str = ""  # likewise
     deadline_text: str = ""  # likewise
+    responsible: str = ""  # likewise
     quantities: list[dict] = field(default_factory=list)
     # The planned activity this row reports on, as the importer matched it (or a person chose in review);
     # `decided`: the importer decided (None then means «нет в плане») and `match` is not asked.
@@ -773,7 +775,7 @@ class Written:
 
 
 ENTRY_FIELDS = ("status", "actual_result", "activity_type_id", "direction_id", "expected_result", "reason", "section",
-                "deadline_text", "quantities")
+                "number", "deadline_text", "responsible", "quantities")
 # Picks the blank planned entry an imported activity completes (None: the activity is a new, unplanned entry).
 PlannedMatch = Callable[[list[ReportEntry], str], "ReportEntry | None"]
 
@@ -845,7 +847,8 @@ def import_into_report(report: SchoolReport, user, activities: list[ImportedActi
             entry = ReportEntry.objects.create(report=report, title=a.title[:4000], activity_type_id=a.activity_type_id,
                                                direction_id=a.direction_id, status=a.status, actual_result=a.actual_result, order=a.order,
                                                expected_result=a.expected_result, reason=a.reason, section=a.section[:500],
-                                               deadline_text=a.deadline_text[:300], quantities=a.quantities)
+                                               number=a.number[:30], deadline_text=a.deadline_text[:300],
+                                               responsible=a.responsible[:500], quantities=a.quantities)
             written = Written(report.pk, entry.pk)
             audit[f"новое: {entry.title[:60]}"] = [None, entry.status]
         for ev in a.evidence:

@@ -204,3 +204,21 @@ def test_a_generated_school_report_with_a_page_split_table_comes_back_with_deadl
     deadlines = [r.deadline for s in doc.schools[0].sections for r in s.rows]
     assert deadlines == ["Сентябрь 2021", "до 01 ноября 2021 года", "В течение учебного года", "Октябрь – декабрь 2021",
                          "с 01 сентября 2021 года", "I полугодие"]
+
+
+def test_without_a_roadmap_in_the_system_the_rows_keep_the_documents_sections_numbers_and_responsible(world):
+    """The school's roadmap was never loaded: its report's rows are all unplanned, yet they come back as the document
+    has them — in its sections, numbered as written, with the deadline and the person responsible."""
+    assert not PlannedActivity.objects.filter(roadmap__school=world.a2).exists()
+    import_through_the_web(world, world.a2, "otchet-shkoly.docx", generated_docx(GENERATED, world.a2.short_name))
+    entries = ReportEntry.objects.filter(report__campaign=world.campaign, report__school=world.a2)
+    assert entries.count() == len(GENERATED) and not entries.filter(planned_activity__isnull=False).exists()
+    doc = documents.plan_vs_actual(documents.Target(world.campaign, school=world.a2))
+    sections = doc.schools[0].sections
+    assert [s.title for s in sections] == list(dict.fromkeys(r.section for r in GENERATED))
+    got = [(s.title, r.number, r.title, r.deadline, r.responsible, r.expected) for s in sections for r in s.rows]
+    assert got == [(r.section, r.number, r.title, r.deadline, r.responsible, r.expected) for r in GENERATED]
+    # Nothing in the system says these were planned: the report says so rather than counting them as planned.
+    assert doc.counts["unplanned"] == len(GENERATED) and doc.counts["total"] == 0
+    page = world.client("coordinator").get(reverse("report_detail", args=[world.campaign.code, world.a2.pk])).content.decode()
+    assert "ответственный: Заместитель директора по УВР" in page and "раздел: Работа с педагогами" in page

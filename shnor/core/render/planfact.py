@@ -116,11 +116,17 @@ def _row(a: Activity) -> Row:
 
 
 def _parts(activities: list[Activity]) -> list[SchoolPart]:
-    """Schools in the order given, each with its sections in plan order and the unplanned activities last."""
+    """Schools in the order given, each with its sections in plan order and the unplanned activities last. A school
+    with no planned activity at all (its roadmap is not in the system) shows its report's rows in the sections the
+    document it came from has."""
     parts: dict[str, SchoolPart] = {}
+    with_plan = {a.school for a in activities if a.planned}
     for a in activities:
         part = parts.setdefault(a.school, SchoolPart(a.school, a.municipality, []))
-        title = (a.section or NO_SECTION) if a.planned else UNPLANNED
+        if a.planned:
+            title = a.section or NO_SECTION
+        else:
+            title = UNPLANNED if a.school in with_plan else a.section or UNPLANNED
         if not part.sections or part.sections[-1].title != title:
             part.sections.append(Section(title, []))
         part.sections[-1].rows.append(_row(a))
