@@ -131,7 +131,13 @@ def deadline(draft: Draft, reference: date | None, warnings: list[str]) -> Perio
     period = period_of(text, reference)
     if period.kind == "unknown" and re.search(r"\d", text):
         warnings.append(f"{_capital(draft.where)}: не удалось распознать срок «{text}».")
+    if period.kind == "recurring" and _STANDING.match(text):
+        # «постоянно» is a standing obligation with no end, not the school year of the report's reference date.
+        return Period(text, None, None, "recurring")
     return period
+
+
+_STANDING = re.compile(r"^(?:постоянно|на\s+постоянной\s+основе|систематически|регулярно)\s*[.;]?$", re.IGNORECASE)
 
 
 def period_of(text: str, reference: date | None) -> Period:

@@ -43,7 +43,7 @@ def extract(document: Document, context: ReadingContext | None = None) -> Extrac
     if not table_drafts:
         # Sentences are read as activities only when no table lists them: in a table report the prose around
         # the table describes the procedure, not the work done.
-        drafts += prose_drafts(prose.body)
+        drafts += prose_drafts(prose.body, prose.sections)
     drafts.sort(key=lambda d: _order(document, d.where))
     result.period = report_period(document.blocks, context.reference_date)
     reference = context.reference_date or (result.period.start if result.period else None)

@@ -18,6 +18,7 @@ from razdel import sentenize
 
 from shnor.core.documents import Block
 from shnor.core.documents.lines import split_marker
+from shnor.core.periods import parse_period
 from shnor.core.reading.labels import group_of_heading, risk_code, risk_rule
 from shnor.core.reading.model import Draft, Statement
 from shnor.core.reading.schools import is_bare_school_name
@@ -98,6 +99,7 @@ class ProseResult:
     listed_schools: list[str] = field(default_factory=list)  # a list of the document's schools
     stated_total: int | None = None  # «В мониторинге приняли участие 9 общеобразовательных организаций»
     body: list[Block] = field(default_factory=list)  # paragraphs outside any section, for prose activities
+    sections: dict[str, str] = field(default_factory=dict)  # a body paragraph's `where` → the title it is under
 
 
 @dataclass
@@ -184,14 +186,20 @@ def read_prose(blocks: list[Block], corrections: dict | None = None) -> ProseRes
             continue
         status_line = STATUS_LINE.match(text) if state.mode not in FINDING_KINDS and len(text) <= 400 else None
         if status_line and read_status(status_line.group("status")):
-            before = blocks[position - 1] if position else None
-            if before is not None and before.kind == "paragraph" and _titles_items(before.text):
-                state.heading = _strip_number(" ".join(before.text.split()))  # a TXT or PDF has no heading style
+            item, deadline = _bracketed_deadline(_clean_item(status_line.group("text")))
+            number = next((m for m in (block.marker, split_marker(text)[0]) if m and m[:1].isdigit()), "")
             result.drafts.append(Draft(
-                text=_clean_item(status_line.group("text")), where=block.where, actual=status_line.group("status").rstrip(";,. "),
-                status=status_line.group("status"), origin="list", section=state.cluster or state.heading,
+                text=item, where=block.where, number=number, actual=status_line.group("status").rstrip(";,. "),
+                status=status_line.group("status"), deadline=deadline, origin="list", section=state.cluster or state.heading,
                 schools=[state.school] if state.school else []))
             state.listed = state.listed or block.kind == "list_item"
+            continue
+        # A numbered line is a paragraph in one reader and a list item in another; inside a list of work done only a
+        # paragraph can be a title.
+        titled = block.kind == "paragraph" or (state.mode is None and block.kind == "list_item" and not _is_bullet(block))
+        title = _section_title(text, block.marker) if state.mode in (None, "done") and titled else ""
+        if title:
+            state.heading = title  # «2. Работа с педагогами.» over its paragraphs or list: a TXT or PDF has no heading style
             continue
         if state.mode == "done" and is_bare_school_name(text.rstrip(":")):
             state.school = _clean_item(text).rstrip(":")  # «МБОУ СОШ № 2:» over the items of that school
@@ -215,6 +223,7 @@ def read_prose(blocks: list[Block], corrections: dict | None = None) -> ProseRes
             continue
         state.mode = None if state.mode not in (None, "results") else state.mode
         result.body.append(block)
+        result.sections[block.where] = state.heading
     return result
 
 
@@ -320,13 +329,36 @@ def intended(text: str) -> bool:
 
 
 
-def _titles_items(text: str) -> bool:
-    """«Организационно-управленческие меры», «2. Работа с педагогами» over a list: a section's title, not the
-    document's («Отчёт о реализации …»), a sentence or a school."""
-    text = " ".join(text.split())
-    return (len(text) <= 120 and text[:1].isupper() or bool(split_marker(text)[0])) and not text.endswith(
-        (".", ":", ";", ",", "!", "?")) and not re.match(r"(?:отч[её]т|анализ|информаци|справк|аналитическ|план)", fold(
-            _strip_number(text))) and not is_bare_school_name(text)
+_NOT_A_SECTION = re.compile(r"(?:отч[её]т|анализ|информаци|справк|аналитическ|план|муниципальн|государствен|утвержд|согласова"
+                            r"|приложени|протокол|приказ|итог|всего)")
+
+
+def _bracketed_deadline(item: str) -> tuple[str, str]:
+    """«Педсовет «…» (октябрь 2021)» → («Педсовет «…»», «октябрь 2021»): a period in brackets closing the item is
+    its deadline."""
+    match = re.search(r"\s*\(([^()]{3,60})\)$", item)
+    if match and parse_period(match.group(1)).kind != "unknown":
+        return item[:match.start()].rstrip(" ,"), match.group(1).strip()
+    return item, ""
+
+
+def _section_title(text: str, marker: str = "") -> str:
+    """The title of a section when a paragraph is one: «Организационно-управленческие меры», «2. Работа с
+    педагогами.» — short, no verb, numbered or without a full stop; not the document's own title («Отчёт о
+    реализации …»), a sentence or a school. "" otherwise."""
+    typed, bare, _ = split_marker(text)
+    bare = " ".join((bare if typed else text).split())
+    marker = typed or marker  # a list's marker is kept apart from its text
+    if marker and not marker[:1].isdigit() and not re.fullmatch(r"[IVX]+\.?", marker):
+        return ""  # a bullet
+    if bare.endswith((":", ";", ",", "!", "?")) or (bare.endswith(".") and not marker):
+        return ""
+    bare = bare.rstrip(".").strip()
+    if not bare[:1].isupper() or len(bare) > 80 or len(bare.split()) > 10 or re.search(r"[:%]|\d", bare):
+        return ""
+    if _NOT_A_SECTION.match(fold(bare)) or _DONE.search(bare) or _ONGOING.search(bare) or is_bare_school_name(bare):
+        return ""
+    return "" if _has_verb(bare) else bare
 
 
 def _heads_results(block: Block, text: str, following: list[Block]) -> bool:
@@ -468,17 +500,18 @@ def _strip_number(text: str) -> str:
 # ---------------------------------------------------------------- activities inside sentences
 
 
-def prose_drafts(blocks: list[Block]) -> list[Draft]:
+def prose_drafts(blocks: list[Block], sections: dict[str, str] | None = None) -> list[Draft]:
     """Activities reported in sentences: each enumerated item after «проводились следующие мероприятия:», or
-    each sentence saying something was done."""
+    each sentence saying something was done; each under the title of its paragraph's section (`sections`)."""
     drafts: list[Draft] = []
     for block in blocks:
+        section = (sections or {}).get(block.where, "")
         for sentence in sentenize(block.text):
             text = sentence.text.strip()
             if not text or text.endswith(":"):
                 continue
             for item, status in _items(text):
-                drafts.append(Draft(text=item, where=block.where, actual=item, status=status, origin="prose"))
+                drafts.append(Draft(text=item, where=block.where, actual=item, status=status, origin="prose", section=section))
     return drafts
 
 

@@ -425,3 +425,50 @@ def test_a_noun_phrase_with_its_status_after_a_dash_is_an_activity_with_that_sta
     assert not any(a.status_inferred or a.intended for a in activities)
     if form in TEXT_FORMS:  # a PDF joins a short title line to its neighbours
         assert [a.section for a in activities] == ["Организационно-управленческие меры"] * 2 + ["Работа с педагогами"] * 2
+
+
+NUMBERED_STATUS_LINES = [
+    ("p", "Отчёт о выполнении дорожной карты за I полугодие 2021–2022 учебного года"),
+    ("p", "1. Педагогический совет «Пути повышения качества образования» (октябрь 2021) — проведён."),
+    ("p", "2. Семинар-практикум для учителей «Работа со слабоуспевающими» — перенесён на январь."),
+    ("p", "3. Родительское собрание «Подготовка к ОГЭ» (ноябрь 2021) — выполнено."),
+]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_numbered_status_line_keeps_its_number_and_the_deadline_in_its_brackets(form):
+    activities = read(NUMBERED_STATUS_LINES, form).activities
+    assert [(a.number, a.text[:22], a.status, a.deadline and a.deadline.text) for a in activities] == [
+        ("1.", "Педагогический совет «", "done", "октябрь 2021"), ("2.", "Семинар-практикум для ", "postponed", None),
+        ("3.", "Родительское собрание ", "done", "ноябрь 2021")]
+
+
+# ---------------------------------------------------------------- sections of a prose report
+
+PROSE_SECTIONS = [
+    ("p", "Анализ реализации программы перехода в эффективный режим работы за I полугодие"),
+    ("p", "1. Организационно-управленческая работа."),
+    ("p", "В сентябре проведён педагогический совет «Анализ результатов ВПР». Планируется обучение управленческой команды."),
+    ("p", "2. Работа с педагогами."),
+    ("p", "Проведены методические семинары «Формирующее оценивание» и «Функциональная грамотность»."),
+    ("p", "Были проведены следующие мероприятия:"),
+    ("li", "открытые уроки учителей начальных классов;"),
+    ("li", "предметная неделя математики."),
+]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_prose_reports_activities_keep_the_numbered_title_they_are_under(form):
+    activities = read(PROSE_SECTIONS, form).activities
+    assert [(a.section, a.text[:20]) for a in activities] == [
+        ("Организационно-управленческая работа", "В сентябре проведён "), ("Работа с педагогами", "Проведены методическ"),
+        ("Работа с педагогами", "открытые уроки учите"), ("Работа с педагогами", "предметная неделя ма")]
+
+
+def test_a_standing_deadline_of_an_activity_has_no_end_date():
+    rows = [["Мероприятие", "Ответственный", "Срок", "Отметка о выполнении"],
+            ["Мониторинг качества знаний", "Заместитель директора по УВР", "постоянно", "выполняется"],
+            ["Курсы повышения квалификации", "Директор", "в течение учебного года", "выполнено"]]
+    standing, yearly = read([("table", rows)], "docx-numbered", reference_date=date(2021, 9, 1)).activities
+    assert (standing.deadline.kind, standing.deadline.start, standing.deadline.end) == ("recurring", None, None)
+    assert (yearly.deadline.start, yearly.deadline.end) == (date(2021, 9, 1), date(2022, 8, 31))
