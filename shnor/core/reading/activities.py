@@ -82,6 +82,7 @@ def _activity(draft: Draft, context: ReadingContext, warnings: list[str]) -> Act
         section_title=title,
         section_direction=section_direction(draft.section, context.directions),
         risk=draft.risk,
+        reason=draft.reason,
         intended=is_intended,
     )
 

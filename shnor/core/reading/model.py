@@ -91,6 +91,7 @@ class Activity:
     section_title: str = ""
     section_direction: str | None = None  # the context's framework direction the section names (code), if any
     risk: str = ""  # a measure listed under a risk of a risk profile: that risk's risk500 code («R2»)
+    reason: str = ""  # the table's «причины невыполнения» cell as written
     intended: bool = False  # worded as an intention («Сформировать заявку…», «Планируется…»): not reported as done
 
 
@@ -116,6 +117,7 @@ class Draft:
     origin: str = "table"
     line: str = ""  # a results line as written, quoted in warnings
     risk: str = ""
+    reason: str = ""
 
 
 @dataclass

@@ -26,7 +26,7 @@ _SECTION_WORDS = re.compile(
 
 
 _SECTION_ROW = re.compile(r"^\s*(?:подпрограмм\w*|направлени[ея]|раздел|блок|модуль)\s*(?:№\s*)?(?:\d|[IVX]+\b)", re.IGNORECASE)
-_CONTENT_ROLES = ("actual", "expected", "deadline", "responsible", "status", "evidence", "indicator")
+_CONTENT_ROLES = ("actual", "expected", "deadline", "responsible", "status", "evidence", "indicator", "reason")
 
 
 def _read_recommendations(block: Block, columns: Columns, body_start: int, result: TableResult) -> None:
@@ -225,6 +225,7 @@ def _draft(cells: list[str], columns: Columns, where: str, section: str) -> Draf
         indicator=columns.get(cells, "indicator"),
         deadline=columns.get(cells, "deadline"),
         evidence=columns.get(cells, "evidence"),
+        reason=_one_line(columns.get(cells, "reason")),
         status=columns.get(cells, "status") if _separate_status(columns) else "",
         schools=[school] if school else [],
     )
@@ -246,6 +247,7 @@ def _append(draft: Draft, cells: list[str], columns: Columns) -> None:
 
     draft.text = _one_line(joined(draft.text, columns.get(cells, "title")))
     draft.responsible = _one_line(joined(draft.responsible, columns.get(cells, "responsible")))
+    draft.reason = _one_line(joined(draft.reason, columns.get(cells, "reason")))
     for role in ("expected", "actual", "indicator", "deadline", "evidence"):
         setattr(draft, role, joined(getattr(draft, role), columns.get(cells, role)))
     if _separate_status(columns):

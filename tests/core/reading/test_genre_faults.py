@@ -472,3 +472,16 @@ def test_a_standing_deadline_of_an_activity_has_no_end_date():
     standing, yearly = read([("table", rows)], "docx-numbered", reference_date=date(2021, 9, 1)).activities
     assert (standing.deadline.kind, standing.deadline.start, standing.deadline.end) == ("recurring", None, None)
     assert (yearly.deadline.start, yearly.deadline.end) == (date(2021, 9, 1), date(2022, 8, 31))
+
+
+@pytest.mark.parametrize("form", ["docx-numbered", "txt-cp1251", "pdf"])
+def test_a_reason_column_gives_the_reason_for_non_fulfilment(form):
+    rows = [["Содержание работы", "Сроки", "Ответственные", "Результат (выполнено/не выполнено)", "Причины невыполнения"],
+            ["Задача 1. Повышение профессиональной компетентности педагогов", "", "", "", ""],
+            ["Участие педагогов в вебинарах ИРО", "в течение года", "Руководители ШМО", "выполнено", ""],
+            ["Курсы повышения квалификации учителей математики", "сентябрь", "Заместитель директора", "не выполнено",
+             "нет финансирования"]]
+    activities = read([("table", rows)], form).activities
+    assert [(a.status, a.reason, a.section) for a in activities] == [
+        ("done", "", "Задача 1. Повышение профессиональной компетентности педагогов"),
+        ("not_done", "нет финансирования", "Задача 1. Повышение профессиональной компетентности педагогов")]
