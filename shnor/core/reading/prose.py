@@ -89,7 +89,19 @@ _ACTIVITY_NOUN = re.compile(
     r"|тестировани|опрос|обмен|родительск)",
     re.IGNORECASE,
 )
-_RELATIVE = re.compile(r"^(?:котор|в\s+ходе\s+котор|по\s+итогам\s+котор|с\s+которым|где\b|чтобы\b|а\s+также\b)", re.IGNORECASE)
+_RELATIVE = re.compile(r"^(?:котор|в\s+ходе\s+котор|по\s+итогам\s+котор|с\s+которым|где\b|чтобы\b|что\b|а\s+также\b)", re.IGNORECASE)
+# «Во II полугодии будет проведён семинар», «Планируется, что будут проведены…», «Необходимо организовать…»: a plan
+# or a need, not work reported (short forms only: «все запланированные мероприятия проведены» reports work done).
+_INTENTION = re.compile(
+    r"\b(?:будет|будут|планиру(?:ется|ются|ем|ет)|запланирован[аоы]?|предполага(?:ется|ются)|предстоит|необходимо|следует"
+    r"|нужно|в\s+дальнейшем|в\s+перспективе)\b",
+    re.IGNORECASE,
+)
+# «Анализ проведённых мероприятий показал, что…»: a conclusion drawn, not an activity.
+_CONCLUDES = re.compile(r"\b(?:показал[аио]?|показывает|показывают|свидетельству(?:ет|ют)|позволил[аио]?|позволяет)\b", re.IGNORECASE)
+# «Не проведены курсы…», «собрание не было проведено»: reported as not done.
+_NEGATED = re.compile(r"\bне\s+(?:был[аои]?\s+)?(?:проведен|проведён|организован|выполнен|реализован|состоял|осуществл|сделан"
+                      r"|разработан|создан|утвержден|утверждён|прошл|проводил)", re.IGNORECASE)
 
 
 @dataclass
@@ -171,7 +183,10 @@ def read_prose(blocks: list[Block], corrections: dict | None = None) -> ProseRes
         if is_signature(text) or _DATE_LINE.match(text):
             state.mode = None
             continue
-        if text.endswith(":") and len(text) <= 200 and _DONE_LEAD.search(fold(text)):
+        # «Были проведены следующие мероприятия:» — or without the colon, when a list follows it.
+        introduces = text.endswith(":") or (state.mode is None and _DONE.search(text) is not None
+                                            and position + 1 < len(blocks) and blocks[position + 1].kind == "list_item")
+        if introduces and len(text) <= 200 and _DONE_LEAD.search(fold(text)):
             state.mode, state.listed, state.school = "done", False, ""
             continue
         if state.mode == "risk" and _risk_block(text, block, state, result, corrections):
@@ -206,8 +221,8 @@ def read_prose(blocks: list[Block], corrections: dict | None = None) -> ProseRes
             continue
         if state.mode == "done" and block.kind == "list_item":
             item = _clean_item(text)
-            if not intended(item):
-                status = "" if _ONGOING.search(item) and not _DONE.search(item) else "выполнено"
+            if not intended(item) and not intends(item):
+                status = "" if _ONGOING.search(item) and not _DONE.search(item) else _status_word(item, listed=True)
                 result.drafts.append(Draft(text=item, where=block.where, actual=item, status=status, origin="prose",
                                            section=state.heading, schools=[state.school] if state.school else []))
             continue
@@ -518,24 +533,36 @@ def prose_drafts(blocks: list[Block], sections: dict[str, str] | None = None) ->
 def _items(sentence: str) -> list[tuple[str, str]]:
     head, colon, tail = sentence.partition(":")
     if colon and tail.strip() and (_DONE.search(head) or _ONGOING.search(head) or re.search(r"мероприят", head)):
+        if intends(head):
+            return []  # «Во II полугодии будут проведены: …»
         parts = _top_level_split(tail)
         # Items listed after «проводились следующие мероприятия:» were done, unless worded as ongoing.
-        return [(part, "" if _ONGOING.search(part) and not _DONE.search(part) else "выполнено")
-                for part in _merge_parts(parts)]
-    if not (_DONE.search(sentence) or _ONGOING.search(sentence)):
+        return [(part, "" if _ONGOING.search(part) and not _DONE.search(part) else _status_word(part, listed=True))
+                for part in _merge_parts(parts) if not intends(part)]
+    if not (_DONE.search(sentence) or _ONGOING.search(sentence)) or _CONCLUDES.search(sentence):
         return []
     parts = _merge_parts(_top_level_split(sentence))
     # Split a sentence only into clauses that each report something («…, составлены планы …»); quoted titles
     # after a comma are names of one programme or course, not separate activities.
     if len(parts) > 1 and all(_DONE.search(p) or _ONGOING.search(p) or (_ACTIVITY_NOUN.match(p) and p[:1] not in "«\"")
                               for p in parts[1:]):
-        return [(part, _status_word(part)) for part in parts]
-    return [(" ".join(sentence.split()).rstrip(". "), _status_word(sentence))]
+        return [(part, _status_word(part)) for part in parts if not intends(part)]
+    return [] if intends(sentence) else [(" ".join(sentence.split()).rstrip(". "), _status_word(sentence))]
 
 
-def _status_word(text: str) -> str:
-    """The status cell a prose item would have had: done for «проведён», nothing for «проводится»."""
-    if _DONE.search(text):
+def intends(text: str) -> bool:
+    """A clause worded as a plan or a need before anything it reports done («будет проведён», «планируется, что…»)."""
+    intention = _INTENTION.search(text)
+    done = _DONE.search(text)
+    return intention is not None and (done is None or intention.start() < done.start())
+
+
+def _status_word(text: str, *, listed: bool = False) -> str:
+    """The status cell a prose item would have had: done for «проведён» (or any item of a list of work done), not done
+    for «не проведён», nothing for «проводится»."""
+    if _NEGATED.search(text):
+        return "не выполнено"
+    if listed or _DONE.search(text):
         return "выполнено"
     return ""
 
