@@ -56,12 +56,11 @@ COUNT_LINE = re.compile(
 )
 # «Педагогический совет по итогам ВПР — выполнено», «Методический семинар «…» – проведён», «Курсы … — в процессе»:
 # an activity named as a noun phrase, its status after a spaced dash.
-STATUS_LINE = re.compile(
-    r"^(?P<text>.*[^\s\-–—:])\s+[-–—]\s*(?P<status>(?:не\s+(?:был[оаи]?\s+)?)?(?:выполн|проведен|проведён|реализ|организован|состоял"
-    r"|исполнен|заверш|осуществл|сделан|перенес|отмен|отложен|частичн|в\s+процессе|в\s+работе|на\s+стадии|начат"
-    r"|продолжа)[^–—]{0,120})$",
-    re.IGNORECASE,
-)
+_STATUS_WORDS = (r"(?:не\s+(?:был[оаи]?\s+)?)?(?:выполн|проведен|проведён|реализ|организован|состоял|исполнен|заверш|осуществл"
+                 r"|сделан|перенес|отмен|отложен|частичн|в\s+процессе|в\s+работе|на\s+стадии|начат|продолжа)")
+STATUS_LINE = re.compile(rf"^(?P<text>.*[^\s\-–—:])\s+[-–—]\s*(?P<status>{_STATUS_WORDS}[^–—]{{0,120}})$", re.IGNORECASE)
+# … or in closing brackets: «Педсовет «Качество образования» (выполнено)».
+_STATUS_BRACKET = re.compile(rf"^(?P<text>.*[^\s\-–—:])\s*\((?P<status>{_STATUS_WORDS}[^()]{{0,60}})\)\s*[;.,]?$", re.IGNORECASE)
 _DATE_LINE = re.compile(r"^\s*\d{1,2}[./]\d{1,2}[./]\d{2,4}\s*(?:г\.?|года)?\s*$|^\s*\d{1,2}\s+[а-я]+\s+\d{4}\s*(?:г\.?|года)?\s*$")
 _STATED_TOTAL = re.compile(
     r"(?:приняли\s+участие|участвовал\w*|включен\w*|охвачен\w*)\s+(\d+)\s+(?:общеобразовательн\w+\s+)?"
@@ -199,7 +198,7 @@ def read_prose(blocks: list[Block], corrections: dict | None = None) -> ProseRes
             result.drafts.append(_count_draft(count_line, block, state.cluster or state.heading))
             state.listed = state.listed or block.kind == "list_item"
             continue
-        status_line = STATUS_LINE.match(text) if state.mode not in FINDING_KINDS and len(text) <= 400 else None
+        status_line = (STATUS_LINE.match(text) or _STATUS_BRACKET.match(text)) if state.mode not in FINDING_KINDS and len(text) <= 400 else None
         if status_line and read_status(status_line.group("status")):
             item, deadline = _bracketed_deadline(_clean_item(status_line.group("text")))
             number = next((m for m in (block.marker, split_marker(text)[0]) if m and m[:1].isdigit()), "")
@@ -212,7 +211,8 @@ def read_prose(blocks: list[Block], corrections: dict | None = None) -> ProseRes
         # A numbered line is a paragraph in one reader and a list item in another; inside a list of work done only a
         # paragraph can be a title.
         titled = block.kind == "paragraph" or (state.mode is None and block.kind == "list_item" and not _is_bullet(block))
-        title = _section_title(text, block.marker) if state.mode in (None, "done") and titled else ""
+        before_list = position + 1 < len(blocks) and blocks[position + 1].kind == "list_item"
+        title = _section_title(text, block.marker, before_list) if state.mode in (None, "done") and titled else ""
         if title:
             state.heading = title  # «2. Работа с педагогами.» over its paragraphs or list: a TXT or PDF has no heading style
             continue
@@ -357,23 +357,25 @@ def _bracketed_deadline(item: str) -> tuple[str, str]:
     return item, ""
 
 
-def _section_title(text: str, marker: str = "") -> str:
+def _section_title(text: str, marker: str = "", before_list: bool = False) -> str:
     """The title of a section when a paragraph is one: «Организационно-управленческие меры», «2. Работа с
-    педагогами.» — short, no verb, numbered or without a full stop; not the document's own title («Отчёт о
-    реализации …»), a sentence or a school. "" otherwise."""
+    педагогами.», «Работа с родителями:» over a list — short, no verb, numbered or without a full stop; not the
+    document's own title («Отчёт о реализации …»), a sentence or a school. "" otherwise."""
     typed, bare, _ = split_marker(text)
     bare = " ".join((bare if typed else text).split())
     marker = typed or marker  # a list's marker is kept apart from its text
     if marker and not marker[:1].isdigit() and not re.fullmatch(r"[IVX]+\.?", marker):
         return ""  # a bullet
-    if bare.endswith((":", ";", ",", "!", "?")) or (bare.endswith(".") and not marker):
+    if bare.endswith((";", ",", "!", "?")) or (bare.endswith(".") and not marker) or (bare.endswith(":") and not before_list):
         return ""
-    bare = bare.rstrip(".").strip()
+    bare = bare.rstrip(".:").strip()
     if not bare[:1].isupper() or len(bare) > 80 or len(bare.split()) > 10 or re.search(r"[:%]|\d", bare):
         return ""
     if _NOT_A_SECTION.match(fold(bare)) or _DONE.search(bare) or _ONGOING.search(bare) or is_bare_school_name(bare):
         return ""
-    return "" if _has_verb(bare) else bare
+    # A verb or a short participle makes it a sentence («Выявлены следующие проблемы»).
+    short = any(parse(word)[1] == "PRTS" for word in re.findall(r"[а-яё]+", bare.casefold()))
+    return "" if short or _has_verb(bare) else bare
 
 
 def _heads_results(block: Block, text: str, following: list[Block]) -> bool:

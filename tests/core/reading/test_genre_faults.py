@@ -508,3 +508,15 @@ def test_in_prose_a_lead_in_is_no_activity_a_plan_is_not_done_and_not_done_is_no
     assert [(a.text[:30], a.status) for a in activities] == [
         ("педагогический совет «Качество", "done"), ("семинар для учителей «Смыслово", "done"),
         ("Не проведены курсы повышения к", "not_done"), ("проведены беседы с родителями", "done")]
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_a_status_in_brackets_and_a_title_with_a_colon_over_its_list(form):
+    parts = [("p", "Отчёт о выполнении дорожной карты"), ("p", "Работа с педагогами:"),
+             ("li", "Педсовет «Качество образования» (выполнено);"), ("li", "Курсы повышения квалификации (не выполнено)."),
+             ("p", "Работа с родителями:"), ("li", "Родительское собрание «Роль семьи» — проведено 20.10.2021.")]
+    activities = read(parts, form).activities
+    assert [(a.section, a.text, a.status) for a in activities] == [
+        ("Работа с педагогами", "Педсовет «Качество образования»", "done"),
+        ("Работа с педагогами", "Курсы повышения квалификации", "not_done"),
+        ("Работа с родителями", "Родительское собрание «Роль семьи»", "done")]
