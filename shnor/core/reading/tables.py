@@ -26,6 +26,13 @@ _SECTION_WORDS = re.compile(
 
 
 _SECTION_ROW = re.compile(r"^\s*(?:подпрограмм\w*|направлени[ея]|раздел|блок|модуль)\s*(?:№\s*)?(?:\d|[IVX]+\b)", re.IGNORECASE)
+# The name of a direction of work rather than of an activity: «Работа с педагогами», «Организационно-управленческие
+# меры», «Методическая работа», «Кадровое обеспечение».
+_DIRECTION_TITLE = re.compile(
+    r"^(?:работа\s+с\s+[а-яё]+(?:\s+[а-яё]+){0,2}|(?:[а-яё]+(?:-[а-яё]+)?(?:ая|ие|ое|ые)\s+){1,2}"
+    r"(?:меры|работа|деятельность|обеспечение|сопровождение|условия|направление))[:.]?$",
+    re.IGNORECASE,
+)
 _CONTENT_ROLES = ("actual", "expected", "deadline", "responsible", "status", "evidence", "indicator", "reason")
 
 
@@ -129,11 +136,12 @@ def _read_rows(block: Block, columns: Columns, body_start: int, result: TableRes
             continue
         bare_row = not any(columns.get(cells, role) for role in _CONTENT_ROLES)
         if bare_row and title and (_SECTION_ROW.match(title) or re.fullmatch(r"[IVX]{1,5}\.?", number)
-                                   or (title.isupper() and len(title) >= 10)):
-            # «3. | Раздел 2. Работа с родителями | | », «II. | Работа с родителями», a title in capitals: a section's
-            # title even with a row number.
+                                   or (title.isupper() and len(title) >= 10) or _DIRECTION_TITLE.match(_one_line(title))):
+            # «3. | Раздел 2. Работа с родителями | | », «II. | Работа с родителями», «1. | Организационно-управленческие
+            # меры | | », a title in capitals: a section's title even with a row number.
             text = _one_line(title).rstrip(":.")
-            section = f"{number.rstrip('.')}. {text}" if re.fullmatch(r"[IVX]{1,5}\.?", number) else text
+            numbered_title = re.fullmatch(r"[IVX]{1,5}\.?", number) or (_DIRECTION_TITLE.match(text) and _NUMBERED.match(number))
+            section = f"{number.rstrip('.')}. {text}" if numbered_title else text
             section_number, current = "", None
             continue
         if bare_row and title and is_bare_school_name(title):
