@@ -4,9 +4,10 @@
     extraction_to_dict(extraction)  # JSON for `shnor import --dry-run --json` and the review screen
 
 One job per module: `tables` (table rows), `columns` (headers → roles), `prose` (lead-ins, findings, results
-lines, activities in sentences), `evidence`, `quantities`, `indicators`, `schools`, `signature` (the signature block), `status`, `report_period`,
-`activities` (drafts → activities, with classification), `checks` (stated percentages), `extraction` (the whole),
-`model` (the dataclasses), `words` (cached pymorphy lookups), `bench` (speed figures for `make bench`).
+lines, activities in sentences), `evidence`, `quantities`, `indicators`, `schools`, `signature` (the signature
+block, never an activity), `status`, `report_period`, `activities` (drafts → activities, with classification),
+`checks` (stated percentages), `extraction` (the whole), `model` (the dataclasses), `words` (cached pymorphy
+lookups), `bench` (speed figures for `make bench`).
 """
 
 from shnor.core.reading.extraction import extract, extraction_to_dict
