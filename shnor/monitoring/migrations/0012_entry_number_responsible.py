@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('monitoring', '0010_campaign_version_coverage_count'),
+        ('monitoring', '0011_indicator_previous_and_changes'),
     ]
 
     operations = [
