@@ -34,13 +34,13 @@ from __future__ import annotations
 import re
 from array import array
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
-from .coverage import Coverage, DirectionInfo, EntryFact, TypeInfo, compute_coverage
+from .coverage import Coverage, DirectionInfo, TypeInfo, coverage_of
 from .needs import NeedCoverage, NeedRecord
 from .needs import coverage as needs_coverage
 from .outcomes import Outcomes
@@ -161,14 +161,9 @@ class EntrySummary:
     done_schools: dict[Fact, array] = field(default_factory=dict)
     uncertified: dict[Fact, frozenset[int]] = field(default_factory=dict)
 
-    def facts(self) -> Iterator[EntryFact]:
-        """The distinct coverage facts, generated on the fly rather than held."""
-        same: dict[int, int] = {}  # one int object per school, however many rows of a coverage keep it
-        for key, schools in self.done_schools.items():
-            direction, code = key
-            uncertified = self.uncertified.get(key, frozenset())
-            for school_id in schools:
-                yield EntryFact(same.setdefault(school_id, school_id), code, direction, school_id not in uncertified)
+    def coverage(self, school_ids: Collection[int], directions: Sequence[DirectionInfo], types: Sequence[TypeInfo]) -> Coverage:
+        """The coverage of these facts on `school_ids`."""
+        return coverage_of(self.done_schools, self.uncertified, school_ids, directions, types)
 
 
 def school_ids(ids: Iterable[int]) -> array:
@@ -242,7 +237,7 @@ class CampaignData:
         return self.summary
 
     def coverage(self) -> Coverage:
-        return compute_coverage(self.entry_summary().facts(), [s.id for s in self.schools], self.directions, self.types)
+        return self.entry_summary().coverage([s.id for s in self.schools], self.directions, self.types)
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -563,9 +558,9 @@ def dynamics(current: CampaignData, previous: CampaignData) -> Dynamics:
     """Changes between two campaigns on the schools with counted reports in both."""
     before_ids = {s.id for s in previous.schools if s.reported}
     common = [s.id for s in current.schools if s.reported and s.id in before_ids]
-    after_cov = compute_coverage(current.entry_summary().facts(), common, current.directions, current.types)
+    after_cov = current.entry_summary().coverage(common, current.directions, current.types)
     # The previous campaign's facts are placed in the current framework's directions when codes match.
-    before_cov = compute_coverage(previous.entry_summary().facts(), common, current.directions, current.types)
+    before_cov = previous.entry_summary().coverage(common, current.directions, current.types)
     directions, types = [], []
     for row in after_cov.rows:
         if row.direction is None:

@@ -9,7 +9,7 @@ done entry assigned to the direction explicitly. Percentages are of the campaign
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -165,3 +165,53 @@ def _row(direction, activity_type, name, bucket: dict[int, bool], total: int) ->
         schools_total=total,
         uncertified_ids=sorted(s for s, certified in bucket.items() if not certified),
     )
+
+
+Key = tuple[str | None, str | None]  # (effective direction, activity type)
+
+
+def coverage_of(by_key: Mapping[Key, Collection[int]], uncertified: Mapping[Key, Set[int]], school_ids: Collection[int],
+                directions: Sequence[DirectionInfo], types: Sequence[TypeInfo]) -> Coverage:
+    """`compute_coverage`'s rows from the schools of each (direction, type) rather than one fact per entry: the same
+    rows in the same order with the same schools. `uncertified`: per key, those of its schools whose every entry there
+    is in a submitted, not yet certified report. A direction's row merges its keys; a school is uncertified there
+    when it is uncertified in each of them."""
+    members = school_ids if isinstance(school_ids, (set, frozenset)) else set(school_ids)
+    total = len(members)
+    keys: dict[Key, set[int]] = {}
+    doubtful: dict[Key, set[int]] = {}
+    for key, ids in by_key.items():
+        schools = set(ids)
+        if not schools <= members:  # usually every school counted is a member: checking is cheaper than copying
+            schools &= members
+        if schools:
+            keys[key] = schools
+            if uncertified.get(key):
+                doubtful[key] = schools & uncertified[key]
+
+    def row(direction, code, name, parts: list[Key]) -> CoverageRow:
+        if len(parts) == 1:
+            schools, unsure = keys[parts[0]], doubtful.get(parts[0], set())
+        else:
+            schools = set().union(*(keys[k] for k in parts))
+            unsure = set()
+            if any(k in doubtful for k in parts):
+                unsure = schools - set().union(*(keys[k] - doubtful.get(k, set()) for k in parts))
+        return CoverageRow(direction, code, name, sorted(schools), total, sorted(unsure))
+
+    type_names = {t.code: t.name for t in types}
+    known = [d.code for d in directions]
+    rows = []
+    for d in directions:
+        rows.append(row(d.code, None, d.name, [k for k in keys if k[0] == d.code]))
+        listed = [t.code for t in types if t.direction == d.code]
+        extra = sorted(code for (direction, code) in keys if direction == d.code and code is not None and code not in listed)
+        for code in listed + extra:
+            rows.append(row(d.code, code, type_names.get(code, code), [(d.code, code)] if (d.code, code) in keys else []))
+    orphan_types = sorted({code for (direction, code) in keys if direction not in known and code is not None})
+    outside = [k for k in keys if k[0] is None]
+    if orphan_types or outside:
+        rows.append(row(None, None, "Вне направлений этой системы", outside))
+        for code in orphan_types:
+            rows.append(row(None, code, type_names.get(code, code), [k for k in keys if k[1] == code and k[0] not in known]))
+    return Coverage(schools_total=total, directions=list(directions), rows=rows)

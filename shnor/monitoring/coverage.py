@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.db import connection
 
-from shnor.core.coverage import Coverage, CoverageRow, EntryFact, compute_coverage
+from shnor.core.coverage import Coverage, EntryFact, compute_coverage, coverage_of
 from shnor.core.russian import DASH, count_share
 from shnor.plans.maps import FrameworkMaps, framework_maps
 from shnor.registry.models import Municipality
@@ -82,7 +82,8 @@ def compute_coverage_for(campaign: Campaign, include_submitted: bool = False, sc
     for type_id, direction_id, ids in rows:
         key = (maps.effective_direction(type_id, direction_id), maps.type_code.get(type_id))
         by_key.setdefault(key, set()).update(id_list(ids))
-    return coverage_from_sets(by_key, submitted, members, maps.directions, maps.types)
+    uncertified = {key: schools & submitted for key, schools in by_key.items()} if submitted else {}
+    return coverage_of(by_key, uncertified, members, maps.directions, maps.types)
 
 
 def done_school_rows(campaign_id: int, statuses: list[str]) -> tuple[list[tuple[int | None, int | None, str]], set[int]] | None:
@@ -118,38 +119,6 @@ def done_school_rows(campaign_id: int, statuses: list[str]) -> tuple[list[tuple[
 def id_list(text: str | None) -> list[int]:
     """The ids of a comma-separated aggregate; json's parser reads them faster than int() one by one."""
     return json.loads(f"[{text}]") if text else []
-
-
-def coverage_from_sets(by_key: dict[tuple[str | None, str | None], set[int]], uncertified: set[int], school_ids, directions, types) -> Coverage:
-    """compute_coverage's rows from (direction, type) → schools: same order, same rows, same numbers."""
-    members = set(school_ids)
-    total = len(members)
-    # Usually every school counted is a member: checking is cheaper than copying.
-    keys = {key: schools if schools <= members else schools & members for key, schools in by_key.items()}
-    keys = {key: schools for key, schools in keys.items() if schools}
-    by_direction: dict[str | None, set[int]] = {}
-    for (direction, _code), schools in keys.items():
-        by_direction.setdefault(direction, set()).update(schools)
-
-    def row(direction, code, name, schools) -> CoverageRow:
-        return CoverageRow(direction, code, name, sorted(schools), total, sorted(schools & uncertified))
-
-    type_names = {t.code: t.name for t in types}
-    known = [d.code for d in directions]
-    rows = []
-    for d in directions:
-        rows.append(row(d.code, None, d.name, by_direction.get(d.code, set())))
-        listed = [t.code for t in types if t.direction == d.code]
-        extra = sorted(code for (direction, code) in keys if direction == d.code and code is not None and code not in listed)
-        for code in listed + extra:
-            rows.append(row(d.code, code, type_names.get(code, code), keys.get((d.code, code), set())))
-    orphan_types = sorted({code for (direction, code) in keys if direction not in known and code is not None})
-    if orphan_types or by_direction.get(None):
-        rows.append(row(None, None, "Вне направлений этой системы", by_direction.get(None, set())))
-        for code in orphan_types:
-            merged = set().union(*(s for (direction, c), s in keys.items() if c == code and direction not in known))
-            rows.append(row(None, code, type_names.get(code, code), merged))
-    return Coverage(schools_total=total, directions=list(directions), rows=rows)
 
 
 # ---------------------------------------------------------------------------------------------------------

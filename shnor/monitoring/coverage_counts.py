@@ -46,7 +46,7 @@ def maps_key(maps: FrameworkMaps) -> str:
 
 
 def fact_keys(maps: FrameworkMaps, known: set[str], type_id: int | None, direction_id: int | None) -> list[Key]:
-    """The rows one done (type, direction) puts a school in: the same rows `coverage_from_sets` makes."""
+    """The rows one done (type, direction) puts a school in: the same rows `core.coverage.coverage_of` makes."""
     direction, code = maps.effective_direction(type_id, direction_id), maps.type_code.get(type_id)
     if direction in known:
         return [(direction, ""), (direction, code)] if code else [(direction, "")]
