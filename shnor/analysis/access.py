@@ -9,7 +9,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from functools import cached_property
 
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
@@ -21,12 +21,21 @@ from shnor.registry.models import Membership, Scope
 from .models import IssuedReport
 
 
-@dataclass
 class AnalysisAccess:
-    campaign: Campaign
-    school_ids: list[int]  # the campaign's schools this user may see
-    whole: bool  # sees every school of the campaign
-    can_edit: bool
+    """A viewer's access to a campaign's analysis: `whole` when they see every school of it, `school_ids` the schools
+    they see (read only when asked for: a national campaign's 50,000 ids are not needed to show its stored справка)."""
+
+    def __init__(self, campaign: Campaign, scope: Scope, whole: bool, can_edit: bool):
+        self.campaign, self.scope, self.whole, self.can_edit = campaign, scope, whole, can_edit
+
+    @cached_property
+    def school_ids(self) -> list[int]:
+        all_ids = list(self.campaign.schools.values_list("pk", flat=True))
+        if self.whole:
+            return all_ids
+        # Joined with the campaign's schools, not filtered by a list of their ids (5,000 parameters cost half a second on SQLite).
+        visible = set(self.scope.schools().filter(campaigns=self.campaign).values_list("pk", flat=True))
+        return [pk for pk in all_ids if pk in visible]
 
 
 def can_view_analysis(user) -> bool:
@@ -57,11 +66,8 @@ def get_analysis_access(user, code: str) -> AnalysisAccess:
     """The campaign for a viewer of its analysis: 404 outside the user's scope, 403 for roles without analytics."""
     campaign = get_campaign_for_user(user, code)
     scope = require_analyst(user)
-    all_ids = list(campaign.schools.values_list("pk", flat=True))
-    # Joined with the campaign's schools, not filtered by a list of their ids (5,000 parameters cost half a second on SQLite).
-    visible = set(scope.schools().filter(campaigns=campaign).values_list("pk", flat=True))
-    school_ids = [pk for pk in all_ids if pk in visible]
-    return AnalysisAccess(campaign, school_ids, len(school_ids) == len(all_ids), _coordinates(user, campaign))
+    hidden = campaign.schools.exclude(pk__in=scope.schools().values("pk"))  # one anti-join, not two lists of ids
+    return AnalysisAccess(campaign, scope, not hidden.exists(), _coordinates(user, campaign))
 
 
 def get_editable_campaign(user, code: str) -> Campaign:

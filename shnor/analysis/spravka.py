@@ -146,14 +146,17 @@ def _new_row(campaign: Campaign, draft: core_findings.SpravkaItem, order: int, u
 # ---------------------------------------------------------------------------------------------------------
 
 
-def stored_findings(campaign: Campaign) -> list[Finding]:
-    rows = list(campaign.findings.all())
+def stored_findings(campaign: Campaign, with_data: bool = True) -> list[Finding]:
+    """The campaign's findings in the справка's order; without their `data` (the schools each concerns, thousands of ids
+    in a national campaign) when only their text is shown."""
+    rows = list(campaign.findings.all() if with_data else campaign.findings.defer("data"))
     return sorted(rows, key=lambda f: (core_findings.KINDS.index(f.kind), f.order, f.pk))
 
 
 def findings_by_kind(campaign: Campaign) -> list[tuple[str, list[Finding]]]:
-    """[(«Выводы», [...]), («Замечания», [...]), …] in the order of the справка, empty kinds left out."""
-    rows = stored_findings(campaign)
+    """[(«Выводы», [...]), («Замечания», [...]), …] in the order of the справка, empty kinds left out (for the page: their
+    `data` is not read)."""
+    rows = stored_findings(campaign, with_data=False)
     groups = [(core_findings.KIND_TITLES[kind], [f for f in rows if f.kind == kind]) for kind in core_findings.KINDS]
     return [(title, items) for title, items in groups if items]
 
