@@ -134,9 +134,12 @@ else:
     DATABASES["default"].setdefault("OPTIONS", {})
     # A slow query must not hold a worker forever; the error page explains the failure.
     statement_timeout = env_int("DB_STATEMENT_TIMEOUT_MS", 30000)
-    DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={statement_timeout}"
+    # No JIT compilation: PostgreSQL compiles any query it estimates costly, and for the analysis's aggregates over a
+    # campaign's entries compiling took longer than running (663 of 1,165 ms for 5,000 schools' counts).
+    DATABASES["default"]["OPTIONS"]["options"] = f"-c statement_timeout={statement_timeout} -c jit=off"
 if os.environ.get("DATABASE_REPLICA_URL"):
     DATABASES["replica"] = dj_database_url.parse(os.environ["DATABASE_REPLICA_URL"])
+    DATABASES["replica"].setdefault("OPTIONS", {})["options"] = "-c jit=off"
     DATABASE_ROUTERS = ["shnor.routers.AnalyticsReplicaRouter"]
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -178,25 +178,24 @@ def coverage_of(by_key: Mapping[Key, Collection[int]], uncertified: Mapping[Key,
     when it is uncertified in each of them."""
     members = school_ids if isinstance(school_ids, (set, frozenset)) else set(school_ids)
     total = len(members)
-    keys: dict[Key, set[int]] = {}
-    doubtful: dict[Key, set[int]] = {}
+    # Sorted lists, one key's set at a time: a national campaign has a million (school, type) pairs, and sets of all of
+    # them at once cost a hundred megabytes more than the lists the rows keep anyway.
+    keys: dict[Key, list[int]] = {}
+    doubtful: dict[Key, list[int]] = {}
     for key, ids in by_key.items():
-        schools = set(ids)
-        if not schools <= members:  # usually every school counted is a member: checking is cheaper than copying
-            schools &= members
+        schools = sorted(members.intersection(ids))
         if schools:
             keys[key] = schools
             if uncertified.get(key):
-                doubtful[key] = schools & uncertified[key]
+                doubtful[key] = sorted(uncertified[key].intersection(schools))
 
     def row(direction, code, name, parts: list[Key]) -> CoverageRow:
         if len(parts) == 1:
-            schools, unsure = keys[parts[0]], doubtful.get(parts[0], set())
-        else:
-            schools = set().union(*(keys[k] for k in parts))
-            unsure = set()
-            if any(k in doubtful for k in parts):
-                unsure = schools - set().union(*(keys[k] - doubtful.get(k, set()) for k in parts))
+            return CoverageRow(direction, code, name, keys[parts[0]], total, doubtful.get(parts[0], []))
+        schools = set().union(*(keys[k] for k in parts))
+        unsure: set[int] = set()
+        if any(k in doubtful for k in parts):
+            unsure = schools.difference(*(set(keys[k]).difference(doubtful.get(k, ())) for k in parts))
         return CoverageRow(direction, code, name, sorted(schools), total, sorted(unsure))
 
     type_names = {t.code: t.name for t in types}
