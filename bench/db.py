@@ -34,4 +34,9 @@ def synthetic_region(schools: int, seed: int = 500):
     code = f"synth-{seed}-1"
     if not Region.objects.filter(code=code).exists():
         synth(schools, seed, schools_per_region=schools)
+        from django.db import connection
+
+        if connection.vendor == "postgresql":  # as autovacuum would in time: statistics and the visibility map after the bulk load
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE")
     return Region.objects.get(code=code)

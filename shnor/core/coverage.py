@@ -176,14 +176,14 @@ def coverage_of(by_key: Mapping[Key, Collection[int]], uncertified: Mapping[Key,
     rows in the same order with the same schools. `uncertified`: per key, those of its schools whose every entry there
     is in a submitted, not yet certified report. A direction's row merges its keys; a school is uncertified there
     when it is uncertified in each of them."""
-    members = school_ids if isinstance(school_ids, (set, frozenset)) else set(school_ids)
+    # One int object per school, shared by every row: a national campaign has a million (school, type) pairs, and an
+    # object for each (read from the arrays of ids) would cost a hundred megabytes more than the rows' lists.
+    members = {school: school for school in school_ids}
     total = len(members)
-    # Sorted lists, one key's set at a time: a national campaign has a million (school, type) pairs, and sets of all of
-    # them at once cost a hundred megabytes more than the lists the rows keep anyway.
     keys: dict[Key, list[int]] = {}
     doubtful: dict[Key, list[int]] = {}
     for key, ids in by_key.items():
-        schools = sorted(members.intersection(ids))
+        schools = sorted({members[s] for s in ids if s in members})
         if schools:
             keys[key] = schools
             if uncertified.get(key):
