@@ -110,3 +110,68 @@ def test_a_failing_converter_is_a_russian_error(monkeypatch, tmp_path):
     with pytest.raises(pdf.PdfError) as caught:
         pdf.from_docx(_table_docx(3))
     assert caught.value.message.startswith("PDF не сформирован: LibreOffice не смог преобразовать документ (код завершения 1)")
+
+
+def _fake_office(folder, marker) -> str:
+    """A `soffice` script with a `soffice.bin` beside it that writes its pid and hangs, as LibreOffice would on a huge
+    document; returns the script's path."""
+    script, binary = folder / "soffice", folder / "soffice.bin"
+    script.write_text("#!/bin/sh\nexit 1\n")
+    binary.write_text(f"#!/bin/sh\necho $$ > {marker}\nexec sleep 300\n")
+    script.chmod(0o755)
+    binary.chmod(0o755)
+    return str(script)
+
+
+def test_libreoffice_itself_is_started_not_its_launcher(tmp_path):
+    assert pdf._office_binary(_fake_office(tmp_path, tmp_path / "pid")) == str(tmp_path / "soffice.bin")
+    lone = tmp_path / "lone"
+    lone.mkdir()
+    (lone / "soffice").write_text("#!/bin/sh\n")
+    assert pdf._office_binary(str(lone / "soffice")) == str(lone / "soffice")
+    if pdf.soffice():
+        assert pdf._office_binary(pdf.soffice()).endswith("/soffice.bin")
+
+
+def test_a_killed_worker_leaves_no_libreoffice_running_and_its_directory_goes_next_time(tmp_path, monkeypatch):
+    import signal
+    import subprocess
+    import sys
+
+    office, temp, marker = tmp_path / "office", tmp_path / "tmp", tmp_path / "office.pid"
+    office.mkdir()
+    temp.mkdir()
+    program = _fake_office(office, marker)
+    worker = subprocess.Popen([sys.executable, "-c", (
+        "import sys; from shnor.core.render import pdf; from tests.core.test_render_pdf import _table_docx; "
+        f"pdf.soffice = lambda: {program!r}; pdf.from_docx(_table_docx(3))")], env={**os.environ, "TMPDIR": str(temp)})
+    for _ in range(200):
+        if marker.exists() and marker.read_text().strip():
+            break
+        time.sleep(0.05)
+    office_pid = int(marker.read_text())
+    os.kill(office_pid, 0)  # converting
+    worker.send_signal(signal.SIGKILL)
+    worker.wait()
+    with pytest.raises(ProcessLookupError):  # LibreOffice went with the worker
+        for _ in range(100):
+            os.kill(office_pid, 0)
+            time.sleep(0.05)
+    monkeypatch.setattr(tempfile, "tempdir", str(temp))
+    assert len(list(temp.glob("shnor-pdf-*"))) == 1  # nobody was left to remove it
+    assert pdf.remove_abandoned(older_than_s=0) == 1 and not list(temp.glob("shnor-pdf-*"))
+
+
+def test_a_directory_in_use_is_not_removed(tmp_path, monkeypatch):
+    import fcntl
+
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    busy, young = tmp_path / "shnor-pdf-busy", tmp_path / "shnor-pdf-young"
+    busy.mkdir()
+    young.mkdir()
+    with open(busy / pdf.LOCK_NAME, "wb") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        assert pdf.remove_abandoned(older_than_s=0) == 1 and busy.exists() and not young.exists()
+    young.mkdir()
+    assert pdf.remove_abandoned() == 0 and young.exists()  # just made: perhaps being set up
+    assert pdf.remove_abandoned(older_than_s=0) == 2

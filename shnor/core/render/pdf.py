@@ -6,6 +6,11 @@ a private user profile in a temporary directory (so conversions may run side by 
 with the document, and the whole process group is killed when it runs out. Anything that goes wrong is a
 `PdfError` with a Russian message for the user.
 
+A worker killed in the middle of a conversion takes LibreOffice with it: `soffice.bin` is started directly (not
+through the `soffice` script and `oosplash`, whose child outlived them) and asks the kernel to kill it when its
+parent dies (PR_SET_PDEATHSIG). Its temporary directory, which nobody is left to remove, is removed by the next
+conversion or the next worker's start (`remove_abandoned`): a directory is in use while its owner holds a lock on it.
+
 LibreOffice lays out a table that runs over many pages in time that grows faster than its length (a national
 справка's 50,000-row list of schools would take hours), so before converting, every long table is cut into tables
 of `ROWS_PER_TABLE` rows separated by a hairline paragraph: the page looks the same and the time grows linearly.
@@ -14,12 +19,15 @@ The DOCX given to the user is not changed.
 
 from __future__ import annotations
 
+import ctypes
+import fcntl
 import os
 import re
 import shutil
 import signal
 import subprocess
 import tempfile
+import time
 import zipfile
 from collections.abc import Iterator
 from io import BytesIO
@@ -29,6 +37,9 @@ from . import docx
 from .content import Spravka
 
 ROWS_PER_TABLE = 100
+WORK_PREFIX = "shnor-pdf-"
+LOCK_NAME = ".in-use"
+RESTART = 81  # soffice.bin's exit code after it has set up a new profile: start it again (as oosplash does)
 BASE_TIMEOUT_S = 300  # LibreOffice's start and a short document, on a busy machine
 TIMEOUT_S_PER_MB = 60  # of the document's uncompressed body (a 50,000-school справка: ~150 MB)
 _TABLE = re.compile(r"<w:tbl>.*?</w:tbl>", re.DOTALL)  # the documents' tables are never nested
@@ -58,13 +69,47 @@ def soffice() -> str | None:
     return shutil.which("soffice") or shutil.which("libreoffice")
 
 
+def _office_binary(program: str) -> str:
+    """soffice.bin beside the `soffice` script when there is one (so that the process we start is LibreOffice
+    itself, which dies with us), else the program as found."""
+    binary = Path(program).resolve().parent / "soffice.bin"
+    return str(binary) if binary.is_file() and os.access(binary, os.X_OK) else program
+
+
+def _die_with_parent() -> None:  # runs in the child between fork and exec
+    PR_SET_PDEATHSIG = 1
+    ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+
+
+def remove_abandoned(older_than_s: float = 60) -> int:
+    """Remove the temporary directories of conversions whose process is gone (a killed worker); returns how many.
+    A directory is in use while its owner holds the lock on its LOCK_NAME file; one younger than `older_than_s` is
+    left alone whatever its lock (it may be being set up)."""
+    removed = 0
+    for folder in Path(tempfile.gettempdir()).glob(f"{WORK_PREFIX}*"):
+        try:
+            if time.time() - folder.stat().st_mtime < older_than_s:
+                continue
+            with open(folder / LOCK_NAME, "rb") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except FileNotFoundError:
+            pass  # no lock file: a directory of the code before the lock, or one emptied half-way
+        except OSError:  # BlockingIOError: in use; PermissionError: another user's
+            continue
+        shutil.rmtree(folder, ignore_errors=True)
+        removed += 1
+    return removed
+
+
 def from_docx(data: bytes, *, timeout: float | None = None) -> bytes:
     """The PDF of a DOCX document; PdfError when LibreOffice is missing, fails or runs out of time."""
     program = soffice()
     if program is None:
         raise PdfError("PDF не сформирован: на сервере не установлен LibreOffice (пакет libreoffice-writer-nogui). "
                        "Скачайте DOCX и сохраните его в PDF из Word; администратору — установить пакет командой make run.")
-    with tempfile.TemporaryDirectory(prefix="shnor-pdf-") as work:
+    remove_abandoned()
+    with tempfile.TemporaryDirectory(prefix=WORK_PREFIX) as work, open(Path(work) / LOCK_NAME, "wb") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # released by the kernel if we are killed: then remove_abandoned takes it
         folder = Path(work)
         source = folder / "document.docx"
         try:
@@ -72,20 +117,14 @@ def from_docx(data: bytes, *, timeout: float | None = None) -> bytes:
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise PdfError("PDF не сформирован: документ Word повреждён и не может быть преобразован.") from exc
         limit = timeout if timeout is not None else BASE_TIMEOUT_S + TIMEOUT_S_PER_MB * body_mb
-        command = [program, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+        command = [_office_binary(program), "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
                    f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--convert-to", "pdf", "--outdir", str(folder), str(source)]
         env = {**os.environ, "HOME": str(folder), "TMPDIR": str(folder)}
-        # A session of its own: on a timeout the whole group goes (soffice starts soffice.bin as a child).
-        process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=folder, start_new_session=True)
-        try:
-            _, errors = process.communicate(timeout=limit)
-        except subprocess.TimeoutExpired:
-            _kill(process)
-            minutes = max(1, round(limit / 60))
-            raise PdfError(f"PDF не сформирован: LibreOffice не успел преобразовать документ за {minutes} мин. "
-                           "Скачайте DOCX или повторите позже.") from None
-        finally:
-            _kill(process)
+        deadline = time.monotonic() + limit
+        for _ in range(2):  # the first start with a new profile may end asking to be started again
+            process, errors = _run(command, env, folder, deadline, limit)
+            if process.returncode != RESTART:
+                break
         result = folder / "document.pdf"
         if process.returncode != 0 or not result.exists() or not result.read_bytes()[:5] == b"%PDF-":
             detail = errors.decode("utf-8", "replace").strip().splitlines()[-1:] if errors else []
@@ -93,6 +132,22 @@ def from_docx(data: bytes, *, timeout: float | None = None) -> bytes:
                            + (f" (код завершения {process.returncode})" if process.returncode else "") + ". Скачайте DOCX."
                            + (f" Сообщение программы: {detail[0][:200]}" if detail else ""))
         return result.read_bytes()
+
+
+def _run(command: list[str], env: dict, folder: Path, deadline: float, limit: float) -> tuple[subprocess.Popen, bytes]:
+    # A session of its own: on a timeout the whole group goes (a converter may start children).
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, cwd=folder,
+                               start_new_session=True, preexec_fn=_die_with_parent)
+    try:
+        _, errors = process.communicate(timeout=max(0.0, deadline - time.monotonic()))
+    except subprocess.TimeoutExpired:
+        _kill(process)
+        minutes = max(1, round(limit / 60))
+        raise PdfError(f"PDF не сформирован: LibreOffice не успел преобразовать документ за {minutes} мин. "
+                       "Скачайте DOCX или повторите позже.") from None
+    finally:
+        _kill(process)
+    return process, errors
 
 
 def _kill(process: subprocess.Popen) -> None:
