@@ -3,6 +3,7 @@
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorker
 
 from shnor import background
+from shnor.core.render import pdf
 
 
 class Command(DatabaseWorker):
@@ -18,4 +19,5 @@ class Command(DatabaseWorker):
         if lost:
             self.stdout.write(f"Задач, прерванных остановкой прежнего обработчика, отмечено как неудавшиеся: {lost}. "
                               "Их можно повторить кнопкой «Повторить» на странице.")
+        pdf.remove_abandoned()  # the temporary files of a PDF conversion the previous worker was killed in
         super().handle(*args, **options)
