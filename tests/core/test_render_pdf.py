@@ -175,3 +175,44 @@ def test_a_directory_in_use_is_not_removed(tmp_path, monkeypatch):
     young.mkdir()
     assert pdf.remove_abandoned() == 0 and young.exists()  # just made: perhaps being set up
     assert pdf.remove_abandoned(older_than_s=0) == 2
+
+
+def _styled_docx(style: str) -> bytes:
+    doc = Document()
+    doc.add_paragraph("До таблицы")
+    table = doc.add_table(rows=2, cols=2)
+    table.style = style
+    table.rows[0].cells[0].text = "Школа"
+    table.rows[1].cells[1].paragraphs[0].style = "Caption"
+    table.rows[1].cells[1].paragraphs[0].add_run("Подпись")
+    out = BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def test_a_simple_table_style_is_resolved_for_layout_into_borders_and_a_paragraph_style(tmp_path):
+    pdf._for_layout(_styled_docx("Table Grid"), tmp_path / "flat.docx")
+    with zipfile.ZipFile(tmp_path / "flat.docx") as z:
+        document, styles = z.read("word/document.xml").decode(), z.read("word/styles.xml").decode()
+    table = re.search(r"<w:tbl>.*</w:tbl>", document, re.DOTALL).group(0)
+    assert "<w:tblStyle" not in table and '<w:insideH w:val="single"' in table  # the style's borders, on the table
+    assert table.count('<w:pStyle w:val="ShnorCellsTableGrid"/>') == 3  # every cell paragraph without a style of its own
+    assert '<w:pStyle w:val="Caption"/>' in table
+    assert "ShnorCells" not in document.replace(table, "")  # paragraphs outside the table keep theirs
+    added = re.search(r'<w:style [^>]*w:styleId="ShnorCellsTableGrid">.*?</w:style>', styles).group(0)
+    assert '<w:basedOn w:val="Normal"/>' in added and '<w:spacing w:after="0"' in added
+
+
+def test_a_table_style_with_conditional_formatting_is_left_to_libreoffice(tmp_path):
+    data = _styled_docx("Light Shading")
+    pdf._for_layout(data, tmp_path / "same.docx")
+    assert _document_xml((tmp_path / "same.docx").read_bytes()) == _document_xml(data)
+
+
+@needs_libreoffice
+def test_the_pdf_of_a_styled_table_keeps_its_text():
+    import pdfplumber
+
+    with pdfplumber.open(BytesIO(pdf.from_docx(_styled_docx("Table Grid")))) as document:
+        text = document.pages[0].extract_text()
+    assert "До таблицы" in text and "Школа" in text and "Подпись" in text
