@@ -166,15 +166,19 @@ def test_a_directory_in_use_is_not_removed(tmp_path, monkeypatch):
     import fcntl
 
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
-    busy, young = tmp_path / "shnor-pdf-busy", tmp_path / "shnor-pdf-young"
-    busy.mkdir()
-    young.mkdir()
+    busy, left, unlocked = tmp_path / "shnor-pdf-busy", tmp_path / "shnor-pdf-left", tmp_path / "shnor-pdf-unlocked"
+    for folder in (busy, left, unlocked):
+        folder.mkdir()
+    (left / pdf.LOCK_NAME).touch()
     with open(busy / pdf.LOCK_NAME, "wb") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        assert pdf.remove_abandoned(older_than_s=0) == 1 and busy.exists() and not young.exists()
-    young.mkdir()
-    assert pdf.remove_abandoned() == 0 and young.exists()  # just made: perhaps being set up
-    assert pdf.remove_abandoned(older_than_s=0) == 2
+        assert pdf.remove_abandoned() == 0  # all just made: perhaps being set up
+        assert pdf.remove_abandoned(older_than_s=0) == 1 and busy.exists() and not left.exists()
+    assert unlocked.exists()  # made by the code before the lock: perhaps still converting
+    assert pdf.remove_abandoned(older_than_s=0) == 1 and not busy.exists()
+    day_old = time.time() - pdf.UNLOCKED_AGE_S - 1
+    os.utime(unlocked, (day_old, day_old))
+    assert pdf.remove_abandoned() == 1 and not unlocked.exists()
 
 
 def _styled_docx(style: str) -> bytes:

@@ -48,6 +48,7 @@ from .content import Spravka
 ROWS_PER_TABLE = 100
 WORK_PREFIX = "shnor-pdf-"
 LOCK_NAME = ".in-use"
+UNLOCKED_AGE_S = 24 * 3600  # no conversion runs that long (a 50,000-school справка: about 15 minutes)
 RESTART = 81  # soffice.bin's exit code after it has set up a new profile: start it again (as oosplash does)
 BASE_TIMEOUT_S = 300  # LibreOffice's start and a short document, on a busy machine
 TIMEOUT_S_PER_MB = 60  # of the document's uncompressed body (a 50,000-school справка: ~150 MB)
@@ -99,16 +100,19 @@ def _die_with_parent() -> None:  # runs in the child between fork and exec
 def remove_abandoned(older_than_s: float = 60) -> int:
     """Remove the temporary directories of conversions whose process is gone (a killed worker); returns how many.
     A directory is in use while its owner holds the lock on its LOCK_NAME file; one younger than `older_than_s` is
-    left alone whatever its lock (it may be being set up)."""
+    left alone whatever its lock (it may be being set up), and one without the file (made by the code before the
+    lock, which may still be converting) until it is UNLOCKED_AGE_S old."""
     removed = 0
     for folder in Path(tempfile.gettempdir()).glob(f"{WORK_PREFIX}*"):
         try:
-            if time.time() - folder.stat().st_mtime < older_than_s:
+            age = time.time() - folder.stat().st_mtime
+            if age < older_than_s:
                 continue
             with open(folder / LOCK_NAME, "rb") as lock:
                 fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except FileNotFoundError:
-            pass  # no lock file: a directory of the code before the lock, or one emptied half-way
+            if not folder.is_dir() or age < UNLOCKED_AGE_S:
+                continue
         except OSError:  # BlockingIOError: in use; PermissionError: another user's
             continue
         shutil.rmtree(folder, ignore_errors=True)
