@@ -14,9 +14,9 @@ conversion or the next worker's start (`remove_abandoned`): a directory is in us
 LibreOffice lays out a table that runs over many pages in time that grows faster than its length (a national
 справка's 50,000-row list of schools would take hours), so before converting, every long table is cut into tables
 of `ROWS_PER_TABLE` rows separated by a hairline paragraph: the page looks the same and the time grows linearly.
-Writer also reads a table that has a table style (Word's «Сетка таблицы» of every template) about a third slower: it
-applies the style's paragraph and character properties cell by cell (a 5,000-school справка: 17.5 s instead of
-27.7 s to read and lay out, measured in BENCHMARKS.md). So a simple table style — no conditional formatting, no cell
+Writer also reads a table that has a table style (Word's «Сетка таблицы» of every template) about a quarter slower: it
+applies the style's paragraph and character properties cell by cell (a 5,000-school справка: 26 s instead of
+33 s to read and lay out, measured in BENCHMARKS.md). So a simple table style — no conditional formatting, no cell
 properties, based on nothing but the default — is resolved for the conversion: its borders, cell margins and indent
 go to each table that uses it, and its paragraph and character properties to a paragraph style based on the default
 one, which the table's paragraphs without a style of their own take (in Word, too, a table style's properties win
