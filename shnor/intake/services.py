@@ -287,8 +287,10 @@ def _items(f: ImportFile, payload: dict, school_id, campaign, *, may_diagnose: b
         section = a.get("section") or ""
         # The document's section decides the direction when the framework has the document's sections.
         direction_id = directions.get(a.get("section_direction")) or by_section.get(section) or directions.get(a.get("direction"))
-        # One activity naming several schools of the campaign is each named school's: one item per school.
-        for target in mentioned or [school_id]:
+        # One activity naming several schools of the campaign is each named school's: one item per school. In a
+        # school's own report an activity naming only other schools («сетевое взаимодействие с МБОУ …») names partners.
+        targets = mentioned if mentioned and (school_id is None or school_id in mentioned) else [school_id]
+        for target in targets:
             order += 1
             item = ImportItem(
                 file=f, kind=ImportItem.Kind.ACTIVITY, where=a.get("where", "")[:200], text=a["text"], data=a, order=order,
@@ -584,7 +586,7 @@ def _certify(batch: ImportBatch, user, school_ids: list[int]) -> list[int]:
     for school_id in school_ids:
         f = files.get(school_id) or files.get(None)
         report = SchoolReport.objects.get(campaign=batch.campaign, school_id=school_id)
-        basis = f"заверен по документу «{f.file_name}» (импорт № {batch.pk})" if f else f"заверен по документу (импорт № {batch.pk})"
+        basis = f"документ «{f.file_name}» (импорт № {batch.pk})" if f else f"импорт № {batch.pk}"
         data = None
         if f:
             with f.file.open("rb") as fh:

@@ -57,7 +57,11 @@ def upload(request, code):
         raise PermissionDenied("Загружать документы могут координаторы и сотрудники школ этой кампании.")
     coordinator = Scope.of(request.user).is_coordinator
     form = UploadForm(request.POST or None, request.FILES or None, schools=schools, coordinator=coordinator)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and not campaign.is_open:
+        form.is_valid()  # keeps what was chosen; the files are not taken
+        form.add_error(None, f"Кампания «{campaign.title}» закрыта: загружать в неё отчёты нельзя. "
+                             "Выберите открытую кампанию или попросите регионального координатора открыть эту снова.")
+    elif request.method == "POST" and form.is_valid():
         uploads = [services.Upload(f.name, f.read()) for f in form.cleaned_data["files"]]
         try:
             batch, warnings = services.create_batch(campaign, form.cleaned_data["school"], uploads, request.user)

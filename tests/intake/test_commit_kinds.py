@@ -237,6 +237,17 @@ def test_the_kavalerovo_activity_naming_two_schools_lands_in_both(world):
     assert not ReportEntry.objects.filter(report__school=second).exclude(title__contains=title).exists()
 
 
+def test_an_activity_naming_only_a_partner_school_stays_in_the_reporting_schools_report(world):
+    """«Сетевое взаимодействие с МБОУ Бета ООШ» in Альфа's report is Альфа's work: Бета is its partner, and its
+    report (certified with the batch) is not written from Альфа's document."""
+    text = REPORT.replace("3.\tКонкурс чтецов", "4.\tОрганизация сетевого взаимодействия с МБОУ Бета ООШ\tоктябрь 2021\tВыполнено, заключён договор\n3.\tКонкурс чтецов")
+    batch = read(world, text, school=world.a1)
+    partner = ImportItem.objects.get(file__batch=batch, kind="activity", text__contains="сетевого взаимодействия")
+    assert partner.school == world.a1
+    services.commit_batch(batch, world.users["coordinator"])
+    assert not SchoolReport.objects.filter(campaign=world.campaign, school=world.a2).exists()
+
+
 def test_many_schools_reports_in_one_upload_each_school_found_confirmed_and_certified_by_the_coordinator(world):
     """The web side of «a folder in»: several files in one batch, each file's school shown for confirmation, an
     ambiguous one asked, the batch committed as certified by the coordinator and undone."""
@@ -277,10 +288,13 @@ def test_many_schools_reports_in_one_upload_each_school_found_confirmed_and_cert
     assert "Заверено по документу: 3\xa0отчёта" in page
     reports = SchoolReport.objects.filter(campaign=world.campaign, school__in=[world.a1, world.a2, world.b1])
     assert set(reports.values_list("status", flat=True)) == {"certified"}
-    assert reports.get(school=world.b1).certified_basis == f"заверен по документу «unclear.txt» (импорт № {batch.pk})"
+    assert reports.get(school=world.b1).certified_basis == f"документ «unclear.txt» (импорт № {batch.pk})"
     assert reports.get(school=world.b1).entries.exclude(status="").exists()
     detail = world.client("coordinator").get(reverse("report_detail", args=[world.campaign.code, world.b1.pk])).content.decode()
     assert "Заверен по документу" in detail and "unclear.txt" in detail
+    # The wording is said once, on the page and in the log («заверен по документу: заверен по документу …» before).
+    assert detail.lower().count("заверен по документу") == 1 + detail.count("заверен по документу: документ"), detail
+    assert not AuditEvent.objects.filter(action="report.certify_by_document", summary__contains="документу: заверен").exists()
     events = AuditEvent.objects.filter(action="report.certify_by_document")
     assert events.count() == 3 and all(e.user == world.users["coordinator"] for e in events)
 

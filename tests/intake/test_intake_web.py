@@ -308,3 +308,31 @@ def test_the_review_refuses_a_type_or_direction_the_page_does_not_offer(world, f
     batch.refresh_from_db()
     assert batch.status == "ready"
     assert list(ImportItem.objects.filter(file__batch=batch).order_by("pk").values_list("activity_type_id", "direction_id", "include")) == before
+
+
+def test_an_upload_into_a_closed_campaign_is_refused_with_a_message_and_keeps_the_school(world):
+    from shnor.monitoring.models import Campaign
+
+    Campaign.objects.filter(pk=world.campaign.pk).update(status=Campaign.Status.CLOSED)
+    response = upload(world, "coordinator", "school_report.docx", school=world.a1)
+    body = response.content.decode()
+    assert response.status_code == 400
+    assert "закрыта: загружать в неё отчёты нельзя" in body
+    assert f'<option value="{world.a1.pk}" selected>' in body
+    assert not ImportBatch.objects.exists()
+
+
+def test_the_review_names_each_indicators_file_and_the_uploads_list_names_people(world):
+    text = ("Отчёт МБОУ «Альфа СОШ» за I полугодие\n\nПо итогам полугодия качество знаний по математике повысилось на 1,1 % "
+            "и составило 38,4 %.\n\nДиректор МБОУ «Альфа СОШ»   О.А. Лебедева\n")
+    world.client("coordinator").post(reverse("intake_upload", args=[world.campaign.code]),
+                                     {"files": [SimpleUploadedFile("alfa_prose.txt", text.encode("cp1251"))]})
+    batch = latest_batch()
+    assert ImportItem.objects.filter(file__batch=batch, kind="indicator").exists()
+    page = world.client("coordinator").get(reverse("intake_batch", args=[batch.pk])).content.decode()
+    indicators = page[page.index('id="indicators"'):]
+    assert "alfa_prose.txt" in indicators[:indicators.index("</table>")]
+    listing = world.client("coordinator").get(reverse("intake_upload", args=[world.campaign.code])).content.decode()
+    coordinator = world.users["coordinator"]
+    assert coordinator.get_full_name() and coordinator.get_full_name() in listing
+    assert f"<td>{coordinator.username}</td>" not in listing
