@@ -13,7 +13,7 @@ from shnor.core.classify import LOW_CONFIDENCE
 from shnor.core.documents import ACCEPTED_EXTENSIONS, accepted_formats
 from shnor.diagnosis.models import Need
 from shnor.monitoring.access import get_campaign_for_user
-from shnor.monitoring.models import ReportEntry
+from shnor.monitoring.models import ReportEntry, SchoolReport
 from shnor.plans.models import ActivityType, Direction
 from shnor.registry.models import Scope
 
@@ -87,6 +87,11 @@ def batch_detail(request, pk):
     failed = services.reading_failed(batch)
     files = list(batch.files.select_related("school"))
     items = list(ImportItem.objects.filter(file__batch=batch).select_related("file", "school", "activity_type", "direction", "entry"))
+    # Reports that cannot take the batch's items, said beside their files before the commit refuses them.
+    locked = dict(SchoolReport.objects.filter(campaign=batch.campaign, school__in={f.school_id for f in files})
+                  .exclude(status__in=SchoolReport.EDITABLE).values_list("school_id", "status"))
+    for f in files:
+        f.locked_status = SchoolReport.Status(locked[f.school_id]).label if f.school_id in locked else ""
     return render(request, "intake/batch.html", {
         "title": f"Импорт № {batch.pk}", "batch": batch, "files": files,
         "activities": [i for i in items if i.kind == ImportItem.Kind.ACTIVITY],

@@ -152,6 +152,10 @@ def test_committing_into_a_submitted_report_is_refused_and_writes_nothing(world)
     submit(report, world.users["head"], report.version)
     upload(world, "coordinator", "school_report.docx", school=world.a1)
     batch = latest_batch()
+    # The review says so before the commit, beside the file of that school.
+    page = world.client("coordinator").get(reverse("intake_batch", args=[batch.pk])).content.decode()
+    files = page[page.index('id="files"'):]
+    assert "Отчёт школы в состоянии «отправлен, ждёт заверения куратором»: внести в него нельзя" in files[:files.index("</table>")]
     response = world.client("coordinator").post(reverse("intake_review", args=[batch.pk]), review_post(batch, commit="1"), follow=True)
     assert "вносить в него нельзя" in response.content.decode()
     batch.refresh_from_db()
