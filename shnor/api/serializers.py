@@ -584,6 +584,11 @@ class EvidenceUploadSerializer(VersionSerializer):
 class CoverageQuerySerializer(serializers.Serializer):
     submitted = serializers.BooleanField(required=False, default=False, help_text="учитывать отправленные, но не заверенные отчёты")
     municipality = id_field(required=False, help_text="только школы одного муниципалитета")
+    with_schools = serializers.BooleanField(
+        required=False, default=False,
+        help_text="со списками школ каждой строки (school_ids, uncertified_school_ids); без него списки пусты, а числа "
+                  "всей кампании берутся из поддерживаемых счётчиков охвата",
+    )
 
 
 class CoverageRowSerializer(serializers.Serializer):
@@ -594,13 +599,16 @@ class CoverageRowSerializer(serializers.Serializer):
     schools_total = serializers.IntegerField()
     percent = serializers.FloatField(allow_null=True, help_text="процент от школ кампании, с одним знаком")
     label = serializers.CharField(help_text="«13 (81,3 %)»")
-    school_ids = serializers.ListField(child=serializers.IntegerField())
-    uncertified_school_ids = serializers.ListField(child=serializers.IntegerField())
+    school_ids = serializers.ListField(child=serializers.IntegerField(), help_text="школы строки; пусто без with_schools")
+    uncertified_school_ids = serializers.ListField(
+        child=serializers.IntegerField(), help_text="из них засчитанные только по отправленным отчётам; пусто без with_schools"
+    )
 
 
 class CoverageSerializer(serializers.Serializer):
     campaign = serializers.CharField()
     include_submitted = serializers.BooleanField()
+    with_schools = serializers.BooleanField(help_text="строки перечисляют свои школы")
     schools_total = serializers.IntegerField()
     rows = CoverageRowSerializer(many=True)
 

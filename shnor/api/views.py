@@ -37,6 +37,7 @@ from shnor.monitoring import workflow
 from shnor.monitoring.access import get_campaign_for_user
 from shnor.monitoring.completeness import completeness
 from shnor.monitoring.coverage import coverage_for
+from shnor.monitoring.coverage_counts import coverage_numbers
 from shnor.monitoring.forms import CampaignForm
 from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
 from shnor.monitoring.stamps import CACHE_SECONDS, view_key
@@ -290,21 +291,26 @@ class CampaignViewSet(ApiMixin, mixins.CreateModelMixin, viewsets.ReadOnlyModelV
     @extend_schema(parameters=[s.CoverageQuerySerializer], responses=s.CoverageSerializer)
     @action(detail=True, methods=["get"], filter_backends=[], pagination_class=None)
     def coverage(self, request, code=None):
-        """How many of the campaign's schools (those the user sees) did each activity type, per direction."""
+        """How many of the campaign's schools (those the user sees) did each activity type, per direction; with
+        `with_schools` each row lists those schools too."""
         # The plain lookup of the web pages, not get_queryset's annotated one: this endpoint is polled.
         campaign = self._plain_campaign(code)
         query = s.CoverageQuerySerializer(data=request.query_params)
         query.is_valid(raise_exception=True)
         include_submitted, municipality = query.validated_data["submitted"], query.validated_data.get("municipality")
-        # Under load the JSON of thousands of school ids costs more than the coverage itself: the rendered body
-        # is cached until the campaign's reports change, per set of memberships (users who see the same schools).
-        key = f"api-coverage:{view_key(campaign, request.user)}:{int(include_submitted)}:{municipality or ''}"
+        with_schools = query.validated_data["with_schools"]
+        # The rendered body is cached until the campaign's reports change, per set of memberships (users who see
+        # the same schools). The numbers of the whole campaign are its maintained counts; the lists of schools
+        # (50,000 ids in a row of a national campaign) are computed only when asked for.
+        key = f"api-coverage:{view_key(campaign, request.user)}:{int(include_submitted)}:{int(with_schools)}:{municipality or ''}"
         body = cache.get(key)
         if body is None:
-            result = coverage_for(campaign, include_submitted, self.visible_school_ids(campaign, municipality))
+            ids = self.visible_school_ids(campaign, municipality)
+            result = (coverage_for if with_schools else coverage_numbers)(campaign, include_submitted, ids)
+            lists = {} if with_schools else {"school_ids": [], "uncertified_school_ids": []}
             body = JSONRenderer().render({
-                "campaign": campaign.code, "include_submitted": include_submitted, "schools_total": result.schools_total,
-                "rows": [{**row.as_dict(), "label": row.label} for row in result.rows],
+                "campaign": campaign.code, "include_submitted": include_submitted, "with_schools": with_schools,
+                "schools_total": result.schools_total, "rows": [{**row.as_dict(), "label": row.label, **lists} for row in result.rows],
             })
             cache.set(key, body, CACHE_SECONDS)
         return HttpResponse(body, content_type="application/json")

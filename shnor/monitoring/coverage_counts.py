@@ -21,7 +21,7 @@ from django.db.models import F, Q
 from shnor.core.coverage import Coverage, CoverageRow
 from shnor.plans.maps import FrameworkMaps, framework_maps
 
-from .coverage import compute_coverage_for, counted_statuses, done_school_rows, id_list
+from .coverage import compute_coverage_for, counted_statuses, coverage_for, done_school_rows, id_list
 from .models import Campaign, CampaignVersion, CoverageCount, ReportEntry, SchoolReport
 
 OUTSIDE = "~"  # the rows «Вне направлений этой системы»
@@ -171,6 +171,15 @@ def maintained_coverage(campaign: Campaign, include_submitted: bool = False) -> 
         for code in orphan_types:
             rows.append(row(None, code, type_names.get(code, code), (OUTSIDE, code)))
     return Coverage(schools_total=total, directions=list(maps.directions), rows=rows)
+
+
+def coverage_numbers(campaign: Campaign, include_submitted: bool, school_ids: list[int]) -> Coverage:
+    """The coverage numbers of the campaign's schools `school_ids` (a viewer's, a subset of the campaign's): from the
+    maintained counts when they are all of them — the counts are campaign-wide — else computed for that part. Rows
+    of maintained counts carry no lists of schools; ask `coverage_for` for those."""
+    if len(school_ids) == campaign.schools.count():
+        return maintained_coverage(campaign, include_submitted)
+    return coverage_for(campaign, include_submitted, school_ids)
 
 
 def numbers_of(coverage: Coverage) -> list[tuple]:

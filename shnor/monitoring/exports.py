@@ -6,13 +6,13 @@ from shnor.core.documents import csv, xlsx
 from shnor.core.sheets import Column
 
 from .completeness import completeness
-from .coverage import coverage_for
+from .coverage_counts import coverage_numbers
 
 WRITERS = {"xlsx": xlsx.write_bytes, "csv": csv.write_bytes}
 
 
 def coverage_table(campaign, school_ids, include_submitted=False):
-    coverage = coverage_for(campaign, include_submitted, school_ids)
+    coverage = coverage_numbers(campaign, include_submitted, school_ids)
     direction_names = {r.direction: r.name for r in coverage.rows if r.activity_type is None}
     columns = [Column("direction", "Направление", width=40), Column("name", "Вид мероприятия", width=60),
                Column("schools", "Школ", width=8), Column("total", "Всего школ", width=10), Column("percent", "Доля, %", width=10),

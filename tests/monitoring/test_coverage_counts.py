@@ -140,3 +140,22 @@ def test_counts_built_with_other_maps_are_rebuilt_when_read(world, actors):
     CampaignVersion.objects.filter(campaign=world.campaign).update(coverage_maps="other")
     CoverageCount.objects.filter(campaign=world.campaign).update(counted=0)
     assert coverage_counts.maintained_coverage(world.campaign).row_for_type("pk_courses").schools == 1
+
+
+def test_the_coverage_export_of_the_whole_campaign_reads_the_counts_and_of_a_part_computes_it(world, actors):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from shnor.monitoring import exports
+    from shnor.monitoring.models import ReportEntry
+
+    _run(world, [("edit", 0, "pk_courses", "done", False), ("submit", 0), ("certify", 0)], *actors)
+    coverage_counts.maintained_coverage(world.campaign)
+    everyone = [world.a1.pk, world.a2.pk, world.b1.pk]
+    with CaptureQueriesContext(connection) as queries:
+        _, _, rows = exports.coverage_table(world.campaign, everyone)
+    assert not [q["sql"] for q in queries.captured_queries if ReportEntry._meta.db_table in q["sql"]]
+    full = compute_coverage_for(world.campaign)
+    assert [(r[2], r[3]) for r in rows] == [(r.schools, r.schools_total) for r in full.rows]
+    _, _, rows = exports.coverage_table(world.campaign, [world.b1.pk])  # a municipality's coordinator: b1 did nothing
+    assert [(r[2], r[3]) for r in rows] == [(0, 1)] * len(rows)
