@@ -12,7 +12,7 @@ from django.urls import reverse
 from shnor.core.coverage import DirectionInfo, EntryFact, TypeInfo, compute_coverage
 from shnor.core.russian import normalize_spaces
 from shnor.demo import bryansk
-from shnor.monitoring.coverage import coverage_for
+from shnor.monitoring.coverage import compute_coverage_for, coverage_for
 from shnor.monitoring.models import Campaign, ReportEntry, SchoolReport
 
 
@@ -55,15 +55,16 @@ def test_only_done_or_partial_entries_of_certified_or_accepted_reports_count(wor
     ReportEntry.objects.create(report=a1, title="КПК", activity_type=world.type("pk_courses"), status="partial")
     ReportEntry.objects.create(report=b1, title="КПК", activity_type=world.type("pk_courses"), status="done")
     ReportEntry.objects.create(report=b1, title="Наставничество", activity_type=world.type("mentoring"), status="postponed")
+    # States written past the doors (no version bump): the computation itself, not the cache keyed by the stamp.
     SchoolReport.objects.filter(pk=a1.pk).update(status="certified")
     SchoolReport.objects.filter(pk=b1.pk).update(status="submitted")
-    assert coverage_for(world.campaign).row_for_type("pk_courses").school_ids == [world.a1.pk]
-    with_submitted = coverage_for(world.campaign, include_submitted=True)
+    assert compute_coverage_for(world.campaign).row_for_type("pk_courses").school_ids == [world.a1.pk]
+    with_submitted = compute_coverage_for(world.campaign, include_submitted=True)
     assert with_submitted.row_for_type("pk_courses").school_ids == sorted([world.a1.pk, world.b1.pk])
     assert with_submitted.row_for_type("pk_courses").uncertified_ids == [world.b1.pk]
     assert with_submitted.row_for_type("mentoring").schools == 0
     SchoolReport.objects.filter(pk=a1.pk).update(status="returned")
-    assert coverage_for(world.campaign).row_for_type("pk_courses").schools == 0
+    assert compute_coverage_for(world.campaign).row_for_type("pk_courses").schools == 0
 
 
 def test_an_explicit_direction_wins_over_the_types_primary_one(world):
