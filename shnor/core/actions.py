@@ -106,10 +106,19 @@ class Item:
 
 
 @dataclass
+class Overdue:
+    """One addressee's items past their deadline. A record, not a dict: templates write `x.items`, which on a dict
+    is its method."""
+
+    addressee: str
+    items: list[dict]  # text, deadline, kind
+
+
+@dataclass
 class Execution:
     lead: str
     counts: list[dict]  # status label, number: every status with at least one item
-    overdue: list[dict]  # addressee, items: [{text, deadline, kind}]
+    overdue: list[Overdue]
     items: list[dict] = field(default_factory=list)  # text, addressee, deadline, status, note, kind
 
 
@@ -127,7 +136,7 @@ def execution(items: list[Item], on: date) -> Execution:
     by_addressee: dict[str, list[Item]] = {}
     for i in late:
         by_addressee.setdefault(i.addressee or "адресат не указан", []).append(i)
-    overdue = [{"addressee": who, "items": [{"text": i.text, "deadline": i.deadline_text, "kind": i.kind} for i in rows]}
+    overdue = [Overdue(who, [{"text": i.text, "deadline": i.deadline_text, "kind": i.kind} for i in rows])
                for who, rows in by_addressee.items()]
     recs = sum(1 for i in items if i.kind == "recommendation")
     decisions = len(items) - recs

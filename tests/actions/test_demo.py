@@ -1,8 +1,10 @@
 """The demo's recommendations and decisions of January–June 2021 and the next справка's section about them."""
 
 from datetime import date
+from io import BytesIO
 
 import pytest
+from docx import Document
 
 from shnor.actions.models import Action
 from shnor.actions.profile import items_for_school
@@ -29,8 +31,13 @@ def test_the_next_spravka_reports_their_execution():
     lead = s.previous_tasks_lead.replace("\u00a0", " ")
     assert lead == "По итогам предыдущего периода — 5 рекомендаций и 3 управленческих решения; на 25 января 2022 г. выполнено 3 из 8, срок истёк у 2."
     assert {c["status"]: c["number"] for c in s.execution_counts} == {"выполнено": 3, "в работе": 3, "не начато": 1, "не выполнено": 1}
-    overdue = {o["addressee"]: len(o["items"]) for o in s.execution_overdue}
+    overdue = {o.addressee: len(o.items) for o in s.execution_overdue}
     assert overdue == {"руководители ОО": 1, "Органу местного самоуправления в сфере образования (Гордеевский район)": 1}
+    # The Word document lists them too: the default template's loop over each addressee's items used to fail on
+    # them («Шаблон справки повреждён…» for every campaign with an overdue item).
+    text = "\n".join(p.text for p in Document(BytesIO(spravka.render(s, "docx"))).paragraphs)
+    assert "Срок истёк, не выполнено:" in text
+    assert "руководители ОО:" in text and "Гордеевский район):" in text
     standing = next(t for t in s.previous_tasks if t["deadline"] == "постоянно")
     assert standing["status"] == "в работе"
 

@@ -58,8 +58,8 @@ def test_the_section_counts_by_status_and_lists_the_overdue_by_addressee():
     assert section.counts == [{"status": "выполнено", "number": 1}, {"status": "в работе", "number": 2},
                               {"status": "не начато", "number": 1}, {"status": "не выполнено", "number": 1}]
     assert section.overdue == [
-        {"addressee": muni, "items": [{"text": "обеспечить отчёты", "deadline": "до 01.12.2021", "kind": "recommendation"}]},
-        {"addressee": "ЦНППМ", "items": [{"text": "провести семинар", "deadline": "до 01.12.2021", "kind": "recommendation"}]},
+        core.Overdue(muni, [{"text": "обеспечить отчёты", "deadline": "до 01.12.2021", "kind": "recommendation"}]),
+        core.Overdue("ЦНППМ", [{"text": "провести семинар", "deadline": "до 01.12.2021", "kind": "recommendation"}]),
     ]
     lead = section.lead.replace("\u00a0", " ")
     assert lead == "По итогам предыдущего периода — 3 рекомендации и 2 управленческих решения; на 25 января 2022 г. выполнено 1 из 5, срок истёк у 2."

@@ -63,7 +63,7 @@ class Spravka:
     previous_tasks_lead: str  # «Исполнение рекомендаций и управленческих решений предыдущего периода»: the lead,
     previous_tasks: list[dict]  # every item: text, responsible (the addressee), deadline, status, note, kind
     execution_counts: list[dict]  # status, number
-    execution_overdue: list[dict]  # addressee, items: [{text, deadline, kind}]
+    execution_overdue: list  # shnor.core.actions.Overdue: addressee, items [{text, deadline, kind}]
     conclusions: list[str]
     remarks: list[str]
     decisions: list[dict]  # number, text, responsible, deadline

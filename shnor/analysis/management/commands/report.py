@@ -47,6 +47,6 @@ class Command(BaseCommand):
             path.write_bytes(data)
         except OSError as exc:
             raise CommandError(f"Не удалось записать файл {path}: {exc.strerror}.") from None
-        self.stdout.write(f"{documents.KINDS[kind]} ({target.name}) записан(а): {path} ({len(data) // 1024} КБ, {fmt.upper()}).")
+        self.stdout.write(f"Файл записан: {path} — {documents.KINDS[kind].lower()} ({target.name}), {len(data) // 1024} КБ, {fmt.upper()}.")
         if kind in documents.OWN_KINDS and target.municipality and not target.own and obj.municipalities.filter(pk=target.municipality.pk).exists():
             self.stdout.write("У муниципалитета есть собственная дорожная карта в этой кампании: отчёт по ней — с параметром --own.")
