@@ -194,6 +194,13 @@ class SchoolReport(ReportState, models.Model):
         today = today or timezone.localdate()
         return self.status in self.EDITABLE and today > self.campaign.due_date
 
+    def get_status_display(self) -> str:
+        """The state as people read it: a report certified from its signed document is «заверен по документу», not
+        «заверен куратором» (no curator certified it in the system)."""
+        if self.status == self.Status.CERTIFIED and self.certified_basis:
+            return "заверен по документу"
+        return self.Status(self.status).label
+
 
 class MunicipalReportQuerySet(models.QuerySet):
     def visible_to(self, user):

@@ -291,7 +291,8 @@ def test_many_schools_reports_in_one_upload_each_school_found_confirmed_and_cert
     assert reports.get(school=world.b1).certified_basis == f"документ «unclear.txt» (импорт № {batch.pk})"
     assert reports.get(school=world.b1).entries.exclude(status="").exists()
     detail = world.client("coordinator").get(reverse("report_detail", args=[world.campaign.code, world.b1.pk])).content.decode()
-    assert "Заверен по документу" in detail and "unclear.txt" in detail
+    # The state says how it was certified («заверен куратором» before: no curator certified it in the system).
+    assert 'id="report-status">заверен по документу<' in detail and "unclear.txt" in detail
     # The wording is said once, on the page and in the log («заверен по документу: заверен по документу …» before).
     assert detail.lower().count("заверен по документу") == 1 + detail.count("заверен по документу: документ"), detail
     assert not AuditEvent.objects.filter(action="report.certify_by_document", summary__contains="документу: заверен").exists()
