@@ -50,7 +50,7 @@ def extract(document: Document, context: ReadingContext | None = None) -> Extrac
     if reference != context.reference_date:
         context = replace(context, reference_date=reference)
     result.activities = build(drafts, context, result.warnings)
-    deadlines = {id(statement): cell for statement, cell in table_recommendations}
+    deadlines = {id(statement): cell for statement, cell in table_recommendations} | prose.deadlines
     findings = sorted(table_risks + [s for s, _ in table_recommendations] + cell_found + prose.findings,
                       key=lambda f: _order(document, f.where))
     for finding in findings:

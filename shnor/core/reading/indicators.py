@@ -75,6 +75,12 @@ _LEVEL = re.compile(
     r"(?:[-–](?!\d)|[—:=]|составил\w*|составля\w*|равн\w*)?\s*"
     r"(?P<value>[-−–]?\d+(?:[.,]\d+)?)(?![.,]?\d)\s*(?P<unit>%|процент\w*|чел\w*\.?|балл\w*)?"
 )
+# «Качество знаний обучающихся 5–9 классов по итогам I полугодия составило 38,4 %», «составило 38,4 % качество
+# знаний»: the verb stating the value, wherever it stands in the clause of the name.
+_STATED = re.compile(rf"(?:составил\w*|составля\w*|достиг\w*|равн[аоы]?)\s+(?P<value>{_NUMBER})\s*(?P<unit>%|процент\w*|чел\w*\.?|балл\w*)?")
+# «доля обучающихся, имеющих неудовлетворительные отметки, снизилась с 12,5 % до 9,0 %»: an indicator the project does
+# not track, named by the document, when the sentence names no tracked one.
+_NAMED = re.compile(r"(?<![а-яё])(?:доля|количество|число|процент)\s+[а-яё]")
 _SUBJECT_AFTER = re.compile(r"^\s*(?:\w+\s+){0,1}?по\s+(?P<subject>[а-яё]+(?:\s+язык\w*)?)")
 _STAGE = re.compile(r"(школьн|муниципальн|регионал|заключительн|всероссийск)\w*\s+этап\w*")
 _STAGES = {"школьн": "школьный", "муниципальн": "муниципальный", "регионал": "региональный",
@@ -98,6 +104,8 @@ def _sentence_indicators(sentence: str, where: str) -> list[IndicatorMention]:
             hits.append((match.start(), match.end(), definition))
     hits.sort(key=lambda hit: hit[0])
     hits = _without_overlaps(hits)
+    if not hits:
+        return _named_indicators(sentence, folded, where)
     result: list[IndicatorMention] = []
     for i, (start, end, definition) in enumerate(hits):
         left = hits[i - 1][1] if i else 0
@@ -117,7 +125,8 @@ def _without_overlaps(hits):
 
 def _read_window(sentence, folded, left, start, end, right, definition, where) -> list[IndicatorMention]:
     # The clause of the name: from the last comma, semicolon or colon before it to the first one after a number.
-    left = max([left] + [folded.rfind(mark, left, start) + 1 for mark in ",;:"])
+    # (a decimal comma «38,4» is no clause mark)
+    left = max([left] + [mark.end() for mark in re.finditer(r"[,;:](?!\d)", folded[:start]) if mark.start() >= left])
     cut = re.search(r"\d[^,;]*?[,;](?=\s)", folded[end:right])
     text_end = end + cut.end() - 1 if cut else right
     window = folded[left:right]
@@ -149,12 +158,50 @@ def _read_window(sentence, folded, left, start, end, right, definition, where) -
         subject = level.group("subject") or (subject_match.group(0) if subject_match else "")
         return [make(_decimal(level.group("value")), _unit(level.group("unit")) or definition.unit,
                      subject=_subject(subject))]
+    stated = _STATED.search(window)
+    if stated and not _looks_like_date(window[stated.start("value"):], _NUMBER_AT.match(window[stated.start("value"):])):
+        return [make(_decimal(stated.group("value")), _unit(stated.group("unit")) or definition.unit,
+                     subject=_subject(subject_match.group(0)) if subject_match else "")]
     if definition.counted:
         # «КПК прошли 12 педагогов», «проведено 14 консультаций»: the count is a quantity of the right noun.
         for quantity in find_quantities(sentence[left:text_end]):
             if quantity.unit in definition.counted or lemma(quantity.unit) in definition.counted:
                 return [make(quantity.value, definition.unit or "", subject="")]
     return []
+
+
+_NUMBER_AT = re.compile(_NUMBER)
+
+
+def _named_indicators(sentence: str, folded: str, where: str) -> list[IndicatorMention]:
+    """«Доля обучающихся, имеющих «2», снизилась с 12,5 % до 9,0 %»: a level with its previous value, or a change,
+    of an indicator the document names itself."""
+    name = _NAMED.search(folded)
+    if not name:
+        return []
+    from_to = _FROM_TO.search(folded)
+    if from_to and re.match(r"\s*(?:год|г\.|гг|уч|класс|числ|[а-я]+бр)", folded[from_to.end():]):
+        from_to = None  # «с 2020 до 2022 года», «с 5 до 9 класса», «с 1 до 15 декабря» are no values
+    change = _CHANGE.search(folded) if not from_to else None
+    found = from_to or change
+    if not found:
+        return []
+    # The name runs from «доля» to the verb (or the numbers) after it.
+    verb = re.search(rf"\s*,?\s*(?:{_UP}|{_DOWN}|составил\w*)", folded[name.end():])
+    stop = name.end() + verb.start() if verb else (found.start() if found.start() > name.start() else len(folded))
+    title = " ".join(sentence[name.start():stop].split()).strip(" ,;.")
+    percent = folded[name.start():].startswith(("доля", "процент"))
+    text = " ".join(sentence.split()).strip(" .")
+    if from_to:
+        unit = _unit(from_to.group("unit")) or ("%" if percent else "")
+        return [IndicatorMention(name=title, value=_decimal(from_to.group("value")), unit=unit, text=text, where=where,
+                                 previous=_decimal(from_to.group("previous")))]
+    value = _decimal(change.group("value"))
+    if value is None:
+        return []
+    sign = -1 if re.match(_DOWN, change.group("verb")) else 1
+    unit = "п.п." if change.group("unit").startswith("п.") else _unit(change.group("unit"))
+    return [IndicatorMention(name=title, value=sign * abs(value), unit=unit, text=text, where=where, change=True)]
 
 
 def _looks_like_date(after: str, level: re.Match[str]) -> bool:

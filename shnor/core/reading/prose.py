@@ -35,13 +35,13 @@ _LEAD_INS: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
         ("task", r"^задачи\b"),
         ("conclusion", r"^(?:общие\s+|основные\s+)?(?:выводы?|заключение)\b"),
         ("remark", r"^замечани"),
-        ("decision", r"^(?:управленческие\s+решения|принятые\s+решения|решения\b|решили\b|постановили\b)"),
+        ("decision", r"^(?:управленческие\s+решения|принятые\s+решения|решени[ея]\b|решили\b|постановили\b)"),
         ("recommendation", r"^(?:адресные\s+|методические\s+)?рекомендаци|^предложения\b|^рекомендован|^рекомендуется\s*:"),
-        ("cause", r"^(?:основные\s+|возможные\s+)?причин|^среди\s+причин|выявлены\s+следующие\s+причин"
+        ("cause", r"^(?:(?:основн|возможн|главн)\w*\s+)?причин|^среди\s+причин|выявлены\s+следующие\s+причин"
                   r"|^(?:основные\s+)?факторы\b"),
         ("deficit", r"^(?:профессиональные\s+)?затруднени\w*\s+педагог|^(?:профессиональные\s+)?дефицит(?!\w*\s+(?:педагогическ\w*\s+|учительск\w*\s+)?кадр)|^выявлен\w*\s+(?:следующие\s+)?(?:профессиональные\s+)?дефицит"
                     r"|^группа\s*\d+\.?\s*(?:компетенци\w*\s*)?[«\"]?\s*(?:управленческ|предметн|оценочн|психолого|методическ)"),
-        ("risk", r"риск\w*\s+профил|рисков\w*\s+профил|профил\w*\s+риск|^риски\b|следующие\s+риски"
+        ("risk", r"риск\w*\s+профил|рисков\w*\s+профил|профил\w*\s+риск|^(?:(?:актуальн|выявлен|основн|ключев|имеющ|приоритетн)\w*\s+)?риски\b|следующие\s+риски"
                  r"|выявил\w*\s+(?:у\s+себя\s+)?(?:следующие\s+)?риски|самодиагностик\w*.{0,60}\bриск"),
         ("results", r"^результаты(?:\s+анализа|\s+мониторинга|\s+реализации)?\b"),
         ("schools", r"^(?:объект\s+анализа|перечень\s+(?:оо|оу|школ|образовательных)|список\s+(?:оо|оу|школ))"),
@@ -88,7 +88,13 @@ _ACTIVITY_NOUN = re.compile(
     r"|тестировани|опрос|обмен|родительск)",
     re.IGNORECASE,
 )
-_RELATIVE = re.compile(r"^(?:котор|в\s+ходе\s+котор|по\s+итогам\s+котор|с\s+которым|где\b|чтобы\b|что\b|а\s+также\b)", re.IGNORECASE)
+# «…, в которых приняли участие 8 педагогов», «…, по итогам которого…»: a clause continuing the item before it.
+_RELATIVE = re.compile(r"^(?:(?:[а-яё]+\s+){0,2}котор|где\b|чтобы\b|что\b|а\s+также\b)", re.IGNORECASE)
+# «Причинами … являются …», «Основная причина — …»: the causes follow the verb or the dash on the same line.
+_CAUSES_STATED = re.compile(r"\s+(?:явля\w+|стал[аои]?|был[аои]?|заключа\w+\s+в)\s+|\s+[—–-]\s+", re.IGNORECASE)
+# «…, срок – до 15.12.2026, ответственный — заместитель директора…»: the deadline and the responsible of a decision.
+_TERMS = re.compile(r"[,;.(]?\s*\b(?P<key>сроки?(?:\s+(?:исполнения|выполнения|реализации))?|ответственн(?:ый|ая|ые)"
+                    r"(?:\s+за\s+(?:исполнение|выполнение))?)\s*[-–—:]\s*", re.IGNORECASE)
 # «Во II полугодии будет проведён семинар», «Планируется, что будут проведены…», «Необходимо организовать…»: a plan
 # or a need, not work reported (short forms only: «все запланированные мероприятия проведены» reports work done).
 _INTENTION = re.compile(
@@ -111,6 +117,7 @@ class ProseResult:
     stated_total: int | None = None  # «В мониторинге приняли участие 9 общеобразовательных организаций»
     body: list[Block] = field(default_factory=list)  # paragraphs outside any section, for prose activities
     sections: dict[str, str] = field(default_factory=dict)  # a body paragraph's `where` → the title it is under
+    deadlines: dict[int, str] = field(default_factory=dict)  # id of a decision → its deadline as written («срок – …»)
 
 
 @dataclass
@@ -177,7 +184,10 @@ def read_prose(blocks: list[Block], corrections: dict | None = None) -> ProseRes
             elif inline and kind in _ADDRESSED and _addressee_heading(inline, replace(block, kind="paragraph"), state, result):
                 pass  # «Рекомендации: Органам местного самоуправления» — a PDF line joined to its lead-in
             elif inline and kind in FINDING_KINDS:
-                result.findings.append(Statement(kind=kind, text=inline, where=block.where))
+                for item in _listed(inline) if kind == "cause" else [inline]:
+                    _add_finding(item, block, state, result)  # cleaned there: «… Петрова А.А.» keeps its dot
+                # «Решение: утвердить план…, срок – …» closes itself: a plain paragraph after it is not its item.
+                state.listed = block.kind != "list_item" and inline.endswith(".")
             continue
         if is_signature(text) or _DATE_LINE.match(text):
             state.mode = None
@@ -399,6 +409,9 @@ def _lead_in(text: str, block: Block) -> tuple[str, str] | None:
         if not pattern.search(folded):
             continue
         head, colon, rest = bare.partition(":")
+        stated = _CAUSES_STATED.search(bare) if kind == "cause" and not colon else None
+        if stated and len(bare[:stated.start()]) <= 120:
+            return kind, bare[stated.end():].strip()
         if block.kind == "heading" or bare.rstrip().endswith(":") or len(bare) <= 80:
             return kind, rest.strip() if colon else ""
         if colon and len(head) <= 60:
@@ -461,10 +474,45 @@ def _add_finding(item: str, block: Block, state: _State, result: ProseResult) ->
             addressee, item = head.strip(), _clean_item(rest)  # «Руководителям ОО: обеспечить …»
         elif state.mode == "deficit" and group_of_heading(head) and len(head) <= 60:
             group, item = group_of_heading(head), _clean_item(rest)  # «оценочные: критериальное оценивание»
+    terms = {}
+    if state.mode in ("decision", "recommendation"):
+        item, terms = _terms(item)
+    item = _clean_item(item)
     finding = Statement(kind=state.mode or "", text=item, where=block.where, addressee=addressee, group=group)
     if state.mode in ("decision", "recommendation"):
-        finding.responsible = responsible_of(item)
+        finding.responsible = terms.get("ответственн") or responsible_of(item)
+        if terms.get("срок"):
+            result.deadlines[id(finding)] = terms["срок"]
     result.findings.append(finding)
+
+
+def _terms(item: str) -> tuple[str, dict[str, str]]:
+    """«утвердить план…, срок – до 15.12.2026, ответственный — Петрова А.А.» → («утвердить план…», {"срок": «до
+    15.12.2026», "ответственн": «Петрова А.А.»})."""
+    found = list(_TERMS.finditer(item))
+    if not found:
+        return item, {}
+    terms = {}
+    for i, match in enumerate(found):
+        end = found[i + 1].start() if i + 1 < len(found) else len(item)
+        key = "срок" if fold(match.group("key")).startswith("срок") else "ответственн"
+        value = item[match.end():end].strip(" ,;)")
+        terms[key] = value if re.search(r"\b[А-ЯЁ]\.$", value) else value.rstrip(".")  # «Петрова А.А.» keeps its dot
+    return item[:found[0].start()].rstrip(" ,;.("), terms
+
+
+def _listed(text: str) -> list[str]:
+    """«низкая мотивация обучающихся, дефицит кадров; слабая база» → the items: split on «;» when there is one,
+    else on commas; a clause continuing an item («…, в том числе…», «…, которые…») stays with it."""
+    parts = [p.strip() for p in text.split(";")] if ";" in text else _top_level_split(text)
+    items: list[str] = []
+    for part in parts:
+        if items and (_RELATIVE.match(part) or re.match(r"(?:в\s+том\s+числе|особенно|прежде\s+всего|связанн|обусловленн)",
+                                                        part, re.IGNORECASE)):
+            items[-1] = f"{items[-1]}, {part}"
+        else:
+            items.append(re.sub(r"^(?:а\s+также|и)\s+", "", part))
+    return [item for item in items if item]
 
 
 def responsible_of(text: str) -> str:
@@ -538,6 +586,10 @@ def _items(sentence: str) -> list[tuple[str, str]]:
         if intends(head):
             return []  # «Во II полугодии будут проведены: …»
         parts = _top_level_split(tail)
+        if any(re.match(r"\d", part) for part in parts):
+            # «Педагоги прошли обучение по программам ДПО: 4 человека, курсы «…»»: a count after the colon says how
+            # many, the sentence is one activity.
+            return [] if intends(sentence) else [(" ".join(sentence.split()).rstrip(". "), _status_word(sentence))]
         # Items listed after «проводились следующие мероприятия:» were done, unless worded as ongoing.
         return [(part, "" if _ONGOING.search(part) and not _DONE.search(part) else _status_word(part, listed=True))
                 for part in _merge_parts(parts) if not intends(part)]
