@@ -59,7 +59,7 @@ DEFINITIONS: tuple[_Definition, ...] = (
     _d("parents_involved", "вовлечённость родителей", r"вовлеченност\w*\s+родител\w*|охват\w*\s+родител\w*", "%"),
 )
 
-_NUMBER = r"[+-−–]?\d+(?:[.,]\d+)?"
+_NUMBER = r"[-+−–]?\d+(?:[.,]\d+)?"  # a sign: hyphen, plus, minus, en dash (a hyphen first, not a range)
 _UP = r"повыс\w*|увелич\w*|вырос\w*|возрос\w*|улучш\w*|прирост\w*"
 _DOWN = r"сниз\w*|сниж\w*|уменьш\w*|пониз\w*|сократ\w*|упал\w*"
 _CHANGE = re.compile(

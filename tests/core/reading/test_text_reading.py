@@ -1,5 +1,6 @@
 """Pieces read out of free text: evidence, quantities, statuses, indicators, school names, percentages."""
 
+import re
 from datetime import date
 from decimal import Decimal
 
@@ -9,7 +10,7 @@ from shnor.core.documents import Block, Document
 from shnor.core.reading import ReadingContext, SchoolRef, extract
 from shnor.core.reading.checks import percent_warnings
 from shnor.core.reading.evidence import find_evidence
-from shnor.core.reading.indicators import find_indicators
+from shnor.core.reading.indicators import _NUMBER, _decimal, find_indicators
 from shnor.core.reading.model import Draft
 from shnor.core.reading.quantities import find_quantities
 from shnor.core.reading.schools import find_school_names, match_school
@@ -237,3 +238,9 @@ def test_it_reads_and_checks_stated_shares_with_a_noun_or_their_own_total(line, 
     draft = _count_draft(match, Block(kind="paragraph", text=line, index=0, where="абзац 1"), "")
     assert (draft.count, draft.stated_of) == (count, of)
     assert bool(percent_warnings([draft], 16)) == wrong
+
+
+def test_a_numbers_sign_is_one_of_four_characters_not_any_letter():
+    """The sign class was a character range («+» to «−») that took any letter glued to a number as its sign."""
+    assert [_decimal(n) for n in ("−1,5", "–2", "+3", "-0,7")] == [Decimal("-1.5"), Decimal("-2"), Decimal("3"), Decimal("-0.7")]
+    assert all(re.fullmatch(_NUMBER, text) is None for text in ("а28", "х5", "№5", "Z10"))
