@@ -37,6 +37,7 @@ class ImportBatch(models.Model):
     certified = models.BooleanField("заверить по документу", default=False,
                                     help_text="отчёты подписаны руководителем и куратором: координатор заверяет их по документу")
     certified_report_ids = models.JSONField(default=list, blank=True, help_text="отчёты, заверенные по документу этим импортом")
+    created_report_ids = models.JSONField(default=list, blank=True, help_text="отчёты, созданные этим импортом (отмена удаляет их, если в них ничего не вносили)")
 
     class Meta:
         verbose_name = "импорт документов"

@@ -601,7 +601,10 @@ def _commit_school(batch: ImportBatch, items: list[ImportItem], user, counts: di
     activities = [i for i in items if i.kind == ImportItem.Kind.ACTIVITY]
     values, changes = _value_items(items)
     if school is not None and (activities or values or changes):
+        existed = SchoolReport.objects.filter(campaign=batch.campaign, school=school).exists()
         report = workflow.open_report(batch.campaign, school, user)
+        if not existed:  # undo deletes it again when nobody wrote into it since
+            batch.created_report_ids = [*batch.created_report_ids, report.pk]
         entries_written, values_written, changes_written = workflow.import_into_report(
             report, user, [_activity(i) for i in activities], [v for _, v in values], source=f"импорт № {batch.pk}", match=_matching_planned,
             changes=[c for _, c in changes])
@@ -849,11 +852,13 @@ def undo_batch(batch: ImportBatch, user) -> None:
             entry_id=i.entry_id, value_id=i.indicator_value_id, change_id=i.indicator_change_id,
             previous=i.previous, evidence_ids=i.evidence_ids or [], state=i.written) for i in items]
         workflow.remove_imported([w for w in written if w.report_id is not None], user, source=source, since=batch.committed_at)
+        for report in SchoolReport.objects.filter(pk__in=batch.created_report_ids or []).order_by("pk"):
+            workflow.discard_untouched_report(report, user, source=source)
     except (workflow.WorkflowError, actions_door.ActionError, diagnosis_door.DiagnosisError) as exc:
         raise IntakeError(str(exc)) from exc
     ImportItem.objects.filter(file__batch=batch).update(entry=None, indicator_value=None, indicator_change=None, need=None, action=None, previous=None,
                                                         evidence_ids=[], written=None)
-    batch.status, batch.undone_at, batch.certified_report_ids = ImportBatch.Status.UNDONE, timezone.now(), []
+    batch.status, batch.undone_at, batch.certified_report_ids, batch.created_report_ids = ImportBatch.Status.UNDONE, timezone.now(), [], []
     batch.save()
     record(user, "intake.undo", batch, f"Импорт № {batch.pk} отменён", region=batch.campaign.region)
 

@@ -142,6 +142,25 @@ def open_report(campaign: Campaign, school, user=None) -> SchoolReport:
     return report
 
 
+@transaction.atomic
+def discard_untouched_report(report: SchoolReport, user, *, source: str) -> bool:
+    """Delete a report an import created (open_report) when it holds nothing but its planned entries as they were
+    created: the import that opened it is undone. A report anyone wrote into since is kept; False then."""
+    report = _lock(report, None)
+    touched = (report.status != SchoolReport.Status.DRAFT or report.summary or report.indicator_values.exists()
+               or report.indicator_changes.exists() or Evidence.objects.filter(entry__report=report).exists()
+               or report.entries.filter(planned_activity=None).exists()
+               or report.entries.exclude(status="", actual_result="", reason="", quantities=[]).exists())
+    if touched:
+        return False
+    school, campaign = report.school, report.campaign
+    record(user, "report.delete", report, f"Удалён пустой отчёт школы {school} по кампании «{campaign.title}», созданный импортом ({source})",
+           school=school)
+    report.delete()
+    versions.bump([campaign.pk])
+    return True
+
+
 def _lock(report: SchoolReport, version: int | None) -> SchoolReport:
     return _locked(SchoolReport.objects.select_related("campaign", "school__municipality"), report.pk, version)
 

@@ -101,6 +101,28 @@ def test_commit_stores_causes_deficits_recommendations_quantities_and_reasons_an
     assert AuditEvent.objects.filter(action="action.delete").count() == 2
 
 
+def test_undo_deletes_the_report_the_batch_created_unless_someone_wrote_into_it(world):
+    """A school without a report in the campaign gets one at commit; undo took the rows back and left an empty
+    draft (the school «черновик» instead of «не начат»). It is deleted again, unless a person wrote into it since."""
+    assert not SchoolReport.objects.filter(campaign=world.campaign, school=world.a1).exists()
+    batch = read(world, REPORT)
+    services.commit_batch(batch, world.users["coordinator"])
+    assert SchoolReport.objects.filter(campaign=world.campaign, school=world.a1).exists()
+    services.undo_batch(batch, world.users["coordinator"])
+    assert not SchoolReport.objects.filter(campaign=world.campaign, school=world.a1).exists()
+    assert not ReportEntry.objects.filter(report__campaign=world.campaign, report__school=world.a1).exists()
+    assert AuditEvent.objects.filter(action="report.delete", summary__contains=f"импорт № {batch.pk}").count() == 1
+
+    # Written into since (the school's own conclusions): the report stays, without what the batch wrote.
+    batch = read(world, REPORT)
+    services.commit_batch(batch, world.users["coordinator"])
+    SchoolReport.objects.filter(campaign=world.campaign, school=world.a1).update(summary="Выводы школы")
+    services.undo_batch(batch, world.users["coordinator"])
+    report = SchoolReport.objects.get(campaign=world.campaign, school=world.a1)
+    assert report.summary == "Выводы школы" and not report.entries.filter(planned_activity=None).exists()
+    assert not report.entries.exclude(status="").exists()
+
+
 def test_undo_is_refused_when_an_imported_recommendation_was_marked_or_a_need_linked(world):
     from shnor.actions import door as actions_door
     from shnor.diagnosis import door as diagnosis_door
@@ -300,7 +322,9 @@ def test_many_schools_reports_in_one_upload_each_school_found_confirmed_and_cert
     assert events.count() == 3 and all(e.user == world.users["coordinator"] for e in events)
 
     services.undo_batch(batch, world.users["coordinator"])
-    assert set(reports.values_list("status", flat=True)) == {"draft"} and not reports.exclude(basis_file="").exists()
+    # The certification withdrawn, then the reports the batch created deleted: the schools are «не начат» again.
+    assert AuditEvent.objects.filter(action="report.certify_by_document_undo").count() == 3
+    assert not reports.exists() and AuditEvent.objects.filter(action="report.delete").count() == 3
 
 
 RISK_PROFILE = """Рисковый профиль МБОУ «Альфа СОШ»

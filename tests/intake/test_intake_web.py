@@ -85,7 +85,8 @@ def test_a_school_report_is_read_reviewed_committed_and_undone(world):
     assert not ReportEntry.objects.filter(title__startswith="Анкетирование родителей", report=report).exists()
     assert not Evidence.objects.filter(pk__in=evidence_ids).exists()
     assert not IndicatorValue.objects.filter(report=report).exists()
-    assert report.entries.count() == 3  # the planned entries remain
+    # The report the batch opened is gone with its planned entries: the school has not started its report.
+    assert not SchoolReport.objects.filter(pk=report.pk).exists()
 
 
 def test_a_planned_entry_is_filled_in_and_restored_on_undo(world):
