@@ -30,7 +30,10 @@ def _one(alias: str, sql: str):
 def wait_for_replay(timeout: float = 20) -> float:
     """Seconds until the replica has replayed everything the primary has written."""
     started = time.monotonic()
-    target = _one("default", "SELECT pg_current_wal_lsn()::text")
+    # The insert position, not pg_current_wal_lsn() (the write position): the throw-away primary commits
+    # asynchronously (synchronous_commit = off), so a commit's record may still be in the WAL buffers past the
+    # write position, and the replica would "catch up" without it.
+    target = _one("default", "SELECT pg_current_wal_insert_lsn()::text")
     while time.monotonic() - started < timeout:
         if _one("replica", f"SELECT pg_last_wal_replay_lsn() >= '{target}'::pg_lsn"):
             return time.monotonic() - started
