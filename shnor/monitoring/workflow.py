@@ -84,12 +84,7 @@ def validate_indicator_value(indicator: Indicator, value) -> Decimal:
     """
     if value is None or value == "":
         raise IndicatorValueError(indicator, "значение не указано")
-    try:
-        value = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise IndicatorValueError(indicator, f"«{value}» — не число") from None
-    if not value.is_finite():
-        raise IndicatorValueError(indicator, f"«{value}» — не число")
+    value = _number(indicator, value, "")
     unit = indicator.unit
     shown = format(value.normalize(), "f")
     shown = (shown if len(shown) <= 24 else f"{value:.3E}").replace(".", ",")
@@ -108,13 +103,22 @@ def validate_indicator_value(indicator: Indicator, value) -> Decimal:
 
 def validate_indicator_change(indicator: Indicator, amount) -> Decimal:
     """A change as the column stores it: any sign, within the column; IndicatorValueError otherwise."""
-    try:
-        amount = amount if isinstance(amount, Decimal) else Decimal(str(amount).strip().replace(",", "."))
-    except (InvalidOperation, ValueError):
-        raise IndicatorValueError(indicator, f"изменение «{amount}» — не число") from None
-    if not amount.is_finite() or abs(amount) >= VALUE_LIMIT:
+    amount = _number(indicator, amount, "изменение ")
+    if abs(amount) >= VALUE_LIMIT:
         raise IndicatorValueError(indicator, f"изменение «{amount}» — не число или слишком большое")
     return amount.quantize(Decimal("0.001"), rounding=ROUND_HALF_UP)
+
+
+def _number(indicator: Indicator, value, what: str) -> Decimal:
+    """`value` (a Decimal, a number or a text with a decimal comma) as a finite Decimal; IndicatorValueError
+    naming `what` («изменение ») otherwise."""
+    try:
+        number = value if isinstance(value, Decimal) else Decimal(str(value).strip().replace(",", "."))
+    except (InvalidOperation, ValueError):
+        raise IndicatorValueError(indicator, f"{what}«{value}» — не число") from None
+    if not number.is_finite():
+        raise IndicatorValueError(indicator, f"{what}«{value}» — не число")
+    return number
 
 
 def planned_for(campaign: Campaign, school) -> list[PlannedActivity]:
@@ -924,7 +928,7 @@ def _changed_after(written: Written) -> tuple[str, ReportEntry | IndicatorValue 
         now = _entry_state(entry)
         if now["evidence"] != written.state["evidence"]:
             return "добавлено или удалено подтверждение", entry
-        if any(now[k] != written.state.get(k, now[k]) for k in (*ENTRY_FIELDS, "title")):  # states kept before a field existed lack it
+        if _differs(now, written.state):
             return "запись изменена", entry
         return None
     if written.change_id is not None:
