@@ -91,10 +91,29 @@ def after_a_step(campaign, recompute_s: float) -> list[Figure]:
     ]
 
 
-def spravka_in_child(code: str) -> dict:
-    out = subprocess.run([sys.executable, "-m", "bench.scale", "--spravka", code], capture_output=True, text=True, check=True,
-                         env=dict(os.environ), cwd=Path(__file__).resolve().parent.parent, timeout=1800).stdout
+def spravka_in_child(code: str, mode: str = "--spravka") -> dict:
+    out = subprocess.run([sys.executable, "-m", "bench.scale", mode, code], capture_output=True, text=True, check=True,
+                         env=dict(os.environ), cwd=Path(__file__).resolve().parent.parent, timeout=3600).stdout
     return json.loads(out.strip().splitlines()[-1])
+
+
+def _stored_spravka_child(code: str) -> None:
+    """The справка as issuing makes it when the campaign's analysis is stored and current (someone opened the справка
+    page since the last change, or its task ran): the stored analysis read, the findings, the content and the DOCX.
+    The analysis is computed and kept first if it is not (not timed: that is the task's work)."""
+    setup()
+    from shnor.analysis import spravka, stored
+    from shnor.monitoring.models import Campaign
+
+    campaign = Campaign.objects.select_related("framework", "region", "previous").get(code=code)
+    with timer() as computed:
+        stored.get(campaign, inline=True)
+    started = time.perf_counter()
+    kept = stored.ready(campaign)
+    read_s = time.perf_counter() - started
+    prepared = spravka.prepare(campaign, author_name="Бенчмарк", author_position="координатор", analysis=kept.analysis, drawn=kept.charts)
+    spravka.render(prepared.spravka, "docx", campaign.region_id)
+    print(json.dumps({"seconds": time.perf_counter() - started, "read_seconds": read_s, "analysis_seconds": computed["s"]}))
 
 
 def _spravka_child(code: str) -> None:
@@ -157,11 +176,16 @@ def run() -> list[Figure]:
     figures += after_a_step(campaign, cold)
     connection.close()
     result = spravka_in_child(campaign.code)
+    kept = spravka_in_child(campaign.code, "--stored-spravka")
     figures += [
-        Figure("scale", f"национальная справка DOCX, {result['schools']} школ", result["seconds"], "с", f"≤ {SPRAVKA_TARGET_S:.0f} с (при 50 000)",
-               result["seconds"] <= SPRAVKA_TARGET_S),
+        Figure("scale", f"национальная справка DOCX, {result['schools']} школ, с расчётом анализа", result["seconds"], "с",
+               f"≤ {SPRAVKA_TARGET_S:.0f} с (при 50 000)", result["seconds"] <= SPRAVKA_TARGET_S),
         Figure("scale", "национальная справка DOCX: пиковая память процесса (RSS)", result["rss_mb"], "МБ",
                f"≤ {SPRAVKA_MEMORY_MB} МБ (при 50 000)", result["rss_mb"] <= SPRAVKA_MEMORY_MB),
+        Figure("scale", "национальная справка DOCX при выпуске из сохранённого анализа", kept["seconds"], "с",
+               f"≤ {SPRAVKA_TARGET_S:.0f} с (при 50 000)", kept["seconds"] <= SPRAVKA_TARGET_S),
+        Figure("scale", "  из них чтение сохранённого анализа, для сведения", kept["read_seconds"], "с"),
+        Figure("scale", "  расчёт анализа задачей в фоне (один раз после изменения), для сведения", kept["analysis_seconds"], "с"),
     ]
     if "pdf_seconds" in result:
         target = PDF_TARGET_S.get(schools)
@@ -178,3 +202,5 @@ def run() -> list[Figure]:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--spravka"]:
         _spravka_child(sys.argv[2])
+    elif sys.argv[1:2] == ["--stored-spravka"]:
+        _stored_spravka_child(sys.argv[2])

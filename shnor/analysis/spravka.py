@@ -337,10 +337,15 @@ def render(spravka: content.Spravka, fmt: str, region_id: int | None = None) -> 
 @primary_reads()  # the issued справка must see a certification made a moment ago, never a lagging replica
 def issue(campaign: Campaign, user, author_name: str, author_position: str, on: date | None = None) -> IssuedReport:
     """Issue the справка: render the DOCX and keep it with the content; queue its PDF (made from that DOCX, see
-    `make_pdf`); track its decisions and recommendations (shnor.actions)."""
-    analysis = analysis_for(campaign)
+    `make_pdf`); track its decisions and recommendations (shnor.actions). The analysis is the stored one when it is
+    current (its stamp read here, on the primary, so a change made a moment ago makes it stale), else computed now."""
+    from . import stored  # stored computes analyses with this module's analysis_for
+
+    kept = stored.ready(campaign)
+    analysis = kept.analysis if kept else analysis_for(campaign)
     ensure_findings(campaign, user, analysis)
-    prepared = prepare(campaign, author_name=author_name, author_position=author_position, on=on, analysis=analysis)
+    prepared = prepare(campaign, author_name=author_name, author_position=author_position, on=on, analysis=analysis,
+                       drawn=kept.charts if kept else None)
     # Rendered before the transaction: slow, and may fail.
     docx = render(prepared.spravka, "docx", campaign.region_id)
     with transaction.atomic():

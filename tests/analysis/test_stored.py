@@ -207,3 +207,23 @@ def test_a_school_renamed_or_a_roadmap_edited_makes_the_stored_analysis_stale(wo
     activity.save()
     page(world)
     assert len(computed) == 3
+
+
+def test_issuing_takes_the_stored_analysis_when_current_and_sees_a_step_made_after_it(world, monkeypatch):
+    page(world)  # the analysis is stored
+    analysed = []
+    real = spravka.analysis_for
+
+    def counting(*args, **kwargs):
+        analysed.append(args[0].code)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(spravka, "analysis_for", counting)
+    u = world.users
+    first = spravka.issue(world.campaign, u["coordinator"], "Р. Координаторова", "координатор")
+    assert analysed == []  # nothing changed since the page: the stored analysis was issued
+    certify_a1(world)  # a step after the page was viewed: the stored analysis is stale
+    second = spravka.issue(world.campaign, u["coordinator"], "Р. Координаторова", "координатор")
+    assert analysed == ["test-2021-h2"]
+    text = normalize_spaces(repr(second.content))
+    assert KPK in text and KPK not in normalize_spaces(repr(first.content))
