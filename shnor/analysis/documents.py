@@ -344,7 +344,7 @@ def monitoring_report(target: Target, *, on: date | None = None, author_name: st
         raise DocumentError("Отчёт о мониторинге составляется для муниципалитета или региона, а не для одной школы.")
     campaign = target.campaign
     ids = list(target.schools().values_list("pk", flat=True))
-    analysis = spravka.analysis_for(campaign, None if target.level == "region" else ids)
+    analysis = spravka.current_analysis(campaign, None if target.level == "region" else ids)[0]
     found = core_findings.generate(analysis, spravka.findings_context(campaign, author_name, target.level))
     return monitoring.build(analysis, found, monitoring_sources(target, ids), level=target.level, scope_name=target.name,
                             period=campaign.period_label(), campaign_title=campaign.title, on=on or timezone.localdate(),

@@ -81,6 +81,16 @@ def analysis_for(campaign: Campaign, school_ids=None, progress=None) -> Analysis
     return analyse(current, previous, before)
 
 
+def current_analysis(campaign: Campaign, school_ids=None) -> tuple[Analysis, list | None]:
+    """(the analysis, its charts or None): the stored one when its stamp is current — the stamp is read now, so a change
+    made a moment ago makes it stale — else computed now (without charts). At national scale this is the difference
+    between reading a kept analysis and a minute of work in the request."""
+    from . import stored  # stored computes analyses with this module's analysis_for
+
+    kept = stored.ready(campaign, school_ids)
+    return (kept.analysis, kept.charts) if kept else (analysis_for(campaign, school_ids), None)
+
+
 def year_before(campaign: Campaign) -> Campaign | None:
     """The campaign of the same region (and municipality) for the same period a year earlier, give or take a fortnight."""
     start = campaign.period_start
@@ -168,7 +178,7 @@ def ensure_findings(campaign: Campaign, user, analysis: Analysis | None = None) 
     rows = stored_findings(campaign)
     if rows:
         return rows
-    analysis = analysis or analysis_for(campaign)
+    analysis = analysis or current_analysis(campaign)[0]
     drafts = core_findings.generate(analysis, findings_context(campaign, default_author(user)[0]))
     Finding.objects.bulk_create([_new_row(campaign, d, i, user) for i, d in enumerate(drafts)])
     record(user, "findings.generate", campaign, f"Сформированы выводы и решения по данным: {len(drafts)}", region=campaign.region,
@@ -184,7 +194,7 @@ def regenerate_findings(campaign: Campaign, user) -> tuple[int, int]:
     rows = stored_findings(campaign)
     untouched = [r for r in rows if r.rule and not r.is_edited and not r.is_dropped]
     kept = {(r.rule, r.data.get("key", "")) for r in rows if r not in untouched}
-    drafts = core_findings.generate(analysis_for(campaign), findings_context(campaign, default_author(user)[0]))
+    drafts = core_findings.generate(current_analysis(campaign)[0], findings_context(campaign, default_author(user)[0]))
     Finding.objects.filter(pk__in=[r.pk for r in untouched]).delete()
     order = max((r.order for r in rows), default=0) + 1
     new = [_new_row(campaign, d, order + i, user) for i, d in enumerate(drafts) if (d.rule, d.key) not in kept]
@@ -268,7 +278,8 @@ def prepare(campaign: Campaign, school_ids=None, *, whole: bool = True, author_n
     findings when there are any; a part of it (a municipal coordinator) gets the rules' findings on that part.
     A municipality's or a school's own справка (`level`, `scope_name`) addresses the bodies of that level. `drawn`: the
     analysis's charts when already drawn (a stored analysis keeps them)."""
-    analysis = analysis or analysis_for(campaign, None if whole else school_ids)
+    if analysis is None:
+        analysis, drawn = current_analysis(campaign, None if whole else school_ids)
     rows = stored_findings(campaign) if whole else []
     if rows:
         found = [_to_core(r) for r in rows if not r.is_dropped]
@@ -337,15 +348,10 @@ def render(spravka: content.Spravka, fmt: str, region_id: int | None = None) -> 
 @primary_reads()  # the issued справка must see a certification made a moment ago, never a lagging replica
 def issue(campaign: Campaign, user, author_name: str, author_position: str, on: date | None = None) -> IssuedReport:
     """Issue the справка: render the DOCX and keep it with the content; queue its PDF (made from that DOCX, see
-    `make_pdf`); track its decisions and recommendations (shnor.actions). The analysis is the stored one when it is
-    current (its stamp read here, on the primary, so a change made a moment ago makes it stale), else computed now."""
-    from . import stored  # stored computes analyses with this module's analysis_for
-
-    kept = stored.ready(campaign)
-    analysis = kept.analysis if kept else analysis_for(campaign)
+    `make_pdf`); track its decisions and recommendations (shnor.actions). The analysis is the stored one when current."""
+    analysis, drawn = current_analysis(campaign)
     ensure_findings(campaign, user, analysis)
-    prepared = prepare(campaign, author_name=author_name, author_position=author_position, on=on, analysis=analysis,
-                       drawn=kept.charts if kept else None)
+    prepared = prepare(campaign, author_name=author_name, author_position=author_position, on=on, analysis=analysis, drawn=drawn)
     # Rendered before the transaction: slow, and may fail.
     docx = render(prepared.spravka, "docx", campaign.region_id)
     with transaction.atomic():
