@@ -37,6 +37,7 @@ test-fast: system-deps $(STAMP)
 	DJANGO_ALLOW_ASYNC_UNSAFE=true $(BIN)/pytest -q -m "not browser and not slow"
 
 bench: $(STAMP)
+	bash scripts/system-packages.sh bench
 	$(BIN)/python -m bench
 
 lint: $(STAMP)

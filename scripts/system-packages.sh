@@ -4,16 +4,19 @@
 #   scripts/system-packages.sh run   — what the running site needs: LibreOffice makes the PDFs of справки and
 #                                      documents, with the fonts of the DOCX (make run);
 #   scripts/system-packages.sh test  — that, and what only the test suite uses: chromium for the browser tests,
-#                                      poppler to look at PDF pages (make test).
+#                                      poppler to look at PDF pages (make test);
+#   scripts/system-packages.sh bench — the site's, and wrk, the load generator of bench/load.py (make bench).
 set -euo pipefail
 
 run_packages=(libreoffice-writer-nogui fonts-liberation)
 test_packages=(chromium chromium-driver poppler-utils)
+bench_packages=(wrk)
 
 case "${1:-test}" in
   run) packages=("${run_packages[@]}"); what="для работы сайта (PDF справок и документов)"; target="make run" ;;
   test) packages=("${run_packages[@]}" "${test_packages[@]}"); what="для тестов"; target="make test" ;;
-  *) echo "Использование: $0 run|test" >&2; exit 2 ;;
+  bench) packages=("${run_packages[@]}" "${bench_packages[@]}"); what="для замеров"; target="make bench" ;;
+  *) echo "Использование: $0 run|test|bench" >&2; exit 2 ;;
 esac
 
 if command -v dpkg-query >/dev/null 2>&1; then
@@ -26,6 +29,7 @@ else  # not Debian: look for what the product and the suite run
       libreoffice-writer-nogui) command -v soffice >/dev/null 2>&1 ;;
       poppler-utils) command -v pdftoppm >/dev/null 2>&1 ;;
       fonts-liberation) fc-list 2>/dev/null | grep -qi "Liberation Serif" ;;
+      wrk) command -v wrk >/dev/null 2>&1 ;;
     esac
   }
 fi

@@ -11,13 +11,14 @@ from django.db.models import Count, OuterRef, Q, Subquery
 
 from shnor.core import outcomes
 from shnor.core.render.charts import Chart, indicator_dynamics, one_series, two_series
-from shnor.core.russian import percent
+from shnor.core.russian import agree, format_decimal, percent
 
 from .coverage import coverage_for
 from .models import Campaign, IndicatorValue, SchoolReport
 
 CHART_KEYS = ("coverage", "indicators", "completeness", "municipalities")
 HISTORY = 6  # campaigns shown in «completeness over time»
+MAX_MUNICIPALITIES = 30  # bars in «municipalities compared»
 DONE = (SchoolReport.Status.CERTIFIED, SchoolReport.Status.ACCEPTED)
 
 
@@ -30,8 +31,8 @@ def chart_context(c: Chart, url: str = "") -> dict:
 
 def campaign_charts(campaign: Campaign, school_ids: list[int], fmt: str | None = None, only: str | None = None,
                     coverage=None) -> list[Chart]:
-    """The charts the data supports; with fmt None their numbers only, with `only` one chart by key. `coverage`:
-    the campaign's certified coverage when the caller has it already."""
+    """The charts the data supports; with fmt None their numbers only, with `only` one chart by key. `school_ids`: a
+    list or a query of ids (taken as a subquery). `coverage`: the campaign's certified coverage when the caller has it."""
     makers = {
         "coverage": lambda: coverage_against_previous(campaign, school_ids, fmt, coverage),
         "indicators": lambda: indicators_against_previous(campaign, school_ids, fmt),
@@ -47,6 +48,7 @@ def _direction_shares(coverage) -> dict[str, tuple[str, object]]:
 
 
 def coverage_against_previous(campaign: Campaign, school_ids: list[int], fmt: str | None = "svg", coverage=None) -> Chart | None:
+    school_ids = list(school_ids)  # coverage_for keys its cache by the ids
     current = _direction_shares(coverage or coverage_for(campaign, False, school_ids))
     if not current:
         return None
@@ -103,13 +105,19 @@ def completeness_over_time(campaign: Campaign, school_ids: list[int], fmt: str |
                       [c.period_label() for c in chain], shares, fmt)
 
 
-def municipalities_compared(campaign: Campaign, school_ids: list[int], fmt: str | None = "svg") -> Chart | None:
-    rows = (campaign.schools.filter(pk__in=school_ids).values("municipality__name")
-            .annotate(total=Count("pk", distinct=True),
-                      done=Count("reports", filter=Q(reports__campaign=campaign, reports__status__in=DONE), distinct=True))
-            .order_by("municipality__name"))
-    rows = list(rows)
-    if len(rows) < 2:
+def municipalities_compared(campaign: Campaign, school_ids, fmt: str | None = "svg") -> Chart | None:
+    """Each municipality's share of schools with a certified or accepted report; beyond MAX_MUNICIPALITIES (a national
+    campaign has thousands) the lagging ones only, lowest share first — the full list is the campaign's export."""
+    totals = dict(Campaign.schools.through.objects.filter(campaign_id=campaign.pk, school_id__in=school_ids)
+                  .values_list("school__municipality__name").annotate(n=Count("*")).order_by())
+    if len(totals) < 2:
         return None
-    return one_series("municipalities", "Сдача отчётов по муниципалитетам", "Доля школ с заверенным или принятым отчётом, %",
-                      [r["municipality__name"] for r in rows], [percent(r["done"], r["total"]) for r in rows], fmt, wrap=40)
+    done = dict(SchoolReport.objects.filter(campaign=campaign, status__in=DONE, school_id__in=school_ids)
+                .values_list("school__municipality__name").annotate(n=Count("*")).order_by())
+    names = sorted(totals)
+    title = "Сдача отчётов по муниципалитетам"
+    if len(names) > MAX_MUNICIPALITIES:
+        names = sorted(names, key=lambda name: (done.get(name, 0) / totals[name], name))[:MAX_MUNICIPALITIES]
+        title = f"Сдача отчётов: {agree(MAX_MUNICIPALITIES, 'муниципалитет')} с наименьшей долей из {format_decimal(len(totals), 0)}"
+    return one_series("municipalities", title, "Доля школ с заверенным или принятым отчётом, %",
+                      names, [percent(done.get(name, 0), totals[name]) for name in names], fmt, wrap=40)

@@ -113,3 +113,24 @@ def test_the_charts_numbers_take_a_bounded_number_of_queries(django_assert_max_n
     with django_assert_max_num_queries(12):
         charts = campaign_charts(campaign, ids, coverage=coverage)
     assert [c.key for c in charts] == ["coverage", "indicators", "completeness", "municipalities"]
+
+
+def test_a_campaign_of_many_municipalities_charts_the_lagging_ones_first(monkeypatch):
+    from shnor.core.russian import normalize_spaces
+    from shnor.monitoring import charts
+    from shnor.monitoring.models import SchoolReport
+
+    campaign = Campaign.objects.get(code="bryansk-2021-h1")
+    ids = list(campaign.schools.values_list("pk", flat=True))
+    full = charts.municipalities_compared(campaign, ids, None)
+    assert len(full.rows) > 2 and [name for name, _ in full.rows] == sorted(name for name, _ in full.rows)
+    monkeypatch.setattr(charts, "MAX_MUNICIPALITIES", 2)
+    lagging = charts.municipalities_compared(campaign, ids, None)
+    shares = {}
+    for school in campaign.schools.select_related("municipality"):
+        done = SchoolReport.objects.filter(campaign=campaign, school=school, status__in=charts.DONE).exists()
+        total, n = shares.get(school.municipality.name, (0, 0))
+        shares[school.municipality.name] = (total + 1, n + done)
+    lowest = sorted(shares, key=lambda name: (shares[name][1] / shares[name][0], name))[:2]
+    assert [name for name, _ in lagging.rows] == lowest
+    assert normalize_spaces(lagging.title) == f"Сдача отчётов: 2 муниципалитета с наименьшей долей из {len(shares)}"
