@@ -37,7 +37,8 @@ def run() -> list[Figure]:
     seed_needs(campaign)  # the справка's «Диагностика и меры» section has rows to compute
 
     def docx() -> bytes:
-        prepared = spravka.prepare(campaign, author_name="И. И. Иванов", author_position="координатор")
+        prepared = spravka.prepare(campaign, author_name="И. И. Иванов", author_position="координатор",
+                                   analysis=spravka.analysis_for(campaign))  # computed, not a stored one
         return spravka.render(prepared.spravka, "docx")
 
     docx()  # warm up: imports, fonts, pymorphy dictionaries

@@ -123,7 +123,8 @@ def _spravka_child(code: str) -> None:
 
     campaign = Campaign.objects.select_related("framework", "region", "previous").get(code=code)
     started = time.perf_counter()
-    prepared = spravka.prepare(campaign, author_name="Бенчмарк", author_position="координатор")
+    prepared = spravka.prepare(campaign, author_name="Бенчмарк", author_position="координатор",
+                               analysis=spravka.analysis_for(campaign))  # computed, not a stored one
     data = spravka.render(prepared.spravka, "docx", campaign.region_id)
     elapsed = time.perf_counter() - started
     rss_mb = max_rss_mb()

@@ -25,6 +25,7 @@ from shnor.audit.log import record
 from shnor.core import actions as core_actions
 from shnor.core import findings as core_findings
 from shnor.core.analysis import Analysis, analyse
+from shnor.core.bulk import collector_paused
 from shnor.core.render import RENDERERS, charts, content, monitoring, note, planfact
 from shnor.core.render import pdf as pdf_renderer
 from shnor.core.render.docx import TemplateError, check_template
@@ -59,6 +60,7 @@ class SpravkaError(Exception):
 # ---------------------------------------------------------------------------------------------------------
 
 
+@collector_paused()
 def analysis_for(campaign: Campaign, school_ids=None, progress=None) -> Analysis:
     """The campaign's analysis on `school_ids` (all its schools when None), with dynamics against its previous campaign.
     `progress(per cent, step)` is told how far it has gone (a task's progress). Computed every time: the pages take it
@@ -271,6 +273,7 @@ def previous_items(campaign: Campaign, school_ids=None) -> list[core_actions.Ite
             for a in items.select_related("region", "municipality").order_by("kind", "deadline", "pk")]
 
 
+@collector_paused()
 def prepare(campaign: Campaign, school_ids=None, *, whole: bool = True, author_name: str = "", author_position: str = "",
             on: date | None = None, analysis: Analysis | None = None, level: str = "region", scope_name: str = "",
             drawn: list | None = None) -> Prepared:
@@ -336,6 +339,7 @@ def region_template(region_id: int, kind: str = "spravka") -> bytes | None:
                            "удалите его.") from None
 
 
+@collector_paused()
 def render(spravka: content.Spravka, fmt: str, region_id: int | None = None) -> bytes:
     """Render in `fmt`; a region's broken template becomes a SpravkaError with the reason in Russian."""
     template = region_template(region_id) if fmt in ("docx", "pdf") and region_id is not None else None

@@ -227,3 +227,19 @@ def test_issuing_takes_the_stored_analysis_when_current_and_sees_a_step_made_aft
     assert analysed == ["test-2021-h2"]
     text = normalize_spaces(repr(second.content))
     assert KPK in text and KPK not in normalize_spaces(repr(first.content))
+
+
+def test_a_stored_analysis_reads_back_equal_with_one_int_object_per_school(world):
+    from shnor.core.coverage import CoverageRow
+
+    certify_a1(world)
+    kept = stored.compute(world.campaign)
+    again = stored._unpack(stored._pack(kept))
+    assert repr(again.analysis) == repr(kept.analysis)
+    ids = list(range(10_000, 10_300))
+    rows = [CoverageRow("d", None, "Направление", ids, 300, ids), CoverageRow("d", "t", "Тип", list(ids), 300),
+            CoverageRow("d", "u", "Тип", [10_000] + [True] * 300, 300)]
+    read = stored._unpack(stored._pack(rows))
+    assert read == rows and type(read[2].school_ids[1]) is bool
+    assert read[0].school_ids is read[0].uncertified_ids  # a list shared stays shared
+    assert all(a is b for a, b in zip(read[0].school_ids, read[1].school_ids, strict=True))  # one int object per school
