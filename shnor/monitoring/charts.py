@@ -10,6 +10,7 @@ import base64
 from django.db.models import Count, OuterRef, Q, Subquery
 
 from shnor.core import outcomes
+from shnor.core.bulk import collector_paused
 from shnor.core.render.charts import Chart, indicator_dynamics, one_series, two_series
 from shnor.core.russian import agree, format_decimal, percent
 
@@ -29,6 +30,7 @@ def chart_context(c: Chart, url: str = "") -> dict:
     return {"key": c.key, "title": c.title, "src": src, "columns": c.columns, "rows": c.rows}
 
 
+@collector_paused()
 def campaign_charts(campaign: Campaign, school_ids: list[int], fmt: str | None = None, only: str | None = None,
                     coverage=None) -> list[Chart]:
     """The charts the data supports; with fmt None their numbers only, with `only` one chart by key. `school_ids`: a
