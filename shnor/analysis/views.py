@@ -39,6 +39,7 @@ from .models import DocumentBundle, Finding, IssuedReport, SpravkaTemplate
 
 PREVIEW_ROWS = 30  # the preview's long lists (the schools, the appendix) show this many rows; the rest page by page below
 LIST_PAGE = 100
+FINDINGS_PAGE = 50  # findings in the editor per page (a national campaign has thousands: one per municipality and more)
 
 
 @login_required
@@ -68,7 +69,7 @@ def spravka(request, code):
         "long_lists": [lst for lst in (_long_list(request, "schools", "Список образовательных организаций", counts, lists),
                                        _long_list(request, "appendix", "Приложение: образовательные организации к выводам, замечаниям и рекомендациям",
                                                   counts, lists)) if lst],
-        "groups": spravka_workflow.findings_by_kind(campaign) if access.can_edit else [],
+        **(_findings_page(request, campaign) if access.can_edit else {"groups": []}),
         "kinds": Finding.Kind.choices, "issue_form": IssueForm(initial=initial), "new_form": NewFindingForm(),
         "issued": issued,
         "template": SpravkaTemplate.objects.filter(region_id=campaign.region_id, kind="spravka").first(), "template_form": TemplateForm(),
@@ -126,6 +127,28 @@ def _long_list(request, name: str, title: str, counts: dict, lists: dict) -> dic
             "appendix": name == "appendix"}
 
 
+def _findings_in_order(campaign) -> list[tuple[str, Finding]]:
+    return [(title, f) for title, group in spravka_workflow.findings_by_kind(campaign) for f in group]
+
+
+def _findings_page(request, campaign) -> dict:
+    """The findings editor, FINDINGS_PAGE findings a page (?findings=2), grouped by kind as the справка orders them."""
+    page = Paginator(_findings_in_order(campaign), FINDINGS_PAGE).get_page(request.GET.get("findings"))
+    groups: list[tuple[str, list[Finding]]] = []
+    for title, finding in page:
+        if not groups or groups[-1][0] != title:
+            groups.append((title, []))
+        groups[-1][1].append(finding)
+    return {"groups": groups, "findings_page": page}
+
+
+def _finding_url(campaign, finding: Finding) -> str:
+    """The справка page at the editor's page that holds the finding, scrolled to it."""
+    ids = [f.pk for _, f in _findings_in_order(campaign)]
+    number = ids.index(finding.pk) // FINDINGS_PAGE + 1 if finding.pk in ids else 1
+    return f"{_spravka_url(campaign)}{f'?findings={number}' if number > 1 else ''}#finding-{finding.pk}"
+
+
 def _analysis_pending(request, campaign, pending, what: str):
     """The analysis of a large campaign is being computed by a task: its progress, and the page reloads itself."""
     return render(request, "analysis/analysis_pending.html", {
@@ -145,10 +168,10 @@ def finding_edit(request, code, pk):
     form = FindingForm(request.POST, schools_total=campaign.schools.count())
     if not form.is_valid():
         messages.error(request, "Пункт не сохранён: " + " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(f"{_spravka_url(campaign)}#finding-{finding.pk}")
+        return redirect(_finding_url(campaign, finding))
     spravka_workflow.edit_finding(finding, request.user, **{k: form.cleaned_data[k] for k in spravka_workflow.EDITABLE_FIELDS})
     messages.success(request, "Пункт справки сохранён.")
-    return redirect(f"{_spravka_url(campaign)}#finding-{finding.pk}")
+    return redirect(_finding_url(campaign, finding))
 
 
 @login_required
@@ -157,7 +180,7 @@ def finding_drop(request, code, pk):
     campaign, finding = _finding_for_edit(request, code, pk)
     spravka_workflow.set_dropped(finding, request.user, not finding.is_dropped)
     messages.success(request, "Пункт исключён из справки." if not finding.is_dropped else "Пункт возвращён в справку.")
-    return redirect(f"{_spravka_url(campaign)}#finding-{finding.pk}")
+    return redirect(_finding_url(campaign, finding))
 
 
 @login_required

@@ -3,6 +3,7 @@ templates, bad input, bounded queries, and the demo campaign's справка.""
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from io import BytesIO
 
@@ -163,6 +164,27 @@ def test_a_coordinator_edits_drops_and_adds_findings_with_an_audit_trail(reporte
     added = Finding.objects.get(rule="", text="Провести совещание с директорами")
     assert added.deadline == date(2022, 3, 1) and added.responsible == "департамент"
     assert {"finding.edit", "finding.drop", "finding.add"} <= set(AuditEvent.objects.values_list("action", flat=True))
+
+
+def test_the_findings_editor_pages_a_long_list_and_an_edit_returns_to_its_page(reported, monkeypatch):
+    from shnor.analysis import views
+
+    monkeypatch.setattr(views, "FINDINGS_PAGE", 2)
+    client = reported.client("coordinator")
+    client.get(url("spravka", reported))
+    ordered = [f.pk for _, group in spravka_workflow.findings_by_kind(reported.campaign) for f in group]
+    assert len(ordered) > 4
+    first = client.get(url("spravka", reported)).content.decode()
+    assert [int(pk) for pk in re.findall(r'id="finding-(\d+)"', first)] == ordered[:2]
+    assert f"пункты 1–2 из {len(ordered)}" in first and "?findings=2#findings" in first
+    second = client.get(url("spravka", reported) + "?findings=2").content.decode()
+    assert [int(pk) for pk in re.findall(r'id="finding-(\d+)"', second)] == ordered[2:4]
+    fifth = Finding.objects.get(pk=ordered[4])
+    response = client.post(url("finding_edit", reported, fifth.pk), {"text": fifth.text, "addressee": fifth.addressee,
+                                                                     "responsible": fifth.responsible, "deadline_text": fifth.deadline_text})
+    assert response["Location"] == url("spravka", reported) + f"?findings=3#finding-{fifth.pk}"
+    response = client.post(url("finding_drop", reported, ordered[0]))
+    assert response["Location"] == url("spravka", reported) + f"#finding-{ordered[0]}"
 
 
 def test_a_finding_with_a_wrong_share_is_refused(reported):
