@@ -63,8 +63,11 @@ class SpravkaError(Exception):
 @collector_paused()
 def analysis_for(campaign: Campaign, school_ids=None, progress=None) -> Analysis:
     """The campaign's analysis on `school_ids` (all its schools when None), with dynamics against its previous campaign.
-    `progress(per cent, step)` is told how far it has gone (a task's progress). Computed every time: the pages take it
-    from shnor.analysis.stored, which keeps it until what it reads changes."""
+    `progress(per cent, step)` is told how far it has gone (a task's progress). Computed every time but for the earlier
+    campaigns' facts (shnor.analysis.stored.facts): the pages take it from shnor.analysis.stored, which keeps it until
+    what it reads changes."""
+    from . import stored  # it imports this module
+
     say = progress or (lambda share, step: None)
     say(5, "отчёты и показатели кампании")
     maps = framework_maps(campaign.framework)
@@ -74,11 +77,12 @@ def analysis_for(campaign: Campaign, school_ids=None, progress=None) -> Analysis
     if campaign.previous_id:
         prev = campaign.previous
         prev_maps = maps if prev.framework_id == campaign.framework_id else framework_maps(prev.framework)
-        # The dynamics need the previous campaign's coverage, schools and indicators, not its entries.
-        previous = campaign_data(prev, school_ids, maps=prev_maps, facts_only=True)
+        # The dynamics need the previous campaign's coverage, schools and indicators, not its entries: its facts,
+        # kept between analyses until that campaign's data change.
+        previous = stored.facts(prev, school_ids, prev_maps)
     earlier = year_before(campaign)
     say(65, "кампания годом ранее")
-    before = campaign_data(earlier, school_ids, maps=framework_maps(earlier.framework), facts_only=True) if earlier else None
+    before = stored.facts(earlier, school_ids, framework_maps(earlier.framework)) if earlier else None
     say(75, "выводы и сравнения")
     return analyse(current, previous, before)
 
