@@ -496,7 +496,9 @@ def test_the_dashboard_of_the_demo_campaign_uses_a_bounded_number_of_queries(wor
     with django_assert_max_num_queries(46):
         response = client.get(reverse("dashboard") + "?campaign=bryansk-2021-h1")
     assert response.status_code == 200
-    with django_assert_max_num_queries(46):
+    # + the previous campaign's facts on the municipality's schools, kept the first time (their stamp 2, the lookup 1,
+    # keeping them 6 with the savepoints of update_or_create); a later analysis reads them in 3 queries instead of 4
+    with django_assert_max_num_queries(55):
         client.get(reverse("dashboard") + "?campaign=bryansk-2021-h1&municipality=Рогнединский район")
 
 
