@@ -66,7 +66,7 @@ def analysis_for(campaign: Campaign, school_ids=None, progress=None) -> Analysis
     `progress(per cent, step)` is told how far it has gone (a task's progress). Computed every time but for the earlier
     campaigns' facts (shnor.analysis.stored.facts): the pages take it from shnor.analysis.stored, which keeps it until
     what it reads changes."""
-    from . import stored  # it imports this module
+    from . import stored  # stored computes analyses with this module's analysis_for
 
     say = progress or (lambda share, step: None)
     say(5, "отчёты и показатели кампании")
