@@ -29,7 +29,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shnor import background
-from shnor.core.analysis import Analysis, CampaignData
+from shnor.core.analysis import Analysis, CampaignData, IndicatorRecord, SchoolInfo
 from shnor.core.bulk import collector_paused
 from shnor.core.render import charts as core_charts
 from shnor.monitoring import versions
@@ -256,10 +256,29 @@ def facts(campaign: Campaign, school_ids, maps: FrameworkMaps) -> CampaignData:
     kept under it are never older than it."""
     key, current = f"facts:{campaign.pk}:{ids_key(school_ids)}", facts_stamp(campaign, maps)
     found = load(key, current)
-    if found is None:
-        found = campaign_data(campaign, school_ids, maps=maps, facts_only=True)
-        keep(key, campaign, current, found)
-    return found
+    if found is not None:
+        return _facts_from(found)
+    data = campaign_data(campaign, school_ids, maps=maps, facts_only=True)
+    keep(key, campaign, current, (dataclasses.replace(data, schools=[], indicators=[]), _columns(data.schools, SchoolInfo),
+                                  _columns(data.indicators, IndicatorRecord)))
+    return data
+
+
+# The facts' many small records (a school, an indicator value: 200,000 a campaign at 50,000 schools) are kept as columns:
+# unpickled one object each, they came back with one int object per record for the school's id and the pickle's
+# temporaries left between them, which raised the справка's peak at 5,000 schools by 4 MB (2 %); as columns, by 1–3 MB.
+
+
+def _columns(records: list, cls: type) -> tuple[list, ...]:
+    return tuple([getattr(r, name) for r in records] for name in _fields(cls))
+
+
+def _facts_from(kept: tuple) -> CampaignData:
+    data, schools, (school_ids, *indicators) = kept
+    data.schools = [SchoolInfo(*values) for values in zip(*schools, strict=True)]
+    ids = {s.id: s.id for s in data.schools}  # one int object per school, shared as campaign_data shares it
+    data.indicators = [IndicatorRecord(*values) for values in zip([ids.get(i, i) for i in school_ids], *indicators, strict=True)]
+    return data
 
 
 def analysis(campaign: Campaign, school_ids=None, **kwargs) -> Analysis | Pending:
