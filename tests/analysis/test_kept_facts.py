@@ -123,3 +123,19 @@ def test_a_change_no_door_writes_makes_the_kept_facts_stale(world, facts_read):
     assert len(facts_read) == 3
     assert repr(spravka.analysis_for(following)) == fresh(following)
     assert len(facts_read) == 3
+
+
+@pytest.mark.django_db
+def test_kept_facts_read_back_equal_the_facts_read_from_the_reports(facts_read):
+    campaign = Campaign.objects.get(code="bryansk-2021-h1")
+    maps = framework_maps(campaign.framework)
+    some = sorted(campaign.schools.values_list("pk", flat=True))[:6]
+    for school_ids in (None, some):
+        read = campaign_data(campaign, school_ids, maps=maps, facts_only=True)
+        assert read.indicators and read.summary.done_schools
+        stored.facts(campaign, school_ids, maps)  # kept
+        again = stored.facts(campaign, school_ids, maps)
+        assert facts_read == [(campaign.code, None if school_ids is None else frozenset(school_ids))]  # the second taken as kept
+        facts_read.clear()
+        assert again == read  # the schools, the indicator values and the rest (the summary apart)
+        assert (again.summary.done_schools, again.summary.uncertified) == (read.summary.done_schools, read.summary.uncertified)
