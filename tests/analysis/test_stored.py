@@ -207,6 +207,11 @@ def test_a_school_renamed_or_a_roadmap_edited_makes_the_stored_analysis_stale(wo
     activity.save()
     page(world)
     assert len(computed) == 3
+    indicator = Indicator.objects.first()
+    indicator.name = indicator.name + " (уточнено)"
+    indicator.save()
+    page(world)
+    assert len(computed) == 4
 
 
 def test_issuing_takes_the_stored_analysis_when_current_and_sees_a_step_made_after_it(world, monkeypatch):
