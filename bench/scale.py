@@ -97,23 +97,34 @@ def spravka_in_child(code: str, mode: str = "--spravka") -> dict:
     return json.loads(out.strip().splitlines()[-1])
 
 
+def _keep_analysis_child(code: str) -> None:
+    """The task's work after a change (a data version bumped as a door bumps it): the analysis computed and kept."""
+    setup()
+    from shnor.analysis import stored
+    from shnor.monitoring import versions
+    from shnor.monitoring.models import Campaign
+
+    campaign = Campaign.objects.select_related("framework", "region", "previous").get(code=code)
+    versions.bump([campaign.pk])
+    with timer() as computed:
+        stored.get(campaign, inline=True)
+    print(json.dumps({"seconds": computed["s"]}))
+
+
 def _stored_spravka_child(code: str) -> None:
     """The справка as issuing makes it when the campaign's analysis is stored and current (someone opened the справка
-    page since the last change, or its task ran): the stored analysis read, the findings, the content and the DOCX.
-    The analysis is computed and kept first if it is not (not timed: that is the task's work)."""
+    page since the last change, or its task ran): the stored analysis read, the content and the DOCX."""
     setup()
     from shnor.analysis import spravka, stored
     from shnor.monitoring.models import Campaign
 
     campaign = Campaign.objects.select_related("framework", "region", "previous").get(code=code)
-    with timer() as computed:
-        stored.get(campaign, inline=True)
     started = time.perf_counter()
     kept = stored.ready(campaign)
     read_s = time.perf_counter() - started
     prepared = spravka.prepare(campaign, author_name="Бенчмарк", author_position="координатор", analysis=kept.analysis, drawn=kept.charts)
     spravka.render(prepared.spravka, "docx", campaign.region_id)
-    print(json.dumps({"seconds": time.perf_counter() - started, "read_seconds": read_s, "analysis_seconds": computed["s"]}))
+    print(json.dumps({"seconds": time.perf_counter() - started, "read_seconds": read_s, "rss_mb": max_rss_mb()}))
 
 
 def _spravka_child(code: str) -> None:
@@ -177,6 +188,7 @@ def run() -> list[Figure]:
     figures += after_a_step(campaign, cold)
     connection.close()
     result = spravka_in_child(campaign.code)
+    computed = spravka_in_child(campaign.code, "--keep-analysis")
     kept = spravka_in_child(campaign.code, "--stored-spravka")
     figures += [
         Figure("scale", f"национальная справка DOCX, {result['schools']} школ, с расчётом анализа", result["seconds"], "с",
@@ -185,8 +197,10 @@ def run() -> list[Figure]:
                f"≤ {SPRAVKA_MEMORY_MB} МБ (при 50 000)", result["rss_mb"] <= SPRAVKA_MEMORY_MB),
         Figure("scale", "национальная справка DOCX при выпуске из сохранённого анализа", kept["seconds"], "с",
                f"≤ {SPRAVKA_TARGET_S:.0f} с (при 50 000)", kept["seconds"] <= SPRAVKA_TARGET_S),
+        Figure("scale", "  её пиковая память (RSS)", kept["rss_mb"], "МБ", f"≤ {SPRAVKA_MEMORY_MB} МБ (при 50 000)",
+               kept["rss_mb"] <= SPRAVKA_MEMORY_MB),
         Figure("scale", "  из них чтение сохранённого анализа, для сведения", kept["read_seconds"], "с"),
-        Figure("scale", "  расчёт анализа задачей в фоне (один раз после изменения), для сведения", kept["analysis_seconds"], "с"),
+        Figure("scale", "  расчёт анализа задачей в фоне (один раз после изменения), для сведения", computed["seconds"], "с"),
     ]
     if "pdf_seconds" in result:
         target = PDF_TARGET_S.get(schools)
@@ -203,5 +217,7 @@ def run() -> list[Figure]:
 if __name__ == "__main__":
     if sys.argv[1:2] == ["--spravka"]:
         _spravka_child(sys.argv[2])
+    elif sys.argv[1:2] == ["--keep-analysis"]:
+        _keep_analysis_child(sys.argv[2])
     elif sys.argv[1:2] == ["--stored-spravka"]:
         _stored_spravka_child(sys.argv[2])
