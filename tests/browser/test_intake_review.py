@@ -30,6 +30,9 @@ def test_the_review_of_a_batch_works_at_390_and_1366_px(page, world):
         page.goto(f"/intake/{batch.pk}/")
         assert "нет в плане" in page.content() and "Причины, дефициты, риски" in page.content()
         problems += check_page(page, axe, f"/intake/{batch.pk}/", width)
+        for select in page.locator("#files select").all():  # each file's school is on the screen, not in a sideways scroll
+            box = select.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= width, f"{width} px: {box}"
     assert not problems, "\n".join(problems)
     page.check("input[name=certified]")
     page.click("button[name=commit]")
