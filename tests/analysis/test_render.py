@@ -189,6 +189,23 @@ def test_a_broken_template_gives_a_clear_russian_message(spravka, template, mess
     assert message in caught.value.message
 
 
+def test_a_fault_of_ours_with_the_default_template_is_not_blamed_on_a_template(spravka, monkeypatch, caplog):
+    from shnor.core.render import docx
+
+    def broken(source, document):
+        raise TypeError("'NoneType' object is not iterable")
+
+    monkeypatch.setattr(docx, "_fill", broken)
+    with pytest.raises(TemplateError) as caught:
+        render(spravka, "docx")
+    assert "внутренней ошибки" in caught.value.message and "шаблона справки по умолчанию" in caught.value.message
+    assert "повреждён" not in caught.value.message and "NoneType" not in caught.value.message
+    assert "could not be filled" in caplog.text
+    with pytest.raises(TemplateError) as caught:  # a region's own template: the message says what to mend in it
+        render(spravka, "docx", _template("{{ title }}"))
+    assert "повреждён" in caught.value.message
+
+
 def test_a_zip_that_is_not_a_docx_is_refused(spravka):
     import zipfile
 

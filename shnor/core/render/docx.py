@@ -17,6 +17,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import itertools
+import logging
 import re
 import shutil
 import tempfile
@@ -36,6 +37,7 @@ from shnor.core.text import strip_controls
 
 from .content import Spravka
 
+log = logging.getLogger(__name__)
 DEFAULT_TEMPLATE = Path(__file__).parent / "templates" / "spravka.docx"
 CHART_WIDTH = Mm(160)
 CHUNK = 1 << 20  # characters of rendered body handled at a time
@@ -73,6 +75,18 @@ def render(spravka: Spravka, template: bytes | None = None, *, default: Path = D
     if not zipfile.is_zipfile(BytesIO(source)):
         raise TemplateError(f"Шаблон {what} не является документом Word (DOCX). Загрузите файл .docx или удалите шаблон региона, "
                             "чтобы использовать шаблон по умолчанию.")
+    if template is not None:
+        return _fill_explained(source, spravka, what)
+    try:
+        return _fill(source, spravka)
+    except Exception as exc:  # the default template is ours: what failed is our fault, not the region's template
+        log.exception("the default template of %s could not be filled", what)
+        raise TemplateError(f"Документ не удалось сформировать из-за внутренней ошибки при заполнении шаблона {what} по умолчанию. "
+                            "Ошибка записана в журнал; сообщите о ней администратору системы.") from exc
+
+
+def _fill_explained(source: bytes, spravka: Spravka, what: str) -> bytes:
+    """`_fill` with a region's own template, what fails explained as a fault of the template and how to mend it."""
     try:
         return _fill(source, spravka)
     except jinja2.TemplateSyntaxError as exc:
