@@ -13,7 +13,6 @@ take as long as the rest of a small analysis. The earlier campaigns' facts that 
 from __future__ import annotations
 
 import dataclasses
-import hashlib
 import io
 import logging
 import pickle
@@ -34,7 +33,7 @@ from shnor.core.bulk import collector_paused
 from shnor.core.render import charts as core_charts
 from shnor.monitoring import versions
 from shnor.monitoring.coverage_counts import maps_key
-from shnor.monitoring.models import Campaign, Indicator
+from shnor.monitoring.models import Campaign
 from shnor.monitoring.stamps import ids_key
 from shnor.plans.maps import FrameworkMaps
 
@@ -241,12 +240,9 @@ def keep(key: str, campaign: Campaign, current: str, value) -> None:
 
 def facts_stamp(campaign: Campaign, maps: FrameworkMaps) -> str:
     """What a campaign's facts (`facts`) depend on: its data version (every door that changes its reports, entries,
-    indicator values, schools or settings bumps it), the framework maps they were read with, and the indicators'
-    catalogue (names, units, order: edited in the admin, which no door bumps). What the registry and the plans hold
-    (a school renamed or moved, a framework edited) makes them stale through `forget_all`, like the analyses."""
-    catalogue = list(Indicator.objects.order_by("pk").values_list("pk", "code", "name", "unit", "decimals", "higher_is_better", "order"))
-    indicators = hashlib.sha1(repr(catalogue).encode()).hexdigest()[:20]
-    return f"{versions.versions([campaign.pk])[campaign.pk]}|{maps_key(maps)}|{indicators}"
+    indicator values, schools or settings bumps it) and the framework maps they were read with. What no door writes
+    (the registry, the plans, the indicators' catalogue) makes them stale through `forget_all`, like the analyses."""
+    return f"{versions.versions([campaign.pk])[campaign.pk]}|{maps_key(maps)}"
 
 
 def facts(campaign: Campaign, school_ids, maps: FrameworkMaps) -> CampaignData:
