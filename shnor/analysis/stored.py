@@ -28,7 +28,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from shnor import background
-from shnor.core.analysis import Analysis, CampaignData, IndicatorRecord, SchoolInfo
+from shnor.core.analysis import Analysis, CampaignData
 from shnor.core.bulk import collector_paused
 from shnor.core.render import charts as core_charts
 from shnor.monitoring import versions
@@ -80,6 +80,9 @@ def key_of(campaign: Campaign, school_ids) -> str:
 
 
 _FIELDS: dict[type, tuple[str, ...]] = {}
+# The int objects of what is being read (`_unpack`): one per value, as the analysis shares one int object per school id
+# among its records and lists (read one object each, a national analysis held ≈ 70 MB more).
+_reading = threading.local()
 
 
 def _fields(cls: type) -> tuple[str, ...]:
@@ -91,12 +94,10 @@ def _fields(cls: type) -> tuple[str, ...]:
 
 def _rebuild(cls: type, values: tuple):
     obj = object.__new__(cls)
+    canonical = _reading.ints
     for name, value in zip(_fields(cls), values, strict=True):
-        object.__setattr__(obj, name, value)
+        object.__setattr__(obj, name, canonical.setdefault(value, value) if type(value) is int else value)
     return obj
-
-
-_reading = threading.local()  # the int objects of the analysis being read: one per school id, as when computed
 
 
 def _ids(packed: array) -> list[int]:
@@ -221,10 +222,7 @@ def _keep(key: str, campaign: Campaign, current: str, stored: Stored, seconds: f
 
 def ready(campaign: Campaign, school_ids=None, current: str | None = None) -> Stored | None:
     """The stored analysis if it is current; None otherwise (nothing is computed)."""
-    current = current or stamp(campaign)
-    data = (StoredAnalysis.objects.filter(key=key_of(campaign, school_ids), stamp=current, state=State.READY)
-            .values_list("data", flat=True).first())
-    return _unpack(data) if data is not None else None
+    return load(key_of(campaign, school_ids), current or stamp(campaign), Stored)
 
 
 def get(campaign: Campaign, school_ids=None, *, inline: bool | None = None) -> Stored | Pending:
@@ -243,10 +241,19 @@ def get(campaign: Campaign, school_ids=None, *, inline: bool | None = None) -> S
     return _start(campaign, school_ids, current, schools)
 
 
-def load(key: str, current: str):
-    """Something else kept under the analysis's stamp (the справка page's preview), or None."""
+def load(key: str, current: str, kind: type = object):
+    """What is kept under `key` and the stamp `current` (an analysis, the справка page's preview, a campaign's facts), or
+    None — also when it cannot be read back as a `kind` (kept by code whose records had other fields or another shape):
+    it is then computed again, as if stale."""
     data = StoredAnalysis.objects.filter(key=key, stamp=current, state=State.READY).values_list("data", flat=True).first()
-    return _unpack(data) if data is not None else None
+    if data is None:
+        return None
+    try:
+        found = _unpack(data)
+    except Exception:  # a record's fields changed since it was kept, or the bytes are not ours
+        log.warning("the stored %s could not be read back; it is computed again", key, exc_info=True)
+        return None
+    return found if isinstance(found, kind) else None
 
 
 def keep(key: str, campaign: Campaign, current: str, value) -> None:
@@ -267,30 +274,11 @@ def facts(campaign: Campaign, school_ids, maps: FrameworkMaps) -> CampaignData:
     and reading its facts again took seconds at 50,000 schools. The version is read before the facts, so that facts
     kept under it are never older than it."""
     key, current = f"facts:{campaign.pk}:{ids_key(school_ids)}", facts_stamp(campaign, maps)
-    found = load(key, current)
+    found = load(key, current, CampaignData)
     if found is not None:
-        return _facts_from(found)
+        return found
     data = campaign_data(campaign, school_ids, maps=maps, facts_only=True)
-    keep(key, campaign, current, (dataclasses.replace(data, schools=[], indicators=[]), _columns(data.schools, SchoolInfo),
-                                  _columns(data.indicators, IndicatorRecord)))
-    return data
-
-
-# The facts' many small records (a school, an indicator value: 200,000 a campaign at 50,000 schools) are kept as columns:
-# unpickled one object each, they came back with one int object per record for the school's id and the pickle's
-# temporaries left between them, which raised the справка's peak at 5,000 schools by 4 MB (2 %); as columns, it is the
-# same as with the facts read from the reports (191 MB, 2026-11-30).
-
-
-def _columns(records: list, cls: type) -> tuple[list, ...]:
-    return tuple([getattr(r, name) for r in records] for name in _fields(cls))
-
-
-def _facts_from(kept: tuple) -> CampaignData:
-    data, schools, (school_ids, *indicators) = kept
-    data.schools = [SchoolInfo(*values) for values in zip(*schools, strict=True)]
-    ids = {s.id: s.id for s in data.schools}  # one int object per school, shared as campaign_data shares it
-    data.indicators = [IndicatorRecord(*values) for values in zip([ids.get(i, i) for i in school_ids], *indicators, strict=True)]
+    keep(key, campaign, current, data)
     return data
 
 

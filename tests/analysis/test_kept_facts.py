@@ -139,3 +139,17 @@ def test_kept_facts_read_back_equal_the_facts_read_from_the_reports(facts_read):
         facts_read.clear()
         assert again == read  # the schools, the indicator values and the rest (the summary apart)
         assert (again.summary.done_schools, again.summary.uncertified) == (read.summary.done_schools, read.summary.uncertified)
+
+
+def test_what_cannot_be_read_back_as_it_is_kept_now_is_read_again(world, facts_read):
+    """A row kept by code whose records had another shape (a deploy in between) is stale, not an error."""
+    from shnor.analysis.models import StoredAnalysis
+
+    maps = framework_maps(world.campaign.framework)
+    key, current = f"facts:{world.campaign.pk}:all", stored.facts_stamp(world.campaign, maps)
+    stored.keep(key, world.campaign, current, ("facts", "kept", "as columns"))
+    assert stored.facts(world.campaign, None, maps).schools
+    assert facts_read == [(world.campaign.code, None)]
+    StoredAnalysis.objects.filter(key=key).update(data=b"not a pickle at all")
+    assert stored.load(key, current) is None
+    assert stored.facts(world.campaign, None, maps).schools and len(facts_read) == 2
