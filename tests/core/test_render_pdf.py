@@ -220,3 +220,39 @@ def test_the_pdf_of_a_styled_table_keeps_its_text():
     with pdfplumber.open(BytesIO(pdf.from_docx(_styled_docx("Table Grid")))) as document:
         text = document.pages[0].extract_text()
     assert "До таблицы" in text and "Школа" in text and "Подпись" in text
+
+
+def test_the_version_is_read_from_the_installations_own_configuration(tmp_path):
+    (tmp_path / "program").mkdir()
+    (tmp_path / "share" / "registry").mkdir(parents=True)
+    binary = str(tmp_path / "program" / "soffice.bin")
+    assert pdf._office_version(binary) is None  # no configuration: the profile is left to LibreOffice
+    pdf._new_profile(tmp_path / "none", binary)
+    assert not (tmp_path / "none").exists()
+    (tmp_path / "share" / "registry" / "main.xcd").write_text(
+        '<prop oor:name="ooSetupVersion" oor:type="xs:string"><value/></prop>'
+        '<prop oor:name="ooSetupVersion">\n  <value>24.8</value>\n</prop>', encoding="utf-8")
+    pdf._office_version.cache_clear()
+    assert pdf._office_version(binary) == "24.8"
+    pdf._new_profile(tmp_path / "profile", binary)
+    written = (tmp_path / "profile" / "user" / "registrymodifications.xcu").read_text(encoding="utf-8")
+    assert 'oor:name="ooSetupLastVersion"' in written and "<value>24.8</value>" in written
+    pdf._office_version.cache_clear()
+
+
+@needs_libreoffice
+def test_a_conversion_skips_the_graphics_self_tests_of_a_first_start(monkeypatch):
+    seen = []
+    run = pdf._run
+
+    def watched(command, env, folder, deadline, limit):
+        result = run(command, env, folder, deadline, limit)
+        seen.append(sorted(p.name for p in (folder / "profile" / "user").iterdir()))
+        return result
+
+    monkeypatch.setattr(pdf, "_run", watched)
+    assert pdf.from_docx(_table_docx(3))[:5] == b"%PDF-"
+    assert "registrymodifications.xcu" in seen[-1] and "GraphicsRenderTests.log" not in seen[-1]
+    monkeypatch.setattr(pdf, "_office_version", lambda binary: None)  # the profile LibreOffice makes itself runs them
+    assert pdf.from_docx(_table_docx(3))[:5] == b"%PDF-"
+    assert "GraphicsRenderTests.log" in seen[-1]

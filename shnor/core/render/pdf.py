@@ -22,6 +22,11 @@ go to each table that uses it, and its paragraph and character properties to a p
 one, which the table's paragraphs without a style of their own take (in Word, too, a table style's properties win
 over the default paragraph style's). The page looks the same.
 
+LibreOffice runs its graphics self-tests (a hundred drawings, about 0.65 s) at every start whose profile does not
+record that this version has run before, which a headless conversion never records. So each private profile is
+made with that record (`ooSetupLastVersion`, the version read from the installation's own configuration): a 500-school
+справка's conversion takes 2.5 s instead of 3.2 s.
+
 The DOCX given to the user is not changed.
 """
 
@@ -29,6 +34,7 @@ from __future__ import annotations
 
 import ctypes
 import fcntl
+import functools
 import os
 import re
 import shutil
@@ -53,6 +59,7 @@ RESTART = 81  # soffice.bin's exit code after it has set up a new profile: start
 BASE_TIMEOUT_S = 300  # LibreOffice's start and a short document, on a busy machine
 TIMEOUT_S_PER_MB = 60  # of the document's uncompressed body (a 50,000-school справка: ~150 MB)
 _TABLE = re.compile(r"<w:tbl>.*?</w:tbl>", re.DOTALL)  # the documents' tables are never nested
+_SETUP_VERSION = re.compile(r'<prop oor:name="ooSetupVersion">\s*<value>(\d+\.\d+)</value>')
 _ROW = re.compile(r"<w:tr[ >].*?</w:tr>", re.DOTALL)
 _TABLE_HEAD = re.compile(r"<w:tbl>(?:<w:tblPr>.*?</w:tblPr>)?(?:<w:tblGrid>.*?</w:tblGrid>)?", re.DOTALL)
 _TABLE_STYLE = re.compile(r'<w:style\b(?=[^>]*\bw:type="table")[^>]*\bw:styleId="([^"]+)"[^>]*>(.*?)</w:style>', re.DOTALL)
@@ -90,6 +97,31 @@ def _office_binary(program: str) -> str:
     itself, which dies with us), else the program as found."""
     binary = Path(program).resolve().parent / "soffice.bin"
     return str(binary) if binary.is_file() and os.access(binary, os.X_OK) else program
+
+
+@functools.cache
+def _office_version(binary: str) -> str | None:
+    """The installation's version as its configuration states it («7.4»), or None when it cannot be read."""
+    main = Path(binary).resolve().parent.parent / "share" / "registry" / "main.xcd"
+    try:
+        found = _SETUP_VERSION.search(main.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError):
+        return None
+    return found.group(1) if found else None
+
+
+def _new_profile(folder: Path, binary: str) -> None:
+    """A private profile that records this version as having run before, so that LibreOffice skips the graphics
+    self-tests of a first start (see the module's docstring)."""
+    version = _office_version(binary)
+    if version is None:
+        return
+    (folder / "user").mkdir(parents=True)
+    (folder / "user" / "registrymodifications.xcu").write_text(
+        '<?xml version="1.0" encoding="UTF-8"?>\n<oor:items xmlns:oor="http://openoffice.org/2001/registry" '
+        'xmlns:xs="http://www.w3.org/2001/XMLSchema" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">\n'
+        '<item oor:path="/org.openoffice.Setup/Product"><prop oor:name="ooSetupLastVersion" oor:op="fuse">'
+        f"<value>{version}</value></prop></item>\n</oor:items>\n", encoding="utf-8")
 
 
 def _die_with_parent() -> None:  # runs in the child between fork and exec
@@ -136,7 +168,9 @@ def from_docx(data: bytes, *, timeout: float | None = None) -> bytes:
         except (zipfile.BadZipFile, KeyError, ValueError) as exc:
             raise PdfError("PDF не сформирован: документ Word повреждён и не может быть преобразован.") from exc
         limit = timeout if timeout is not None else BASE_TIMEOUT_S + TIMEOUT_S_PER_MB * body_mb
-        command = [_office_binary(program), "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
+        binary = _office_binary(program)
+        _new_profile(folder / "profile", binary)
+        command = [binary, "--headless", "--norestore", "--nologo", "--nodefault", "--nolockcheck",
                    f"-env:UserInstallation={(folder / 'profile').as_uri()}", "--convert-to", "pdf", "--outdir", str(folder), str(source)]
         env = {**os.environ, "HOME": str(folder), "TMPDIR": str(folder)}
         deadline = time.monotonic() + limit
