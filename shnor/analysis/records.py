@@ -5,14 +5,22 @@ Coverage queries are monitoring's (monitoring/coverage.py), a framework's maps a
 
 from __future__ import annotations
 
+import contextvars
 from array import array
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from typing import TypeVar
+
+from django.db import connections
 
 from shnor.diagnosis.records import need_records
 from shnor.monitoring.coverage import counted_statuses, done_school_rows, entry_facts, id_list
 from shnor.monitoring.models import Campaign, ReportEntry, SchoolReport
 from shnor.plans.maps import FrameworkMaps, framework_maps
+
+T = TypeVar("T")
 
 # Everything the analysis and the справка need about one campaign, in a fixed number of queries.
 
@@ -130,59 +138,22 @@ def entry_records(campaign: Campaign, maps: FrameworkMaps, scope: _MemberScope, 
 def entry_summary(campaign: Campaign, maps: FrameworkMaps, scope: _MemberScope, statuses: list[str], facts_only: bool = False):
     """`summarise(entry_records(...))` computed by the database: per-school counts, the distinct done (school, type,
     direction) facts and the planned entries not done (alike ones sharing one record), instead of one object per
-    entry. A school's entries not done are in the order of their ids."""
+    entry. A school's entries not done are in the order of their ids. The two aggregates that are nearly all the
+    database's work (the kinds of entries and the per-school counts) run on a connection of their own while this
+    thread reads and sorts the rest (`_alongside`)."""
     from django.db.models import Count, Exists, OuterRef, Q
 
     from shnor.core.analysis import EntryRecord, EntrySummary, SchoolTally
     from shnor.monitoring.models import Evidence
 
     members = scope.members
-    done_schools, uncertified = _done_facts(campaign, maps, scope, statuses)
     if facts_only:
+        done_schools, uncertified = _done_facts(campaign, maps, scope, statuses)
         return EntrySummary(done_schools=done_schools, uncertified=uncertified)
     entries = scope.filter(ReportEntry.objects.filter(report__campaign=campaign, report__status__in=statuses), "report__school_id").order_by()
     done = Q(status__in=ReportEntry.DONE)
     planned = Q(planned_activity__isnull=False)
-
-    worked: set[str] = set()
-    done_by_type: dict[str | None, int] = {}
     kinds = entries.values("activity_type_id", "direction_id").annotate(n=Count("pk", filter=done)).values_list("activity_type_id", "direction_id", "n")
-    for type_id, direction_id, n in kinds:
-        direction = maps.effective_direction(type_id, direction_id)
-        if direction is not None:
-            worked.add(direction)
-        if n:
-            code = maps.type_code.get(type_id)
-            done_by_type[code] = done_by_type.get(code, 0) + n
-
-    types: dict[int, set[str]] = defaultdict(set)
-    directions: dict[int, set[str]] = defaultdict(set)
-    for (direction, code), schools in done_schools.items():
-        for school_id in schools:
-            if code:
-                types[members[school_id]].add(code)
-            if direction:
-                directions[members[school_id]].add(direction)
-    shared: dict[frozenset[str], frozenset[str]] = {}  # schools doing the same kinds of things share one set
-
-    def frozen(values: set[str] | None) -> frozenset[str]:
-        key = frozenset(values or ())
-        return shared.setdefault(key, key)
-
-    not_done: dict[int, list[EntryRecord]] = defaultdict(list)
-    alike: dict[EntryRecord, EntryRecord] = {}  # one object for a school's alike entries
-    rows = (
-        entries.filter(planned).exclude(done)
-        .annotate(has_evidence=Exists(Evidence.objects.filter(entry=OuterRef("pk"))))
-        .order_by("report__school_id", "pk")
-        .values_list("report__school_id", "activity_type_id", "direction_id", "status", "has_evidence", "report__status")
-    )
-    for school_id, type_id, direction_id, status, has_evidence, report_status in rows.iterator(chunk_size=5000):
-        if school_id in members:
-            record = EntryRecord(members[school_id], maps.type_code.get(type_id), maps.effective_direction(type_id, direction_id), status or "",
-                                 True, bool(has_evidence), report_status != SchoolReport.Status.SUBMITTED)
-            not_done[school_id].append(alike.setdefault(record, record))
-
     counts = (
         entries.annotate(has_evidence=Exists(Evidence.objects.filter(entry=OuterRef("pk"))))
         .values("report__school_id")
@@ -191,13 +162,81 @@ def entry_summary(campaign: Campaign, maps: FrameworkMaps, scope: _MemberScope, 
         .order_by()
         .values_list("report__school_id", "planned", "planned_done", "done", "unplanned_done", "without_evidence")
     )
+
+    with _alongside(lambda: (list(kinds), list(counts.iterator(chunk_size=5000)))) as aggregates:
+        done_schools, uncertified = _done_facts(campaign, maps, scope, statuses)
+        types: dict[int, set[str]] = defaultdict(set)
+        directions: dict[int, set[str]] = defaultdict(set)
+        for (direction, code), schools in done_schools.items():
+            for school_id in schools:
+                if code:
+                    types[members[school_id]].add(code)
+                if direction:
+                    directions[members[school_id]].add(direction)
+
+        not_done: dict[int, list[EntryRecord]] = defaultdict(list)
+        alike: dict[EntryRecord, EntryRecord] = {}  # one object for a school's alike entries
+        rows = (
+            entries.filter(planned).exclude(done)
+            .annotate(has_evidence=Exists(Evidence.objects.filter(entry=OuterRef("pk"))))
+            .order_by("report__school_id", "pk")
+            .values_list("report__school_id", "activity_type_id", "direction_id", "status", "has_evidence", "report__status")
+        )
+        for school_id, type_id, direction_id, status, has_evidence, report_status in rows.iterator(chunk_size=5000):
+            if school_id in members:
+                record = EntryRecord(members[school_id], maps.type_code.get(type_id), maps.effective_direction(type_id, direction_id), status or "",
+                                     True, bool(has_evidence), report_status != SchoolReport.Status.SUBMITTED)
+                not_done[school_id].append(alike.setdefault(record, record))
+        kind_rows, count_rows = aggregates()
+
+    worked: set[str] = set()
+    done_by_type: dict[str | None, int] = {}
+    for type_id, direction_id, n in kind_rows:
+        direction = maps.effective_direction(type_id, direction_id)
+        if direction is not None:
+            worked.add(direction)
+        if n:
+            code = maps.type_code.get(type_id)
+            done_by_type[code] = done_by_type.get(code, 0) + n
+
+    shared: dict[frozenset[str], frozenset[str]] = {}  # schools doing the same kinds of things share one set
+
+    def frozen(values: set[str] | None) -> frozenset[str]:
+        key = frozenset(values or ())
+        return shared.setdefault(key, key)
+
     tallies = {}
-    for school_id, n_planned, n_planned_done, n_done, n_unplanned_done, n_without_evidence in counts.iterator(chunk_size=5000):
+    for school_id, n_planned, n_planned_done, n_done, n_unplanned_done, n_without_evidence in count_rows:
         if school_id in members:
             school_id = members[school_id]
             tallies[school_id] = SchoolTally(frozen(types.get(school_id)), frozen(directions.get(school_id)), n_planned, n_planned_done,
                                              n_done, n_unplanned_done, n_without_evidence, tuple(not_done.pop(school_id, ())))
     return EntrySummary(tallies, frozenset(worked), done_by_type, done_schools, uncertified)
+
+
+@contextmanager
+def _alongside(work: Callable[[], T]) -> Iterator[Callable[[], T]]:
+    """Run `work` — queries whose time is the database's — in a second thread with a connection of its own while the
+    block runs; the block gets the result by calling what it is given. At 50,000 schools the per-school counts and
+    the kinds of entries keep the database busy for almost two seconds, while this thread reads the done facts and
+    the entries not done: side by side, the server's second core does them. Only on PostgreSQL outside a
+    transaction: there each query reads what is committed whichever connection runs it (as the analysis's queries
+    do one after another), and the server has a process for each connection. Inside a transaction (tests, a view's
+    atomic block) a second connection would not see its writes, so `work` runs in this thread, when the block asks
+    for its result."""
+    if connections["default"].vendor != "postgresql" or connections["default"].in_atomic_block:
+        yield work
+        return
+    context = contextvars.copy_context()  # the router's «read from the primary / the replica» goes along
+
+    def in_thread() -> T:
+        try:
+            return context.run(work)
+        finally:
+            connections.close_all()  # this thread's connections only
+
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="shnor-analysis") as pool:
+        yield pool.submit(in_thread).result
 
 
 def _done_facts(campaign: Campaign, maps: FrameworkMaps, scope: _MemberScope, statuses: list[str]) -> tuple[dict, dict]:

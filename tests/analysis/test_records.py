@@ -191,3 +191,30 @@ def test_the_analysis_from_the_summary_equals_the_one_from_the_entries_on_edge_c
         fast = campaign_data(campaign, include_submitted=include_submitted)
         slow = campaign_data(campaign, include_submitted=include_submitted, entries=True)
         assert analysis_tuple(analyse(fast)) == analysis_tuple(analyse(slow))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_on_postgresql_the_counts_run_beside_the_rest_and_agree(world, monkeypatch):
+    from django.db import connection, transaction
+
+    from shnor.analysis import records
+
+    started = []
+
+    class Watched(records.ThreadPoolExecutor):
+        def submit(self, fn, *args, **kwargs):
+            started.append(fn)
+            return super().submit(fn, *args, **kwargs)
+
+    monkeypatch.setattr(records, "ThreadPoolExecutor", Watched)
+    campaign = edge_cases(world)  # committed: a second connection sees it
+    for include_submitted in (False, True):
+        for school_ids in (None, [world.a1.pk]):
+            fast, slow = summaries(campaign, school_ids, include_submitted)
+            assert_same_summary(fast, slow)
+    # The second connection is used where it can see what is committed: PostgreSQL, outside a transaction.
+    assert len(started) == (4 if connection.vendor == "postgresql" else 0)
+    started.clear()
+    with transaction.atomic():  # a second connection would not see this transaction's writes: all in this thread
+        assert campaign_data(campaign).summary.tallies == summaries(campaign)[0].tallies
+    assert started == []
