@@ -5,7 +5,7 @@ between a number and the noun it counts («5 школ»), between a day and its 
 never breaks inside them. A negative number takes the minus sign U+2212. Compare strings in tests through
 `normalize_spaces`.
 
-Rounding is ROUND_HALF_UP on the exact value (a Fraction), never Python's round(): round(6.25, 1) gives 6.2,
+Rounding is ROUND_HALF_UP on the exact value (the decimal or integer itself, else a Fraction), never Python's round(): round(6.25, 1) gives 6.2,
 while a coordinator expects 1 of 16 schools to be 6,3 %.
 """
 
@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from fractions import Fraction
 from functools import lru_cache
 
@@ -62,19 +62,46 @@ def _exact(value: Number) -> Fraction:
     return Fraction(value)  # raises for NaN and infinity
 
 
-def _round_half_up(value: Fraction, places: int) -> Decimal:
-    scaled = value * 10**places
-    whole, rest = divmod(abs(scaled.numerator), scaled.denominator)
-    if 2 * rest >= scaled.denominator:
+def _half_up(numerator: int, denominator: int, places: int) -> Decimal:
+    """numerator / denominator (denominator > 0) rounded half away from zero to `places` decimals, exactly."""
+    whole, rest = divmod(abs(numerator) * 10**places, denominator)
+    if 2 * rest >= denominator:
         whole += 1
-    return Decimal(-whole if scaled < 0 else whole).scaleb(-places)
+    return Decimal(-whole if numerator < 0 else whole).scaleb(-places)
+
+
+_QUANTA: dict[int, Decimal] = {}
+
+
+def _rounded(value: Number, places: int) -> Decimal:
+    """`value` rounded half away from zero to `places` decimals, exactly (a float as its shortest repr). A decimal is
+    rounded by the decimal module itself, an int by integer arithmetic: a national справка formats a hundred thousand
+    numbers, and building a Fraction for each took half a second. The same result as the Fraction's, which the rest
+    (and what the decimal module cannot hold) still goes through."""
+    kind = type(value)
+    if kind is int:
+        return _half_up(value, 1, places)
+    if kind is Decimal or kind is float:
+        exact = value if kind is Decimal else Decimal(repr(value))
+        if exact.is_finite():
+            quantum = _QUANTA.get(places)
+            if quantum is None:
+                quantum = _QUANTA[places] = Decimal(1).scaleb(-places)
+            try:
+                rounded = exact.quantize(quantum, rounding=ROUND_HALF_UP)
+            except InvalidOperation:  # more digits than the decimal context holds
+                pass
+            else:
+                return rounded.copy_abs() if rounded.is_zero() else rounded  # −0,04 rounds to 0, not to −0
+    fraction = _exact(value)
+    return _half_up(fraction.numerator, fraction.denominator, places)
 
 
 def percent(part: int, total: int) -> Decimal | None:
     """Share of `part` in `total`, in %, to one decimal (13 of 16 → 81.3); None when total is 0."""
     if total == 0:
         return None
-    return _round_half_up(Fraction(part * 100, total), 1)
+    return _half_up(part * 100 if total > 0 else -part * 100, abs(total), 1)
 
 
 def _group(digits: str) -> str:
@@ -90,7 +117,7 @@ def format_decimal(value: Number | None, places: int = 1, *, strip_zero: bool = 
     """1234.5 → '1 234,5'. With strip_zero an all-zero fraction is dropped (100.0 → '100'), 12.50 stays '12,50'."""
     if value is None:
         return DASH
-    rounded = _round_half_up(_exact(value), places)
+    rounded = _rounded(value, places)
     whole, _, fraction = f"{abs(rounded):.{places}f}".partition(".")
     if strip_zero and not fraction.strip("0"):
         fraction = ""
@@ -115,7 +142,7 @@ def format_delta(value: Number | None, unit: str = "п.п.", places: int = 1) ->
     if value is None:
         return DASH
     text = format_decimal(value, places)
-    if _round_half_up(_exact(value), places) > 0:
+    if _rounded(value, places) > 0:
         text = "+" + text
     return f"{text}{NBSP}{unit}" if unit else text
 

@@ -474,3 +474,29 @@ def test_it_agrees_a_past_verb_with_a_person(verb, gender, expected):
 @pytest.mark.parametrize("n, expected", [(1, "ждёт"), (21, "ждёт"), (2, "ждут"), (5, "ждут"), (11, "ждут"), (0, "ждут")])
 def test_it_agrees_a_verb_with_a_number(n, expected):
     assert russian.by_number(n, "ждёт", "ждут") == expected
+
+
+def _by_fraction(value, places):
+    exact = russian._exact(value)
+    return russian._half_up(exact.numerator, exact.denominator, places)
+
+
+@given(st.one_of(st.integers(-10**40, 10**40), st.decimals(allow_nan=False, allow_infinity=False, places=4),
+                 st.decimals(allow_nan=False, allow_infinity=False), st.floats(allow_nan=False, allow_infinity=False),
+                 st.sampled_from([Decimal("0.05"), Decimal("-0.05"), Decimal("-0.04"), Decimal("6.25"), Decimal("-6.25"), 6.25, -0.04,
+                                  Decimal("1E+40"), Decimal("123456789012345678901234567.89")])),
+       st.integers(0, 3))
+def test_the_decimal_and_integer_roundings_equal_the_exact_fractions(value, places):
+    rounded = russian._rounded(value, places)
+    assert str(rounded) == str(_by_fraction(value, places))  # the same number, written the same way (never −0)
+
+
+@given(st.integers(-10**6, 10**6), st.integers(-10**6, 10**6).filter(bool))
+def test_percent_by_integers_equals_the_exact_fraction(part, total):
+    assert russian.percent(part, total) == _by_fraction(Fraction(part * 100, total), 1)
+
+
+@pytest.mark.parametrize("value", [Decimal("NaN"), Decimal("Infinity"), float("nan"), float("inf")])
+def test_what_is_not_a_number_is_refused(value):
+    with pytest.raises((ValueError, OverflowError, TypeError)):
+        format_decimal(value)

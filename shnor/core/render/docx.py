@@ -190,8 +190,14 @@ def _body(tpl: DocxTemplate, template: jinja2.Template, context: dict) -> Iterat
 def _finish(tpl: DocxTemplate, xml: str, ids: Iterator[int]) -> str:
     """What docxtpl does to the rendered string: undo the line breaks before paragraphs, unescape the braces, turn
     \\n, \\t, \\a and \\f in texts into breaks, and number the pictures (fix_docpr_ids) so that their ids are unique."""
-    xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
-    xml = xml.replace("{_{", "{{").replace("}_}", "}}").replace("{_%", "{%").replace("%_}", "%}")
+    # Each replace reads the whole piece (a national справка's body is 114 MB): those that cannot apply are skipped
+    # after one search for what they have in common.
+    if "\n<w:p" in xml:
+        xml = xml.replace("\n<w:p ", "<w:p ").replace("\n<w:p>", "<w:p>")
+    if "{_" in xml:
+        xml = xml.replace("{_{", "{{").replace("{_%", "{%")
+    if "_}" in xml:
+        xml = xml.replace("}_}", "}}").replace("%_}", "%}")
     # resolve_listing parses every run of every paragraph; only a paragraph with one of its characters needs it
     # (a table of thousands of rows spent most of its time there), and most pieces have none at all.
     if _LISTING.search(xml):
