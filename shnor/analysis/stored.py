@@ -201,20 +201,23 @@ class _Inflating(io.RawIOBase):
     CHUNK = 1 << 16
 
     def __init__(self, data):
-        self._data, self._at, self._zlib, self._out = memoryview(data), 0, zlib.decompressobj(), b""
+        self._data, self._at, self._zlib = memoryview(data), 0, zlib.decompressobj()
+        self._out, self._taken = memoryview(b""), 0  # the inflated piece, and how much of it has been read
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        while not self._out and self._zlib is not None:
+        while self._taken == len(self._out) and self._zlib is not None:
             if self._at < len(self._data):
-                self._out = self._zlib.decompress(self._data[self._at:self._at + self.CHUNK])
+                self._out = memoryview(self._zlib.decompress(self._data[self._at:self._at + self.CHUNK]))
                 self._at += self.CHUNK
             else:
-                self._out, self._zlib = self._zlib.flush(), None
-        n = min(len(buffer), len(self._out))
-        buffer[:n], self._out = self._out[:n], self._out[n:]
+                self._out, self._zlib = memoryview(self._zlib.flush()), None
+            self._taken = 0
+        n = min(len(buffer), len(self._out) - self._taken)
+        buffer[:n] = self._out[self._taken:self._taken + n]  # the rest of the piece is not copied again
+        self._taken += n
         return n
 
 
