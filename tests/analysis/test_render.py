@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import uuid
+import zipfile
 from datetime import date
 from io import BytesIO
 from pathlib import Path
@@ -128,6 +129,50 @@ def test_the_docx_is_a4_times_new_roman_14_with_charts(spravka):
     for label in SAMPLE_COUNTS:
         assert label in text
     assert "{{" not in text and "{%" not in text
+
+
+def test_the_streamed_docx_holds_what_docxtpl_renders_itself(spravka):
+    """The body rendered piece by piece and deflated by a second thread: the same parts as docxtpl's own rendering of
+    the template, byte for byte but for the body, and the same paragraphs in the body."""
+    from docxtpl import DocxTemplate
+    from lxml import etree
+
+    from shnor.core.render import docx as docx_render
+
+    streamed = zipfile.ZipFile(BytesIO(render(spravka, "docx")))
+    tpl = DocxTemplate(BytesIO(docx_render.default_template()))
+    tpl.render(docx_render._context(spravka, tpl), docx_render._environment())
+    out = BytesIO()
+    tpl.save(out)
+    own = zipfile.ZipFile(out)
+    assert sorted(streamed.namelist()) == sorted(own.namelist())
+    assert "word/media/image3.png" in own.namelist()
+    for name in set(own.namelist()) - {"word/document.xml", "docProps/core.xml"}:  # core.xml: the time of saving
+        assert streamed.read(name) == own.read(name), name
+    w = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+
+    def paragraphs(package):
+        body = etree.fromstring(package.read("word/document.xml"))
+        return ["".join(t.text or "" for t in p.iter(f"{w}t")) for p in body.iter(f"{w}p")]
+
+    assert paragraphs(streamed) == paragraphs(own) and len(paragraphs(own)) > 100
+
+
+def test_the_body_written_behind_keeps_its_order_and_a_failure_there_is_raised():
+    from shnor.core.render.docx import _behind
+
+    written = []
+    with _behind(written.append, depth=2) as write:
+        for i in range(50):
+            write(bytes([i]))
+    assert written == [bytes([i]) for i in range(50)]
+
+    def full(piece):
+        raise OSError("No space left on device")
+
+    with pytest.raises(OSError, match="No space left"), _behind(full, depth=2) as write:
+        for _ in range(50):  # more than the queue holds: the renderer is never left waiting after the failure
+            write(b"<w:p/>")
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None or shutil.which("pdftotext") is None, reason="LibreOffice and poppler are needed")
