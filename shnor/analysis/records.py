@@ -11,6 +11,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
+from decimal import Decimal
 from typing import TypeVar
 
 from django.db import connections
@@ -60,12 +61,15 @@ def campaign_data(campaign: Campaign, school_ids=None, include_submitted: bool =
                      "indicator__decimals", "subject")
     )
     described: dict[tuple, tuple] = {}  # an indicator's strings once, not once per value
+    # One Decimal object per distinct value: a national campaign has 150,000 values and a few thousand distinct ones
+    # (the column's scale is fixed, so equal values are written alike). Kept facts pickle them shared as well.
+    amounts: dict[Decimal, Decimal] = {}
     indicators = []
     for school_id, *about, value, higher, decimals, subject in values.iterator(chunk_size=5000):
         if school_id not in members:
             continue
         code, name, unit, higher, decimals, subject = described.setdefault(key := (*about, higher, decimals, subject), key)
-        indicators.append(IndicatorRecord(members[school_id], code, name, unit, value, higher, decimals, subject))
+        indicators.append(IndicatorRecord(members[school_id], code, name, unit, amounts.setdefault(value, value), higher, decimals, subject))
     data = CampaignData(
         code=campaign.code,
         title=campaign.title,
@@ -140,7 +144,7 @@ def entry_summary(campaign: Campaign, maps: FrameworkMaps, scope: _MemberScope, 
     direction) facts and the planned entries not done (alike ones sharing one record), instead of one object per
     entry. A school's entries not done are in the order of their ids. The two aggregates that are nearly all the
     database's work (the kinds of entries and the per-school counts) run on a connection of their own while this
-    thread reads and sorts the rest (`_alongside`)."""
+    thread reads and sorts the rest (`alongside`)."""
     from django.db.models import Count, Exists, OuterRef, Q
 
     from shnor.core.analysis import EntryRecord, EntrySummary, SchoolTally
@@ -163,7 +167,7 @@ def entry_summary(campaign: Campaign, maps: FrameworkMaps, scope: _MemberScope, 
         .values_list("report__school_id", "planned", "planned_done", "done", "unplanned_done", "without_evidence")
     )
 
-    with _alongside(lambda: (list(kinds), list(counts.iterator(chunk_size=5000)))) as aggregates:
+    with alongside(lambda: (list(kinds), list(counts.iterator(chunk_size=5000)))) as aggregates:
         done_schools, uncertified = _done_facts(campaign, maps, scope, statuses)
         types: dict[int, set[str]] = defaultdict(set)
         directions: dict[int, set[str]] = defaultdict(set)
@@ -215,15 +219,16 @@ def entry_summary(campaign: Campaign, maps: FrameworkMaps, scope: _MemberScope, 
 
 
 @contextmanager
-def _alongside(work: Callable[[], T]) -> Iterator[Callable[[], T]]:
-    """Run `work` — queries whose time is the database's — in a second thread with a connection of its own while the
-    block runs; the block gets the result by calling what it is given. At 50,000 schools the per-school counts and
-    the kinds of entries keep the database busy for almost two seconds, while this thread reads the done facts and
-    the entries not done: side by side, the server's second core does them. Only on PostgreSQL outside a
-    transaction: there each query reads what is committed whichever connection runs it (as the analysis's queries
-    do one after another), and the server has a process for each connection. Inside a transaction (tests, a view's
-    atomic block) a second connection would not see its writes, so `work` runs in this thread, when the block asks
-    for its result."""
+def alongside(work: Callable[[], T]) -> Iterator[Callable[[], T]]:
+    """Run `work` in a second thread with a connection of its own while the block runs; the block gets the result by
+    calling what it is given. For work that waits on the database, or that fills this thread's waits on it: at 50,000
+    schools the per-school counts and the kinds of entries keep the database busy for almost two seconds while this
+    thread reads the done facts and the entries not done (side by side, the server's second core does them), and the
+    earlier campaigns' kept facts are unpickled while this thread waits for the campaign's rows. Only on PostgreSQL
+    outside a transaction: there each query reads what is committed whichever connection runs it (as the analysis's
+    queries do one after another), and the server has a process for each connection. Inside a transaction (tests, a
+    view's atomic block) a second connection would not see its writes, so `work` runs in this thread, when the block
+    asks for its result."""
     if connections["default"].vendor != "postgresql" or connections["default"].in_atomic_block:
         yield work
         return

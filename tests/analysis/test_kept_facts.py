@@ -153,3 +153,46 @@ def test_what_cannot_be_read_back_as_it_is_kept_now_is_read_again(world, facts_r
     StoredAnalysis.objects.filter(key=key).update(data=b"not a pickle at all")
     assert stored.load(key, current) is None
     assert stored.facts(world.campaign, None, maps).schools and len(facts_read) == 2
+
+
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_on_postgresql_the_earlier_facts_are_read_beside_the_campaign(world, facts_read, monkeypatch):
+    """analysis_for reads the earlier campaigns' facts in a second thread while it reads the campaign (on PostgreSQL,
+    where a second connection sees what is committed): the same analysis, the facts kept by that thread."""
+    import threading
+
+    from django.db import connection, transaction
+
+    in_main_thread = []
+    real = stored.facts
+
+    def watched(*args):
+        in_main_thread.append(threading.current_thread() is threading.main_thread())
+        return real(*args)
+
+    monkeypatch.setattr(stored, "facts", watched)
+    following = next_campaign(world)  # committed: a second connection sees it
+    certify_a1(world)
+    first = kept(following)
+    assert facts_read == [(world.campaign.code, None)]  # read from the reports by that thread, and kept
+    assert kept(following) == first == fresh(following)
+    assert len(facts_read) == 1  # taken as kept the second time
+    assert in_main_thread and set(in_main_thread) == {connection.vendor != "postgresql"}
+    in_main_thread.clear()
+    with transaction.atomic():  # a second connection would not see this transaction's writes: all in this thread
+        assert kept(following) == first
+    assert in_main_thread and set(in_main_thread) == {True}
+
+
+def test_equal_indicator_values_are_one_object_when_read_and_when_kept(world, facts_read):
+    """A national campaign has 150,000 values and a few thousand distinct ones: one Decimal object each."""
+    quality = Indicator.objects.get(code="quality")
+    values = [workflow.ValueInput(school.pk, quality, "", world.campaign.period_start, world.campaign.period_end, Decimal(amount), "файл")
+              for school, amount in ((world.a1, "42.5"), (world.b1, "42.50"), (world.a2, "43"))]
+    workflow.set_indicator_values(values, world.users["coordinator"], world.campaign, file_name="показатели.xlsx")
+    maps = framework_maps(world.framework)
+    for read in (campaign_data(world.campaign, maps=maps), stored.facts(world.campaign, None, maps), stored.facts(world.campaign, None, maps)):
+        by_school = {r.school_id: r.value for r in read.indicators if r.code == "quality"}
+        assert by_school == {world.a1.pk: Decimal("42.5"), world.b1.pk: Decimal("42.5"), world.a2.pk: Decimal("43")}
+        assert by_school[world.a1.pk] is by_school[world.b1.pk] is not by_school[world.a2.pk]
+    assert len(facts_read) == 1  # the third read was the kept facts
