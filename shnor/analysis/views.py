@@ -123,8 +123,16 @@ def _long_list(request, name: str, title: str, counts: dict, lists: dict) -> dic
     if counts.get(name, 0) <= PREVIEW_ROWS:
         return None
     page = Paginator(lists[name], LIST_PAGE).get_page(request.GET.get(name)) if name in lists else None
+
+    def at(number: int) -> str:  # the page's other pagers keep their places
+        params = request.GET.copy()
+        params[name] = str(number)
+        return f"?{params.urlencode()}#list-{name}"
+
     return {"name": name, "title": title, "page": page, "total": counts[name], "shown": PREVIEW_ROWS, "open": page is not None,
-            "appendix": name == "appendix"}
+            "appendix": name == "appendix", "first": at(1),
+            "previous": at(page.previous_page_number()) if page and page.has_previous() else "",
+            "next": at(page.next_page_number()) if page and page.has_next() else ""}
 
 
 def _findings_in_order(campaign) -> list[tuple[str, Finding]]:

@@ -192,6 +192,21 @@ def test_long_lists_are_shortened_in_the_preview_and_paginated_below(world, monk
     assert 'id="list-schools" open' in second and "страница 2 из 2" in second
 
 
+def test_each_pager_of_the_spravka_page_keeps_the_others_place(world, monkeypatch):
+    from shnor.analysis import views
+
+    monkeypatch.setattr(views, "PREVIEW_ROWS", 1)
+    monkeypatch.setattr(views, "LIST_PAGE", 2)
+    monkeypatch.setattr(views, "FINDINGS_PAGE", 1)
+    certify_a1(world)
+    page(world)
+    body = page(world, query="?schools=2&findings=2")
+    assert 'id="list-schools" open' in body and "страница 2 из 2" in body
+    assert 'href="?schools=1&amp;findings=2#list-schools"' in body  # the list's page back keeps the findings' page
+    assert 'href="?schools=2&amp;findings=1#findings"' in body  # the findings' page back keeps the list's page
+    assert 'href="?schools=2&amp;findings=3#findings"' in body
+
+
 def test_a_school_renamed_or_a_roadmap_edited_makes_the_stored_analysis_stale(world, computed):
     certify_a1(world)
     page(world)
