@@ -135,7 +135,27 @@ def make_bundle(bundle_id: int) -> int:
         raise
     DocumentBundle.objects.filter(pk=bundle_id).update(file=bundle.file.name, status=DocumentBundle.Status.READY, done=count,
                                                        finished_at=timezone.now())
+    _drop_superseded(bundle, target)
     return count
+
+
+def _drop_superseded(bundle: DocumentBundle, target: documents.Target) -> None:
+    """The scope's earlier archives (made or failed) give way to the one just made: they are the same schools'
+    reports as of an earlier day, and a region's archive is tens of megabytes, which kept piling up. The rows go in
+    one transaction with its audit event, their files once it has committed."""
+    with transaction.atomic():
+        older = list(DocumentBundle.objects.select_for_update().filter(
+            campaign_id=bundle.campaign_id, kind=bundle.kind, scope_key=bundle.scope_key, pk__lt=bundle.pk,
+            status__in=[DocumentBundle.Status.READY, DocumentBundle.Status.FAILED]))
+        if not older:
+            return
+        files = [(b.file.storage, b.file.name) for b in older if b.file]
+        DocumentBundle.objects.filter(pk__in=[b.pk for b in older]).delete()
+        record(None, "document.bundle.replace", bundle, f"Архив отчётов о реализации дорожных карт ({target.name}) собран заново; "
+               f"прежние удалены: {agree(len(older), 'архив')}", municipality=bundle.municipality,
+               region=bundle.campaign.region if bundle.municipality is None else None,
+               changes={"scope": bundle.scope_key, "removed": [b.pk for b in older]})
+        transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 
 def visible_bundles(campaign, user) -> list[DocumentBundle]:

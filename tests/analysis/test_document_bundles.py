@@ -88,3 +88,25 @@ def test_the_task_counts_schools_as_it_goes(world):
     bundle.refresh_from_db()
     assert bundle.status == "ready" and bundle.finished_at and bundle.file.name.endswith(".zip")
     assert bundles.make_bundle.call(bundle.pk) == 0  # a bundle is made once
+
+
+def test_a_new_archive_of_a_scope_replaces_the_earlier_ones_and_their_files(world, django_capture_on_commit_callbacks):
+    from shnor.audit.models import AuditEvent
+
+    made = []
+    for municipality in (None, None, world.m1, None):
+        bundle = DocumentBundle.objects.create(campaign=world.campaign, total=3, municipality=municipality,
+                                               scope_key=f"mun-{municipality.pk}" if municipality else "region")
+        with django_capture_on_commit_callbacks(execute=True):
+            bundles.make_bundle.call(bundle.pk)
+        bundle.refresh_from_db()
+        made.append(bundle)
+    first, second, municipal, last = made
+    assert all(b.file.storage.exists(b.file.name) for b in (municipal, last))
+    assert not any(b.file.storage.exists(b.file.name) for b in (first, second))  # the region's earlier ZIPs, files and rows
+    assert set(DocumentBundle.objects.values_list("pk", flat=True)) == {municipal.pk, last.pk}  # another scope's stays
+    events = AuditEvent.objects.filter(action="document.bundle.replace").order_by("pk")
+    assert [e.changes["removed"] for e in events] == [[first.pk], [second.pk]]
+    assert "прежние удалены: 1\xa0архив" in events[1].summary
+    response = world.client("coordinator").get(reverse("document_bundle_file", args=[world.campaign.code, second.pk]))
+    assert response.status_code == 404
