@@ -1,0 +1,38 @@
+"""Every action the code writes to the audit log has its Russian name on the audit page: none is shown as
+«другое действие» (the page never shows the code itself)."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+import shnor
+from shnor.audit.describe import ACTIONS, action_label
+
+CODE = re.compile(r"[a-z_]+(\.[a-z_]+)+")
+
+
+def recorded_actions() -> dict[str, str]:
+    """Action codes written by the code (record's second argument, or an `action=` handed on to it) → where."""
+    found = {}
+    for path in Path(shnor.__file__).parent.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = node.func.id if isinstance(node.func, ast.Name) else getattr(node.func, "attr", "")
+            places = [node.args[1]] if name == "record" and len(node.args) >= 2 else []
+            places += [k.value for k in node.keywords if k.arg == "action"]
+            for place in places:
+                for constant in ast.walk(place):
+                    if isinstance(constant, ast.Constant) and isinstance(constant.value, str) and CODE.fullmatch(constant.value):
+                        found.setdefault(constant.value, str(path))
+    return found
+
+
+def test_every_action_the_code_records_has_a_russian_name():
+    recorded = recorded_actions()
+    assert {"report.certify", "campaign.close", "roadmap.edit", "document.bundle.replace", "need.add"} <= set(recorded)
+    assert {code: where for code, where in recorded.items() if code not in ACTIONS} == {}
+    assert action_label("report.recall") == "отчёт отозван руководителем"
+    assert action_label("something.new") == "другое действие"
