@@ -422,6 +422,10 @@ def document_bundle_progress(request, code, pk):
 
 @login_required
 def document_bundle_file(request, code, pk):
+    campaign = get_campaign_for_user(request.user, code)
+    if not DocumentBundle.objects.filter(campaign=campaign, pk=pk).exists():  # replaced by a newer one (bundles._drop_superseded)
+        messages.info(request, "Этого архива больше нет: его заменил архив, собранный позже. Скачайте новый в списке архивов.")
+        return redirect(reverse("document_list", args=[campaign.code]) + "#bundles")
     bundle = _bundle_for_user(request, code, pk)
     if bundle.status != DocumentBundle.Status.READY or not bundle.file:
         messages.info(request, f"Архив ещё не готов: {bundle.get_status_display()}.")

@@ -108,5 +108,6 @@ def test_a_new_archive_of_a_scope_replaces_the_earlier_ones_and_their_files(worl
     events = AuditEvent.objects.filter(action="document.bundle.replace").order_by("pk")
     assert [e.changes["removed"] for e in events] == [[first.pk], [second.pk]]
     assert "прежние удалены: 1\xa0архив" in events[1].summary
-    response = world.client("coordinator").get(reverse("document_bundle_file", args=[world.campaign.code, second.pk]))
-    assert response.status_code == 404
+    response = world.client("coordinator").get(reverse("document_bundle_file", args=[world.campaign.code, second.pk]), follow=True)
+    assert response.redirect_chain[-1][0].endswith("#bundles")
+    assert "Этого архива больше нет: его заменил архив, собранный позже." in response.content.decode()
