@@ -9,7 +9,7 @@ from drf_spectacular.utils import extend_schema_field
 
 from shnor.core.text import fold
 from shnor.intake.models import ImportBatch
-from shnor.monitoring.models import Campaign, IndicatorValue, SchoolReport
+from shnor.monitoring.models import Campaign, IndicatorChange, IndicatorValue, SchoolReport
 from shnor.plans.models import ActivityType, PlannedActivity, Roadmap
 from shnor.registry.models import Municipality, School, SchoolStatus
 
@@ -131,6 +131,17 @@ class IndicatorValueFilter(df.FilterSet):
     class Meta:
         model = IndicatorValue
         fields = ["campaign", "school", "municipality", "indicator", "subject"]
+
+
+class IndicatorChangeFilter(df.FilterSet):
+    campaign = CodeFilter(field_name="campaign__code", help_text="код кампании")
+    school = IdFilter(field_name="school_id")
+    indicator = CodeFilter(field_name="indicator__code", help_text="код показателя")
+    subject = df.CharFilter(max_length=100)
+
+    class Meta:
+        model = IndicatorChange
+        fields = ["campaign", "school", "indicator", "subject"]
 
 
 class ImportBatchFilter(df.FilterSet):

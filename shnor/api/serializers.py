@@ -17,7 +17,15 @@ from shnor.core import actions as core_actions
 from shnor.core.text import strip_controls_in
 from shnor.intake.models import ImportBatch, ImportFile, ImportItem
 from shnor.intake.services import ReviewChange
-from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
+from shnor.monitoring.models import (
+    Campaign,
+    Evidence,
+    Indicator,
+    IndicatorChange,
+    IndicatorValue,
+    ReportEntry,
+    SchoolReport,
+)
 from shnor.monitoring.workflow import (
     EntryChange,
     EvidenceInput,
@@ -371,11 +379,27 @@ class IndicatorValueSerializer(serializers.ModelSerializer):
     unit = serializers.CharField(source="indicator.unit", read_only=True)
     campaign = serializers.CharField(source="campaign.code", read_only=True, allow_null=True, default=None)
     value = serializers.DecimalField(max_digits=12, decimal_places=3, coerce_to_string=False, read_only=True)
+    previous = serializers.DecimalField(max_digits=12, decimal_places=3, coerce_to_string=False, read_only=True, allow_null=True,
+                                        help_text="прежнее значение, если документ его называет («с 28 до 10 человек»)")
 
     class Meta:
         model = IndicatorValue
         fields = ["id", "indicator", "indicator_name", "unit", "school", "municipality", "campaign", "report", "subject",
-                  "period_start", "period_end", "value", "source"]
+                  "period_start", "period_end", "value", "previous", "source"]
+
+
+class IndicatorChangeSerializer(serializers.ModelSerializer):
+    """A change a school's document states without a level («качество знаний повысилось на 1,1 %»)."""
+
+    indicator = serializers.CharField(source="indicator.code", read_only=True)
+    indicator_name = serializers.CharField(source="indicator.name", read_only=True)
+    campaign = serializers.CharField(source="campaign.code", read_only=True)
+    amount = serializers.DecimalField(max_digits=12, decimal_places=3, coerce_to_string=False, read_only=True,
+                                      help_text="со знаком: снижение — отрицательное")
+
+    class Meta:
+        model = IndicatorChange
+        fields = ["id", "indicator", "indicator_name", "school", "campaign", "report", "subject", "amount", "unit", "text", "source"]
 
 
 class ReportSerializer(serializers.ModelSerializer):

@@ -28,6 +28,7 @@ router.register("planned-activities", views.PlannedActivityViewSet, basename="ap
 router.register("campaigns", views.CampaignViewSet, basename="api-campaign")
 router.register("reports", views.ReportViewSet, basename="api-report")
 router.register("indicator-values", views.IndicatorValueViewSet, basename="api-indicator-value")
+router.register("indicator-changes", views.IndicatorChangeViewSet, basename="api-indicator-change")
 router.register("intake", views.IntakeBatchViewSet, basename="api-intake")
 router.register("actions", views.ActionViewSet, basename="api-action")
 router.register("needs", diagnosis.NeedViewSet, basename="api-need")

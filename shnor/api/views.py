@@ -39,7 +39,15 @@ from shnor.monitoring.completeness import completeness
 from shnor.monitoring.coverage import coverage_for
 from shnor.monitoring.coverage_counts import coverage_numbers
 from shnor.monitoring.forms import CampaignForm
-from shnor.monitoring.models import Campaign, Evidence, Indicator, IndicatorValue, ReportEntry, SchoolReport
+from shnor.monitoring.models import (
+    Campaign,
+    Evidence,
+    Indicator,
+    IndicatorChange,
+    IndicatorValue,
+    ReportEntry,
+    SchoolReport,
+)
 from shnor.monitoring.stamps import CACHE_SECONDS, view_key
 from shnor.plans import roadmaps
 from shnor.plans.models import ActivityType, Framework, PlannedActivity, Roadmap
@@ -607,6 +615,18 @@ class IndicatorValueViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
             IndicatorValue.objects.filter(Q(school__in=schools) | Q(school__isnull=True, municipality__in=schools.values("municipality_id")))
             .select_related("indicator", "campaign").order_by("indicator__order", "period_start", "school_id", "pk")
         )
+
+
+class IndicatorChangeViewSet(ApiMixin, viewsets.ReadOnlyModelViewSet):
+    """Changes of indicators stated by the documents of the schools the user sees («повысилось на 1,1 %»)."""
+
+    serializer_class = s.IndicatorChangeSerializer
+    filterset_class = filters.IndicatorChangeFilter
+    not_found_message = "Изменение показателя не найдено."
+
+    def get_queryset(self):
+        return (IndicatorChange.objects.filter(school__in=self.scope.schools()).select_related("indicator", "campaign")
+                .order_by("indicator__order", "school_id", "pk"))
 
 
 class MeView(APIView):

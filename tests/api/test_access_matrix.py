@@ -16,7 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 
 from shnor.audit.models import AuditEvent
-from shnor.monitoring.models import IndicatorValue
+from shnor.monitoring.models import IndicatorChange, IndicatorValue
 
 from .conftest import ROLES, certified_report, open_report, submitted_report
 
@@ -164,6 +164,8 @@ CASES = {
     ),
     "indicator_values": Case("get", "/api/v1/indicator-values/", ok(AUTHENTICATED)),
     "indicator_value": Case("get", "/api/v1/indicator-values/{id}/", ok(SEE_A1), setup="draft"),
+    "indicator_changes": Case("get", "/api/v1/indicator-changes/", ok(AUTHENTICATED), setup="change"),
+    "indicator_change": Case("get", "/api/v1/indicator-changes/{id}/", ok(SEE_A1), setup="change"),
     "needs": Case("get", "/api/v1/needs/", ok(AUTHENTICATED)),
     "need": Case("get", "/api/v1/needs/{id}/", ok(SEE_A1), setup="need"),
     "need_create": Case(
@@ -227,6 +229,13 @@ def _state(world, setup: str):
         from shnor.diagnosis.door import NeedInput, add_need
 
         return add_need(world.a1, world.users["curator"], NeedInput("deficit", "Дефицит оценочных компетенций"))
+    if setup == "change":
+        from decimal import Decimal
+
+        quality = world.campaign.indicators.get(code="quality")
+        workflow.import_into_report(open_report(world), world.users["head"], [], [], source="otchet.docx",
+                                    changes=[workflow.ImportedChange(quality, "", Decimal("1.1"), "%", "повысилось на 1,1 %")])
+        return None
     if setup in ("batch", "committed"):
         return _batch(world, commit=setup == "committed")
     return None
@@ -253,6 +262,7 @@ def _url(world, case: Case, report) -> str:
         "/api/v1/needs-coverage/{code}/": world.campaign.code,
         "/api/v1/outcomes/{id}/": world.a1.pk,
         "/api/v1/indicator-values/{id}/": IndicatorValue.objects.filter(school=world.a1).values_list("pk", flat=True).first(),
+        "/api/v1/indicator-changes/{id}/": IndicatorChange.objects.filter(school=world.a1).values_list("pk", flat=True).first(),
     }
     if case.path in ids:
         return case.path.replace("{code}", str(ids[case.path])).replace("{id}", str(ids[case.path])).replace("{kind}", "plan-vs-actual")
@@ -306,9 +316,11 @@ def test_the_matrix_covers_every_operation_of_the_schema():
 
 
 def test_lists_hold_nothing_outside_the_callers_scope(world, api):
+    _state(world, "change")
     report = _state(world, "draft")
     for url in ["/api/v1/schools/", "/api/v1/reports/", "/api/v1/roadmaps/", "/api/v1/planned-activities/",
-                "/api/v1/campaigns/", "/api/v1/indicator-values/", "/api/v1/regions/", "/api/v1/municipalities/"]:
+                "/api/v1/campaigns/", "/api/v1/indicator-values/", "/api/v1/indicator-changes/", "/api/v1/regions/",
+                "/api/v1/municipalities/"]:
         assert api.get("outsider", url).json()["count"] == 0, url
     far_schools = {row["id"] for row in api.get("far_coordinator", "/api/v1/schools/").json()["results"]}
     assert far_schools == {world.far.pk}

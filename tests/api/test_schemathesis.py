@@ -9,6 +9,7 @@ stays within seconds; raise SHNOR_FUZZ_EXAMPLES for a deeper run.
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 
 import pytest
 import schemathesis
@@ -27,7 +28,7 @@ from schemathesis.specs.openapi.checks import (
 
 from shnor.intake import services as intake_services
 from shnor.monitoring import workflow
-from shnor.monitoring.models import Campaign, IndicatorValue
+from shnor.monitoring.models import Campaign, IndicatorChange, IndicatorValue
 from shnor.plans.models import PlannedActivity, Roadmap
 from shnor.registry.models import School
 
@@ -45,6 +46,10 @@ def _real_ids(head) -> dict[str, dict]:
     report = workflow.open_report(Campaign.objects.get(code="bryansk-2021-h2"), school)
     batch, _ = intake_services.create_batch(report.campaign, school, [intake_services.Upload("otchet.txt", "Проведены курсы повышения квалификации".encode())], head)
     intake_services.start_reading(batch)
+    quality = report.campaign.indicators.get(code="quality")
+    workflow.import_into_report(report, head, [], [], source="otchet.docx",
+                                changes=[workflow.ImportedChange(quality, "", Decimal("1.1"), "%", "повысилось на 1,1 %")])
+    change = IndicatorChange.objects.get(school=school, campaign=report.campaign, indicator=quality)
     return {
         "regions": {"code": school.municipality.region.code},
         "municipalities": {"id": school.municipality_id},
@@ -58,6 +63,7 @@ def _real_ids(head) -> dict[str, dict]:
         "reports": {"id": report.pk},
         "intake": {"id": batch.pk},
         "indicator-values": {"id": IndicatorValue.objects.filter(school=school).values_list("pk", flat=True).first()},
+        "indicator-changes": {"id": change.pk},
     }
 
 
