@@ -170,14 +170,16 @@ def indicators_table(user, params, campaign=None) -> Table:
         values = values.filter(campaign=campaign)
     values = values.order_by("school__municipality__name", "school__short_name", "school_id", "indicator__order", "subject", "period_start").values_list(
         "school_id", "school__municipality__name", "school__short_name", "indicator__name", "subject", "value", "indicator__unit",
-        "period_start", "period_end", "campaign__code", "campaign__period_text", "source",
+        "period_start", "period_end", "campaign__code", "campaign__period_text", "source", "previous",
     )
-    columns = [*INDICATOR_COLUMNS, Column("unit", "Единица", width=8), Column("campaign", "Кампания", width=20)]
+    # After the import's own columns: «с 28 до 10 человек» is 10 with 28 before it.
+    columns = [*INDICATOR_COLUMNS, Column("unit", "Единица", width=8), Column("campaign", "Кампания", width=20),
+               Column("previous", "Прежнее значение (по документу)", width=14)]
 
     def rows():
-        for school_id, muni, school, indicator, subject, value, unit, start, end, code, period_text, source in values.iterator(CHUNK):
+        for school_id, muni, school, indicator, subject, value, unit, start, end, code, period_text, source, previous in values.iterator(CHUNK):
             period = period_text or f"{start:%d.%m.%Y} – {end:%d.%m.%Y}"
-            yield [school_id, muni, school, indicator, subject, value, period, source, unit, code or ""]
+            yield [school_id, muni, school, indicator, subject, value, period, source, unit, code or "", previous]
 
     name = f"{campaign.code}-pokazateli" if campaign else "pokazateli"
     notes = [f"{campaign.title} ({campaign.period_label()})"] if campaign else ["Значения показателей по всем периодам"]

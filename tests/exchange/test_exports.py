@@ -162,6 +162,23 @@ def test_csv_numbers_have_a_decimal_comma(world, reported):
     assert any("," in r[5] for r in csv_rows(body)[1:] if r[5] not in ("0", "100"))
 
 
+def test_the_indicator_export_gives_the_level_before_where_a_document_stated_it(world, reported):
+    from decimal import Decimal
+
+    from shnor.monitoring import workflow
+
+    failing = world.campaign.indicators.get(code="failing")
+    report = workflow.open_report(world.campaign, world.a2)
+    workflow.import_into_report(report, world.users["coordinator"], [], [workflow.ImportedValue(failing, "", Decimal("10"), previous=Decimal("28"))],
+                                source="otchet.docx")
+    _, body = get(world.client("coordinator"), reverse("exchange_campaign_export", args=[world.campaign.code, "indicators", "csv"]))
+    rows = csv_rows(body)
+    assert rows[0][-1] == "Прежнее значение (по документу)"
+    by_indicator = {r[3]: r for r in rows[1:]}
+    assert (by_indicator[failing.name][5], by_indicator[failing.name][-1]) == ("10", "28")
+    assert by_indicator["Качество знаний"][-1] == ""  # no level before stated
+
+
 def test_the_school_list_export_loads_back_into_the_registry(world):
     _, body = get(world.client("coordinator"), reverse("exchange_export", args=["schools", "xlsx"]))
     result = import_schools(body, "schools.xlsx", world.region, world.users["coordinator"])
