@@ -44,6 +44,13 @@ FINDINGS_PAGE = 50  # findings in the editor per page (a national campaign has t
 
 @login_required
 def spravka(request, code):
+    return _spravka_page(request, code)
+
+
+def _spravka_page(request, code, *, issue_form: IssueForm | None = None, new_form: NewFindingForm | None = None,
+                  edited: tuple[Finding, FindingForm] | None = None):
+    """The справка page; after a failed issue, a failed new point or a failed edit of a point (`edited`: the point and
+    its form), with that form as it was sent and its errors."""
     access = get_analysis_access(request.user, code)
     campaign = access.campaign
     if access.can_edit and not campaign.findings.exists():
@@ -69,8 +76,8 @@ def spravka(request, code):
         "long_lists": [lst for lst in (_long_list(request, "schools", "Список образовательных организаций", counts, lists),
                                        _long_list(request, "appendix", "Приложение: образовательные организации к выводам, замечаниям и рекомендациям",
                                                   counts, lists)) if lst],
-        **(_findings_page(request, campaign) if access.can_edit else {"groups": []}),
-        "kinds": Finding.Kind.choices, "issue_form": IssueForm(initial=initial), "new_form": NewFindingForm(),
+        **(_findings_page(request, campaign, edited) if access.can_edit else {"groups": []}),
+        "kinds": Finding.Kind.choices, "issue_form": issue_form or IssueForm(initial=initial), "new_form": new_form or NewFindingForm(),
         "issued": issued,
         "template": SpravkaTemplate.objects.filter(region_id=campaign.region_id, kind="spravka").first(), "template_form": TemplateForm(),
         "variables": VARIABLES,
@@ -139,21 +146,33 @@ def _findings_in_order(campaign) -> list[tuple[str, Finding]]:
     return [(title, f) for title, group in spravka_workflow.findings_by_kind(campaign) for f in group]
 
 
-def _findings_page(request, campaign) -> dict:
-    """The findings editor, FINDINGS_PAGE findings a page (?findings=2), grouped by kind as the справка orders them."""
-    page = Paginator(_findings_in_order(campaign), FINDINGS_PAGE).get_page(request.GET.get("findings"))
+def _findings_page(request, campaign, edited: tuple[Finding, FindingForm] | None = None) -> dict:
+    """The findings editor, FINDINGS_PAGE findings a page (?findings=2), grouped by kind as the справка orders them.
+    `edited`: a point whose edit was refused, shown on its page, open, with what was typed and the errors."""
+    ordered = _findings_in_order(campaign)
+    number = _finding_page_number(ordered, edited[0]) if edited else request.GET.get("findings")
+    page = Paginator(ordered, FINDINGS_PAGE).get_page(number)
     groups: list[tuple[str, list[Finding]]] = []
     for title, finding in page:
         if not groups or groups[-1][0] != title:
             groups.append((title, []))
+        if edited and finding.pk == edited[0].pk:  # shown as typed, never saved from here
+            form = edited[1]
+            for name in spravka_workflow.EDITABLE_FIELDS:
+                setattr(finding, name, form.data.get(name, getattr(finding, name)))
+            finding.form_errors = [e for errs in form.errors.values() for e in errs]
         groups[-1][1].append(finding)
     return {"groups": groups, "findings_page": page}
 
 
+def _finding_page_number(ordered: list[tuple[str, Finding]], finding: Finding) -> int:
+    ids = [f.pk for _, f in ordered]
+    return ids.index(finding.pk) // FINDINGS_PAGE + 1 if finding.pk in ids else 1
+
+
 def _finding_url(campaign, finding: Finding) -> str:
     """The справка page at the editor's page that holds the finding, scrolled to it."""
-    ids = [f.pk for _, f in _findings_in_order(campaign)]
-    number = ids.index(finding.pk) // FINDINGS_PAGE + 1 if finding.pk in ids else 1
+    number = _finding_page_number(_findings_in_order(campaign), finding)
     return f"{_spravka_url(campaign)}{f'?findings={number}' if number > 1 else ''}#finding-{finding.pk}"
 
 
@@ -176,7 +195,7 @@ def finding_edit(request, code, pk):
     form = FindingForm(request.POST, schools_total=campaign.schools.count())
     if not form.is_valid():
         messages.error(request, "Пункт не сохранён: " + " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(_finding_url(campaign, finding))
+        return _spravka_page(request, code, edited=(finding, form))  # the point open, as typed, with the errors
     spravka_workflow.edit_finding(finding, request.user, **{k: form.cleaned_data[k] for k in spravka_workflow.EDITABLE_FIELDS})
     messages.success(request, "Пункт справки сохранён.")
     return redirect(_finding_url(campaign, finding))
@@ -196,9 +215,9 @@ def finding_drop(request, code, pk):
 def finding_add(request, code):
     campaign = get_editable_campaign(request.user, code)
     form = NewFindingForm(request.POST, schools_total=campaign.schools.count())
-    if not form.is_valid():
+    if not form.is_valid():  # the page again, with what was typed and the errors beside the fields
         messages.error(request, "Пункт не добавлен: " + " ".join(e for errs in form.errors.values() for e in errs))
-        return redirect(_spravka_url(campaign) + "#findings")
+        return _spravka_page(request, code, new_form=form)
     spravka_workflow.ensure_findings(campaign, request.user)
     data = form.cleaned_data
     spravka_workflow.add_finding(campaign, request.user, data["kind"], data["text"], data["addressee"], data["responsible"], data["deadline_text"], data["deadline"])
@@ -220,9 +239,9 @@ def findings_regenerate(request, code):
 def spravka_issue(request, code):
     campaign = get_editable_campaign(request.user, code)
     form = IssueForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, "Укажите автора справки и его должность.")
-        return redirect(_spravka_url(campaign) + "#issue")
+    if not form.is_valid():  # the page again, with what was typed and the errors beside the fields
+        messages.error(request, "Справка не выпущена: " + " ".join(f"{form[name].label} — {e[0].rstrip('.').lower()}." for name, e in form.errors.items()))
+        return _spravka_page(request, code, issue_form=form)
     try:
         issued = spravka_workflow.issue(campaign, request.user, form.cleaned_data["author_name"], form.cleaned_data["author_position"],
                                 form.cleaned_data["date"])

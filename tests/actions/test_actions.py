@@ -122,6 +122,22 @@ def test_bad_input_is_explained_and_changes_nothing(world, items):
         assert item.status == "not_started", data
 
 
+def test_a_refused_mark_comes_back_open_with_what_was_typed(world, items):
+    item = items["muni"]
+    response = world.client("municipal").post(reverse("task_done", args=[item.pk]), {
+        "status": "in_progress", "note": "Совещание назначено", "order_number": "77-ОД", "order_date": "31.02.2021",
+        "evidence_file": SimpleUploadedFile("prikaz.pdf", b"%PDF-1.4 test")})
+    body = response.content.decode()
+    assert response.status_code == 200 and "Дату приказа напишите так: 01.09.2021." in body
+    assert "Файл подтверждения приложите ещё раз." in body
+    row = body.split(f'id="task-{item.pk}"')[1].split("</tr>")[0]
+    assert "<details open>" in row and "Совещание назначено</textarea>" in row
+    assert 'value="77-ОД"' in row and 'value="31.02.2021" aria-invalid="true"' in row
+    assert '<option value="in_progress" selected>' in row
+    item.refresh_from_db()
+    assert item.status == "not_started" and item.note == ""
+
+
 def test_a_head_marks_their_schools_item_in_progress(world, items):
     item = items["alfa"]
     response = world.client("head").post(reverse("task_done", args=[item.pk]), {"status": "in_progress", "note": "начали",

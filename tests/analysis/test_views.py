@@ -197,6 +197,35 @@ def test_a_finding_with_a_wrong_share_is_refused(reported):
     assert "17 %" not in remark.text
 
 
+def test_a_refused_point_new_or_edited_comes_back_as_typed_with_its_error(reported):
+    client = reported.client("coordinator")
+    client.get(url("spravka", reported))
+    response = client.post(url("finding_add", reported), {"kind": "recommendation", "text": "Семинары провели 2 (17 %) школы",
+                                                          "addressee": "Отделу образования Тестового района"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "Пункт не добавлен" in body and "2 из 3 — это 66,7 %" in body
+    assert "Семинары провели 2 (17 %) школы</textarea>" in body and 'value="Отделу образования Тестового района"' in body
+    assert 'aria-invalid="true"' in body
+
+    remark = Finding.objects.filter(campaign=reported.campaign).first()
+    response = client.post(url("finding_edit", reported, remark.pk), {"text": "Курсы прошли 2 (17 %) школы, исправлено вручную"})
+    body = response.content.decode()
+    assert "Пункт не сохранён" in body and f'id="finding-{remark.pk}-errors"' in body
+    assert "Курсы прошли 2 (17 %) школы, исправлено вручную</textarea>" in body and "<details open>" in body
+    remark.refresh_from_db()
+    assert "исправлено вручную" not in remark.text  # nothing saved
+
+
+def test_a_refused_issue_keeps_the_date_and_author_typed(reported):
+    client = reported.client("coordinator")
+    client.get(url("spravka", reported))
+    response = client.post(url("spravka_issue", reported), {"date": "2026-12-05", "author_name": " ", "author_position": "начальник отдела"})
+    body = response.content.decode()
+    assert response.status_code == 200 and "Справка не выпущена: Автор (подпись) — обязательное поле." in body
+    assert 'value="2026-12-05"' in body and 'value="начальник отдела"' in body and 'aria-invalid="true"' in body
+    assert not IssuedReport.objects.filter(campaign=reported.campaign).exists()
+
+
 def test_regenerating_keeps_what_the_coordinator_changed(reported):
     client = reported.client("coordinator")
     client.get(url("spravka", reported))

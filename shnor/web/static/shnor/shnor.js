@@ -2,6 +2,14 @@
 (function () {
   "use strict";
 
+  // A form sent back with errors: the first field in error is brought into view and focused (unless the page
+  // focuses something itself).
+  var invalid = document.querySelector("[aria-invalid=true]");
+  if (invalid && !document.querySelector("[autofocus]")) {
+    invalid.scrollIntoView({block: "center"});
+    invalid.focus({preventScroll: true});
+  }
+
   // A form control marked data-autosubmit sends its form when changed (the coverage filter's checkbox).
   document.querySelectorAll("[data-autosubmit]").forEach(function (control) {
     control.addEventListener("change", function () { control.form.submit(); });
