@@ -140,3 +140,16 @@ def test_the_drill_down_lists_the_schools_and_entries_behind_a_number(db):
     assert "Дроновская" in body and "Карпиловская" in body
     assert "Пути преодоления неуспеваемости" in body
     assert client.get(reverse("coverage_detail", args=["bryansk-2021-h1"]) + "?direction=nope&type=").status_code == 404
+
+
+def test_the_share_of_schools_is_said_of_one_school_and_of_many(world):
+    from django.urls import reverse
+
+    url = reverse("coverage_detail", args=[world.campaign.code]) + "?direction=teachers&type="
+    client = world.client("coordinator")
+    assert "из 3 школ кампании" in client.get(url).content.decode()
+    assert "Процент — от 3 школ кампании." in client.get(reverse("campaign_detail", args=[world.campaign.code])).content.decode()
+    world.campaign.schools.set([world.a1])
+    head = world.client("head")  # a head sees a campaign of one school: their own
+    assert "из 1 школы кампании" in head.get(url).content.decode()
+    assert "Процент — от 1 школы кампании." in head.get(reverse("campaign_detail", args=[world.campaign.code])).content.decode()
