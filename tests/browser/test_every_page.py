@@ -114,3 +114,27 @@ def test_every_page_fits_a_phone_and_a_laptop_and_passes_axe(page, live_server):
         assert visited >= 3, f"{role} reached only {visited} pages"
         problems += [f"{role}: {p}" for p in found]
     assert not problems, "\n".join(problems)
+
+
+def test_the_html_documents_fit_a_phone(page, live_server):
+    """The documents' HTML versions (opened from the documents page) have wide tables: on a phone they scroll inside
+    themselves, the page does not scroll sideways."""
+    from shnor.demo.load import load_demo
+    from shnor.monitoring.models import Campaign
+
+    load_demo()
+    campaign = Campaign.objects.get(code="bryansk-2021-h2")
+    school = campaign.schools.order_by("pk").first()
+    login(page, "coordinator", DEMO_PASSWORD)
+    page.set_viewport_size({"width": 390, "height": 900})
+    base = f"/campaigns/{campaign.code}/documents"
+    problems = []
+    for path in (f"{base}/spravka.html", f"{base}/plan-vs-actual.html", f"{base}/plan-vs-actual.html?school={school.pk}",
+                 f"{base}/note.html", f"{base}/monitoring.html"):
+        response = page.goto(path)
+        assert response.status == 200 and "text/html" in response.headers["content-type"], path
+        assert "monitoring" in path or page.locator("table").count() > 0, path  # the monitoring report has no table
+        overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+        if overflow > 0:
+            problems.append(f"{path} scrolls sideways by {overflow} px")
+    assert not problems, "\n".join(problems)

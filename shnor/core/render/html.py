@@ -38,6 +38,10 @@ CSS = """
 .spravka .sp-appendix { margin-top: 2em; page-break-before: always; }
 .spravka .sp-appendix .sp-appendix-number { text-align: right; }
 .spravka .sp-appendix .sp-appendix-title { text-align: center; }
+@media screen and (max-width: 720px) {
+  .spravka { overflow-wrap: anywhere; }
+  .spravka .sp-table { display: block; overflow-x: auto; }
+}
 """
 
 
