@@ -2,10 +2,12 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from shnor.web.views import LoginView, PasswordChangeView, audit_log, home
+from shnor.web.views import LoginView, PasswordChangeView, audit_log, favicon, home
 
 urlpatterns = [
     path("", home, name="home"),
+    # Browsers ask for /favicon.ico on pages without an icon of their own (the documents' HTML versions).
+    path("favicon.ico", favicon, name="favicon"),
     path("login/", LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("password/", PasswordChangeView.as_view(), name="password_change"),

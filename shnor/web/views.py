@@ -6,7 +6,9 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db import transaction
+from django.http import HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.templatetags.static import static
 
 from shnor.audit.filters import filter_events
 from shnor.audit.log import record
@@ -82,3 +84,9 @@ def audit_log(request):
     page = Paginator(events, 100).get_page(request.GET.get("page"))
     actions = sorted(set(AuditEvent.objects.visible_to(scope).values_list("action", flat=True).distinct()))
     return render(request, "audit/log.html", {"title": "Журнал изменений", "page": page, "actions": actions, "filters": request.GET, "errors": errors})
+
+
+def favicon(request):
+    """The site's icon where a browser asks for /favicon.ico (the static file's address is read at request time: in
+    production it carries the manifest's hash)."""
+    return HttpResponsePermanentRedirect(static("shnor/favicon.svg"))

@@ -141,7 +141,7 @@ RULES: dict[str, Rule] = {
     "need_adopt_risks": Rule(lambda o: {"school_pk": o.world.a1.pk}, DIAGNOSES_A1, "POST"),
 }
 # Pages for everyone, signed in or not.
-PUBLIC = {"login", "logout"}
+PUBLIC = {"login", "logout", "favicon"}
 # Checked as a whole: only staff accounts reach the admin.
 SEPARATE = ("admin/", "api/")
 

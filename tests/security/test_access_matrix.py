@@ -69,6 +69,12 @@ def test_the_login_page_is_public_and_sends_signed_in_users_home(world):
     assert response.status_code == 302 and response["Location"] == reverse("home")
 
 
+def test_the_icon_is_public_and_every_page_names_it(world):
+    response = world.client("anonymous").get("/favicon.ico")
+    assert response.status_code == 301 and response["Location"] == "/static/shnor/favicon.svg"
+    assert '<link rel="icon" href="/static/shnor/favicon.svg"' in world.client("anonymous").get(reverse("login")).content.decode()
+
+
 def test_logout_is_post_only(world):
     client = world.client("head")
     assert client.get(reverse("logout")).status_code == 405
