@@ -303,6 +303,9 @@ class CampaignForm(forms.ModelForm):
         self.fields["region"].queryset = scope.regions()
         self.fields["schools"].queryset = scope.schools().select_related("municipality").order_by("municipality__name", "short_name")
         self.fields["previous"].queryset = Campaign.objects.filter(region__in=scope.regions())
+        self.fields["region"].empty_label = "— выберите регион —"
+        self.fields["framework"].empty_label = "— выберите систему направлений —"
+        self.fields["previous"].empty_label = "— нет (первая кампания) —"
         # Only municipalities with an own roadmap can report on it.
         self.fields["municipalities"].queryset = scope.municipalities().filter(roadmaps__is_current=True).distinct().order_by("name")
         for name in ("period_start", "period_end", "due_date"):

@@ -20,7 +20,7 @@ class ActivityTypeForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["directions"].initial = list(self.instance.mappings.values_list("direction_id", flat=True))
-        self.fields["directions"].label_from_instance = lambda d: f"{d.framework.code}: {d.code} — {d.name}"
+        self.fields["directions"].label_from_instance = lambda d: f"{d.framework.name}: {d.name}"
 
 
 class DirectionForm(forms.ModelForm):
@@ -45,6 +45,7 @@ class PlannedActivityForm(forms.ModelForm):
     def __init__(self, *args, framework=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["activity_type"].queryset = ActivityType.objects.filter(is_active=True)
+        self.fields["activity_type"].empty_label = "— не указан —"
         self.fields["directions"].queryset = Direction.objects.filter(framework=framework) if framework else Direction.objects.none()
         if self.instance.pk:
             self.fields["deadline"].initial = self.instance.deadline_text

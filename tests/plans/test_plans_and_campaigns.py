@@ -94,3 +94,13 @@ def test_a_municipal_coordinator_cannot_edit_the_catalogue(world):
     response = world.client("municipal").post(reverse("activity_type_edit", args=["mentoring"]), {"name": "Взлом", "form": "other"})
     assert response.status_code == 403
     assert ActivityType.objects.get(code="mentoring").name == "Наставничество"
+
+
+def test_choice_lists_say_what_an_empty_choice_means_and_name_no_codes(world):
+    client = world.client("coordinator")
+    body = client.get(reverse("campaign_create")).content.decode()
+    assert "---------" not in body
+    assert "— выберите регион —" in body and "— выберите систему направлений —" in body and "— нет (первая кампания) —" in body
+    body = client.get(reverse("activity_type_edit", args=["pk_courses"])).content.decode()
+    direction = world.framework.directions.order_by("order").first()
+    assert f"{world.framework.name}: {direction.name}" in body and f"{world.framework.code}: " not in body
