@@ -196,3 +196,10 @@ def test_the_form_requires_a_reason_when_an_activity_was_not_done(world, form_ur
     assert response.status_code == 302
     first.refresh_from_db()
     assert (first.status, first.reason) == ("not_done", "Не набрана группа")
+
+
+def test_the_form_says_who_sends_the_report(world, form_url):
+    open_form(world, form_url)
+    assert "отправьте отчёт, когда он готов" in world.client("head").get(form_url).content.decode()
+    staff = world.client("staff").get(form_url).content.decode()
+    assert "отправляет отчёт руководитель школы" in staff and "отправьте отчёт" not in staff
