@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from shnor.audit.log import record
 from shnor.core import actions as core
+from shnor.core.text import clip
 from shnor.monitoring import versions
 from shnor.registry.models import Municipality, Region, School
 
@@ -73,7 +74,7 @@ def create(user, *, kind: str, region: Region, text: str, addressee_text: str = 
     action = Action.objects.create(kind=kind, region=region, campaign=campaign, source=source[:1000], **fields)
     action.schools.set(schools)
     versions.bump([action.campaign_id])  # the next campaign's справка reads the execution of its previous one's actions
-    record(user, "action.create", action, f"Записана {action.get_kind_display()}: {action.text[:200]}", municipality=action.municipality,
+    record(user, "action.create", action, f"Записана {action.get_kind_display()}: {clip(action.text, 200)}", municipality=action.municipality,
            region=region, changes={"addressee": action.addressee, "deadline": action.deadline_text, "source": source})
     return action
 
@@ -97,7 +98,7 @@ def update(action: Action, user, *, text: str, addressee_text: str = "", deadlin
     action.save()
     action.schools.set(schools)
     versions.bump([action.campaign_id])
-    record(user, "action.update", action, f"Уточнена {action.get_kind_display()}: {action.text[:200]}", municipality=action.municipality,
+    record(user, "action.update", action, f"Уточнена {action.get_kind_display()}: {clip(action.text, 200)}", municipality=action.municipality,
            region=action.region, changes={"text": action.text, "deadline": action.deadline_text})
     return True
 
@@ -112,7 +113,7 @@ def cancel(action: Action, user, reason: str) -> bool:
     action.status_changed_at, action.status_changed_by = timezone.now(), user if getattr(user, "is_authenticated", False) else None
     action.save(update_fields=["status", "note", "status_changed_at", "status_changed_by"])
     versions.bump([action.campaign_id])
-    record(user, "action.cancel", action, f"Отменена {action.get_kind_display()}: {action.text[:200]} ({reason})",
+    record(user, "action.cancel", action, f"Отменена {action.get_kind_display()}: {clip(action.text, 200)} ({reason})",
            municipality=action.municipality, region=action.region)
     return True
 
@@ -151,7 +152,7 @@ def set_status(action: Action, user, status: str, *, note: str = "", order_numbe
     changes = {k: [str(before[k] or ""), str(after[k] or "")] for k in after if before[k] != after[k]}
     if evidence_file is not None:
         changes["evidence_file"] = ["", action.evidence_file_name]
-    record(user, "action.status", action, f"Исполнение: «{action.get_status_display()}» — {action.text[:200]}",
+    record(user, "action.status", action, f"Исполнение: «{action.get_status_display()}» — {clip(action.text, 200)}",
            municipality=action.municipality, region=action.region, changes=changes)
     return action
 
@@ -166,6 +167,6 @@ def remove_imported(action: Action, user, *, source: str) -> None:
     if action.status != core.NOT_STARTED or action.note or action.order_number or action.evidence_url or action.evidence_file:
         raise ActionError(f"Отменить импорт нельзя: исполнение пункта «{action.text[:80]}» уже отмечено "
                           f"(«{action.get_status_display()}»). Отмена удалила бы эту отметку.")
-    record(user, "action.delete", action, f"Удалена {action.get_kind_display()} (отмена: {source}): {action.text[:200]}",
+    record(user, "action.delete", action, f"Удалена {action.get_kind_display()} (отмена: {source}): {clip(action.text, 200)}",
            municipality=action.municipality, region=action.region)
     action.delete()

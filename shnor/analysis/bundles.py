@@ -154,7 +154,7 @@ def _drop_superseded(bundle: DocumentBundle, target: documents.Target) -> None:
         record(None, "document.bundle.replace", bundle, f"Архив отчётов о реализации дорожных карт ({target.name}) собран заново; "
                f"прежние удалены: {agree(len(older), 'архив')}", municipality=bundle.municipality,
                region=bundle.campaign.region if bundle.municipality is None else None,
-               changes={"scope": bundle.scope_key, "removed": [b.pk for b in older]})
+               changes={"scope": bundle.scope_key, "count": len(older)})
         transaction.on_commit(lambda: [storage.delete(name) for storage, name in files])
 
 

@@ -32,6 +32,7 @@ from shnor.core.render.docx import TemplateError, check_template
 from shnor.core.render.kinds import FILE_PREFIXES, TEMPLATE_NAMES
 from shnor.core.render.pdf import PdfError
 from shnor.core.russian import agree
+from shnor.core.text import clip
 from shnor.monitoring.coverage import municipal_coverage
 from shnor.monitoring.models import Campaign
 from shnor.plans.maps import framework_maps
@@ -228,7 +229,7 @@ def edit_finding(finding: Finding, user, **fields) -> Finding:
     after = {k: getattr(finding, k) for k in EDITABLE_FIELDS}
     from shnor.audit.log import diff
 
-    record(user, "finding.edit", finding, f"Изменён пункт «{finding.get_kind_display()}»: {finding.text[:200]}",
+    record(user, "finding.edit", finding, f"Изменён пункт «{finding.get_kind_display()}»: {clip(finding.text, 200)}",
            region=finding.campaign.region, changes=diff(before, after))
     return finding
 
@@ -241,7 +242,7 @@ def set_dropped(finding: Finding, user, dropped: bool) -> Finding:
     finding.save(update_fields=["is_dropped", "updated_by", "updated_at"])
     action = "finding.drop" if dropped else "finding.restore"
     verb = "Исключён" if dropped else "Возвращён"
-    record(user, action, finding, f"{verb} пункт «{finding.get_kind_display()}»: {finding.text[:200]}", region=finding.campaign.region)
+    record(user, action, finding, f"{verb} пункт «{finding.get_kind_display()}»: {clip(finding.text, 200)}", region=finding.campaign.region)
     return finding
 
 
@@ -253,7 +254,7 @@ def add_finding(campaign: Campaign, user, kind: str, text: str, addressee: str =
     order = (campaign.findings.aggregate(m=Max("order"))["m"] or 0) + 1
     finding = Finding.objects.create(campaign=campaign, kind=kind, rule="", text=text, addressee=addressee, responsible=responsible,
                                      deadline_text=deadline_text, deadline=deadline, order=order, updated_by=user)
-    record(user, "finding.add", finding, f"Добавлен пункт «{finding.get_kind_display()}»: {text[:200]}", region=campaign.region)
+    record(user, "finding.add", finding, f"Добавлен пункт «{finding.get_kind_display()}»: {clip(text, 200)}", region=campaign.region)
     return finding
 
 

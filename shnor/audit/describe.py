@@ -90,7 +90,13 @@ KEYS = {
     "actual_result": "фактический результат", "title": "название", "name": "название", "status": "статус",
     "activity_type_id": "вид мероприятия", "direction_id": "направление", "reports": "отчётов", "entries": "записей",
     "evidence": "подтверждений", "indicators": "показателей", "schools": "школ",
+    "actions_created": "решений и рекомендаций записано", "actions_updated": "решений и рекомендаций уточнено",
+    "actions_cancelled": "решений и рекомендаций отменено", "scope": "охват",
+    "activities": "мероприятия дорожной карты", "entries": "мероприятия отчёта",
 }
+# Keys written by the code whose values are ids of rows of another app (named by model, not imported: the audit
+# sits below those apps).
+KEY_MODELS = {"activities": ("plans", "PlannedActivity"), "entries": ("monitoring", "ReportEntry")}
 EMPTY = "—"
 
 
@@ -132,12 +138,26 @@ def value_text(key: str, value: Any) -> str:
     if isinstance(value, dict):
         return "; ".join(change_text(k, v) for k, v in value.items())
     _names, choices, related = _vocabulary()
+    if key == "scope":  # an archive's or a document's scope: «region» or «mun-<id>»
+        return _scope_text(str(value))
+    if key in KEY_MODELS:
+        obj = apps.get_model(*KEY_MODELS[key])._default_manager.filter(pk=value).first()
+        return f"«{obj}»" if obj is not None else "удалённое мероприятие"
     if key in choices and str(value) in choices[key]:
         return choices[key][str(value)]
     if key in related:
         obj = related[key]._default_manager.filter(pk=value).first()
         return str(obj) if obj is not None else EMPTY
     return str(value)
+
+
+def _scope_text(scope: str) -> str:
+    if scope == "region":
+        return "весь регион"
+    if scope.startswith("mun-") and scope[4:].isdigit():
+        municipality = apps.get_model("registry", "Municipality")._default_manager.filter(pk=int(scope[4:])).first()
+        return str(municipality) if municipality is not None else "муниципалитет"
+    return EMPTY
 
 
 def change_text(key: str, value: Any) -> str:

@@ -223,3 +223,15 @@ def strip_controls_in(data):
     elif isinstance(data, list):
         data[:] = [strip_controls_in(value) for value in data]
     return data
+
+
+def clip(text: str, limit: int) -> str:
+    """`text` cut to at most `limit` characters for a line people read (an audit entry quoting a long text): at a word
+    boundary where there is one in its second half, and marked with «…»."""
+    if len(text) <= limit:
+        return text
+    cut = text[:limit - 1]
+    space = cut.rfind(" ")
+    if space > limit // 2:
+        cut = cut[:space]
+    return cut.rstrip(" ,;:—-") + "…"

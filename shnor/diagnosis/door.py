@@ -15,6 +15,7 @@ from django.db import transaction
 from shnor.audit.log import diff, record
 from shnor.core import needs as catalogue
 from shnor.core.periods import parse_period
+from shnor.core.text import clip
 from shnor.monitoring import versions
 from shnor.monitoring.models import ReportEntry
 from shnor.plans.models import PlannedActivity
@@ -85,7 +86,7 @@ def add_need(school, user, data: NeedInput) -> Need:
         need.entry = _school_entries(school, [data.entry_id])[0]
     need.save()
     versions.bump_school(school.pk)  # the analyses of the school's campaigns read its needs
-    record(user, "need.add", need, f"Диагностика школы {school}: внесено — {need.get_kind_display()} «{need.text[:120]}»", school=school)
+    record(user, "need.add", need, f"Диагностика школы {school}: внесено — {need.get_kind_display()} «{clip(need.text, 120)}»", school=school)
     return need
 
 
@@ -97,7 +98,7 @@ def change_need(need: Need, user, data: NeedInput) -> Need:
     _apply(need, data, user)
     need.save()
     versions.bump_school(need.school_id)
-    record(user, "need.change", need, f"Диагностика школы {need.school}: изменено — «{need.text[:120]}»", school=need.school,
+    record(user, "need.change", need, f"Диагностика школы {need.school}: изменено — «{clip(need.text, 120)}»", school=need.school,
            changes=diff(before, _snapshot(need)))
     return need
 
@@ -106,7 +107,7 @@ def change_need(need: Need, user, data: NeedInput) -> Need:
 def delete_need(need: Need, user) -> None:
     need = Need.objects.select_for_update().select_related("school__municipality").get(pk=need.pk)
     _require(user, need.school)
-    record(user, "need.delete", need, f"Диагностика школы {need.school}: удалено — {need.get_kind_display()} «{need.text[:120]}»",
+    record(user, "need.delete", need, f"Диагностика школы {need.school}: удалено — {need.get_kind_display()} «{clip(need.text, 120)}»",
            school=need.school)
     need.delete()
     versions.bump_school(need.school_id)
@@ -128,7 +129,7 @@ def set_measures(need: Need, activity_ids: Iterable[int], user) -> list[int]:
     confirmer = user if getattr(user, "is_authenticated", False) else None
     Measure.objects.bulk_create(Measure(need=need, activity_id=a, confirmed_by=confirmer) for a in sorted(wanted - current))
     versions.bump_school(need.school_id)
-    record(user, "need.measures", need, f"Диагностика школы {need.school}: меры по «{need.text[:80]}» — "
+    record(user, "need.measures", need, f"Диагностика школы {need.school}: меры по «{clip(need.text, 80)}» — "
            f"связано мероприятий дорожной карты: {len(wanted)}", school=need.school,
            changes={"activities": [sorted(current), sorted(wanted)]})
     return sorted(wanted)
@@ -154,7 +155,7 @@ def set_measure_entries(need: Need, entry_ids: Iterable[int], user) -> list[int]
         return current
     need.measure_entries.set(entries)
     versions.bump_school(need.school_id)
-    record(user, "need.measures", need, f"Диагностика школы {need.school}: меры по «{need.text[:80]}» — "
+    record(user, "need.measures", need, f"Диагностика школы {need.school}: меры по «{clip(need.text, 80)}» — "
            f"связано мероприятий вне дорожной карты: {len(wanted)}", school=need.school,
            changes={"entries": [current, wanted]})
     return wanted

@@ -22,7 +22,7 @@ from django.utils import timezone
 from shnor.audit.log import diff, record
 from shnor.audit.models import AuditEvent
 from shnor.core.russian import gender_of, verb_past
-from shnor.core.text import shorten_file_name
+from shnor.core.text import clip, shorten_file_name
 from shnor.plans.models import PlannedActivity
 from shnor.registry.models import Scope
 
@@ -491,7 +491,7 @@ def update_evidence(evidence: Evidence, user, **fields) -> Evidence:
         evidence.save()
         _bump(report, user)
         whose, place = _owner_words(report)
-        record(user, "evidence.edit", report, f"Исправлено подтверждение в отчёте {whose}: {evidence.describe()[:80]}",
+        record(user, "evidence.edit", report, f"Исправлено подтверждение в отчёте {whose}: {clip(evidence.describe(), 80)}",
                changes=delta, **place)
     return evidence
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 
 from shnor.audit.log import record
+from shnor.core.text import clip
 
 from .models import Framework, PlannedActivity, Roadmap
 
@@ -65,7 +66,7 @@ def save_activity(activity: PlannedActivity, user, *, deadline: str | None = Non
         activity.directions.set(directions)
     roadmap = activity.roadmap
     record(user, "roadmap.activity_save", activity,
-           f"{'Добавлено' if created else 'Изменено'} мероприятие дорожной карты {roadmap.owner_label}: {activity.title[:80]}", **_place(roadmap))
+           f"{'Добавлено' if created else 'Изменено'} мероприятие дорожной карты {roadmap.owner_label}: {clip(activity.title, 80)}", **_place(roadmap))
     return activity
 
 
@@ -74,6 +75,6 @@ def delete_activity(activity: PlannedActivity, user) -> None:
     if activity.entries.exists():
         raise RoadmapError("Мероприятие уже есть в отчётах — удалить его нельзя, только изменить.")
     roadmap = activity.roadmap
-    record(user, "roadmap.activity_delete", activity, f"Удалено мероприятие дорожной карты {roadmap.owner_label}: {activity.title[:80]}",
+    record(user, "roadmap.activity_delete", activity, f"Удалено мероприятие дорожной карты {roadmap.owner_label}: {clip(activity.title, 80)}",
            **_place(roadmap))
     activity.delete()

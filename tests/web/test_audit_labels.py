@@ -36,3 +36,19 @@ def test_every_action_the_code_records_has_a_russian_name():
     assert {code: where for code, where in recorded.items() if code not in ACTIONS} == {}
     assert action_label("report.recall") == "отчёт отозван руководителем"
     assert action_label("something.new") == "другое действие"
+
+
+def test_the_changes_column_names_things_in_russian_not_by_keys_or_ids(world):
+    from shnor.audit.describe import changes_lines
+    from shnor.audit.models import AuditEvent
+    from shnor.diagnosis.door import NeedInput, add_need, set_measures
+
+    activity = world.roadmap.activities.order_by("pk").first()
+    need = add_need(world.a1, world.users["curator"], NeedInput("deficit", "Дефицит оценочных компетенций " + "учителей " * 30))
+    set_measures(need, [activity.pk], world.users["curator"])
+    measures = AuditEvent.objects.filter(action="need.measures").latest("pk")
+    assert changes_lines(measures.changes) == [f"мероприятия дорожной карты: — → «{activity}»"]
+    added = AuditEvent.objects.filter(action="need.add").latest("pk")
+    assert added.summary.endswith("учителей…»") and len(added.summary) < 200  # a long text is cut at a word, marked
+    assert changes_lines({"scope": "region", "actions_created": 3}) == ["охват: весь регион", "решений и рекомендаций записано: 3"]
+    assert changes_lines({"scope": f"mun-{world.m1.pk}"}) == [f"охват: {world.m1.name}"]
