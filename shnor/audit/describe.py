@@ -92,11 +92,11 @@ KEYS = {
     "evidence": "подтверждений", "indicators": "показателей", "schools": "школ",
     "actions_created": "решений и рекомендаций записано", "actions_updated": "решений и рекомендаций уточнено",
     "actions_cancelled": "решений и рекомендаций отменено", "scope": "охват",
-    "activities": "мероприятия дорожной карты", "entries": "мероприятия отчёта",
+    "activities": "мероприятия дорожной карты", "report_entries": "мероприятия отчёта",
 }
 # Keys written by the code whose values are ids of rows of another app (named by model, not imported: the audit
 # sits below those apps).
-KEY_MODELS = {"activities": ("plans", "PlannedActivity"), "entries": ("monitoring", "ReportEntry")}
+KEY_MODELS = {"activities": ("plans", "PlannedActivity"), "report_entries": ("monitoring", "ReportEntry")}
 EMPTY = "—"
 
 
@@ -133,6 +133,8 @@ def value_text(key: str, value: Any) -> str:
         return EMPTY
     if isinstance(value, bool):
         return "да" if value else "нет"
+    if isinstance(value, list) and key in KEY_MODELS:
+        return ", ".join(_named(key, v) for v in value) or EMPTY
     if isinstance(value, list):
         return ", ".join(value_text(key, v) for v in value) or EMPTY
     if isinstance(value, dict):
@@ -140,15 +142,17 @@ def value_text(key: str, value: Any) -> str:
     _names, choices, related = _vocabulary()
     if key == "scope":  # an archive's or a document's scope: «region» or «mun-<id>»
         return _scope_text(str(value))
-    if key in KEY_MODELS:
-        obj = apps.get_model(*KEY_MODELS[key])._default_manager.filter(pk=value).first()
-        return f"«{obj}»" if obj is not None else "удалённое мероприятие"
     if key in choices and str(value) in choices[key]:
         return choices[key][str(value)]
     if key in related:
         obj = related[key]._default_manager.filter(pk=value).first()
         return str(obj) if obj is not None else EMPTY
     return str(value)
+
+
+def _named(key: str, pk: Any) -> str:
+    obj = apps.get_model(*KEY_MODELS[key])._default_manager.filter(pk=pk).first()
+    return f"«{obj}»" if obj is not None else "удалённое мероприятие"
 
 
 def _scope_text(scope: str) -> str:

@@ -227,8 +227,20 @@ def gender_of(label: str) -> str:
 
 def describe(row: NeedCoverage, count_in) -> str:
     """«дефицит оценочных компетенций выявлен в 7 школах, мероприятия по нему запланированы в 4, проведены в 3»;
-    `count_in` is findings.count_in (passed in to keep this module free of the rules)."""
-    g = gender_of(row.label)
+    `count_in` is findings.count_in (passed in to keep this module free of the rules). A risk profile is named as
+    one: the catalogue names some profiles like causes («низкая учебная мотивация обучающихся»), and the two lines
+    would read as one need counted twice."""
     label = row.label[0].lower() + row.label[1:] if row.label[1:2].islower() else row.label
-    return (f"{label} {_PARTICIPLE[g]} в {count_in(len(row.schools), 'школа', 'loct')}, мероприятия по {_PRONOUN[g]} "
-            f"запланированы в {len(row.planned)}, проведены в {len(row.done)}")
+    if row.kind == "risk":
+        label, g = f"рисковый профиль «{label}»", "masc"
+    else:
+        g = gender_of(row.label)
+    found = f"{label} {_PARTICIPLE[g]} в {count_in(len(row.schools), 'школа', 'loct')}"
+    planned, done = len(row.planned), len(row.done)
+    if not planned and not done:
+        return f"{found}, мероприятий по {_PRONOUN[g]} нет"
+    if not done:
+        return f"{found}, мероприятия по {_PRONOUN[g]} запланированы в {planned}, ещё не проведены"
+    if not planned:
+        return f"{found}, мероприятия по {_PRONOUN[g]} не запланированы, проведены в {done}"
+    return f"{found}, мероприятия по {_PRONOUN[g]} запланированы в {planned}, проведены в {done}"

@@ -157,7 +157,7 @@ def set_measure_entries(need: Need, entry_ids: Iterable[int], user) -> list[int]
     versions.bump_school(need.school_id)
     record(user, "need.measures", need, f"Диагностика школы {need.school}: меры по «{clip(need.text, 80)}» — "
            f"связано мероприятий вне дорожной карты: {len(wanted)}", school=need.school,
-           changes={"entries": [current, wanted]})
+           changes={"report_entries": [current, wanted]})
     return wanted
 
 

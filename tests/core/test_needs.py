@@ -56,3 +56,20 @@ def test_the_sentence_agrees_with_the_need_and_the_numbers():
     assert needs.describe(rows[1], count_in).replace("\xa0", " ") == ("дефицит оценочных компетенций выявлен в 3 школах, мероприятия по нему "
                                                  "запланированы в 2, проведены в 1")
     assert needs.describe(rows[0], count_in).replace("\xa0", " ").startswith("низкая учебная мотивация обучающихся выявлена в 1 школе, мероприятия по ней")
+
+
+def test_a_risk_profile_named_like_a_cause_is_said_as_a_profile_and_zero_measures_are_said_in_words():
+    said = [needs.describe(row, count_in).replace("\xa0", " ") for row in needs.coverage([
+        NeedRecord(1, "cause", "low_motivation", "Низкая учебная мотивация обучающихся", "", frozenset({11}), frozenset({11})),
+        NeedRecord(2, "risk", "low_motivation_risk", "Низкая учебная мотивация обучающихся", ""),
+        NeedRecord(3, "risk", "low_motivation_risk", "Низкая учебная мотивация обучающихся", "", frozenset({30})),
+        NeedRecord(1, "deficit", "assessment_deficit", "Дефицит оценочных компетенций", "assessment", frozenset(), frozenset({12})),
+    ])]
+    assert said == [
+        "низкая учебная мотивация обучающихся выявлена в 1 школе, мероприятия по ней запланированы в 1, проведены в 1",
+        "дефицит оценочных компетенций выявлен в 1 школе, мероприятия по нему не запланированы, проведены в 1",
+        "рисковый профиль «низкая учебная мотивация обучающихся» выявлен в 2 школах, мероприятия по нему запланированы в 1, "
+        "ещё не проведены",
+    ]
+    untouched = needs.coverage([NeedRecord(4, "deficit", "subject_deficit", "Дефицит предметных компетенций", "subject")])[0]
+    assert needs.describe(untouched, count_in).replace("\xa0", " ") == "дефицит предметных компетенций выявлен в 1 школе, мероприятий по нему нет"

@@ -52,3 +52,4 @@ def test_the_changes_column_names_things_in_russian_not_by_keys_or_ids(world):
     assert added.summary.endswith("учителей…»") and len(added.summary) < 200  # a long text is cut at a word, marked
     assert changes_lines({"scope": "region", "actions_created": 3}) == ["охват: весь регион", "решений и рекомендаций записано: 3"]
     assert changes_lines({"scope": f"mun-{world.m1.pk}"}) == [f"охват: {world.m1.name}"]
+    assert changes_lines({"entries": 12}) == ["записей: 12"]  # a count stays a count
