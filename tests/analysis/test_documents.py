@@ -152,7 +152,7 @@ def test_the_efficiency_analysis_counts_groups_reasons_and_compares_indicators()
     assert "выполнено — 2 (40 %)" in text and "не выполнено — 1 (20 %)" in text and "перенесено — 1 (20 %)" in text
     assert [(r["reason"], normalize_spaces(r["count"])) for r in doc.reasons] == [("Болезнь", "2 мероприятия"), ("Нет группы", "1 мероприятие")]
     assert doc.unplanned_lines == ["Е: выполнено"]
-    assert [i["change"] for i in doc.indicators] == ["выше на 1,1 п. п.", "ниже на 18 чел."]
+    assert [i["change"] for i in doc.indicators] == ["выше на 1,1 п.п.", "ниже на 18 чел."]
     assert doc.schools[0].sections[0].rows[0].reason == ""  # a done activity shows no reason
 
 
@@ -234,7 +234,7 @@ def test_the_note_words_indicator_changes_and_the_reasons():
     assert [d["name"] for d in doc.directions] == ["Работа с педагогами", "Работа с родителями"]
     assert normalize_spaces(doc.intro).startswith("За период (I полугодие) из 3 запланированных мероприятий дорожной карты выполнено 2 (66,7 %)")
     texts = [i["text"] for i in doc.indicators]
-    assert texts == ["качество знаний: рост на 1,1 п. п. (с 40 до 41,1 %)", "количество неуспевающих: снижение с 28 до 10 чел."]
+    assert texts == ["качество знаний: рост на 1,1 п.п. (с 40 до 41,1 %)", "количество неуспевающих: снижение с 28 до 10 чел."]
     joined = normalize_spaces(" ".join(doc.conclusions))
     assert "значительная часть мероприятий" in joined and "причины: болезнь лектора" in joined
 

@@ -44,7 +44,7 @@ class Note:
 
 
 def indicator_text(c: IndicatorChange) -> str:
-    """«качество знаний: рост на 1,1 п. п. (с 40 до 41,1 %)», «количество неуспевающих: снижение с 28 до 10 чел.»
+    """«качество знаний: рост на 1,1 п.п. (с 40 до 41,1 %)», «количество неуспевающих: снижение с 28 до 10 чел.»
     (a noun, which agrees with any indicator's name)."""
     name = lower_first(c.name)
     if c.after is None:
@@ -57,7 +57,7 @@ def indicator_text(c: IndicatorChange) -> str:
         return f"{name}: без изменений ({now})"
     verb = "рост" if delta > 0 else "снижение"
     if c.unit == "%":
-        return f"{name}: {verb} на {format_decimal(abs(delta))} п. п. (с {format_decimal(c.before)} до {now})"
+        return f"{name}: {verb} на {format_decimal(abs(delta))} п.п. (с {format_decimal(c.before)} до {now})"
     return f"{name}: {verb} с {format_decimal(c.before)} до {now}"
 
 

@@ -139,7 +139,7 @@ def _change(c: IndicatorChange) -> str:
     delta = c.after - c.before
     if delta == 0:
         return "не изменился"
-    unit = " п. п." if c.unit == "%" else f" {c.unit}" if c.unit else ""
+    unit = " п.п." if c.unit == "%" else f" {c.unit}" if c.unit else ""
     return f"{'выше' if delta > 0 else 'ниже'} на {format_decimal(abs(delta))}{unit}"
 
 
