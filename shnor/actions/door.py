@@ -165,7 +165,7 @@ def remove_imported(action: Action, user, *, source: str) -> None:
     if action is None:
         return  # deleted since: nothing of anybody's is lost
     if action.status != core.NOT_STARTED or action.note or action.order_number or action.evidence_url or action.evidence_file:
-        raise ActionError(f"Отменить импорт нельзя: исполнение пункта «{action.text[:80]}» уже отмечено "
+        raise ActionError(f"Отменить импорт нельзя: исполнение пункта «{clip(action.text, 80)}» уже отмечено "
                           f"(«{action.get_status_display()}»). Отмена удалила бы эту отметку.")
     record(user, "action.delete", action, f"Удалена {action.get_kind_display()} (отмена: {source}): {clip(action.text, 200)}",
            municipality=action.municipality, region=action.region)

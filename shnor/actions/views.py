@@ -65,9 +65,9 @@ def task_done(request, pk):
     form = StatusForm(request.POST, request.FILES)
     again = " Файл подтверждения приложите ещё раз." if request.FILES else ""
     if not form.is_valid():  # the list again, this item's form open with what was typed and the errors
-        errors = "; ".join(e for field in form.errors.values() for e in field)
-        messages.error(request, f"Исполнение не отмечено: {errors}{again}")
-        return _task_list_page(request, (action, form, [e for field in form.errors.values() for e in field]))
+        errors = [e for field in form.errors.values() for e in field]
+        messages.error(request, f"Исполнение не отмечено: {'; '.join(errors)}{again}")
+        return _task_list_page(request, (action, form, errors))
     data = form.cleaned_data
     try:
         door.set_status(action, request.user, data["status"], note=data["note"], order_number=data["order_number"],

@@ -240,7 +240,8 @@ def spravka_issue(request, code):
     campaign = get_editable_campaign(request.user, code)
     form = IssueForm(request.POST)
     if not form.is_valid():  # the page again, with what was typed and the errors beside the fields
-        messages.error(request, "Справка не выпущена: " + " ".join(f"{form[name].label} — {e[0].rstrip('.').lower()}." for name, e in form.errors.items()))
+        messages.error(request, "Справка не выпущена: " + " ".join(
+            f"{form.fields[name].label} — {e[0].rstrip('.').lower()}." if name in form.fields else e[0] for name, e in form.errors.items()))
         return _spravka_page(request, code, issue_form=form)
     try:
         issued = spravka_workflow.issue(campaign, request.user, form.cleaned_data["author_name"], form.cleaned_data["author_position"],
@@ -423,10 +424,17 @@ def document_bundle_start(request, code):
     return redirect(reverse("document_list", args=[campaign.code]) + "#bundles")
 
 
-def _bundle_for_user(request, code, pk) -> DocumentBundle:
-    campaign = get_campaign_for_user(request.user, code)
+def _bundle_of(request, campaign, pk) -> DocumentBundle | None:
+    """The campaign's bundle `pk` if the user may see it; None when there is none (replaced by a newer one)."""
     bundle = DocumentBundle.objects.filter(campaign=campaign, pk=pk).select_related("municipality", "campaign__region").first()
-    if bundle is None or not bundles.target_of(bundle).allowed(request.user):
+    if bundle is not None and not bundles.target_of(bundle).allowed(request.user):
+        raise Http404("Архив не найден")
+    return bundle
+
+
+def _bundle_for_user(request, code, pk) -> DocumentBundle:
+    bundle = _bundle_of(request, get_campaign_for_user(request.user, code), pk)
+    if bundle is None:
         raise Http404("Архив не найден")
     return bundle
 
@@ -442,10 +450,10 @@ def document_bundle_progress(request, code, pk):
 @login_required
 def document_bundle_file(request, code, pk):
     campaign = get_campaign_for_user(request.user, code)
-    if not DocumentBundle.objects.filter(campaign=campaign, pk=pk).exists():  # replaced by a newer one (bundles._drop_superseded)
+    bundle = _bundle_of(request, campaign, pk)
+    if bundle is None:  # replaced by a newer one (bundles._drop_superseded)
         messages.info(request, "Этого архива больше нет: его заменил архив, собранный позже. Скачайте новый в списке архивов.")
         return redirect(reverse("document_list", args=[campaign.code]) + "#bundles")
-    bundle = _bundle_for_user(request, code, pk)
     if bundle.status != DocumentBundle.Status.READY or not bundle.file:
         messages.info(request, f"Архив ещё не готов: {bundle.get_status_display()}.")
         return redirect(reverse("document_list", args=[bundle.campaign.code]) + "#bundles")

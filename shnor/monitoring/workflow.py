@@ -500,7 +500,7 @@ def update_evidence(evidence: Evidence, user, **fields) -> Evidence:
 def delete_evidence(evidence: Evidence, user, version: int | None) -> None:
     """Remove an evidence (and its file) until the report is submitted; `version`: the report as the person saw it."""
     evidence, report = _lock_evidence(evidence, user, version)
-    described = evidence.describe()[:80]
+    described = clip(evidence.describe(), 80)
     stored = evidence.file.name if evidence.file else ""
     evidence.delete()
     if stored:

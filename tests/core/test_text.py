@@ -73,3 +73,13 @@ def test_fold_makes_case_yo_quotes_and_spaces_alike():
     assert fold("Всё ЕЩЁ") == "все еще"
     assert fold(None) == ""
 
+
+
+def test_clip_keeps_a_short_text_and_cuts_a_long_one_at_a_word_with_an_ellipsis():
+    from shnor.core.text import clip
+
+    assert clip("Курсы повышения квалификации", 80) == "Курсы повышения квалификации"
+    assert clip("Курсы повышения квалификации учителей математики", 30) == "Курсы повышения квалификации…"
+    assert len(clip("Курсы повышения квалификации учителей математики", 30)) <= 30
+    assert clip("Сверхдлинноеслово" * 5, 20) == ("Сверхдлинноеслово" * 5)[:19] + "…"  # no word boundary: cut where it must
+    assert clip("Семинар, совещание — итоги", 21) == "Семинар, совещание…"  # no dangling punctuation

@@ -168,7 +168,7 @@ def _fill(source: bytes, spravka: Spravka) -> bytes:
         with zipfile.ZipFile(package) as src:
             for info in src.infolist():
                 if info.filename != "word/document.xml":
-                    dst.writestr(_entry(info.filename, info.date_time), src.read(info))
+                    dst.writestr(info, src.read(info))
     return out.getvalue()
 
 
@@ -227,8 +227,8 @@ def _around_body(document: bytes) -> tuple[bytes, bytes]:
     return document[:start], document[end:]
 
 
-def _entry(name: str, date_time: tuple | None = None) -> zipfile.ZipInfo:
-    entry = zipfile.ZipInfo(name, date_time=date_time or time.localtime()[:6])
+def _entry(name: str) -> zipfile.ZipInfo:
+    entry = zipfile.ZipInfo(name, date_time=time.localtime()[:6])
     entry.compress_type = zipfile.ZIP_DEFLATED
     return entry
 
